@@ -1,0 +1,344 @@
+#include "cli/commands.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "cli/progress.h"
+#include "geo/zcta.h"
+#include "ingest/ingest.h"
+#include "ingest/nucc.h"
+#include "query/scan.h"
+#include "snapshot/record_json.h"
+#include "snapshot/snapshot.h"
+#include "synth/synth.h"
+#include "util/file.h"
+#include "util/json.h"
+
+namespace meridian::cli {
+
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "meridian: %s\n", s.ToString().c_str());
+  return kExitFatal;
+}
+
+int Usage(const std::string& msg) {
+  std::fprintf(stderr, "meridian: %s\n", msg.c_str());
+  return kExitUsage;
+}
+
+void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout), std::putchar('\n'); }
+
+}  // namespace
+
+void Commands::Register(CLI::App* app) {
+  auto add_tables = [this](CLI::App* c) {
+    c->add_option("--nucc", nucc_, "NUCC taxonomy CSV (default: the embedded v25.1)");
+    c->add_option("--zcta", zcta_, "ZCTA centroid CSV (default: the embedded 2021 table)");
+    c->add_option("--threads", threads_, "parser threads (default 2)")->check(CLI::Range(1, 64));
+    c->add_flag("--synthetic", synthetic_, "mark the snapshot as synthetic sample data");
+  };
+  ingest_ = app->add_subcommand("ingest", "Build a snapshot from NPPES files");
+  ingest_->add_option("--nppes", nppes_, "npidata_pfile CSV (monthly, 330 columns)")->required();
+  ingest_->add_option("--pl", pl_, "pl_pfile CSV (secondary practice locations)");
+  ingest_->add_option("--othername", othername_, "othername_pfile CSV");
+  ingest_->add_option("--endpoint", endpoint_, "endpoint_pfile CSV");
+  ingest_->add_option("--out", out_, "snapshot to write")->required();
+  ingest_->add_option("--errors", errors_, "CSV of rejected rows (file,line,npi,field,reason)");
+  ingest_->add_flag("--json", json_, "print a JSON summary");
+  add_tables(ingest_);
+
+  update_ = app->add_subcommand("update", "Apply weekly NPPES files to a snapshot");
+  update_->add_option("--snapshot", snapshot_, "snapshot to update")->required();
+  update_->add_option("--nppes", nppes_, "weekly npidata CSV (changed records)");
+  update_->add_option("--pl", pl_, "weekly pl_pfile CSV");
+  update_->add_option("--othername", othername_, "weekly othername_pfile CSV");
+  update_->add_option("--endpoint", endpoint_, "weekly endpoint_pfile CSV");
+  update_->add_option("--deactivations", deactivations_,
+                      "CSV with columns NPI and \"NPPES Deactivation Date\" (MM/DD/YYYY)");
+  update_->add_option("--out", out_, "snapshot to write")->required();
+  update_->add_option("--errors", errors_, "CSV of rejected rows");
+  update_->add_flag("--json", json_, "print a JSON summary");
+  add_tables(update_);
+
+  show_ = app->add_subcommand("show", "Print one provider record");
+  show_->add_option("--snapshot", snapshot_)->required();
+  show_->add_option("--npi", npi_)->required();
+  show_->add_flag("--json", json_, "print JSON");
+
+  stats_ = app->add_subcommand("stats", "Print snapshot counts");
+  stats_->add_option("--snapshot", snapshot_)->required();
+  stats_->add_flag("--json", json_, "print JSON");
+
+  verify_ = app->add_subcommand("verify", "Check a snapshot's checksums, invariants and records");
+  verify_->add_option("--snapshot", snapshot_)->required();
+
+  synth_ = app->add_subcommand("synth", "Write synthetic npidata-format rows");
+  synth_->add_option("--rows", rows_)->required();
+  synth_->add_option("--seed", seed_);
+  synth_->add_option("--out", out_)->required();
+  synth_->add_option("--pl-out", pl_out_, "secondary locations CSV (default <out>_pl.csv)");
+  synth_->add_flag("--json", json_, "print a JSON summary");
+
+  search_ = app->add_subcommand("search", "Find providers near a place (full scan for now)");
+  search_->add_option("--snapshot", snapshot_)->required();
+  search_->add_option("--near", near_, "5-digit ZIP or LAT,LON")->required();
+  search_->add_option("--radius", radius_, "N, Nmi or Nkm (default 25mi, max 500mi)");
+  search_->add_option("--taxonomy", taxonomy_, "taxonomy code or prefix (repeatable)");
+  search_->add_option("--limit", limit_)->check(CLI::Range(1, 100));
+  search_->add_option("--offset", offset_);
+  search_->add_flag("--json", json_, "print JSON");
+}
+
+int Commands::Run() {
+  if (ingest_->parsed()) return Ingest(false);
+  if (update_->parsed()) return Ingest(true);
+  if (show_->parsed()) return Show();
+  if (stats_->parsed()) return Stats();
+  if (verify_->parsed()) return Verify();
+  if (synth_->parsed()) return Synth();
+  if (search_->parsed()) return Search();
+  return Usage("no command given");
+}
+
+int Commands::Ingest(bool update) {
+  IngestOptions o;
+  o.nppes = nppes_, o.pl = pl_, o.othername = othername_, o.endpoint = endpoint_;
+  o.deactivations = deactivations_, o.base_snapshot = snapshot_, o.out = out_;
+  o.threads = threads_;
+  o.synthetic = synthetic_;
+  std::unique_ptr<TaxonomyTable> nucc;
+  std::unique_ptr<ZctaTable> zcta;
+  if (!nucc_.empty()) {
+    std::string text;
+    Status s = ReadFile(nucc_, &text);
+    if (!s.ok()) return Fail(s);
+    auto t = TaxonomyTable::Parse(text);
+    if (!t.ok()) return Fail(t.status());
+    nucc = std::make_unique<TaxonomyTable>(std::move(t).value());
+    o.nucc = nucc.get();
+  }
+  if (!zcta_.empty()) {
+    std::string text;
+    Status s = ReadFile(zcta_, &text);
+    if (!s.ok()) return Fail(s);
+    auto t = ZctaTable::Parse(text);
+    if (!t.ok()) return Fail(t.status());
+    zcta = std::make_unique<ZctaTable>(std::move(t).value());
+    o.zcta = zcta.get();
+  }
+  if (update && nppes_.empty() && pl_.empty() && othername_.empty() && endpoint_.empty() &&
+      deactivations_.empty())
+    return Usage("update needs at least one of --nppes, --pl, --othername, --endpoint, --deactivations");
+  ProgressBar bar;
+  if (bar.enabled())
+    o.progress = [&bar](uint64_t done, uint64_t total, uint64_t rows) { bar.Update(done, total, rows); };
+  IngestSummary sum;
+  std::vector<IngestError> errors;
+  Status s = update ? meridian::Update(o, &sum, &errors) : meridian::Ingest(o, &sum, &errors);
+  bar.Done();
+  if (!s.ok()) return Fail(s);
+  if (!errors_.empty()) {
+    Status w = WriteErrorsCsv(errors_, errors);
+    if (!w.ok()) return Fail(w);
+  }
+  if (json_) {
+    Print(sum.ToJson(update));
+  } else {
+    std::printf("%s %llu records (%llu individuals, %llu organizations, %llu deactivated) from "
+                "%llu rows; %llu rejected; %llu locations geocoded, %llu not; %.1f s, %.1f MB/s\n",
+                out_.c_str(), static_cast<unsigned long long>(sum.records),
+                static_cast<unsigned long long>(sum.individuals),
+                static_cast<unsigned long long>(sum.organizations),
+                static_cast<unsigned long long>(sum.deactivated),
+                static_cast<unsigned long long>(sum.rows_read),
+                static_cast<unsigned long long>(sum.rejected),
+                static_cast<unsigned long long>(sum.geocoded),
+                static_cast<unsigned long long>(sum.not_geocoded), sum.seconds, sum.mb_per_s);
+  }
+  return kExitOk;
+}
+
+int Commands::Show() {
+  auto snap = Snapshot::Open(snapshot_);
+  if (!snap.ok()) return Fail(snap.status());
+  if (npi_ > UINT32_MAX) return Fail(Status::NotFound("no provider with NPI " + std::to_string(npi_)));
+  int64_t row = (*snap)->Find(static_cast<uint32_t>(npi_));
+  if (row < 0) return Fail(Status::NotFound("no provider with NPI " + std::to_string(npi_)));
+  Record r;
+  Status s = (*snap)->GetRecord(static_cast<size_t>(row), &r);
+  if (!s.ok()) return Fail(s);
+  JsonWriter w;
+  WriteRecordJson(r, (*snap)->taxonomy(), &w);
+  Print(w.str());
+  return kExitOk;
+}
+
+int Commands::Stats() {
+  auto snap_r = Snapshot::Open(snapshot_);
+  if (!snap_r.ok()) return Fail(snap_r.status());
+  const Snapshot& snap = **snap_r;
+  uint64_t by_entity[3] = {0, 0, 0}, locations = 0, geocoded = 0, not_geocoded = 0;
+  std::vector<uint64_t> by_state(snap.states().codes().size() + 1, 0);
+  for (size_t i = 0; i < snap.size(); ++i) {
+    auto e = static_cast<size_t>(snap.entity(i));
+    ++by_entity[e];
+    if (snap.entity(i) == EntityType::kDeactivated) continue;
+    ++by_state[snap.state(i)];
+    for (const auto& l : snap.locations(i)) {
+      ++locations;
+      (l.precision ? geocoded : not_geocoded)++;
+    }
+  }
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("records").Uint(snap.size());
+  w.Key("individuals").Uint(by_entity[1]);
+  w.Key("organizations").Uint(by_entity[2]);
+  w.Key("deactivated").Uint(by_entity[0]);
+  w.Key("practice_locations").Uint(locations);
+  w.Key("geocoded").Uint(geocoded);
+  w.Key("not_geocoded").Uint(not_geocoded);
+  w.Key("taxonomy_codes").Uint(snap.taxonomy().size());
+  w.Key("unknown_taxonomies").Uint(snap.taxonomy().size() - snap.taxonomy().known_count());
+  w.Key("synthetic").Bool(snap.synthetic());
+  w.Key("file_bytes").Uint(snap.file_bytes());
+  w.Key("created_unix").Uint(snap.created_unix());
+  w.Key("by_state").BeginObject();
+  for (size_t id = 1; id < by_state.size(); ++id)
+    if (by_state[id]) w.Key(snap.states().Code(static_cast<uint8_t>(id))).Uint(by_state[id]);
+  if (by_state[0]) w.Key("unknown").Uint(by_state[0]);
+  w.EndObject();
+  w.EndObject();
+  std::string out = w.str();
+  // The metadata section is JSON we wrote ourselves; embed it as-is.
+  out.pop_back();
+  out += ",\"meta\":" + std::string(snap.meta_json()) + "}";
+  Print(out);
+  return kExitOk;
+}
+
+int Commands::Verify() {
+  auto snap = Snapshot::Open(snapshot_);
+  if (!snap.ok()) return Fail(snap.status());
+  Status s = (*snap)->CheckInvariants();
+  if (!s.ok()) return Fail(s);
+  Record r;
+  for (size_t i = 0; i < (*snap)->size(); ++i) {
+    s = (*snap)->GetRecord(i, &r);
+    if (!s.ok()) return Fail(Status::Corruption("record " + std::to_string(i) + ": " + s.message()));
+    if (r.npi != (*snap)->npi(i)) return Fail(Status::Corruption("record NPI does not match column"));
+  }
+  std::printf("%s: OK, %zu records\n", snapshot_.c_str(), (*snap)->size());
+  return kExitOk;
+}
+
+int Commands::Synth() {
+  SynthOptions o;
+  o.rows = rows_, o.seed = seed_, o.out = out_, o.pl_out = pl_out_;
+  SynthSummary sum;
+  Status s = Synthesize(o, &sum);
+  if (!s.ok()) return Fail(s);
+  if (json_) {
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("rows").Uint(sum.rows).Key("individuals").Uint(sum.individuals);
+    w.Key("organizations").Uint(sum.organizations).Key("deactivated").Uint(sum.deactivated);
+    w.Key("secondary_locations").Uint(sum.secondary_locations).Key("bytes").Uint(sum.bytes);
+    w.Field("pl_file", sum.pl_path).Key("synthetic").Bool(true);
+    w.EndObject();
+    Print(w.str());
+  } else {
+    std::printf("wrote %llu synthetic rows to %s (secondary locations: %s)\n",
+                static_cast<unsigned long long>(sum.rows), out_.c_str(), sum.pl_path.c_str());
+  }
+  return kExitOk;
+}
+
+int Commands::Search() {
+  auto snap_r = Snapshot::Open(snapshot_);
+  if (!snap_r.ok()) return Fail(snap_r.status());
+  const Snapshot& snap = **snap_r;
+  ScanQuery q;
+  // --near: ZIP or LAT,LON.
+  size_t comma = near_.find(',');
+  if (comma == std::string::npos) {
+    LatLon p;
+    if (near_.size() != 5 || !ZctaTable::Embedded().Find(near_, &p))
+      return Usage("--near: \"" + near_ + "\" is not a known 5-digit ZIP");
+    q.lat = p.lat, q.lon = p.lon;
+  } else {
+    const char* b = near_.data();
+    auto r1 = std::from_chars(b, b + comma, q.lat);
+    auto r2 = std::from_chars(b + comma + 1, b + near_.size(), q.lon);
+    if (r1.ec != std::errc() || r2.ec != std::errc() || r1.ptr != b + comma ||
+        r2.ptr != b + near_.size() || q.lat < -90 || q.lat > 90 || q.lon < -180 || q.lon > 180)
+      return Usage("--near: expected a ZIP or LAT,LON, got \"" + near_ + "\"");
+  }
+  double radius = 0;
+  auto rr = std::from_chars(radius_.data(), radius_.data() + radius_.size(), radius);
+  std::string unit(rr.ptr, static_cast<const char*>(radius_.data() + radius_.size()));
+  if (rr.ec != std::errc() || !(radius > 0) || (unit != "" && unit != "mi" && unit != "km"))
+    return Usage("--radius: expected N, Nmi or Nkm, got \"" + radius_ + "\"");
+  q.radius_mi = unit == "km" ? radius / 1.609344 : radius;
+  if (q.radius_mi > 500) return Usage("--radius: at most 500 miles");
+  q.taxonomies = taxonomy_;
+  q.limit = limit_, q.offset = offset_;
+  auto t0 = std::chrono::steady_clock::now();
+  ScanResult res = ScanSearch(snap, q);
+  auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - t0).count();
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("total").Uint(res.total);
+  w.Key("results").BeginArray();
+  Record r;
+  for (const ScanHit& h : res.hits) {
+    Status s = snap.GetRecord(h.row, &r);
+    if (!s.ok()) return Fail(s);
+    const Location& loc = h.location == 0 ? r.practice : r.secondary[h.location - 1];
+    w.BeginObject();
+    w.Field("npi", NpiToString(r.npi));
+    w.Field("display_name", r.DisplayName());
+    w.Field("credential", r.credential);
+    w.Field("entity_type", EntityTypeName(r.entity));
+    uint16_t pt = snap.primary_taxonomy(h.row);
+    w.Field("primary_taxonomy", pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.code);
+    w.Field("primary_taxonomy_name",
+            pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name);
+    w.Field("address", loc.address.line1);
+    w.Field("city", loc.address.city).Field("state", loc.address.state);
+    w.Field("postal_code", loc.address.postal_code).Field("phone", loc.address.phone);
+    w.Key("location_index").Uint(h.location);
+    w.Key("distance_mi").Double(h.distance_mi, 1);
+    w.Key("lat").Double(loc.lat, 6).Key("lon").Double(loc.lon, 6);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("synthetic").Bool(snap.synthetic());
+  w.Key("took_us").Int(took);
+  w.EndObject();
+  if (json_) {
+    Print(w.str());
+  } else {
+    std::printf("%llu providers within %s of %s%s\n", static_cast<unsigned long long>(res.total),
+                radius_.c_str(), near_.c_str(),
+                snap.synthetic() ? " (SYNTHETIC SAMPLE DATA, not real providers)" : "");
+    int n = 0;
+    for (const ScanHit& h : res.hits) {
+      Status s = snap.GetRecord(h.row, &r);
+      if (!s.ok()) return Fail(s);
+      uint16_t pt = snap.primary_taxonomy(h.row);
+      std::printf("%3d. %5.1f mi  %s  %s%s%s — %s\n", ++n, h.distance_mi,
+                  NpiToString(r.npi).c_str(), r.DisplayName().c_str(),
+                  r.credential.empty() ? "" : ", ", r.credential.c_str(),
+                  pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace meridian::cli

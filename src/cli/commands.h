@@ -1,0 +1,51 @@
+// The subcommands of `meridian`: flags are declared in Register() and the
+// chosen one runs in Run(). Flag and JSON field names are a contract with
+// operators' scripts: add freely, never rename.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace meridian::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFatal = 1;
+inline constexpr int kExitUsage = 2;
+
+class Commands {
+ public:
+  void Register(CLI::App* app);
+  int Run();
+
+ private:
+  int Ingest(bool update);
+  int Show();
+  int Stats();
+  int Verify();
+  int Synth();
+  int Search();
+
+  CLI::App* ingest_ = nullptr;
+  CLI::App* update_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* stats_ = nullptr;
+  CLI::App* verify_ = nullptr;
+  CLI::App* synth_ = nullptr;
+  CLI::App* search_ = nullptr;
+
+  std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
+  std::string nucc_, zcta_;
+  int threads_ = 2;
+  bool json_ = false, synthetic_ = false;
+  uint64_t npi_ = 0;
+  uint64_t rows_ = 1000, seed_ = 1;
+  std::string pl_out_;
+  std::string near_, radius_ = "25mi";
+  std::vector<std::string> taxonomy_;
+  size_t limit_ = 10, offset_ = 0;
+};
+
+}  // namespace meridian::cli

@@ -1,0 +1,33 @@
+#include "data/embedded.h"
+
+extern "C" {
+extern const char meridian_nucc_begin[], meridian_nucc_end[];
+extern const char meridian_zcta_begin[], meridian_zcta_end[];
+extern const char meridian_states_begin[], meridian_states_end[];
+extern const char meridian_header_begin[], meridian_header_end[];
+extern const char meridian_counties_begin[], meridian_counties_end[];
+}
+
+namespace meridian {
+
+std::string_view EmbeddedNuccCsv() {
+  return {meridian_nucc_begin, static_cast<size_t>(meridian_nucc_end - meridian_nucc_begin)};
+}
+std::string_view EmbeddedZctaCsv() {
+  return {meridian_zcta_begin, static_cast<size_t>(meridian_zcta_end - meridian_zcta_begin)};
+}
+std::string_view EmbeddedStatesTxt() {
+  return {meridian_states_begin,
+          static_cast<size_t>(meridian_states_end - meridian_states_begin)};
+}
+
+std::string_view EmbeddedNppesHeader() {
+  return {meridian_header_begin,
+          static_cast<size_t>(meridian_header_end - meridian_header_begin)};
+}
+std::string_view EmbeddedCountiesTxt() {
+  return {meridian_counties_begin,
+          static_cast<size_t>(meridian_counties_end - meridian_counties_begin)};
+}
+
+}  // namespace meridian

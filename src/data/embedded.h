@@ -1,0 +1,14 @@
+// Reference data compiled into the binary (data/README.md gives provenance).
+#pragma once
+
+#include <string_view>
+
+namespace meridian {
+
+std::string_view EmbeddedNuccCsv();    // NUCC taxonomy v25.1
+std::string_view EmbeddedZctaCsv();    // 2021 ZCTA internal points
+std::string_view EmbeddedStatesTxt();  // Census states, pipe-separated
+std::string_view EmbeddedNppesHeader();  // the 330-column npidata header line
+std::string_view EmbeddedCountiesTxt();  // Census 2017 counties, pipe-separated
+
+}  // namespace meridian

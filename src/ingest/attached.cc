@@ -1,0 +1,194 @@
+#include "ingest/attached.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+#include "ingest/csv_file.h"
+#include "model/fields.h"
+#include "util/utf8.h"
+
+namespace meridian {
+
+namespace {
+
+std::string NormalizeHeader(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+// Column names per kind, in the order MapRow expects them.
+const std::vector<std::string>& ColumnsOf(AttachedKind kind) {
+  static const std::vector<std::string> pl = {
+      "NPI",
+      "Provider Secondary Practice Location Address- Address Line 1",
+      "Provider Secondary Practice Location Address- Address Line 2",
+      "Provider Secondary Practice Location Address - City Name",
+      "Provider Secondary Practice Location Address - State Name",
+      "Provider Secondary Practice Location Address - Postal Code",
+      "Provider Secondary Practice Location Address - Country Code (If outside U.S.)",
+      "Provider Secondary Practice Location Address - Telephone Number",
+      "Provider Secondary Practice Location Address - Telephone Extension",
+      "Provider Practice Location Address - Fax Number"};
+  static const std::vector<std::string> names = {
+      "NPI", "Provider Other Organization Name", "Provider Other Organization Name Type Code"};
+  static const std::vector<std::string> endpoints = {
+      "NPI", "Endpoint Type", "Endpoint Type Description", "Endpoint", "Affiliation",
+      "Endpoint Description", "Affiliation Legal Business Name", "Use Code", "Use Description",
+      "Other Use Description", "Content Type", "Content Description",
+      "Other Content Description", "Affiliation Address Line One",
+      "Affiliation Address Line Two", "Affiliation Address City", "Affiliation Address State",
+      "Affiliation Address Country", "Affiliation Address Postal Code"};
+  switch (kind) {
+    case AttachedKind::kSecondaryLocations: return pl;
+    case AttachedKind::kOtherNames: return names;
+    case AttachedKind::kEndpoints: return endpoints;
+  }
+  return pl;
+}
+
+class AttachedSink : public CsvSink {
+ public:
+  AttachedSink(std::string file, AttachedKind kind, const ZctaTable& zcta, Attachments* out,
+               std::vector<IngestError>* errors)
+      : file_(std::move(file)), kind_(kind), zcta_(zcta), out_(out), errors_(errors) {}
+
+  Status OnHeader(const CsvRecord& header) {
+    std::unordered_map<std::string, int> index;
+    for (size_t i = 0; i < header.fields.size(); ++i)
+      index.emplace(NormalizeHeader(header.fields[i]), static_cast<int>(i));
+    std::string missing;
+    cols_.clear();
+    for (const std::string& name : ColumnsOf(kind_)) {
+      auto it = index.find(NormalizeHeader(name));
+      if (it == index.end()) {
+        missing += (missing.empty() ? "\"" : "; \"") + name + "\"";
+        cols_.push_back(-1);
+      } else {
+        cols_.push_back(it->second);
+      }
+    }
+    field_count_ = header.fields.size();
+    if (!missing.empty())
+      return Status::InvalidArgument(file_ + ": header lacks required columns: " + missing);
+    return Status::OK();
+  }
+
+  void OnRecord(const CsvRecord& rec) override {
+    ++out_->rows_read;
+    const auto& f = rec.fields;
+    if (f.size() != field_count_) {
+      std::string_view first = f.empty() ? std::string_view() : f[0];
+      return Error(rec.line, IsValidNpi(first) ? first : std::string_view(), "",
+                   "expected " + std::to_string(field_count_) + " fields, found " +
+                       std::to_string(f.size()));
+    }
+    std::string_view npi = f[static_cast<size_t>(cols_[0])];
+    if (!IsValidNpi(npi))
+      return Error(rec.line, npi, "NPI",
+                   npi.size() == 10 ? "NPI fails the check digit (Luhn with prefix 80840)"
+                                    : "NPI is not 10 digits");
+    for (size_t i = 0; i < f.size(); ++i)
+      if (!IsValidUtf8(f[i]))
+        return Error(rec.line, npi, "column " + std::to_string(i + 1), "invalid UTF-8");
+    uint32_t id = static_cast<uint32_t>(std::stoul(std::string(npi)));
+    auto get = [&](size_t k) { return std::string(f[static_cast<size_t>(cols_[k])]); };
+    switch (kind_) {
+      case AttachedKind::kSecondaryLocations: {
+        Location loc;
+        Address& a = loc.address;
+        a.line1 = get(1), a.line2 = get(2), a.city = get(3), a.state = get(4);
+        a.postal_code = get(5), a.country = get(6), a.phone = get(7), a.phone_ext = get(8);
+        a.fax = get(9);
+        GeocodeLocation(zcta_, &loc);
+        out_->locations.emplace_back(id, std::move(loc));
+        break;
+      }
+      case AttachedKind::kOtherNames:
+        out_->other_names.emplace_back(id, OtherOrgName{get(1), get(2)});
+        break;
+      case AttachedKind::kEndpoints: {
+        Endpoint e;
+        e.type = get(1), e.type_description = get(2), e.endpoint = get(3);
+        e.affiliation = get(4), e.description = get(5), e.affiliation_legal_name = get(6);
+        e.use_code = get(7), e.use_description = get(8), e.other_use_description = get(9);
+        e.content_type = get(10), e.content_description = get(11);
+        e.other_content_description = get(12);
+        Address& a = e.affiliation_address;
+        a.line1 = get(13), a.line2 = get(14), a.city = get(15), a.state = get(16);
+        a.country = get(17), a.postal_code = get(18);
+        out_->endpoints.emplace_back(id, std::move(e));
+        break;
+      }
+    }
+  }
+
+  void OnError(uint64_t line, std::string_view raw, const char* reason) override {
+    ++out_->rows_read;
+    // Best effort: the NPI is the first field, quoted.
+    std::string_view npi = raw.substr(raw.starts_with('"') ? 1 : 0, 10);
+    Error(line, IsValidNpi(npi) ? npi : std::string_view(), "", reason);
+  }
+  // Side files are read on one thread, so no rollback is ever needed.
+  size_t Checkpoint() override { return 0; }
+  void Rollback(size_t) override {}
+
+ private:
+  void Error(uint64_t line, std::string_view npi, std::string field, std::string reason) {
+    errors_->push_back({file_, line, std::string(npi.substr(0, 20)), std::move(field),
+                        std::move(reason)});
+  }
+  std::string file_;
+  AttachedKind kind_;
+  const ZctaTable& zcta_;
+  Attachments* out_;
+  std::vector<IngestError>* errors_;
+  std::vector<int> cols_;
+  size_t field_count_ = 0;
+};
+
+}  // namespace
+
+void GeocodeLocation(const ZctaTable& zcta, Location* loc) {
+  loc->precision = GeoPrecision::kNone;
+  loc->lat = loc->lon = 0;
+  const std::string& country = loc->address.country;
+  if (!country.empty() && country != "US") return;
+  LatLon p;
+  if (zcta.Find(loc->address.postal_code, &p)) {
+    loc->lat = p.lat;
+    loc->lon = p.lon;
+    loc->precision = GeoPrecision::kZipCentroid;
+  }
+}
+
+Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
+                        Attachments* out, std::vector<IngestError>* errors) {
+  AttachedSink sink(BaseName(path), kind, zcta, out, errors);
+  CsvReadOptions options;
+  CsvReadStats stats;
+  return ReadCsvFile(
+      path, options, [&sink](const CsvRecord& h) { return sink.OnHeader(h); }, {&sink}, &stats);
+}
+
+void SortAttachments(Attachments* a) {
+  auto by_npi = [](const auto& x, const auto& y) { return x.first < y.first; };
+  std::stable_sort(a->locations.begin(), a->locations.end(), by_npi);
+  std::stable_sort(a->other_names.begin(), a->other_names.end(), by_npi);
+  std::stable_sort(a->endpoints.begin(), a->endpoints.end(), by_npi);
+}
+
+std::vector<uint32_t> Attachments::Npis() const {
+  std::vector<uint32_t> v;
+  for (const auto& x : locations) v.push_back(x.first);
+  for (const auto& x : other_names) v.push_back(x.first);
+  for (const auto& x : endpoints) v.push_back(x.first);
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+}  // namespace meridian

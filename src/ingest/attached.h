@@ -1,0 +1,53 @@
+// The NPPES side files that attach to an NPI: secondary practice locations
+// (pl_pfile), other organization names (othername_pfile) and electronic
+// endpoints (endpoint_pfile). Columns are found by header name, compared
+// without case, spaces or punctuation, so the pl file's irregular published
+// spacing ("Address-  Address Line 2") matches.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "geo/zcta.h"
+#include "model/record.h"
+#include "util/file.h"
+#include "util/status.h"
+
+namespace meridian {
+
+struct IngestError {
+  std::string file;  // base name of the input file
+  uint64_t line = 0;
+  std::string npi;    // as read, "" when unreadable
+  std::string field;  // column name, "" for the whole row
+  std::string reason;
+};
+
+// Rows of the three side files, each tagged with its NPI, sorted by NPI with
+// file order kept within an NPI.
+struct Attachments {
+  std::vector<std::pair<uint32_t, Location>> locations;
+  std::vector<std::pair<uint32_t, OtherOrgName>> other_names;
+  std::vector<std::pair<uint32_t, Endpoint>> endpoints;
+  uint64_t rows_read = 0;
+  // NPIs that appear in any of the files (sorted, unique): for weekly updates,
+  // the set whose attachments are replaced.
+  std::vector<uint32_t> Npis() const;
+};
+
+enum class AttachedKind { kSecondaryLocations, kOtherNames, kEndpoints };
+
+// Reads one side file into *out, geocoding locations with `zcta`. Bad rows go
+// to *errors; a missing file or a header without the needed columns is fatal.
+Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
+                        Attachments* out, std::vector<IngestError>* errors);
+
+// Sorts each list by NPI (stable).
+void SortAttachments(Attachments* a);
+
+// Geocodes a location from its postal code when the country is empty or US.
+void GeocodeLocation(const ZctaTable& zcta, Location* loc);
+
+}  // namespace meridian

@@ -1,0 +1,189 @@
+#include "ingest/csv.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace meridian {
+
+CsvTokenizer::CsvTokenizer(std::string_view window, uint64_t first_line, bool at_eof)
+    : buf_(window), line_(first_line), at_eof_(at_eof) {}
+
+void CsvTokenizer::SkipBom() {
+  if (buf_.substr(pos_, 3) == "\xEF\xBB\xBF") pos_ += 3;
+}
+
+CsvTokenizer::Outcome CsvTokenizer::Fail(CsvRecord* rec, size_t start, uint64_t start_line,
+                                         const char* why) {
+  error_ = why;
+  rec->fields.clear();
+  rec->line = start_line;
+  rec->begin = start;
+  // Resume after the first line break following the record start.
+  const void* nl = std::memchr(buf_.data() + start, '\n', buf_.size() - start);
+  if (nl == nullptr) {
+    if (!at_eof_ && buf_.size() - start <= 2 * kMaxRecordBytes) {
+      // The resume point lies beyond this window; let the caller refill and
+      // re-read this record (it will fail the same way, deterministically).
+      // A line longer than 2 MiB is instead dropped up to the window end.
+      pos_ = start;
+      line_ = start_line;
+      return Outcome::kNeedMore;
+    }
+    pos_ = buf_.size();
+  } else {
+    pos_ = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+  }
+  line_ = start_line + 1;
+  rec->end = pos_;
+  return Outcome::kError;
+}
+
+CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
+  const char* data = buf_.data();
+  const size_t n = buf_.size();
+
+  // Skip blank lines ("\n" or "\r\n").
+  while (pos_ < n) {
+    if (data[pos_] == '\n') {
+      ++pos_, ++line_;
+    } else if (data[pos_] == '\r' && pos_ + 1 < n && data[pos_ + 1] == '\n') {
+      pos_ += 2, ++line_;
+    } else if (data[pos_] == '\r' && pos_ + 1 == n && !at_eof_) {
+      return Outcome::kNeedMore;
+    } else {
+      break;
+    }
+  }
+  if (pos_ >= n) return Outcome::kEnd;
+
+  const size_t start = pos_;
+  const uint64_t start_line = line_;
+  const size_t limit = std::min(n, start + kMaxRecordBytes);
+  size_t p = start;
+  uint64_t newlines = 0;
+
+  // Field boundaries are recorded as offsets first: scratch_ may grow while the
+  // record is read, so string_views into it are made only at the end.
+  std::vector<Span>& spans = spans_;
+  spans.clear();
+  scratch_.clear();
+
+  for (;;) {
+    if (p >= limit) {
+      if (limit < n || (limit - start) >= kMaxRecordBytes)
+        return Fail(rec, start, start_line, "record longer than 1 MiB (unterminated quote?)");
+      if (!at_eof_) return Outcome::kNeedMore;
+      // A record that ends exactly at EOF after a comma gets a final empty field.
+      spans.push_back({p, 0, false});
+      break;
+    }
+    if (data[p] == '"') {
+      // Quoted field.
+      size_t q = p + 1;
+      bool escaped = false;
+      size_t field_begin = q;
+      for (;;) {
+        const void* hit = q < limit ? std::memchr(data + q, '"', limit - q) : nullptr;
+        if (hit == nullptr) {
+          if (limit < n || limit - start >= kMaxRecordBytes)
+            return Fail(rec, start, start_line, "record longer than 1 MiB (unterminated quote?)");
+          if (!at_eof_) return Outcome::kNeedMore;
+          return Fail(rec, start, start_line, "unterminated quoted field");
+        }
+        size_t qpos = static_cast<size_t>(static_cast<const char*>(hit) - data);
+        if (qpos + 1 < limit && data[qpos + 1] == '"') {
+          escaped = true;
+          q = qpos + 2;
+          continue;
+        }
+        if (qpos + 1 >= limit && !at_eof_ && limit == n) return Outcome::kNeedMore;
+        q = qpos;  // closing quote
+        break;
+      }
+      size_t len = q - field_begin;
+      newlines += static_cast<uint64_t>(std::count(data + field_begin, data + q, '\n'));
+      if (escaped) {
+        size_t off = scratch_.size();
+        for (size_t i = field_begin; i < q; ++i) {
+          scratch_.push_back(data[i]);
+          if (data[i] == '"') ++i;  // skip the second quote of a pair
+        }
+        spans.push_back({off, scratch_.size() - off, true});
+      } else {
+        spans.push_back({field_begin, len, false});
+      }
+      p = q + 1;  // past the closing quote
+      if (p >= n) {
+        if (!at_eof_) return Outcome::kNeedMore;
+        break;  // EOF right after the field: record ends without a newline
+      }
+      char c = data[p];
+      if (c == ',') {
+        ++p;
+        continue;
+      }
+      if (c == '\n') {
+        ++p;
+        break;
+      }
+      if (c == '\r') {
+        if (p + 1 >= n && !at_eof_) return Outcome::kNeedMore;
+        if (p + 1 < n && data[p + 1] == '\n') {
+          p += 2;
+          break;
+        }
+        if (p + 1 >= n) {  // lone CR at EOF
+          ++p;
+          break;
+        }
+      }
+      return Fail(rec, start, start_line, "unexpected character after a closing quote");
+    }
+    // Unquoted field: runs to ',' or a line end.
+    size_t q = p;
+    while (q < limit && data[q] != ',' && data[q] != '\n' && data[q] != '"') {
+      if (data[q] == '\r' && q + 1 < n && data[q + 1] == '\n') break;
+      if (data[q] == '\r' && q + 1 == n && !at_eof_) return Outcome::kNeedMore;
+      ++q;
+    }
+    if (q < limit && data[q] == '"')
+      return Fail(rec, start, start_line, "quote inside an unquoted field");
+    if (q >= limit) {
+      if (limit < n) return Fail(rec, start, start_line, "record longer than 1 MiB");
+      if (!at_eof_) return Outcome::kNeedMore;
+      spans.push_back({p, q - p, false});
+      p = q;
+      break;
+    }
+    spans.push_back({p, q - p, false});
+    if (data[q] == ',') {
+      p = q + 1;
+      continue;
+    }
+    p = q + (data[q] == '\r' ? 2 : 1);
+    break;
+  }
+
+  rec->fields.clear();
+  rec->fields.reserve(spans.size());
+  for (const Span& s : spans)
+    rec->fields.emplace_back(s.in_scratch ? std::string_view(scratch_).substr(s.off, s.len)
+                                          : std::string_view(data + s.off, s.len));
+  rec->line = start_line;
+  rec->begin = start;
+  rec->end = p;
+  pos_ = p;
+  line_ = start_line + newlines + 1;
+  return Outcome::kRecord;
+}
+
+std::vector<std::string> SplitCsvLine(std::string_view line) {
+  std::vector<std::string> out;
+  CsvTokenizer tok(line, 1, /*at_eof=*/true);
+  CsvRecord rec;
+  if (tok.Next(&rec) == CsvTokenizer::Outcome::kRecord)
+    for (std::string_view f : rec.fields) out.emplace_back(f);
+  return out;
+}
+
+}  // namespace meridian

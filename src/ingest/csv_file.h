@@ -1,0 +1,57 @@
+// ReadCsvFile: streams a CSV file through CsvTokenizer on several threads.
+//
+// The file is read with read(2) in windows (default 64 MiB; memory stays
+// bounded whatever the file size, and the page cache is not pinned as an mmap
+// would be). Each window is cut into one part per thread at line starts; part
+// k's first line is only a guess at a record boundary (a quoted field may
+// span lines), so after the parts are parsed the guess is checked against
+// where part k-1 actually stopped. A wrong guess rolls back part k's output
+// and re-reads from the true boundary, so the result is always identical to a
+// single-threaded read (tested).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/csv.h"
+#include "util/status.h"
+
+namespace meridian {
+
+// Receives the records of one part. A sink is used by one thread at a time.
+class CsvSink {
+ public:
+  virtual ~CsvSink() = default;
+  virtual void OnRecord(const CsvRecord& rec) = 0;
+  // A malformed record: `raw` is the start of its bytes (for finding the NPI).
+  virtual void OnError(uint64_t line, std::string_view raw, const char* reason) = 0;
+  // Checkpoint()/Rollback() undo everything received since the checkpoint.
+  virtual size_t Checkpoint() = 0;
+  virtual void Rollback(size_t checkpoint) = 0;
+};
+
+struct CsvReadOptions {
+  int threads = 1;
+  size_t window_bytes = 64u << 20;
+  // Called after each window with the bytes consumed so far (for progress bars).
+  std::function<void(uint64_t bytes_done, uint64_t bytes_total)> progress;
+};
+
+struct CsvReadStats {
+  uint64_t bytes = 0;
+  uint64_t lines = 0;
+  uint64_t misguessed_splits = 0;  // parts re-read because a split fell inside a record
+};
+
+// Reads `path`. The first record is the header and goes to `on_header`, which
+// may refuse the file (its Status is returned). Every later record goes to
+// sinks[k] for the part it falls in. Returns IoError when the file cannot be
+// read. REQUIRES: sinks.size() == options.threads >= 1.
+Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
+                   const std::function<Status(const CsvRecord& header)>& on_header,
+                   const std::vector<CsvSink*>& sinks, CsvReadStats* stats);
+
+}  // namespace meridian

@@ -1,0 +1,630 @@
+#include "ingest/ingest.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <regex>
+
+#include "ingest/csv_file.h"
+#include "ingest/main_file.h"
+#include "model/fields.h"
+#include "model/record_codec.h"
+#include "snapshot/snapshot.h"
+#include "snapshot/writer.h"
+#include "util/file.h"
+#include "util/json.h"
+
+namespace meridian {
+
+namespace {
+
+using snapshot::LocationHot;
+
+struct SourceFile {
+  std::string role, path;
+};
+
+// Deactivation report rows: NPI + date.
+using Deactivation = std::pair<uint32_t, PackedDate>;
+
+// What one run merges: any of new rows, side files, a base snapshot and deactivations.
+struct BuildInput {
+  const ParsedSet* parsed = nullptr;
+  const Attachments* att = nullptr;
+  bool has_pl = false, has_names = false, has_endpoints = false;
+  const Snapshot* base = nullptr;
+  const std::vector<Deactivation>* deactivations = nullptr;
+  std::vector<SourceFile> sources;
+  std::string base_path;
+};
+
+LocationHot HotOf(const Location& l, const StateTable& states) {
+  LocationHot h{};
+  h.lat = l.lat;
+  h.lon = l.lon;
+  h.precision = static_cast<uint8_t>(l.precision);
+  h.state = states.Id(l.address.state);
+  return h;
+}
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+// "npidata_pfile_20050523-20250907.csv" -> "2005-05-23/2025-09-07" (CMS names
+// carry the period they cover); "" when the name has no dates.
+std::string PeriodFromName(const std::string& name) {
+  static const std::regex re("(\\d{8})(?:-(\\d{8}))?");
+  std::smatch m;
+  if (!std::regex_search(name, m, re)) return "";
+  auto iso = [](const std::string& d) {
+    return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
+  };
+  std::string out = iso(m[1].str());
+  if (m[2].matched) out += "/" + iso(m[2].str());
+  return out;
+}
+
+std::string IsoTimeNow() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class Builder {
+ public:
+  Builder(const IngestOptions& opt, const BuildInput& in, IngestSummary* sum,
+          std::vector<IngestError>* errors)
+      : opt_(opt), in_(in), sum_(sum), errors_(errors), dict_(*opt.nucc) {}
+
+  Status Run() {
+    BuildDictionary();
+    auto w = SnapshotWriter::Create(opt_.out);
+    if (!w.ok()) return w.status();
+    writer_ = std::move(w).value();
+    MERIDIAN_RETURN_IF_ERROR(Merge());
+    for (size_t id = dict_.known_count(); id < dict_.size(); ++id)
+      sum_->unknown_taxonomy_codes.push_back(dict_.entry(static_cast<uint16_t>(id)).info.code);
+    sum_->unknown_taxonomies = sum_->unknown_taxonomy_codes.size();
+    sum_->records = writer_->records();
+    std::string meta = MetaJson();
+    MERIDIAN_RETURN_IF_ERROR(writer_->Finish(meta, dict_, *opt_.states,
+                                             sum_->synthetic ? snapshot::kFlagSynthetic : 0));
+    sum_->snapshot_bytes = FileSize(opt_.out);
+    return Status::OK();
+  }
+
+ private:
+  // Output dictionary: NUCC, then every code outside NUCC that a record uses, sorted.
+  void BuildDictionary() {
+    std::vector<std::string> unknown;
+    if (in_.parsed != nullptr) {
+      for (const ParsedEntry& e : in_.parsed->entries)
+        for (uint16_t ref : in_.parsed->Taxonomies(e))
+          if (ref >= kUnknownTaxBase) unknown.emplace_back(in_.parsed->UnknownCode(e, ref));
+    }
+    if (in_.base != nullptr) {
+      const TaxonomyDict& bd = in_.base->taxonomy();
+      std::vector<bool> used(bd.size(), false);
+      for (size_t i = 0; i < in_.base->size(); ++i)
+        for (uint16_t id : in_.base->taxonomy_ids(i)) used[id] = true;
+      for (size_t id = 0; id < bd.size(); ++id)
+        if (used[id] && dict_.Find(bd.entry(static_cast<uint16_t>(id)).info.code) < 0)
+          unknown.push_back(bd.entry(static_cast<uint16_t>(id)).info.code);
+    }
+    std::sort(unknown.begin(), unknown.end());
+    unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+    for (const std::string& c : unknown) dict_.Intern(c);
+    if (in_.base != nullptr) {
+      const TaxonomyDict& bd = in_.base->taxonomy();
+      base_remap_.resize(bd.size());
+      for (size_t id = 0; id < bd.size(); ++id) {
+        int to = dict_.Find(bd.entry(static_cast<uint16_t>(id)).info.code);
+        base_remap_[id] = to < 0 ? snapshot::kNoTaxonomy : static_cast<uint16_t>(to);
+      }
+    }
+  }
+
+  uint16_t MapParsed(const ParsedEntry& e, uint16_t ref) const {
+    if (ref < kUnknownTaxBase) return ref;  // NUCC row index == dictionary id
+    return static_cast<uint16_t>(dict_.Find(in_.parsed->UnknownCode(e, ref)));
+  }
+
+  template <class T>
+  void TakeAttached(const std::vector<std::pair<uint32_t, T>>& list, size_t* cursor,
+                    uint32_t npi, const char* file_role, std::vector<T>* out) {
+    while (*cursor < list.size() && list[*cursor].first < npi) {
+      Orphan(list[*cursor].first, file_role);
+      ++*cursor;
+    }
+    out->clear();
+    while (*cursor < list.size() && list[*cursor].first == npi) out->push_back(list[(*cursor)++].second);
+  }
+
+  void Orphan(uint32_t npi, const char* role) {
+    ++sum_->orphaned;
+    errors_->push_back({role, 0, NpiToString(npi), "NPI",
+                        in_.base ? "NPI is neither in the main file nor in the snapshot"
+                                 : "NPI is not in the main file; row not attached"});
+  }
+
+  void CountLocations(EntityType entity, std::span<const LocationHot> locs) {
+    if (entity == EntityType::kDeactivated) return;
+    for (const LocationHot& l : locs) (l.precision ? sum_->geocoded : sum_->not_geocoded)++;
+  }
+
+  void CountEntity(EntityType e) {
+    if (e == EntityType::kIndividual) ++sum_->individuals;
+    else if (e == EntityType::kOrganization) ++sum_->organizations;
+    else ++sum_->deactivated;
+  }
+
+  // Writes a fully materialized record (used whenever bytes must be rebuilt).
+  Status AddRecord(const Record& r) {
+    bytes_.clear();
+    EncodeRecord(r, &bytes_);
+    locs_.clear();
+    locs_.push_back(HotOf(r.practice, *opt_.states));
+    for (const Location& l : r.secondary) locs_.push_back(HotOf(l, *opt_.states));
+    tax_.clear();
+    int primary = -1;
+    for (const TaxonomySlot& t : r.taxonomies) {
+      if (t.code.empty()) continue;
+      int id = dict_.Find(t.code);
+      if (id < 0) id = dict_.Intern(t.code);  // unreachable: dictionary covers all codes
+      if (primary < 0 && t.primary_switch == 'Y') primary = static_cast<int>(tax_.size());
+      tax_.push_back(static_cast<uint16_t>(id));
+    }
+    if (primary < 0 && !tax_.empty()) primary = 0;
+    SnapshotRecordIn in;
+    in.npi = r.npi;
+    in.entity = r.entity;
+    in.sex = r.sex.size() == 1 ? r.sex[0] : 0;
+    in.state = opt_.states->Id(r.practice.address.state);
+    in.locations = locs_;
+    in.taxonomy_ids = tax_;
+    in.primary_taxonomy = primary < 0 ? snapshot::kNoTaxonomy : tax_[static_cast<size_t>(primary)];
+    in.core = bytes_;
+    CountEntity(r.entity);
+    CountLocations(r.entity, locs_);
+    sum_->secondary_locations += r.secondary.size();
+    sum_->other_names += r.other_org_names.size();
+    sum_->endpoints += r.endpoints.size();
+    return writer_->Add(in);
+  }
+
+  Status Merge() {
+    const ParsedSet* p = in_.parsed;
+    const Snapshot* b = in_.base;
+    const std::vector<Deactivation>* d = in_.deactivations;
+    const size_t pn = p ? p->entries.size() : 0, bn = b ? b->size() : 0, dn = d ? d->size() : 0;
+    size_t pi = 0, bi = 0, di = 0, li = 0, ni = 0, ei = 0;
+    static const Attachments kNone;
+    const Attachments& att = in_.att ? *in_.att : kNone;
+    std::vector<Location> locs;
+    std::vector<OtherOrgName> names;
+    std::vector<Endpoint> endpoints;
+    Record rec;
+    while (pi < pn || bi < bn || di < dn) {
+      uint32_t npi = UINT32_MAX;
+      if (pi < pn) npi = std::min(npi, p->entries[pi].npi);
+      if (bi < bn) npi = std::min(npi, b->npi(bi));
+      if (di < dn) npi = std::min(npi, (*d)[di].first);
+      const bool has_p = pi < pn && p->entries[pi].npi == npi;
+      const bool has_b = bi < bn && b->npi(bi) == npi;
+      const bool has_d = di < dn && (*d)[di].first == npi;
+      TakeAttached(att.locations, &li, npi, "pl", &locs);
+      TakeAttached(att.other_names, &ni, npi, "othername", &names);
+      TakeAttached(att.endpoints, &ei, npi, "endpoint", &endpoints);
+      const bool any_att = !locs.empty() || !names.empty() || !endpoints.empty();
+
+      Status s;
+      if (has_d) {
+        // As in the monthly file, a deactivated NPI keeps only its number and date.
+        rec = Record();
+        rec.npi = npi;
+        rec.entity = EntityType::kDeactivated;
+        rec.deactivation_date = (*d)[di].second;
+        if (has_b) {
+          Record old;
+          if (b->GetRecord(bi, &old).ok()) rec.deactivation_reason = old.deactivation_reason;
+        }
+        ++sum_->deactivations_applied;
+        if (!has_b && !has_p) ++sum_->added;
+        s = AddRecord(rec);
+      } else if (has_p && (!has_b || (in_.has_pl && in_.has_names && in_.has_endpoints))) {
+        s = AddParsed(p->entries[pi], locs, names, endpoints);
+        if (has_b) ++sum_->updated;
+        else if (b) ++sum_->added;
+      } else if (has_p) {
+        // Changed record; side lists not supplied this week are kept from the snapshot.
+        Record old;
+        MERIDIAN_RETURN_IF_ERROR(b->GetRecord(bi, &old));
+        s = AddParsed(p->entries[pi], in_.has_pl ? locs : old.secondary,
+                      in_.has_names ? names : old.other_org_names,
+                      in_.has_endpoints ? endpoints : old.endpoints);
+        ++sum_->updated;
+      } else if (any_att) {
+        MERIDIAN_RETURN_IF_ERROR(b->GetRecord(bi, &rec));
+        if (!locs.empty()) rec.secondary = locs;
+        if (!names.empty()) rec.other_org_names = names;
+        if (!endpoints.empty()) rec.endpoints = endpoints;
+        ++sum_->updated;
+        s = AddRecord(rec);
+      } else {
+        s = AddBase(bi);
+      }
+      MERIDIAN_RETURN_IF_ERROR(s);
+      if (has_p) ++pi;
+      if (has_b) ++bi;
+      if (has_d) ++di;
+    }
+    // Side-file rows past the last record are orphans too.
+    TakeAttached(att.locations, &li, UINT32_MAX, "pl", &locs);
+    TakeAttached(att.other_names, &ni, UINT32_MAX, "othername", &names);
+    TakeAttached(att.endpoints, &ei, UINT32_MAX, "endpoint", &endpoints);
+    return Status::OK();
+  }
+
+  // The fast path of a full ingest: the row's encoded core plus its side lists.
+  Status AddParsed(const ParsedEntry& e, const std::vector<Location>& locs,
+                   const std::vector<OtherOrgName>& names,
+                   const std::vector<Endpoint>& endpoints) {
+    attached_.clear();
+    EncodeAttached(locs, names, endpoints, &attached_);
+    locs_.clear();
+    LocationHot primary{};
+    primary.lat = e.lat;
+    primary.lon = e.lon;
+    primary.precision = e.precision;
+    primary.state = e.state;
+    locs_.push_back(primary);
+    for (const Location& l : locs) locs_.push_back(HotOf(l, *opt_.states));
+    tax_.clear();
+    for (uint16_t ref : in_.parsed->Taxonomies(e)) tax_.push_back(MapParsed(e, ref));
+    SnapshotRecordIn in;
+    in.npi = e.npi;
+    in.entity = static_cast<EntityType>(e.entity);
+    in.sex = static_cast<char>(e.sex);
+    in.state = e.state;
+    in.locations = locs_;
+    in.taxonomy_ids = tax_;
+    in.primary_taxonomy = e.primary_slot == 0xFF ? snapshot::kNoTaxonomy : tax_[e.primary_slot];
+    in.core = e.core;
+    in.attached = attached_;
+    CountEntity(in.entity);
+    CountLocations(in.entity, locs_);
+    sum_->secondary_locations += locs.size();
+    sum_->other_names += names.size();
+    sum_->endpoints += endpoints.size();
+    return writer_->Add(in);
+  }
+
+  // An unchanged record copied from the base snapshot.
+  Status AddBase(size_t i) {
+    const Snapshot& b = *in_.base;
+    tax_.clear();
+    for (uint16_t id : b.taxonomy_ids(i)) tax_.push_back(base_remap_[id]);
+    locs_.assign(b.locations(i).begin(), b.locations(i).end());
+    SnapshotRecordIn in;
+    in.npi = b.npi(i);
+    in.entity = b.entity(i);
+    in.sex = b.sex(i);
+    in.state = b.state(i);
+    in.locations = locs_;
+    in.taxonomy_ids = tax_;
+    uint16_t pt = b.primary_taxonomy(i);
+    in.primary_taxonomy = pt == snapshot::kNoTaxonomy ? pt : base_remap_[pt];
+    in.core = b.record_bytes(i);
+    CountEntity(in.entity);
+    CountLocations(in.entity, locs_);
+    sum_->secondary_locations += locs_.empty() ? 0 : locs_.size() - 1;
+    return writer_->Add(in);
+  }
+
+  std::string MetaJson() const {
+    JsonWriter w;
+    w.BeginObject();
+    w.Field("generator", "meridian");
+    w.Key("format_version").Uint(snapshot::kFormatVersion);
+    w.Key("synthetic").Bool(sum_->synthetic);
+    w.Field("created", IsoTimeNow());
+    w.Field("geocoder", "zip-centroid: Census 2021 ZCTA internal points");
+    w.Field("taxonomy_code_set", "NUCC Health Care Provider Taxonomy v25.1");
+    w.Key("sources").BeginArray();
+    for (const SourceFile& f : in_.sources) {
+      w.BeginObject();
+      w.Field("role", f.role);
+      w.Field("file", BaseName(f.path));
+      w.Key("bytes").Uint(FileSize(f.path));
+      w.Field("period", PeriodFromName(BaseName(f.path)));
+      w.EndObject();
+    }
+    w.EndArray();
+    if (in_.base != nullptr) {
+      w.Key("base_snapshot").BeginObject();
+      w.Field("file", BaseName(in_.base_path));
+      w.Key("records").Uint(in_.base->size());
+      w.Key("created_unix").Uint(in_.base->created_unix());
+      w.EndObject();
+    }
+    w.Key("counts").BeginObject();
+    w.Key("records").Uint(sum_->records);
+    w.Key("individuals").Uint(sum_->individuals);
+    w.Key("organizations").Uint(sum_->organizations);
+    w.Key("deactivated").Uint(sum_->deactivated);
+    w.Key("geocoded").Uint(sum_->geocoded);
+    w.Key("not_geocoded").Uint(sum_->not_geocoded);
+    w.Key("secondary_locations").Uint(sum_->secondary_locations);
+    w.EndObject();
+    w.EndObject();
+    return w.str();
+  }
+
+  const IngestOptions& opt_;
+  const BuildInput& in_;
+  IngestSummary* sum_;
+  std::vector<IngestError>* errors_;
+  TaxonomyDict dict_;
+  std::vector<uint16_t> base_remap_;
+  std::unique_ptr<SnapshotWriter> writer_;
+  std::string bytes_, attached_;
+  std::vector<LocationHot> locs_;
+  std::vector<uint16_t> tax_;
+};
+
+IngestOptions WithDefaults(IngestOptions o) {
+  if (o.nucc == nullptr) o.nucc = &TaxonomyTable::Embedded();
+  if (o.zcta == nullptr) o.zcta = &ZctaTable::Embedded();
+  if (o.states == nullptr) o.states = &StateTable::Embedded();
+  return o;
+}
+
+Status ReadSideFiles(const IngestOptions& o, BuildInput* in, Attachments* att,
+                     std::vector<IngestError>* errors) {
+  if (!o.pl.empty()) {
+    MERIDIAN_RETURN_IF_ERROR(
+        ReadAttachedFile(o.pl, AttachedKind::kSecondaryLocations, *o.zcta, att, errors));
+    in->has_pl = true;
+    in->sources.push_back({"pl", o.pl});
+  }
+  if (!o.othername.empty()) {
+    MERIDIAN_RETURN_IF_ERROR(
+        ReadAttachedFile(o.othername, AttachedKind::kOtherNames, *o.zcta, att, errors));
+    in->has_names = true;
+    in->sources.push_back({"othername", o.othername});
+  }
+  if (!o.endpoint.empty()) {
+    MERIDIAN_RETURN_IF_ERROR(
+        ReadAttachedFile(o.endpoint, AttachedKind::kEndpoints, *o.zcta, att, errors));
+    in->has_endpoints = true;
+    in->sources.push_back({"endpoint", o.endpoint});
+  }
+  SortAttachments(att);
+  in->att = att;
+  return Status::OK();
+}
+
+// Reads the deactivation report: a header naming an "NPI" column and a column
+// whose name contains "Deactivation Date", then one row per NPI.
+Status ReadDeactivations(const std::string& path, std::vector<Deactivation>* out,
+                         std::vector<IngestError>* errors) {
+  class Sink : public CsvSink {
+   public:
+    Sink(std::string file, std::vector<Deactivation>* out, std::vector<IngestError>* errors)
+        : file_(std::move(file)), out_(out), errors_(errors) {}
+    Status OnHeader(const CsvRecord& h) {
+      for (size_t i = 0; i < h.fields.size(); ++i) {
+        std::string name(h.fields[i]);
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name == "npi") npi_col_ = static_cast<int>(i);
+        if (name.find("deactivation date") != std::string::npos) date_col_ = static_cast<int>(i);
+      }
+      if (npi_col_ < 0 || date_col_ < 0)
+        return Status::InvalidArgument(
+            file_ + ": header must name an \"NPI\" column and a \"... Deactivation Date\" column");
+      return Status::OK();
+    }
+    void OnRecord(const CsvRecord& r) override {
+      size_t need = static_cast<size_t>(std::max(npi_col_, date_col_)) + 1;
+      if (r.fields.size() < need) return Err(r.line, "", "", "too few fields");
+      std::string_view npi = r.fields[static_cast<size_t>(npi_col_)];
+      if (!IsValidNpi(npi)) return Err(r.line, npi.substr(0, 12), "NPI", "invalid NPI");
+      PackedDate d;
+      std::string_view ds = r.fields[static_cast<size_t>(date_col_)];
+      if (!ParseNppesDate(ds, &d) || d == 0)
+        return Err(r.line, npi, "Deactivation Date", "unparseable date (expected MM/DD/YYYY)");
+      out_->emplace_back(static_cast<uint32_t>(std::stoul(std::string(npi))), d);
+      lines_.push_back(r.line);
+    }
+    void OnError(uint64_t line, std::string_view, const char* reason) override {
+      Err(line, "", "", reason);
+    }
+    size_t Checkpoint() override { return 0; }
+    void Rollback(size_t) override {}
+    void Err(uint64_t line, std::string_view npi, std::string field, std::string reason) {
+      errors_->push_back({file_, line, std::string(npi), std::move(field), std::move(reason)});
+    }
+    std::vector<uint64_t> lines_;
+
+   private:
+    std::string file_;
+    std::vector<Deactivation>* out_;
+    std::vector<IngestError>* errors_;
+    int npi_col_ = -1, date_col_ = -1;
+  };
+  Sink sink(BaseName(path), out, errors);
+  CsvReadStats stats;
+  MERIDIAN_RETURN_IF_ERROR(ReadCsvFile(
+      path, CsvReadOptions(), [&](const CsvRecord& h) { return sink.OnHeader(h); }, {&sink},
+      &stats));
+  // Sort by NPI; a repeated NPI keeps its first row and the rest are rejected.
+  std::vector<size_t> order(out->size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return (*out)[a].first < (*out)[b].first; });
+  std::vector<Deactivation> sorted;
+  for (size_t i : order) {
+    if (!sorted.empty() && sorted.back().first == (*out)[i].first) {
+      sink.Err(sink.lines_[i], NpiToString((*out)[i].first), "NPI", "duplicate NPI");
+      continue;
+    }
+    sorted.push_back((*out)[i]);
+  }
+  *out = std::move(sorted);
+  return Status::OK();
+}
+
+void Finish(const std::chrono::steady_clock::time_point start, const ParsedSet& parsed,
+            const std::vector<IngestError>& errors, IngestSummary* s) {
+  s->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s->rows_read = parsed.rows_read;
+  s->bytes_read = parsed.bytes;
+  s->mb_per_s = s->seconds > 0 ? static_cast<double>(parsed.bytes) / 1e6 / s->seconds : 0;
+  s->rejected = 0;
+  for (const IngestError& e : errors)
+    if (e.line != 0) ++s->rejected;  // orphans (line 0) are counted separately
+}
+
+}  // namespace
+
+bool HasSyntheticSidecar(const std::string& path) {
+  std::string text;
+  if (!ReadFile(path + ".meta.json", &text).ok()) return false;
+  return text.find("\"synthetic\":true") != std::string::npos;
+}
+
+Status Ingest(const IngestOptions& options, IngestSummary* summary,
+              std::vector<IngestError>* errors) {
+  const auto start = std::chrono::steady_clock::now();
+  IngestOptions o = WithDefaults(options);
+  if (o.nppes.empty()) return Status::InvalidArgument("--nppes is required");
+  *summary = IngestSummary();
+  summary->synthetic = o.synthetic || HasSyntheticSidecar(o.nppes);
+
+  ParsedSet parsed;
+  MainFileOptions mo;
+  mo.threads = o.threads;
+  mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
+  mo.progress = o.progress;
+  MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
+  *errors = std::move(parsed.errors);
+  parsed.errors.clear();
+
+  BuildInput in;
+  in.parsed = &parsed;
+  in.sources.push_back({"npidata", o.nppes});
+  Attachments att;
+  MERIDIAN_RETURN_IF_ERROR(ReadSideFiles(o, &in, &att, errors));
+  Builder builder(o, in, summary, errors);
+  MERIDIAN_RETURN_IF_ERROR(builder.Run());
+  Finish(start, parsed, *errors, summary);
+  return Status::OK();
+}
+
+Status Update(const IngestOptions& options, IngestSummary* summary,
+              std::vector<IngestError>* errors) {
+  const auto start = std::chrono::steady_clock::now();
+  IngestOptions o = WithDefaults(options);
+  if (o.base_snapshot.empty()) return Status::InvalidArgument("--snapshot is required");
+  *summary = IngestSummary();
+  auto base = Snapshot::Open(o.base_snapshot);
+  if (!base.ok()) return base.status();
+  summary->synthetic = (*base)->synthetic() || o.synthetic ||
+                       (!o.nppes.empty() && HasSyntheticSidecar(o.nppes));
+
+  ParsedSet parsed;
+  BuildInput in;
+  in.base = base->get();
+  in.base_path = o.base_snapshot;
+  if (!o.nppes.empty()) {
+    MainFileOptions mo;
+    mo.threads = o.threads;
+    mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
+    mo.progress = o.progress;
+    MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
+    *errors = std::move(parsed.errors);
+    parsed.errors.clear();
+    in.parsed = &parsed;
+    in.sources.push_back({"npidata", o.nppes});
+  }
+  Attachments att;
+  MERIDIAN_RETURN_IF_ERROR(ReadSideFiles(o, &in, &att, errors));
+  std::vector<Deactivation> deactivations;
+  if (!o.deactivations.empty()) {
+    MERIDIAN_RETURN_IF_ERROR(ReadDeactivations(o.deactivations, &deactivations, errors));
+    in.deactivations = &deactivations;
+    in.sources.push_back({"deactivations", o.deactivations});
+  }
+  Builder builder(o, in, summary, errors);
+  MERIDIAN_RETURN_IF_ERROR(builder.Run());
+  Finish(start, parsed, *errors, summary);
+  return Status::OK();
+}
+
+std::string IngestSummary::ToJson(bool update) const {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("rows_read").Uint(rows_read);
+  w.Key("individuals").Uint(individuals);
+  w.Key("organizations").Uint(organizations);
+  w.Key("deactivated").Uint(deactivated);
+  w.Key("rejected").Uint(rejected);
+  w.Key("geocoded").Uint(geocoded);
+  w.Key("not_geocoded").Uint(not_geocoded);
+  w.Key("unknown_taxonomies").Uint(unknown_taxonomies);
+  w.Key("unknown_taxonomy_codes").BeginArray();
+  for (size_t i = 0; i < unknown_taxonomy_codes.size() && i < 100; ++i)
+    w.String(unknown_taxonomy_codes[i]);
+  w.EndArray();
+  w.Key("secondary_locations").Uint(secondary_locations);
+  w.Key("other_names").Uint(other_names);
+  w.Key("endpoints").Uint(endpoints);
+  w.Key("orphaned").Uint(orphaned);
+  if (update) {
+    w.Key("updated").Uint(updated);
+    w.Key("added").Uint(added);
+    w.Key("deactivations_applied").Uint(deactivations_applied);
+  }
+  w.Key("records").Uint(records);
+  w.Key("synthetic").Bool(synthetic);
+  w.Key("bytes_read").Uint(bytes_read);
+  w.Key("snapshot_bytes").Uint(snapshot_bytes);
+  w.Key("seconds").Double(seconds, 3);
+  w.Key("mb_per_s").Double(mb_per_s, 1);
+  w.EndObject();
+  return w.str();
+}
+
+Status WriteErrorsCsv(const std::string& path, const std::vector<IngestError>& errors) {
+  std::string out = "file,line,npi,field,reason\n";
+  auto quoted = [&out](std::string_view s) {
+    out.push_back('"');
+    for (char c : s) {
+      if (c == '"') out.push_back('"');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  };
+  for (const IngestError& e : errors) {
+    quoted(e.file);
+    out.push_back(',');
+    out += std::to_string(e.line);
+    out.push_back(',');
+    quoted(e.npi);
+    out.push_back(',');
+    quoted(e.field);
+    out.push_back(',');
+    quoted(e.reason);
+    out.push_back('\n');
+  }
+  return WriteFileAtomically(path, out);
+}
+
+}  // namespace meridian

@@ -1,0 +1,67 @@
+// Ingest and weekly update: NPPES files in, a verified snapshot out.
+//
+//   Ingest:  npidata (+ pl, othername, endpoint) -> new snapshot
+//   Update:  old snapshot + weekly npidata (+ side files, deactivations) -> new snapshot
+//
+// Both read every row, keep every good one, and report every bad one with its
+// line, NPI (when readable) and reason. The output is written atomically.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "geo/states.h"
+#include "geo/zcta.h"
+#include "ingest/attached.h"
+#include "ingest/nucc.h"
+#include "util/status.h"
+
+namespace meridian {
+
+struct IngestOptions {
+  std::string nppes;                        // required for ingest, optional for update
+  std::string pl, othername, endpoint;      // optional side files
+  std::string deactivations;                // update only: CSV "NPI","Deactivation Date"
+  std::string base_snapshot;                // update only: the snapshot to update
+  std::string out;                          // snapshot path to write
+  int threads = 2;
+  bool synthetic = false;  // mark the snapshot as synthetic (also set by a synthetic sidecar)
+  const TaxonomyTable* nucc = nullptr;      // defaults to the embedded tables
+  const ZctaTable* zcta = nullptr;
+  const StateTable* states = nullptr;
+  std::function<void(uint64_t done, uint64_t total, uint64_t rows)> progress;
+};
+
+struct IngestSummary {
+  uint64_t rows_read = 0;  // data rows in the main file, good and bad
+  uint64_t individuals = 0, organizations = 0, deactivated = 0;  // in the output snapshot
+  uint64_t rejected = 0;   // rows rejected, all files
+  uint64_t geocoded = 0, not_geocoded = 0;  // practice locations of active records
+  uint64_t unknown_taxonomies = 0;          // distinct codes not in NUCC, kept
+  std::vector<std::string> unknown_taxonomy_codes;
+  uint64_t secondary_locations = 0, other_names = 0, endpoints = 0;
+  uint64_t orphaned = 0;                    // side-file rows whose NPI has no record
+  uint64_t updated = 0, added = 0, deactivations_applied = 0;  // update only
+  uint64_t records = 0;                     // in the output snapshot
+  uint64_t bytes_read = 0;
+  uint64_t snapshot_bytes = 0;
+  double seconds = 0, mb_per_s = 0;
+  bool synthetic = false;
+
+  std::string ToJson(bool update) const;
+};
+
+Status Ingest(const IngestOptions& options, IngestSummary* summary,
+              std::vector<IngestError>* errors);
+Status Update(const IngestOptions& options, IngestSummary* summary,
+              std::vector<IngestError>* errors);
+
+// Writes the errors as CSV (file,line,npi,field,reason), atomically.
+Status WriteErrorsCsv(const std::string& path, const std::vector<IngestError>& errors);
+
+// True when "<path>.meta.json" (written by `meridian synth`) marks `path` synthetic.
+bool HasSyntheticSidecar(const std::string& path);
+
+}  // namespace meridian

@@ -1,0 +1,183 @@
+#include "ingest/main_file.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "model/fields.h"
+#include "ingest/nppes_row.h"
+#include "model/record_codec.h"
+
+namespace meridian {
+
+namespace {
+
+class MainFileSink : public CsvSink {
+ public:
+  MainFileSink(std::string file, const NppesColumns* cols, const MainFileOptions& opt,
+               ParsedWorker* w, uint8_t worker_id, std::atomic<uint64_t>* rows)
+      : file_(std::move(file)), cols_(cols), opt_(opt), w_(w), id_(worker_id), rows_(rows) {}
+
+  void OnRecord(const CsvRecord& rec) override {
+    ++w_->rows;
+    rows_->fetch_add(1, std::memory_order_relaxed);
+    RowError err;
+    if (!MapNppesRow(*cols_, rec.fields, &record_, &err)) {
+      std::string_view npi = rec.fields.empty() ? std::string_view() : rec.fields[0];
+      if (!IsValidNpi(npi) && !(npi.size() <= 12 && err.field == "NPI")) npi = {};
+      w_->errors.push_back({file_, rec.line, std::string(npi.substr(0, 12)), err.field, err.reason});
+      return;
+    }
+    GeocodeLocation(*opt_.zcta, &record_.practice);
+    encoded_.clear();
+    EncodeCore(record_, &encoded_);
+
+    ParsedEntry e;
+    e.npi = record_.npi;
+    e.entity = static_cast<uint8_t>(record_.entity);
+    e.sex = record_.sex.size() == 1 ? static_cast<uint8_t>(record_.sex[0]) : 0;
+    e.state = opt_.states->Id(record_.practice.address.state);
+    e.precision = static_cast<uint8_t>(record_.practice.precision);
+    e.lat = record_.practice.lat;
+    e.lon = record_.practice.lon;
+    e.line = rec.line;
+    e.core = w_->arena.Append(encoded_);
+    e.tax_begin = static_cast<uint32_t>(w_->tax_pool.size());
+    e.tax_count = 0;
+    e.worker = id_;
+    for (const TaxonomySlot& t : record_.taxonomies) {
+      if (t.code.empty()) continue;  // a slot with only a license number
+      const TaxonomyInfo* info = opt_.nucc->Find(t.code);
+      uint16_t ref;
+      if (info != nullptr) {
+        ref = static_cast<uint16_t>(info - opt_.nucc->rows().data());
+      } else {
+        ref = static_cast<uint16_t>(kUnknownTaxBase + w_->unknown_codes.size());
+        w_->unknown_codes.push_back(t.code);
+      }
+      w_->tax_pool.push_back(ref);
+      ++e.tax_count;
+    }
+    // Primary: the first code marked 'Y', else the first code.
+    e.primary_slot = e.tax_count > 0 ? 0 : 0xFF;
+    uint8_t k = 0;
+    for (const TaxonomySlot& t : record_.taxonomies) {
+      if (t.code.empty()) continue;
+      if (t.primary_switch == 'Y') {
+        e.primary_slot = k;
+        break;
+      }
+      ++k;
+    }
+    w_->entries.push_back(e);
+  }
+
+  void OnError(uint64_t line, std::string_view raw, const char* reason) override {
+    ++w_->rows;
+    rows_->fetch_add(1, std::memory_order_relaxed);
+    std::string_view npi = raw.substr(raw.starts_with('"') ? 1 : 0, 10);
+    w_->errors.push_back(
+        {file_, line, IsValidNpi(npi) ? std::string(npi) : std::string(), "", reason});
+  }
+
+  size_t Checkpoint() override {
+    marks_.push_back({w_->arena.GetMark(), w_->entries.size(), w_->tax_pool.size(),
+                      w_->unknown_codes.size(), w_->errors.size(), w_->rows});
+    return marks_.size() - 1;
+  }
+  void Rollback(size_t checkpoint) override {
+    const Mark& m = marks_[checkpoint];
+    w_->arena.Rollback(m.arena);
+    w_->entries.resize(m.entries);
+    w_->tax_pool.resize(m.tax);
+    w_->unknown_codes.resize(m.unknown);
+    w_->errors.resize(m.errors);
+    rows_->fetch_sub(w_->rows - m.rows, std::memory_order_relaxed);
+    w_->rows = m.rows;
+    marks_.resize(checkpoint);
+  }
+
+ private:
+  struct Mark {
+    ByteArena::Mark arena;
+    size_t entries, tax, unknown, errors;
+    uint64_t rows;
+  };
+  std::string file_;
+  const NppesColumns* cols_;
+  const MainFileOptions& opt_;
+  ParsedWorker* w_;
+  uint8_t id_;
+  std::atomic<uint64_t>* rows_;
+  Record record_;         // reused across rows to keep string capacity
+  std::string encoded_;   // reused encoding buffer
+  std::vector<Mark> marks_;
+};
+
+}  // namespace
+
+Status ReadMainFile(const std::string& path, const MainFileOptions& options, ParsedSet* out) {
+  const int threads = std::clamp(options.threads, 1, 64);
+  const std::string file = BaseName(path);
+  NppesColumns cols;
+  std::atomic<uint64_t> rows{0};
+  std::vector<std::unique_ptr<MainFileSink>> sinks;
+  std::vector<CsvSink*> sink_ptrs;
+  out->workers.clear();
+  for (int k = 0; k < threads; ++k) {
+    out->workers.push_back(std::make_unique<ParsedWorker>());
+    sinks.push_back(std::make_unique<MainFileSink>(file, &cols, options, out->workers.back().get(),
+                                                   static_cast<uint8_t>(k), &rows));
+    sink_ptrs.push_back(sinks.back().get());
+  }
+  CsvReadOptions ro;
+  ro.threads = threads;
+  if (options.progress)
+    ro.progress = [&](uint64_t done, uint64_t total) { options.progress(done, total, rows.load()); };
+  CsvReadStats stats;
+  Status s = ReadCsvFile(
+      path, ro,
+      [&](const CsvRecord& header) -> Status {
+        auto c = NppesColumns::FromHeader(header.fields);
+        if (!c.ok()) return Status::InvalidArgument(file + ": " + c.status().message());
+        cols = std::move(c).value();
+        return Status::OK();
+      },
+      sink_ptrs, &stats);
+  if (!s.ok()) return s;
+  out->bytes = stats.bytes;
+  out->misguessed_splits = stats.misguessed_splits;
+
+  // Merge workers, sort by NPI then line, and reject later duplicates.
+  size_t total = 0;
+  for (auto& w : out->workers) total += w->entries.size();
+  out->entries.clear();
+  out->entries.reserve(total);
+  for (auto& w : out->workers) {
+    out->entries.insert(out->entries.end(), w->entries.begin(), w->entries.end());
+    std::vector<ParsedEntry>().swap(w->entries);
+    out->errors.insert(out->errors.end(), std::make_move_iterator(w->errors.begin()),
+                       std::make_move_iterator(w->errors.end()));
+    w->errors.clear();
+    out->rows_read += w->rows;
+  }
+  std::sort(out->entries.begin(), out->entries.end(), [](const ParsedEntry& a, const ParsedEntry& b) {
+    return a.npi != b.npi ? a.npi < b.npi : a.line < b.line;
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < out->entries.size(); ++i) {
+    const ParsedEntry& e = out->entries[i];
+    if (kept > 0 && out->entries[kept - 1].npi == e.npi) {
+      out->errors.push_back({file, e.line, NpiToString(e.npi), "NPI",
+                             "duplicate NPI (first seen at line " +
+                                 std::to_string(out->entries[kept - 1].line) + ")"});
+      continue;
+    }
+    out->entries[kept++] = e;
+  }
+  out->entries.resize(kept);
+  std::stable_sort(out->errors.begin(), out->errors.end(),
+                   [](const IngestError& a, const IngestError& b) { return a.line < b.line; });
+  return Status::OK();
+}
+
+}  // namespace meridian

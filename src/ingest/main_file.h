@@ -1,0 +1,78 @@
+// Reading the main NPPES file (npidata_pfile) into a ParsedSet: every good
+// row encoded (record_codec.h core part) plus the few fields the snapshot
+// keeps as columns, and every bad row as an IngestError.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geo/states.h"
+#include "geo/zcta.h"
+#include "ingest/attached.h"
+#include "ingest/csv_file.h"
+#include "ingest/nucc.h"
+#include "util/arena.h"
+#include "util/status.h"
+
+namespace meridian {
+
+// Taxonomy reference inside a ParsedSet: a NUCC row index (< kUnknownTaxBase)
+// or kUnknownTaxBase + index into ParsedSet::unknown_codes of its worker.
+inline constexpr uint16_t kUnknownTaxBase = 0x8000;
+
+struct ParsedEntry {
+  uint32_t npi;
+  uint8_t entity, sex, state, precision;  // practice location state and geocode
+  float lat, lon;
+  uint64_t line;          // 1-based line where the row starts
+  std::string_view core;  // encoded core record (in a worker arena)
+  uint32_t tax_begin;     // into the worker's tax pool
+  uint8_t tax_count, primary_slot;  // primary_slot: index in the list, 0xFF = none
+  uint8_t worker;
+};
+
+struct ParsedWorker {
+  ByteArena arena;
+  std::vector<ParsedEntry> entries;
+  std::vector<uint16_t> tax_pool;
+  std::vector<std::string> unknown_codes;
+  std::vector<IngestError> errors;
+  uint64_t rows = 0;
+};
+
+struct ParsedSet {
+  std::vector<std::unique_ptr<ParsedWorker>> workers;
+  std::vector<ParsedEntry> entries;  // all workers', sorted by NPI, duplicates removed
+  std::vector<IngestError> errors;   // sorted by line
+  uint64_t rows_read = 0;            // data rows, good and bad
+  uint64_t bytes = 0;
+  uint64_t misguessed_splits = 0;
+
+  // Taxonomy codes of entry e (NUCC index or unknown marker, see above).
+  std::span<const uint16_t> Taxonomies(const ParsedEntry& e) const {
+    return std::span<const uint16_t>(workers[e.worker]->tax_pool).subspan(e.tax_begin, e.tax_count);
+  }
+  std::string_view UnknownCode(const ParsedEntry& e, uint16_t ref) const {
+    return workers[e.worker]->unknown_codes[ref - kUnknownTaxBase];
+  }
+};
+
+struct MainFileOptions {
+  int threads = 2;
+  const TaxonomyTable* nucc = nullptr;
+  const ZctaTable* zcta = nullptr;
+  const StateTable* states = nullptr;
+  std::function<void(uint64_t done, uint64_t total, uint64_t rows)> progress;
+};
+
+// Reads `path` into *out. Fatal errors (missing file, header lacking required
+// columns) are returned; row errors land in out->errors. Rows repeating an
+// NPI seen on an earlier line are rejected as duplicates.
+Status ReadMainFile(const std::string& path, const MainFileOptions& options, ParsedSet* out);
+
+}  // namespace meridian

@@ -1,0 +1,282 @@
+#include "ingest/nppes_row.h"
+
+#include <string>
+#include <unordered_map>
+
+#include "model/fields.h"
+#include "util/utf8.h"
+
+namespace meridian {
+
+namespace {
+
+struct Named {
+  const char* name;
+  int NppesColumns::*member;
+  bool required;
+};
+
+constexpr Named kColumns[] = {
+    {"NPI", &NppesColumns::npi, true},
+    {"Entity Type Code", &NppesColumns::entity, true},
+    {"Replacement NPI", &NppesColumns::replacement_npi, true},
+    {"Employer Identification Number (EIN)", &NppesColumns::ein, true},
+    {"Provider Organization Name (Legal Business Name)", &NppesColumns::org_name, true},
+    {"Provider Last Name (Legal Name)", &NppesColumns::last_name, true},
+    {"Provider First Name", &NppesColumns::first_name, true},
+    {"Provider Middle Name", &NppesColumns::middle_name, true},
+    {"Provider Name Prefix Text", &NppesColumns::name_prefix, true},
+    {"Provider Name Suffix Text", &NppesColumns::name_suffix, true},
+    {"Provider Credential Text", &NppesColumns::credential, true},
+    {"Provider Other Organization Name", &NppesColumns::other_org_name, true},
+    {"Provider Other Organization Name Type Code", &NppesColumns::other_org_name_type, true},
+    {"Provider Other Last Name", &NppesColumns::other_last_name, true},
+    {"Provider Other First Name", &NppesColumns::other_first_name, true},
+    {"Provider Other Middle Name", &NppesColumns::other_middle_name, true},
+    {"Provider Other Name Prefix Text", &NppesColumns::other_name_prefix, true},
+    {"Provider Other Name Suffix Text", &NppesColumns::other_name_suffix, true},
+    {"Provider Other Credential Text", &NppesColumns::other_credential, true},
+    {"Provider Other Last Name Type Code", &NppesColumns::other_last_name_type, true},
+    {"Provider First Line Business Mailing Address", &NppesColumns::mail_line1, true},
+    {"Provider Second Line Business Mailing Address", &NppesColumns::mail_line2, true},
+    {"Provider Business Mailing Address City Name", &NppesColumns::mail_city, true},
+    {"Provider Business Mailing Address State Name", &NppesColumns::mail_state, true},
+    {"Provider Business Mailing Address Postal Code", &NppesColumns::mail_postal, true},
+    {"Provider Business Mailing Address Country Code (If outside U.S.)",
+     &NppesColumns::mail_country, true},
+    {"Provider Business Mailing Address Telephone Number", &NppesColumns::mail_phone, true},
+    {"Provider Business Mailing Address Fax Number", &NppesColumns::mail_fax, true},
+    {"Provider First Line Business Practice Location Address", &NppesColumns::prac_line1, true},
+    {"Provider Second Line Business Practice Location Address", &NppesColumns::prac_line2, true},
+    {"Provider Business Practice Location Address City Name", &NppesColumns::prac_city, true},
+    {"Provider Business Practice Location Address State Name", &NppesColumns::prac_state, true},
+    {"Provider Business Practice Location Address Postal Code", &NppesColumns::prac_postal, true},
+    {"Provider Business Practice Location Address Country Code (If outside U.S.)",
+     &NppesColumns::prac_country, true},
+    {"Provider Business Practice Location Address Telephone Number", &NppesColumns::prac_phone,
+     true},
+    {"Provider Business Practice Location Address Fax Number", &NppesColumns::prac_fax, true},
+    {"Provider Enumeration Date", &NppesColumns::enumeration_date, true},
+    {"Last Update Date", &NppesColumns::last_update_date, true},
+    {"NPI Deactivation Reason Code", &NppesColumns::deactivation_reason, true},
+    {"NPI Deactivation Date", &NppesColumns::deactivation_date, true},
+    {"NPI Reactivation Date", &NppesColumns::reactivation_date, true},
+    {"Authorized Official Last Name", &NppesColumns::ao_last_name, true},
+    {"Authorized Official First Name", &NppesColumns::ao_first_name, true},
+    {"Authorized Official Middle Name", &NppesColumns::ao_middle_name, true},
+    {"Authorized Official Title or Position", &NppesColumns::ao_title, true},
+    {"Authorized Official Telephone Number", &NppesColumns::ao_phone, true},
+    {"Is Sole Proprietor", &NppesColumns::sole_proprietor, true},
+    {"Is Organization Subpart", &NppesColumns::is_org_subpart, true},
+    {"Parent Organization LBN", &NppesColumns::parent_org_lbn, true},
+    {"Parent Organization TIN", &NppesColumns::parent_org_tin, true},
+    {"Authorized Official Name Prefix Text", &NppesColumns::ao_name_prefix, false},
+    {"Authorized Official Name Suffix Text", &NppesColumns::ao_name_suffix, false},
+    {"Authorized Official Credential Text", &NppesColumns::ao_credential, false},
+    {"Certification Date", &NppesColumns::certification_date, false},
+};
+
+}  // namespace
+
+Result<NppesColumns> NppesColumns::FromHeader(const std::vector<std::string_view>& header) {
+  std::unordered_map<std::string_view, int> index;
+  for (size_t i = 0; i < header.size(); ++i) index.emplace(header[i], static_cast<int>(i));
+  NppesColumns c;
+  c.field_count = header.size();
+  c.tax_code.fill(-1), c.tax_license.fill(-1), c.tax_license_state.fill(-1);
+  c.tax_switch.fill(-1), c.tax_group.fill(-1);
+  c.oid_id.fill(-1), c.oid_type.fill(-1), c.oid_state.fill(-1), c.oid_issuer.fill(-1);
+
+  std::string missing;
+  auto find = [&](const std::string& name, int* out, bool required) {
+    auto it = index.find(name);
+    if (it != index.end()) {
+      *out = it->second;
+    } else if (required) {
+      if (!missing.empty()) missing += "; ";
+      missing += '"' + name + '"';
+    }
+  };
+  for (const Named& n : kColumns) find(n.name, &(c.*(n.member)), n.required);
+  // The sex column was renamed from "Provider Gender Code" in 2024.
+  auto sex = index.find("Provider Sex Code");
+  if (sex == index.end()) sex = index.find("Provider Gender Code");
+  if (sex != index.end()) {
+    c.sex = sex->second;
+  } else {
+    missing += std::string(missing.empty() ? "" : "; ") +
+               "\"Provider Sex Code\" (or \"Provider Gender Code\")";
+  }
+  for (int k = 1; k <= kTaxonomySlots; ++k) {
+    std::string n = std::to_string(k);
+    find("Healthcare Provider Taxonomy Code_" + n, &c.tax_code[k - 1], true);
+    find("Provider License Number_" + n, &c.tax_license[k - 1], true);
+    find("Provider License Number State Code_" + n, &c.tax_license_state[k - 1], true);
+    find("Healthcare Provider Primary Taxonomy Switch_" + n, &c.tax_switch[k - 1], true);
+    find("Healthcare Provider Taxonomy Group_" + n, &c.tax_group[k - 1], false);
+  }
+  for (int k = 1; k <= kOtherIdSlots; ++k) {
+    std::string n = std::to_string(k);
+    find("Other Provider Identifier_" + n, &c.oid_id[k - 1], true);
+    find("Other Provider Identifier Type Code_" + n, &c.oid_type[k - 1], true);
+    find("Other Provider Identifier State_" + n, &c.oid_state[k - 1], true);
+    find("Other Provider Identifier Issuer_" + n, &c.oid_issuer[k - 1], true);
+  }
+  if (!missing.empty())
+    return Status::InvalidArgument("NPPES header lacks required columns: " + missing);
+  return c;
+}
+
+namespace {
+
+// Looks up an optional column: "" when absent.
+inline std::string_view Get(const std::vector<std::string_view>& f, int col) {
+  return col < 0 ? std::string_view() : f[static_cast<size_t>(col)];
+}
+
+inline void Set(std::string& dst, const std::vector<std::string_view>& f, int col) {
+  std::string_view v = Get(f, col);
+  dst.assign(v.data(), v.size());
+}
+
+bool SetDate(PackedDate* out, const std::vector<std::string_view>& f, int col, const char* name,
+             RowError* err) {
+  std::string_view v = Get(f, col);
+  if (ParseNppesDate(v, out)) return true;
+  err->field = name;
+  err->reason = "unparseable date \"" + std::string(v.substr(0, 40)) + "\" (expected MM/DD/YYYY)";
+  return false;
+}
+
+}  // namespace
+
+bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f, Record* r,
+                 RowError* err) {
+  if (f.size() != c.field_count) {
+    err->field = "";
+    err->reason = "expected " + std::to_string(c.field_count) + " fields, found " +
+                  std::to_string(f.size());
+    return false;
+  }
+  std::string_view npi = f[c.npi];
+  if (!IsValidNpi(npi)) {
+    err->field = "NPI";
+    err->reason = npi.size() == 10 && npi.find_first_not_of("0123456789") == npi.npos
+                      ? "NPI fails the check digit (Luhn with prefix 80840)"
+                      : "NPI is not 10 digits";
+    return false;
+  }
+  // UTF-8 is checked per field so the error can name it; ASCII is the fast path.
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (!IsValidUtf8(f[i])) {
+      err->field = "column " + std::to_string(i + 1);
+      err->reason = "invalid UTF-8";
+      return false;
+    }
+  }
+  uint32_t npi_value = 0;
+  for (char ch : npi) npi_value = npi_value * 10 + static_cast<uint32_t>(ch - '0');
+  r->npi = npi_value;
+
+  std::string_view entity = f[c.entity];
+  if (entity == "1") {
+    r->entity = EntityType::kIndividual;
+  } else if (entity == "2") {
+    r->entity = EntityType::kOrganization;
+  } else if (entity.empty()) {
+    r->entity = EntityType::kDeactivated;
+  } else {
+    err->field = "Entity Type Code";
+    err->reason = "entity type must be 1, 2 or empty, found \"" +
+                  std::string(entity.substr(0, 20)) + "\"";
+    return false;
+  }
+
+  Set(r->replacement_npi, f, c.replacement_npi);
+  Set(r->ein, f, c.ein);
+  Set(r->org_name, f, c.org_name);
+  Set(r->last_name, f, c.last_name);
+  Set(r->first_name, f, c.first_name);
+  Set(r->middle_name, f, c.middle_name);
+  Set(r->name_prefix, f, c.name_prefix);
+  Set(r->name_suffix, f, c.name_suffix);
+  Set(r->credential, f, c.credential);
+  Set(r->other_org_name, f, c.other_org_name);
+  Set(r->other_org_name_type, f, c.other_org_name_type);
+  Set(r->other_last_name, f, c.other_last_name);
+  Set(r->other_first_name, f, c.other_first_name);
+  Set(r->other_middle_name, f, c.other_middle_name);
+  Set(r->other_name_prefix, f, c.other_name_prefix);
+  Set(r->other_name_suffix, f, c.other_name_suffix);
+  Set(r->other_credential, f, c.other_credential);
+  Set(r->other_last_name_type, f, c.other_last_name_type);
+  Set(r->sex, f, c.sex);
+  Set(r->sole_proprietor, f, c.sole_proprietor);
+  Set(r->is_org_subpart, f, c.is_org_subpart);
+  Set(r->parent_org_lbn, f, c.parent_org_lbn);
+  Set(r->parent_org_tin, f, c.parent_org_tin);
+  Set(r->deactivation_reason, f, c.deactivation_reason);
+  Set(r->ao_last_name, f, c.ao_last_name);
+  Set(r->ao_first_name, f, c.ao_first_name);
+  Set(r->ao_middle_name, f, c.ao_middle_name);
+  Set(r->ao_title, f, c.ao_title);
+  Set(r->ao_phone, f, c.ao_phone);
+  Set(r->ao_name_prefix, f, c.ao_name_prefix);
+  Set(r->ao_name_suffix, f, c.ao_name_suffix);
+  Set(r->ao_credential, f, c.ao_credential);
+
+  Address& m = r->mailing;
+  Set(m.line1, f, c.mail_line1), Set(m.line2, f, c.mail_line2), Set(m.city, f, c.mail_city);
+  Set(m.state, f, c.mail_state), Set(m.postal_code, f, c.mail_postal);
+  Set(m.country, f, c.mail_country), Set(m.phone, f, c.mail_phone), Set(m.fax, f, c.mail_fax);
+  m.phone_ext.clear();
+  Address& p = r->practice.address;
+  Set(p.line1, f, c.prac_line1), Set(p.line2, f, c.prac_line2), Set(p.city, f, c.prac_city);
+  Set(p.state, f, c.prac_state), Set(p.postal_code, f, c.prac_postal);
+  Set(p.country, f, c.prac_country), Set(p.phone, f, c.prac_phone), Set(p.fax, f, c.prac_fax);
+  p.phone_ext.clear();
+  r->practice.lat = r->practice.lon = 0;
+  r->practice.precision = GeoPrecision::kNone;
+
+  if (!SetDate(&r->enumeration_date, f, c.enumeration_date, "Provider Enumeration Date", err) ||
+      !SetDate(&r->last_update_date, f, c.last_update_date, "Last Update Date", err) ||
+      !SetDate(&r->deactivation_date, f, c.deactivation_date, "NPI Deactivation Date", err) ||
+      !SetDate(&r->reactivation_date, f, c.reactivation_date, "NPI Reactivation Date", err) ||
+      !SetDate(&r->certification_date, f, c.certification_date, "Certification Date", err))
+    return false;
+  if (r->entity == EntityType::kDeactivated && r->deactivation_date == 0) {
+    err->field = "Entity Type Code";
+    err->reason = "entity type is empty but there is no deactivation date";
+    return false;
+  }
+
+  r->taxonomies.clear();
+  for (int k = 0; k < kTaxonomySlots; ++k) {
+    std::string_view code = f[c.tax_code[k]];
+    std::string_view lic = f[c.tax_license[k]];
+    std::string_view lic_state = f[c.tax_license_state[k]];
+    std::string_view sw = f[c.tax_switch[k]];
+    if (code.empty() && lic.empty() && lic_state.empty()) continue;
+    TaxonomySlot& t = r->taxonomies.emplace_back();
+    t.slot = static_cast<uint8_t>(k + 1);
+    t.code.assign(code), t.license_number.assign(lic), t.license_state.assign(lic_state);
+    t.primary_switch = sw.empty() ? ' ' : sw[0];
+    Set(t.group, f, c.tax_group[k]);
+  }
+  r->other_ids.clear();
+  for (int k = 0; k < kOtherIdSlots; ++k) {
+    std::string_view id = f[c.oid_id[k]];
+    std::string_view type = f[c.oid_type[k]];
+    if (id.empty() && type.empty()) continue;
+    OtherIdentifier& o = r->other_ids.emplace_back();
+    o.slot = static_cast<uint8_t>(k + 1);
+    o.identifier.assign(id), o.type_code.assign(type);
+    Set(o.state, f, c.oid_state[k]), Set(o.issuer, f, c.oid_issuer[k]);
+  }
+  r->secondary.clear();
+  r->other_org_names.clear();
+  r->endpoints.clear();
+  return true;
+}
+
+}  // namespace meridian

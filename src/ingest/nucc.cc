@@ -1,0 +1,61 @@
+#include "ingest/nucc.h"
+
+#include <algorithm>
+
+#include "data/embedded.h"
+#include "ingest/csv.h"
+
+namespace meridian {
+
+Result<TaxonomyTable> TaxonomyTable::Parse(std::string_view csv) {
+  TaxonomyTable t;
+  CsvTokenizer tok(csv, 1, true);
+  tok.SkipBom();
+  CsvRecord rec;
+  bool header = true;
+  for (;;) {
+    auto o = tok.Next(&rec);
+    if (o == CsvTokenizer::Outcome::kEnd) break;
+    if (o != CsvTokenizer::Outcome::kRecord)
+      return Status::InvalidArgument("NUCC taxonomy CSV line " + std::to_string(rec.line) + ": " +
+                                     tok.error());
+    if (header) {
+      if (rec.fields.size() < 8 || rec.fields[0] != "Code")
+        return Status::InvalidArgument("NUCC taxonomy CSV: unexpected header");
+      header = false;
+      continue;
+    }
+    if (rec.fields.size() < 8 || rec.fields[0].size() != 10)
+      return Status::InvalidArgument("NUCC taxonomy CSV line " + std::to_string(rec.line) +
+                                     ": expected 8 fields and a 10-character code");
+    TaxonomyInfo info;
+    info.code = rec.fields[0];
+    info.grouping = rec.fields[1];
+    info.classification = rec.fields[2];
+    info.specialization = rec.fields[3];
+    info.display_name = rec.fields[6];
+    info.section = rec.fields[7];
+    t.rows_.push_back(std::move(info));
+  }
+  std::sort(t.rows_.begin(), t.rows_.end(),
+            [](const TaxonomyInfo& a, const TaxonomyInfo& b) { return a.code < b.code; });
+  return t;
+}
+
+const TaxonomyTable& TaxonomyTable::Embedded() {
+  // Built on first use from immutable embedded bytes; never fails (tested).
+  static const TaxonomyTable table = [] {
+    auto r = Parse(EmbeddedNuccCsv());
+    return r.ok() ? std::move(r).value() : TaxonomyTable();
+  }();
+  return table;
+}
+
+const TaxonomyInfo* TaxonomyTable::Find(std::string_view code) const {
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), code,
+                             [](const TaxonomyInfo& a, std::string_view c) { return a.code < c; });
+  if (it == rows_.end() || it->code != code) return nullptr;
+  return &*it;
+}
+
+}  // namespace meridian

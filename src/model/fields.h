@@ -1,0 +1,29 @@
+// Field-level validation of NPPES values: NPI check digit and dates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace meridian {
+
+// True when `npi` is exactly 10 ASCII digits whose last digit is the Luhn
+// check digit computed over the prefix "80840" + the first 9 digits (the
+// ISO/IEC 7812 card-issuer prefix CMS uses for NPIs).
+bool IsValidNpi(std::string_view npi);
+
+// The check digit (0..9) for a 9-digit NPI body. REQUIRES: 9 ASCII digits.
+int NpiCheckDigit(std::string_view first9);
+
+// A calendar date packed as YYYYMMDD (e.g. 20050523); 0 means "no date".
+using PackedDate = uint32_t;
+
+// Parses NPPES's MM/DD/YYYY (1- or 2-digit month/day accepted). Empty input
+// gives 0. Returns false for anything that is not a real calendar date with
+// a year in 1900..2100.
+bool ParseNppesDate(std::string_view text, PackedDate* out);
+
+// "2005-05-23"; "" for 0.
+std::string FormatIsoDate(PackedDate d);
+
+}  // namespace meridian

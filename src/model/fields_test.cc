@@ -1,0 +1,73 @@
+#include "model/fields.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace meridian {
+namespace {
+
+// Straight Luhn over the full 15-digit string "80840" + npi: the oracle.
+bool LuhnOracle(const std::string& npi) {
+  std::string full = "80840" + npi;
+  int sum = 0;
+  for (size_t i = 0; i < full.size(); ++i) {
+    int d = full[full.size() - 1 - i] - '0';
+    if (i % 2 == 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 == 0;
+}
+
+TEST(Npi, RealNpisFromTheSampleAreValid) {
+  for (const char* npi : {"1679576722", "1588667638", "1497758544", "1306849450", "1023011178",
+                          "1114920261", "1992708929", "1801899836"})
+    EXPECT_TRUE(IsValidNpi(npi)) << npi;
+}
+
+TEST(Npi, RejectsBadShapeAndCheckDigit) {
+  EXPECT_FALSE(IsValidNpi("1679576723"));   // wrong check digit
+  EXPECT_FALSE(IsValidNpi("167957672"));    // 9 digits
+  EXPECT_FALSE(IsValidNpi("16795767222"));  // 11 digits
+  EXPECT_FALSE(IsValidNpi("16795767a2"));
+  EXPECT_FALSE(IsValidNpi(""));
+  EXPECT_FALSE(IsValidNpi(" 1679576722"));
+}
+
+TEST(Npi, MatchesLuhnOracleOnManyNumbers) {
+  uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    std::string npi = std::to_string(1000000000ULL + x % 9000000000ULL);
+    EXPECT_EQ(IsValidNpi(npi), LuhnOracle(npi)) << npi;
+    std::string body = npi.substr(0, 9);
+    std::string fixed = body + std::to_string(NpiCheckDigit(body));
+    EXPECT_TRUE(LuhnOracle(fixed)) << fixed;
+  }
+}
+
+TEST(Date, ParsesNppesDates) {
+  PackedDate d;
+  ASSERT_TRUE(ParseNppesDate("05/23/2005", &d));
+  EXPECT_EQ(d, 20050523u);
+  EXPECT_EQ(FormatIsoDate(d), "2005-05-23");
+  ASSERT_TRUE(ParseNppesDate("2/29/2024", &d));
+  EXPECT_EQ(d, 20240229u);
+  ASSERT_TRUE(ParseNppesDate("", &d));
+  EXPECT_EQ(d, 0u);
+  EXPECT_EQ(FormatIsoDate(0), "");
+}
+
+TEST(Date, RejectsNonDates) {
+  PackedDate d;
+  for (const char* bad : {"02/29/2023", "13/01/2020", "00/10/2020", "04/31/2020", "2020-01-01",
+                          "1/1/20", "01/01/1899", "aa/bb/cccc", "01/01/2020 ", "/01/2020",
+                          "01//2020", "123/1/2020"})
+    EXPECT_FALSE(ParseNppesDate(bad, &d)) << bad;
+}
+
+}  // namespace
+}  // namespace meridian

@@ -1,0 +1,103 @@
+#include "model/record_codec.h"
+
+#include "util/bytes.h"
+
+namespace meridian {
+
+namespace {
+
+class Encoder {
+ public:
+  explicit Encoder(std::string* out) : out_(out) {}
+  void Str(const std::string& s) { PutString(out_, s); }
+  void Int(uint32_t x) { PutVarint(out_, x); }
+  void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
+  void Char(char c) { out_->push_back(c); }
+  template <class E>
+  void Enum(E e) {
+    out_->push_back(static_cast<char>(e));
+  }
+  void Float(float f) { PutFixed(out_, f); }
+  template <class T, class F>
+  void Group(const std::vector<T>& items, F f) {
+    PutVarint(out_, items.size());
+    for (const T& t : items) f(t);
+  }
+
+ private:
+  std::string* out_;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool ok() const { return in_.ok(); }
+  bool AtEnd() const { return in_.AtEnd(); }
+
+  void Str(std::string& s) { s.assign(in_.String()); }
+  void Int(uint32_t& x) {
+    uint64_t v = in_.Varint();
+    if (v > UINT32_MAX) in_.Invalidate();
+    x = static_cast<uint32_t>(v);
+  }
+  void Byte(uint8_t& b) { b = in_.Fixed<uint8_t>(); }
+  void Char(char& c) { c = in_.Fixed<char>(); }
+  template <class E>
+  void Enum(E& e) {
+    e = static_cast<E>(in_.Fixed<uint8_t>());  // range checked in DecodeRecord
+  }
+  void Float(float& f) { f = in_.Fixed<float>(); }
+  template <class T, class F>
+  void Group(std::vector<T>& items, F f) {
+    uint64_t n = in_.Varint();
+    // Every item takes at least one byte, so a count above the bytes left is corrupt.
+    if (n > in_.remaining()) {
+      in_.Invalidate();
+      n = 0;
+    }
+    items.clear();
+    items.resize(n);
+    for (T& t : items) {
+      f(t);
+      if (!in_.ok()) return;
+    }
+  }
+
+ private:
+  ByteReader in_;
+};
+
+bool ValidEnums(const Location& l) { return static_cast<uint8_t>(l.precision) <= 1; }
+
+}  // namespace
+
+void EncodeCore(const Record& r, std::string* out) {
+  Encoder enc(out);
+  VisitCore(enc, r);
+}
+
+void EncodeAttached(const std::vector<Location>& secondary,
+                    const std::vector<OtherOrgName>& other_org_names,
+                    const std::vector<Endpoint>& endpoints, std::string* out) {
+  Encoder enc(out);
+  VisitAttached(enc, secondary, other_org_names, endpoints);
+}
+
+void EncodeRecord(const Record& r, std::string* out) {
+  EncodeCore(r, out);
+  EncodeAttached(r.secondary, r.other_org_names, r.endpoints, out);
+}
+
+Status DecodeRecord(std::string_view bytes, Record* r) {
+  Decoder dec(bytes);
+  VisitCore(dec, *r);
+  VisitAttached(dec, r->secondary, r->other_org_names, r->endpoints);
+  if (!dec.ok()) return Status::Corruption("record bytes are truncated or malformed");
+  if (!dec.AtEnd()) return Status::Corruption("record bytes have trailing data");
+  bool enums_ok = static_cast<uint8_t>(r->entity) <= 2 && ValidEnums(r->practice);
+  for (const Location& l : r->secondary) enums_ok = enums_ok && ValidEnums(l);
+  if (!enums_ok) return Status::Corruption("record has an out-of-range enum value");
+  return Status::OK();
+}
+
+}  // namespace meridian

@@ -1,0 +1,181 @@
+#include "snapshot/snapshot.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "model/record_codec.h"
+#include "util/bytes.h"
+
+namespace meridian {
+
+using snapshot::FileHeader;
+using snapshot::SectionEntry;
+
+namespace {
+
+uint32_t Crc(std::string_view bytes) {
+  return static_cast<uint32_t>(
+      crc32_z(0, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+}
+
+template <class T>
+Status Column(const std::vector<const SectionEntry*>& found, std::string_view file,
+              const char* name, uint64_t expect_count, bool check_count, std::span<const T>* out) {
+  for (const SectionEntry* e : found) {
+    if (std::strncmp(e->name, name, sizeof e->name) != 0) continue;
+    if (e->elem_bytes != sizeof(T) || e->bytes != e->elem_count * sizeof(T))
+      return Status::Corruption(std::string("section '") + name + "' has the wrong element size");
+    if (check_count && e->elem_count != expect_count)
+      return Status::Corruption(std::string("section '") + name + "' has " +
+                                std::to_string(e->elem_count) + " entries, expected " +
+                                std::to_string(expect_count));
+    if (e->offset % alignof(T) != 0)
+      return Status::Corruption(std::string("section '") + name + "' is misaligned");
+    *out = std::span<const T>(reinterpret_cast<const T*>(file.data() + e->offset), e->elem_count);
+    return Status::OK();
+  }
+  return Status::Corruption(std::string("section '") + name + "' is missing");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify verify) {
+  auto mapped = MappedFile::Open(path);
+  if (!mapped.ok()) return mapped.status();
+  std::unique_ptr<Snapshot> snap(new Snapshot());
+  snap->file_ = std::move(mapped).value();
+  std::string_view file = snap->file_->bytes();
+  const std::string where = path + ": ";
+
+  if (file.size() < sizeof(FileHeader) ||
+      std::memcmp(file.data(), snapshot::kMagic, sizeof snapshot::kMagic) != 0)
+    return Status::Corruption(where + "not a Meridian snapshot (bad magic)");
+  FileHeader& h = snap->header_;
+  std::memcpy(&h, file.data(), sizeof h);
+  if (Crc(file.substr(0, offsetof(FileHeader, header_crc))) != h.header_crc)
+    return Status::Corruption(where + "header checksum mismatch");
+  if (h.format_version != snapshot::kFormatVersion)
+    return Status::Corruption(where + "format version " + std::to_string(h.format_version) +
+                              " is not supported (this build reads version " +
+                              std::to_string(snapshot::kFormatVersion) + ")");
+  if (h.file_bytes != file.size())
+    return Status::Corruption(where + "file is " + std::to_string(file.size()) +
+                              " bytes but the header says " + std::to_string(h.file_bytes) +
+                              " (truncated or extended)");
+  if (h.section_count == 0 || h.section_count > 64)
+    return Status::Corruption(where + "bad section count");
+  uint64_t table_bytes = uint64_t{h.section_count} * sizeof(SectionEntry);
+  if (sizeof(FileHeader) + table_bytes > file.size())
+    return Status::Corruption(where + "section table is truncated");
+  std::string_view table = file.substr(sizeof(FileHeader), table_bytes);
+  if (Crc(table) != h.table_crc) return Status::Corruption(where + "section table checksum mismatch");
+
+  std::vector<const SectionEntry*> found;
+  for (uint32_t i = 0; i < h.section_count; ++i) {
+    const auto* e = reinterpret_cast<const SectionEntry*>(table.data() + i * sizeof(SectionEntry));
+    if (e->offset > file.size() || e->bytes > file.size() - e->offset)
+      return Status::Corruption(where + "a section lies outside the file");
+    found.push_back(e);
+  }
+  if (verify == Verify::kChecksums) {
+    // Two threads: the records section dominates, the rest is small.
+    std::vector<int> bad(found.size(), 0);
+    auto check = [&](size_t k) { bad[k] = Crc(file.substr(found[k]->offset, found[k]->bytes)) != found[k]->crc; };
+    size_t biggest = 0;
+    for (size_t k = 1; k < found.size(); ++k)
+      if (found[k]->bytes > found[biggest]->bytes) biggest = k;
+    std::thread t(check, biggest);
+    for (size_t k = 0; k < found.size(); ++k)
+      if (k != biggest) check(k);
+    t.join();
+    for (size_t k = 0; k < found.size(); ++k)
+      if (bad[k])
+        return Status::Corruption(where + "checksum mismatch in section '" +
+                                  std::string(found[k]->name, strnlen(found[k]->name, 16)) + "'");
+  }
+
+  const uint64_t n = h.record_count;
+  Snapshot& s = *snap;
+  namespace f = snapshot;
+  Status st;
+  auto col = [&](const char* name, uint64_t count, bool check, auto* out) {
+    if (st.ok()) st = Column(found, file, name, count, check, out);
+  };
+  std::span<const char> meta, states, dict, records;
+  col(f::kMeta, 0, false, &meta);
+  col(f::kStates, 0, false, &states);
+  col(f::kTaxonomy, 0, false, &dict);
+  col(f::kNpi, n, true, &s.npi_);
+  col(f::kEntity, n, true, &s.entity_);
+  col(f::kSex, n, true, &s.sex_);
+  col(f::kState, n, true, &s.state_);
+  col(f::kPrimaryTax, n, true, &s.primary_tax_);
+  col(f::kTaxOffsets, n + 1, true, &s.tax_off_);
+  col(f::kTaxIds, 0, false, &s.tax_ids_);
+  col(f::kLocOffsets, n + 1, true, &s.loc_off_);
+  col(f::kLocations, 0, false, &s.locations_);
+  col(f::kRecOffsets, n + 1, true, &s.rec_off_);
+  col(f::kRecords, 0, false, &records);
+  if (!st.ok()) return Status::Corruption(where + st.message());
+  s.meta_ = {meta.data(), meta.size()};
+  s.records_ = {records.data(), records.size()};
+  // The offset arrays are used without per-access checks, so their last
+  // entries (and, in CheckInvariants, their order) must be right.
+  if (s.tax_off_[n] != s.tax_ids_.size() || s.loc_off_[n] != s.locations_.size() ||
+      s.rec_off_[n] != s.records_.size() || s.tax_off_[0] != 0 || s.loc_off_[0] != 0 ||
+      s.rec_off_[0] != 0)
+    return Status::Corruption(where + "offset arrays do not match their sections");
+
+  ByteReader sr({states.data(), states.size()});
+  std::vector<std::string> codes(sr.Varint() & 0xFF);
+  for (std::string& c : codes) c = std::string(sr.String());
+  if (!sr.ok() || !sr.AtEnd()) return Status::Corruption(where + "states section is malformed");
+  s.states_ = StateTable::FromCodes(codes);
+  auto d = TaxonomyDict::Decode({dict.data(), dict.size()});
+  if (!d.ok()) return Status::Corruption(where + d.status().message());
+  s.taxonomy_ = std::move(d).value();
+  return snap;
+}
+
+Status Snapshot::GetRecord(size_t i, Record* out) const {
+  if (i >= size()) return Status::NotFound("row out of range");
+  return DecodeRecord(record_bytes(i), out);
+}
+
+int64_t Snapshot::Find(uint32_t npi) const {
+  auto it = std::lower_bound(npi_.begin(), npi_.end(), npi);
+  if (it == npi_.end() || *it != npi) return -1;
+  return it - npi_.begin();
+}
+
+Status Snapshot::CheckInvariants() const {
+  const size_t n = size();
+  for (size_t i = 1; i < n; ++i)
+    if (npi_[i] <= npi_[i - 1]) return Status::Corruption("NPIs are not strictly ascending");
+  for (size_t i = 0; i < n; ++i) {
+    if (tax_off_[i] > tax_off_[i + 1] || loc_off_[i] > loc_off_[i + 1] ||
+        rec_off_[i] > rec_off_[i + 1])
+      return Status::Corruption("an offset array decreases at row " + std::to_string(i));
+    if (entity_[i] > 2) return Status::Corruption("bad entity type at row " + std::to_string(i));
+    if (state_[i] > states_.codes().size())
+      return Status::Corruption("state id out of range at row " + std::to_string(i));
+    if (primary_tax_[i] != snapshot::kNoTaxonomy && primary_tax_[i] >= taxonomy_.size())
+      return Status::Corruption("primary taxonomy out of range at row " + std::to_string(i));
+  }
+  for (uint16_t id : tax_ids_)
+    if (id >= taxonomy_.size()) return Status::Corruption("taxonomy id out of range");
+  for (const auto& l : locations_) {
+    if (l.precision > 1 || l.state > states_.codes().size())
+      return Status::Corruption("bad location entry");
+    if (l.precision != 0 && (!(l.lat >= -90 && l.lat <= 90) || !(l.lon >= -180 && l.lon <= 180)))
+      return Status::Corruption("location coordinates out of range");
+  }
+  return Status::OK();
+}
+
+}  // namespace meridian

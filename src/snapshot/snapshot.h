@@ -1,0 +1,78 @@
+// Snapshot: a read-only, memory-mapped view of a snapshot file.
+//
+// Open() maps the file and checks it: magic, format version, file size
+// (truncation), header and table CRCs, section bounds and sizes, and — unless
+// the caller asks for Verify::kStructure — every section's CRC-32. Column
+// accessors then read the mapped arrays in place.
+//
+// Thread safety: immutable after Open(); any number of threads may read.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "geo/states.h"
+#include "model/record.h"
+#include "snapshot/format.h"
+#include "snapshot/taxonomy_dict.h"
+#include "util/file.h"
+#include "util/status.h"
+
+namespace meridian {
+
+class Snapshot {
+ public:
+  enum class Verify { kChecksums, kStructure };
+  static Result<std::unique_ptr<Snapshot>> Open(const std::string& path,
+                                                Verify verify = Verify::kChecksums);
+
+  size_t size() const { return npi_.size(); }
+  uint32_t npi(size_t i) const { return npi_[i]; }
+  EntityType entity(size_t i) const { return static_cast<EntityType>(entity_[i]); }
+  char sex(size_t i) const { return static_cast<char>(sex_[i]); }
+  uint8_t state(size_t i) const { return state_[i]; }
+  uint16_t primary_taxonomy(size_t i) const { return primary_tax_[i]; }
+  std::span<const uint16_t> taxonomy_ids(size_t i) const {
+    return tax_ids_.subspan(tax_off_[i], tax_off_[i + 1] - tax_off_[i]);
+  }
+  std::span<const snapshot::LocationHot> locations(size_t i) const {
+    return locations_.subspan(loc_off_[i], loc_off_[i + 1] - loc_off_[i]);
+  }
+  std::string_view record_bytes(size_t i) const {
+    return records_.substr(rec_off_[i], rec_off_[i + 1] - rec_off_[i]);
+  }
+  Status GetRecord(size_t i, Record* out) const;
+  // Row of `npi`, or -1.
+  int64_t Find(uint32_t npi) const;
+
+  const TaxonomyDict& taxonomy() const { return taxonomy_; }
+  const StateTable& states() const { return states_; }
+  std::string_view meta_json() const { return meta_; }
+  bool synthetic() const { return (header_.flags & snapshot::kFlagSynthetic) != 0; }
+  uint64_t created_unix() const { return header_.created_unix; }
+  uint64_t file_bytes() const { return header_.file_bytes; }
+
+  // Checks every cross-structure rule: NPIs strictly ascending, offset arrays
+  // start at 0, never decrease and end at their section's size, taxonomy and
+  // state ids in range, enums valid. O(n); used by tests and `meridian verify`.
+  Status CheckInvariants() const;
+
+ private:
+  Snapshot() = default;
+  std::unique_ptr<MappedFile> file_;
+  snapshot::FileHeader header_{};
+  std::span<const uint32_t> npi_;
+  std::span<const uint8_t> entity_, sex_, state_;
+  std::span<const uint16_t> primary_tax_, tax_ids_;
+  std::span<const uint32_t> tax_off_, loc_off_;
+  std::span<const snapshot::LocationHot> locations_;
+  std::span<const uint64_t> rec_off_;
+  std::string_view records_, meta_;
+  TaxonomyDict taxonomy_;
+  StateTable states_;
+};
+
+}  // namespace meridian

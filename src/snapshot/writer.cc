@@ -1,0 +1,146 @@
+#include "snapshot/writer.h"
+
+#include <zlib.h>
+
+#include <cstddef>
+
+#include <cstring>
+#include <ctime>
+
+#include "util/bytes.h"
+
+namespace meridian {
+
+using snapshot::FileHeader;
+using snapshot::SectionEntry;
+
+namespace {
+
+constexpr int kSectionCount = 14;
+
+uint32_t Crc(uint32_t crc, std::string_view bytes) {
+  return static_cast<uint32_t>(
+      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+}
+
+template <class T>
+std::string_view AsBytes(const std::vector<T>& v) {
+  return {reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)};
+}
+
+uint64_t HeaderBytes() { return sizeof(FileHeader) + kSectionCount * sizeof(SectionEntry); }
+
+uint64_t AlignUp(uint64_t x) {
+  return (x + snapshot::kSectionAlign - 1) / snapshot::kSectionAlign * snapshot::kSectionAlign;
+}
+
+}  // namespace
+
+SnapshotWriter::SnapshotWriter(std::unique_ptr<AtomicFile> file) : file_(std::move(file)) {}
+
+Result<std::unique_ptr<SnapshotWriter>> SnapshotWriter::Create(const std::string& path) {
+  auto f = AtomicFile::Create(path);
+  if (!f.ok()) return f.status();
+  std::unique_ptr<SnapshotWriter> w(new SnapshotWriter(std::move(f).value()));
+  // Placeholder for header + table, then the records section begins.
+  std::string zeros(AlignUp(HeaderBytes()), '\0');
+  MERIDIAN_RETURN_IF_ERROR(w->file_->Append(zeros));
+  w->records_offset_ = w->file_->size();
+  w->records_crc_ = Crc(0, {});
+  return w;
+}
+
+Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
+  if (!status_.ok()) return status_;
+  if (!npi_.empty() && r.npi <= npi_.back())
+    return status_ = Status::Internal("SnapshotWriter::Add: NPIs must be strictly ascending");
+  npi_.push_back(r.npi);
+  entity_.push_back(static_cast<uint8_t>(r.entity));
+  sex_.push_back(static_cast<uint8_t>(r.sex));
+  state_.push_back(r.state);
+  primary_tax_.push_back(r.primary_taxonomy);
+  tax_ids_.insert(tax_ids_.end(), r.taxonomy_ids.begin(), r.taxonomy_ids.end());
+  tax_off_.push_back(static_cast<uint32_t>(tax_ids_.size()));
+  locations_.insert(locations_.end(), r.locations.begin(), r.locations.end());
+  loc_off_.push_back(static_cast<uint32_t>(locations_.size()));
+  Status s = file_->Append(r.core);
+  if (s.ok()) s = file_->Append(r.attached);
+  if (!s.ok()) return status_ = s;
+  records_crc_ = Crc(Crc(records_crc_, r.core), r.attached);
+  rec_off_.push_back(rec_off_.back() + r.core.size() + r.attached.size());
+  return Status::OK();
+}
+
+Status SnapshotWriter::WriteSection(const char* name, std::string_view bytes, uint32_t elem_bytes,
+                                    uint64_t elem_count) {
+  uint64_t at = AlignUp(file_->size());
+  MERIDIAN_RETURN_IF_ERROR(file_->Append(std::string(at - file_->size(), '\0')));
+  SectionEntry e{};
+  std::strncpy(e.name, name, sizeof e.name - 1);
+  e.offset = at;
+  e.bytes = bytes.size();
+  e.elem_bytes = elem_bytes;
+  e.elem_count = elem_count;
+  e.crc = Crc(0, bytes);
+  table_.push_back(e);
+  return file_->Append(bytes);
+}
+
+Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& taxonomy,
+                              const StateTable& states, uint32_t flags) {
+  if (!status_.ok()) return status_;
+  namespace s = snapshot;
+  const uint64_t n = npi_.size();
+  SectionEntry rec{};
+  std::strncpy(rec.name, s::kRecords, sizeof rec.name - 1);
+  rec.offset = records_offset_;
+  rec.bytes = rec_off_.back();
+  rec.elem_bytes = 1;
+  rec.elem_count = rec.bytes;
+  rec.crc = records_crc_;
+  table_.push_back(rec);
+
+  std::string state_bytes;
+  PutVarint(&state_bytes, states.codes().size());
+  for (const std::string& c : states.codes()) PutString(&state_bytes, c);
+  std::string dict = taxonomy.Encode();
+
+  Status st;
+  auto section = [&](const char* name, std::string_view bytes, uint32_t eb, uint64_t count) {
+    if (st.ok()) st = WriteSection(name, bytes, eb, count);
+  };
+  section(s::kMeta, meta_json, 1, meta_json.size());
+  section(s::kStates, state_bytes, 1, state_bytes.size());
+  section(s::kTaxonomy, dict, 1, dict.size());
+  section(s::kNpi, AsBytes(npi_), 4, n);
+  section(s::kEntity, AsBytes(entity_), 1, n);
+  section(s::kSex, AsBytes(sex_), 1, n);
+  section(s::kState, AsBytes(state_), 1, n);
+  section(s::kPrimaryTax, AsBytes(primary_tax_), 2, n);
+  section(s::kTaxOffsets, AsBytes(tax_off_), 4, n + 1);
+  section(s::kTaxIds, AsBytes(tax_ids_), 2, tax_ids_.size());
+  section(s::kLocOffsets, AsBytes(loc_off_), 4, n + 1);
+  section(s::kLocations, AsBytes(locations_), sizeof(s::LocationHot), locations_.size());
+  section(s::kRecOffsets, AsBytes(rec_off_), 8, n + 1);
+  if (!st.ok()) return status_ = st;
+  if (table_.size() != kSectionCount) return Status::Internal("section count mismatch");
+
+  FileHeader h{};
+  std::memcpy(h.magic, s::kMagic, sizeof h.magic);
+  h.format_version = s::kFormatVersion;
+  h.section_count = kSectionCount;
+  h.file_bytes = file_->size();
+  h.record_count = n;
+  h.flags = flags;
+  h.created_unix = static_cast<uint64_t>(std::time(nullptr));
+  std::string_view table(reinterpret_cast<const char*>(table_.data()),
+                         table_.size() * sizeof(SectionEntry));
+  h.table_crc = Crc(0, table);
+  h.header_crc = Crc(0, {reinterpret_cast<const char*>(&h), offsetof(FileHeader, header_crc)});
+  std::string head(reinterpret_cast<const char*>(&h), sizeof h);
+  head.append(table);
+  MERIDIAN_RETURN_IF_ERROR(file_->WriteAt(0, head));
+  return status_ = file_->Commit();
+}
+
+}  // namespace meridian

@@ -1,0 +1,68 @@
+// SnapshotWriter: streams records, sorted by NPI, into a new snapshot file.
+//
+// Record bytes go straight to disk; the small per-record columns are kept in
+// memory (about 30 bytes a record) and written by Finish(). The file appears
+// at its path only when Finish() succeeds (AtomicFile): a crash or an error at
+// any point leaves the previous snapshot at that path untouched.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geo/states.h"
+#include "model/record.h"
+#include "snapshot/format.h"
+#include "snapshot/taxonomy_dict.h"
+#include "util/file.h"
+#include "util/status.h"
+
+namespace meridian {
+
+struct SnapshotRecordIn {
+  uint32_t npi = 0;
+  EntityType entity = EntityType::kDeactivated;
+  char sex = 0;       // 'M', 'F', 'X', 'U' or 0
+  uint8_t state = 0;  // StateTable id of the primary practice address
+  std::span<const snapshot::LocationHot> locations;  // primary first; may be empty
+  std::span<const uint16_t> taxonomy_ids;
+  uint16_t primary_taxonomy = snapshot::kNoTaxonomy;
+  std::string_view core, attached;  // record_codec.h halves; attached may be empty if
+                                    // `core` already holds the whole encoding
+};
+
+class SnapshotWriter {
+ public:
+  static Result<std::unique_ptr<SnapshotWriter>> Create(const std::string& path);
+
+  // REQUIRES: npi strictly greater than the previous record's.
+  Status Add(const SnapshotRecordIn& r);
+
+  // Writes the columns, dictionaries and header, then commits the file.
+  Status Finish(std::string_view meta_json, const TaxonomyDict& taxonomy,
+                const StateTable& states, uint32_t flags);
+
+  uint64_t records() const { return npi_.size(); }
+
+ private:
+  explicit SnapshotWriter(std::unique_ptr<AtomicFile> file);
+  Status WriteSection(const char* name, std::string_view bytes, uint32_t elem_bytes,
+                      uint64_t elem_count);
+
+  std::unique_ptr<AtomicFile> file_;
+  std::vector<snapshot::SectionEntry> table_;
+  uint64_t records_offset_ = 0;
+  uint32_t records_crc_ = 0;
+  std::vector<uint32_t> npi_;
+  std::vector<uint8_t> entity_, sex_, state_;
+  std::vector<uint16_t> primary_tax_, tax_ids_;
+  std::vector<uint32_t> tax_off_{0}, loc_off_{0};
+  std::vector<snapshot::LocationHot> locations_;
+  std::vector<uint64_t> rec_off_{0};
+  Status status_;  // first error; Add/Finish fail fast after it
+};
+
+}  // namespace meridian

@@ -1,0 +1,65 @@
+// Files: atomic replacement and read-only memory maps.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "util/status.h"
+
+namespace meridian {
+
+// Writes a file so that readers see either the old file or the complete new
+// one, never a mix: bytes go to "<path>.tmp.<pid>" in the same directory;
+// Commit() fsyncs it, renames it over `path` and fsyncs the directory. A kill
+// at any moment leaves the previous file intact (and at worst a stray .tmp).
+// Destroying an uncommitted AtomicFile deletes the temp file.
+class AtomicFile {
+ public:
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  Status Append(std::string_view bytes);  // buffered
+  Status WriteAt(uint64_t offset, std::string_view bytes);  // REQUIRES: inside written range
+  uint64_t size() const { return size_; }
+  Status Commit();
+
+ private:
+  AtomicFile(std::string path, std::string tmp, int fd);
+  Status Flush();
+  std::string path_, tmp_;
+  int fd_;
+  uint64_t size_ = 0;
+  std::string buffer_;
+  bool committed_ = false;
+};
+
+// Writes `contents` to `path` atomically (AtomicFile in one call).
+Status WriteFileAtomically(const std::string& path, std::string_view contents);
+
+// A read-only private mapping of a whole file.
+class MappedFile {
+ public:
+  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_;
+  size_t size_;
+};
+
+// "dir/npidata_pfile_2025.csv" -> "npidata_pfile_2025.csv".
+std::string BaseName(const std::string& path);
+
+// Reads a whole (small) file into *out.
+Status ReadFile(const std::string& path, std::string* out);
+
+}  // namespace meridian
