@@ -104,11 +104,11 @@ class AttachedSink : public CsvSink {
         a.postal_code = get(5), a.country = get(6), a.phone = get(7), a.phone_ext = get(8);
         a.fax = get(9);
         GeocodeLocation(zcta_, &loc);
-        out_->locations.emplace_back(id, std::move(loc));
+        out_->locations.push_back({id, rec.line, std::move(loc)});
         break;
       }
       case AttachedKind::kOtherNames:
-        out_->other_names.emplace_back(id, OtherOrgName{get(1), get(2)});
+        out_->other_names.push_back({id, rec.line, OtherOrgName{get(1), get(2)}});
         break;
       case AttachedKind::kEndpoints: {
         Endpoint e;
@@ -120,7 +120,7 @@ class AttachedSink : public CsvSink {
         Address& a = e.affiliation_address;
         a.line1 = get(13), a.line2 = get(14), a.city = get(15), a.state = get(16);
         a.country = get(17), a.postal_code = get(18);
-        out_->endpoints.emplace_back(id, std::move(e));
+        out_->endpoints.push_back({id, rec.line, std::move(e)});
         break;
       }
     }
@@ -167,7 +167,13 @@ void GeocodeLocation(const ZctaTable& zcta, Location* loc) {
 
 Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
                         Attachments* out, std::vector<IngestError>* errors) {
-  AttachedSink sink(BaseName(path), kind, zcta, out, errors);
+  std::string file = BaseName(path);
+  switch (kind) {
+    case AttachedKind::kSecondaryLocations: out->locations_file = file; break;
+    case AttachedKind::kOtherNames: out->other_names_file = file; break;
+    case AttachedKind::kEndpoints: out->endpoints_file = file; break;
+  }
+  AttachedSink sink(file, kind, zcta, out, errors);
   CsvReadOptions options;
   CsvReadStats stats;
   return ReadCsvFile(
@@ -175,7 +181,7 @@ Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTa
 }
 
 void SortAttachments(Attachments* a) {
-  auto by_npi = [](const auto& x, const auto& y) { return x.first < y.first; };
+  auto by_npi = [](const auto& x, const auto& y) { return x.npi < y.npi; };
   std::stable_sort(a->locations.begin(), a->locations.end(), by_npi);
   std::stable_sort(a->other_names.begin(), a->other_names.end(), by_npi);
   std::stable_sort(a->endpoints.begin(), a->endpoints.end(), by_npi);
@@ -183,9 +189,9 @@ void SortAttachments(Attachments* a) {
 
 std::vector<uint32_t> Attachments::Npis() const {
   std::vector<uint32_t> v;
-  for (const auto& x : locations) v.push_back(x.first);
-  for (const auto& x : other_names) v.push_back(x.first);
-  for (const auto& x : endpoints) v.push_back(x.first);
+  for (const auto& x : locations) v.push_back(x.npi);
+  for (const auto& x : other_names) v.push_back(x.npi);
+  for (const auto& x : endpoints) v.push_back(x.npi);
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
   return v;

@@ -25,12 +25,20 @@ struct IngestError {
   std::string reason;
 };
 
-// Rows of the three side files, each tagged with its NPI, sorted by NPI with
-// file order kept within an NPI.
+// One side-file row: the NPI it belongs to, where it came from, and its value.
+template <class T>
+struct Attached {
+  uint32_t npi = 0;
+  uint64_t line = 0;
+  T value;
+};
+
+// Rows of the three side files, sorted by NPI with file order kept within an NPI.
 struct Attachments {
-  std::vector<std::pair<uint32_t, Location>> locations;
-  std::vector<std::pair<uint32_t, OtherOrgName>> other_names;
-  std::vector<std::pair<uint32_t, Endpoint>> endpoints;
+  std::vector<Attached<Location>> locations;
+  std::vector<Attached<OtherOrgName>> other_names;
+  std::vector<Attached<Endpoint>> endpoints;
+  std::string locations_file, other_names_file, endpoints_file;  // base names
   uint64_t rows_read = 0;
   // NPIs that appear in any of the files (sorted, unique): for weekly updates,
   // the set whose attachments are replaced.

@@ -137,21 +137,17 @@ class Builder {
   }
 
   template <class T>
-  void TakeAttached(const std::vector<std::pair<uint32_t, T>>& list, size_t* cursor,
-                    uint32_t npi, const char* file_role, std::vector<T>* out) {
-    while (*cursor < list.size() && list[*cursor].first < npi) {
-      Orphan(list[*cursor].first, file_role);
-      ++*cursor;
+  void TakeAttached(const std::vector<Attached<T>>& list, size_t* cursor, uint32_t npi,
+                    const std::string& file, std::vector<T>* out) {
+    while (*cursor < list.size() && list[*cursor].npi < npi) {
+      const Attached<T>& a = list[(*cursor)++];
+      ++sum_->orphaned;
+      errors_->push_back({file, a.line, NpiToString(a.npi), "NPI",
+                          in_.base ? "NPI is neither in the main file nor in the snapshot"
+                                   : "NPI is not in the main file; row not attached"});
     }
     out->clear();
-    while (*cursor < list.size() && list[*cursor].first == npi) out->push_back(list[(*cursor)++].second);
-  }
-
-  void Orphan(uint32_t npi, const char* role) {
-    ++sum_->orphaned;
-    errors_->push_back({role, 0, NpiToString(npi), "NPI",
-                        in_.base ? "NPI is neither in the main file nor in the snapshot"
-                                 : "NPI is not in the main file; row not attached"});
+    while (*cursor < list.size() && list[*cursor].npi == npi) out->push_back(list[(*cursor)++].value);
   }
 
   void CountLocations(EntityType entity, std::span<const LocationHot> locs) {
@@ -219,9 +215,9 @@ class Builder {
       const bool has_p = pi < pn && p->entries[pi].npi == npi;
       const bool has_b = bi < bn && b->npi(bi) == npi;
       const bool has_d = di < dn && (*d)[di].first == npi;
-      TakeAttached(att.locations, &li, npi, "pl", &locs);
-      TakeAttached(att.other_names, &ni, npi, "othername", &names);
-      TakeAttached(att.endpoints, &ei, npi, "endpoint", &endpoints);
+      TakeAttached(att.locations, &li, npi, att.locations_file, &locs);
+      TakeAttached(att.other_names, &ni, npi, att.other_names_file, &names);
+      TakeAttached(att.endpoints, &ei, npi, att.endpoints_file, &endpoints);
       const bool any_att = !locs.empty() || !names.empty() || !endpoints.empty();
 
       Status s;
@@ -266,9 +262,9 @@ class Builder {
       if (has_d) ++di;
     }
     // Side-file rows past the last record are orphans too.
-    TakeAttached(att.locations, &li, UINT32_MAX, "pl", &locs);
-    TakeAttached(att.other_names, &ni, UINT32_MAX, "othername", &names);
-    TakeAttached(att.endpoints, &ei, UINT32_MAX, "endpoint", &endpoints);
+    TakeAttached(att.locations, &li, UINT32_MAX, att.locations_file, &locs);
+    TakeAttached(att.other_names, &ni, UINT32_MAX, att.other_names_file, &names);
+    TakeAttached(att.endpoints, &ei, UINT32_MAX, att.endpoints_file, &endpoints);
     return Status::OK();
   }
 
@@ -487,9 +483,8 @@ void Finish(const std::chrono::steady_clock::time_point start, const ParsedSet& 
   s->rows_read = parsed.rows_read;
   s->bytes_read = parsed.bytes;
   s->mb_per_s = s->seconds > 0 ? static_cast<double>(parsed.bytes) / 1e6 / s->seconds : 0;
-  s->rejected = 0;
-  for (const IngestError& e : errors)
-    if (e.line != 0) ++s->rejected;  // orphans (line 0) are counted separately
+  // Orphaned side-file rows are reported in the errors file but counted apart.
+  s->rejected = errors.size() - s->orphaned;
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ class ByteReader {
     for (int shift = 0; shift < 64; shift += 7) {
       if (!ok_ || p_ >= end_) return Fail();
       uint8_t b = static_cast<uint8_t>(*p_++);
+      // Only the shortest encoding is accepted, so decode(encode(x)) and
+      // encode(decode(bytes)) are both identities.
+      if (shift > 0 && b == 0) return Fail();
+      if (shift == 63 && b > 1) return Fail();
       v |= static_cast<uint64_t>(b & 0x7F) << shift;
       if (!(b & 0x80)) return v;
     }

@@ -1,0 +1,90 @@
+# Meridian: `make run` serves the demo, `make test` runs every test.
+# Both install missing Debian packages first (scripts/install-deps).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc)
+DEMO_DIR   ?= out/demo
+DEMO_ROWS  ?= 200000
+DEMO_SEED  ?= 42
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 20
+
+.PHONY: all deps build run test test-unit test-asan fuzz fuzz-smoke format format-check \
+        bench-ingest demo clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+$(DEMO_DIR)/demo.snap: | build
+	@mkdir -p $(DEMO_DIR)
+	$(BUILD)/meridian synth --rows $(DEMO_ROWS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/npidata_synthetic.csv
+	$(BUILD)/meridian ingest --nppes $(DEMO_DIR)/npidata_synthetic.csv \
+	  --pl $(DEMO_DIR)/npidata_synthetic_pl.csv --out $(DEMO_DIR)/demo.snap \
+	  --errors $(DEMO_DIR)/errors.csv
+
+demo: build $(DEMO_DIR)/demo.snap
+
+# Until the HTTP server lands, the demo is an example search printed by the CLI.
+run: demo
+	@echo "== Meridian demo: SYNTHETIC sample data ($(DEMO_ROWS) generated rows, seed $(DEMO_SEED)); not real providers =="
+	$(BUILD)/meridian stats --snapshot $(DEMO_DIR)/demo.snap --json
+	@echo "== Acupuncturists (NUCC 171100000X) within 25 miles of ZIP 10001 (New York, NY) =="
+	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 10001 --radius 25mi --taxonomy 171100000X --limit 10
+	@echo "== Physical therapists (NUCC 2251...) within 10 km of 53703 (Madison, WI) =="
+	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 5
+
+test: build test-unit test-asan fuzz-smoke
+
+test-unit:
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMERIDIAN_SANITIZE=ON
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_FUZZ=ON
+
+# libFuzzer over the CSV tokenizer + NPPES row mapping. Inputs that crash are
+# written to tests/fuzz/artifacts/; copy them into tests/fuzz/regressions/.
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz
+	@mkdir -p tests/fuzz/artifacts $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/ingest_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -artifact_prefix=tests/fuzz/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus tests/fuzz/regressions
+
+fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz
+	@mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus
+	@set -e; for f in tests/fuzz/regressions/*; do [ -f "$$f" ] && $(FUZZ_BUILD)/ingest_fuzz "$$f"; done; true
+	$(FUZZ_BUILD)/ingest_fuzz -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=8192 \
+	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+
+format:
+	clang-format-14 -i $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'tests/*.cc')
+
+format-check:
+	clang-format-14 --dry-run -Werror $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'tests/*.cc')
+
+# Generates a ~1 GB synthetic file once (bench/work/), then measures ingest.
+bench-ingest: build
+	bench/ingest.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
