@@ -61,11 +61,8 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
   const size_t limit = std::min(n, start + kMaxRecordBytes);
   size_t p = start;
   uint64_t newlines = 0;
-
-  // Field boundaries are recorded as offsets first: scratch_ may grow while the
-  // record is read, so string_views into it are made only at the end.
-  std::vector<Span>& spans = spans_;
-  spans.clear();
+  std::vector<std::string_view>& fields = rec->fields;
+  fields.clear();
   scratch_.clear();
 
   for (;;) {
@@ -74,14 +71,19 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
         return Fail(rec, start, start_line, "record longer than 1 MiB (unterminated quote?)");
       if (!at_eof_) return Outcome::kNeedMore;
       // A record that ends exactly at EOF after a comma gets a final empty field.
-      spans.push_back({p, 0, false});
+      fields.emplace_back();
       break;
     }
     if (data[p] == '"') {
-      // Quoted field.
+      // Quoted field. Fast path for "" followed by a comma (most NPPES fields).
+      if (p + 2 < limit && data[p + 1] == '"' && data[p + 2] == ',') {
+        fields.emplace_back();
+        p += 3;
+        continue;
+      }
       size_t q = p + 1;
       bool escaped = false;
-      size_t field_begin = q;
+      const size_t field_begin = q;
       for (;;) {
         const void* hit = q < limit ? std::memchr(data + q, '"', limit - q) : nullptr;
         if (hit == nullptr) {
@@ -100,17 +102,21 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
         q = qpos;  // closing quote
         break;
       }
-      size_t len = q - field_begin;
-      newlines += static_cast<uint64_t>(std::count(data + field_begin, data + q, '\n'));
+      const size_t len = q - field_begin;
+      if (std::memchr(data + field_begin, '\n', len) != nullptr)
+        newlines += static_cast<uint64_t>(std::count(data + field_begin, data + q, '\n'));
       if (escaped) {
+        // Unescaped text never exceeds the record's bytes (<= kMaxRecordBytes),
+        // so after this reserve scratch_ never reallocates and views stay valid.
+        if (scratch_.capacity() < kMaxRecordBytes) scratch_.reserve(kMaxRecordBytes);
         size_t off = scratch_.size();
         for (size_t i = field_begin; i < q; ++i) {
           scratch_.push_back(data[i]);
           if (data[i] == '"') ++i;  // skip the second quote of a pair
         }
-        spans.push_back({off, scratch_.size() - off, true});
+        fields.emplace_back(scratch_.data() + off, scratch_.size() - off);
       } else {
-        spans.push_back({field_begin, len, false});
+        fields.emplace_back(data + field_begin, len);
       }
       p = q + 1;  // past the closing quote
       if (p >= n) {
@@ -151,11 +157,11 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
     if (q >= limit) {
       if (limit < n) return Fail(rec, start, start_line, "record longer than 1 MiB");
       if (!at_eof_) return Outcome::kNeedMore;
-      spans.push_back({p, q - p, false});
+      fields.emplace_back(data + p, q - p);
       p = q;
       break;
     }
-    spans.push_back({p, q - p, false});
+    fields.emplace_back(data + p, q - p);
     if (data[q] == ',') {
       p = q + 1;
       continue;
@@ -164,14 +170,10 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
     break;
   }
 
-  rec->fields.clear();
-  rec->fields.reserve(spans.size());
-  for (const Span& s : spans)
-    rec->fields.emplace_back(s.in_scratch ? std::string_view(scratch_).substr(s.off, s.len)
-                                          : std::string_view(data + s.off, s.len));
   rec->line = start_line;
   rec->begin = start;
   rec->end = p;
+  rec->raw = buf_.substr(start, p - start);
   pos_ = p;
   line_ = start_line + newlines + 1;
   return Outcome::kRecord;

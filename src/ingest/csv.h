@@ -32,9 +32,10 @@ namespace meridian {
 inline constexpr size_t kMaxRecordBytes = 1 << 20;
 
 struct CsvRecord {
-  std::vector<std::string_view> fields;  // valid until the next call to Next()
+  std::vector<std::string_view> fields;  // valid until the next call to Next() (or the window dies)
   uint64_t line = 0;                     // 1-based line of the record's first byte
   size_t begin = 0, end = 0;             // byte span in the window, end past the line break
+  std::string_view raw;                  // the record's bytes as read (kRecord only)
 };
 
 class CsvTokenizer {
@@ -65,12 +66,7 @@ class CsvTokenizer {
   uint64_t line_;
   bool at_eof_;
   const char* error_ = "";
-  struct Span {  // a field as an offset into the window or into scratch_
-    size_t off, len;
-    bool in_scratch;
-  };
-  std::string scratch_;      // unescaped text of fields with doubled quotes
-  std::vector<Span> spans_;  // reused across records
+  std::string scratch_;  // unescaped text of fields with doubled quotes
 };
 
 // Splits one line of a small, trusted CSV (e.g. the NUCC or ZCTA tables) into

@@ -1,6 +1,7 @@
 #include "ingest/csv_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,9 +14,14 @@ namespace meridian {
 
 namespace {
 
-class FileReader {
+// The input, mapped read-only. Windows are views of the mapping, so nothing
+// is copied; pages behind the reader are dropped with MADV_DONTNEED so
+// resident memory stays near one window however large the file is, and the
+// next window is requested ahead with MADV_WILLNEED.
+class MappedInput {
  public:
-  ~FileReader() {
+  ~MappedInput() {
+    if (data_ != nullptr) ::munmap(data_, size_);
     if (fd_ >= 0) ::close(fd_);
   }
   Status Open(const std::string& path) {
@@ -23,37 +29,35 @@ class FileReader {
     if (fd_ < 0) return Status::IoError(path + ": " + std::strerror(errno));
     struct stat st;
     if (::fstat(fd_, &st) != 0) return Status::IoError(path + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return Status::IoError(path + ": is a directory");
-    size_ = static_cast<uint64_t>(st.st_size);
-    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (!S_ISREG(st.st_mode)) return Status::IoError(path + ": not a regular file");
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ == 0) return Status::OK();
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (p == MAP_FAILED) return Status::IoError(path + ": mmap: " + std::strerror(errno));
+    data_ = static_cast<char*>(p);
+    ::madvise(data_, size_, MADV_SEQUENTIAL);
     return Status::OK();
   }
-  // Appends up to `want` bytes to *buf. Sets *eof when the file is exhausted.
-  Status Fill(std::string* buf, size_t want, bool* eof) {
-    size_t old = buf->size();
-    buf->resize(old + want);
-    size_t got = 0;
-    while (got < want) {
-      ssize_t n = ::read(fd_, buf->data() + old + got, want - got);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        buf->resize(old + got);
-        return Status::IoError(std::string("read: ") + std::strerror(errno));
-      }
-      if (n == 0) {
-        *eof = true;
-        break;
-      }
-      got += static_cast<size_t>(n);
-    }
-    buf->resize(old + got);
-    return Status::OK();
+  std::string_view bytes() const { return {data_, size_}; }
+  void WillNeed(size_t from, size_t len) {
+    if (data_ == nullptr || from >= size_) return;
+    size_t a = from & ~(kPage - 1);
+    ::madvise(data_ + a, std::min(size_ - a, len + (from - a)), MADV_WILLNEED);
   }
-  uint64_t size() const { return size_; }
+  // Drops whole pages below `upto` from this process's memory.
+  void DontNeed(size_t upto) {
+    size_t end = upto & ~(kPage - 1);
+    if (data_ == nullptr || end <= dropped_) return;
+    ::madvise(data_ + dropped_, end - dropped_, MADV_DONTNEED);
+    dropped_ = end;
+  }
 
  private:
+  static constexpr size_t kPage = 4096;
   int fd_ = -1;
-  uint64_t size_ = 0;
+  char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t dropped_ = 0;
 };
 
 struct PartResult {
@@ -98,19 +102,17 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
   if (sinks.size() != static_cast<size_t>(threads))
     return Status::Internal("ReadCsvFile: one sink per thread is required");
   const size_t window_bytes = std::max(options.window_bytes, 2 * kMaxRecordBytes + 4096);
-  FileReader file;
-  MERIDIAN_RETURN_IF_ERROR(file.Open(path));
-
-  std::string buf;
-  bool eof = false;
-  uint64_t consumed_total = 0;  // file offset of buf[0]
-  uint64_t line = 1;
+  MappedInput input;
+  MERIDIAN_RETURN_IF_ERROR(input.Open(path));
+  const std::string_view file = input.bytes();
   *stats = CsvReadStats();
 
   // Header: the first record of the file.
+  size_t consumed = 0;  // file offset of the next unread record
+  uint64_t line = 1;
   {
-    MERIDIAN_RETURN_IF_ERROR(file.Fill(&buf, window_bytes, &eof));
-    CsvTokenizer tok(buf, 1, eof);
+    std::string_view head = file.substr(0, window_bytes);
+    CsvTokenizer tok(head, 1, head.size() == file.size());
     tok.SkipBom();
     CsvRecord rec;
     auto o = tok.Next(&rec);
@@ -118,8 +120,7 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
     if (o != CsvTokenizer::Outcome::kRecord)
       return Status::InvalidArgument(path + ": cannot read the header line: " + tok.error());
     MERIDIAN_RETURN_IF_ERROR(on_header(rec));
-    buf.erase(0, tok.position());
-    consumed_total = tok.position();
+    consumed = tok.position();
     line = tok.line();
   }
 
@@ -127,11 +128,10 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
   std::vector<size_t> starts(static_cast<size_t>(threads));
   std::vector<uint64_t> start_lines(static_cast<size_t>(threads));
   std::vector<size_t> checkpoints(static_cast<size_t>(threads));
-  for (;;) {
-    if (!eof && buf.size() < window_bytes)
-      MERIDIAN_RETURN_IF_ERROR(file.Fill(&buf, window_bytes - buf.size(), &eof));
-    if (buf.empty() && eof) break;
-    std::string_view window(buf);
+  while (consumed < file.size()) {
+    const bool eof = file.size() - consumed <= window_bytes;
+    std::string_view window = file.substr(consumed, window_bytes);
+    input.WillNeed(consumed + window.size(), window_bytes);
 
     // Guess part starts at line starts; compute their exact line numbers.
     int parts = 1;
@@ -179,15 +179,14 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
         stopped = true;  // re-read the rest from `end` in the next window
       }
     }
-
-    buf.erase(0, end);
-    consumed_total += end;
+    if (end == 0 && !eof) return Status::Internal("CSV reader made no progress");
+    consumed += end;
     line = end_line;
-    if (options.progress) options.progress(consumed_total, file.size());
-    if (eof && buf.empty()) break;
-    if (end == 0 && eof && !stopped) break;
+    input.DontNeed(consumed);
+    if (options.progress) options.progress(consumed, file.size());
+    if (eof && !stopped) break;
   }
-  stats->bytes = consumed_total;
+  stats->bytes = file.size();
   stats->lines = line - 1;
   return Status::OK();
 }

@@ -1,8 +1,8 @@
 // ReadCsvFile: streams a CSV file through CsvTokenizer on several threads.
 //
-// The file is read with read(2) in windows (default 64 MiB; memory stays
-// bounded whatever the file size, and the page cache is not pinned as an mmap
-// would be). Each window is cut into one part per thread at line starts; part
+// The file is memory-mapped and walked in windows (default 64 MiB). Pages
+// behind the reader are released (MADV_DONTNEED), so resident memory stays
+// near one window whatever the file size, and nothing is copied. Each window is cut into one part per thread at line starts; part
 // k's first line is only a guess at a record boundary (a quoted field may
 // span lines), so after the parts are parsed the guess is checked against
 // where part k-1 actually stopped. A wrong guess rolls back part k's output

@@ -21,6 +21,11 @@ namespace meridian {
 namespace {
 
 using snapshot::LocationHot;
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 struct SourceFile {
   std::string role, path;
@@ -212,6 +217,12 @@ class Builder {
       if (pi < pn) npi = std::min(npi, p->entries[pi].npi);
       if (bi < bn) npi = std::min(npi, b->npi(bi));
       if (di < dn) npi = std::min(npi, (*d)[di].first);
+      // Records sit in the arenas in file order but are written in NPI order:
+      // prefetch a few ahead to hide the cache misses.
+      if (pi + 8 < pn) {
+        __builtin_prefetch(p->entries[pi + 8].core.data());
+        __builtin_prefetch(p->entries[pi + 8].core.data() + 64);
+      }
       const bool has_p = pi < pn && p->entries[pi].npi == npi;
       const bool has_b = bi < bn && b->npi(bi) == npi;
       const bool has_d = di < dn && (*d)[di].first == npi;
@@ -508,7 +519,9 @@ Status Ingest(const IngestOptions& options, IngestSummary* summary,
   mo.threads = o.threads;
   mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
   mo.progress = o.progress;
+  auto t = Clock::now();
   MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
+  summary->parse_seconds = SecondsSince(t);
   *errors = std::move(parsed.errors);
   parsed.errors.clear();
 
@@ -516,9 +529,13 @@ Status Ingest(const IngestOptions& options, IngestSummary* summary,
   in.parsed = &parsed;
   in.sources.push_back({"npidata", o.nppes});
   Attachments att;
+  t = Clock::now();
   MERIDIAN_RETURN_IF_ERROR(ReadSideFiles(o, &in, &att, errors));
+  summary->side_files_seconds = SecondsSince(t);
+  t = Clock::now();
   Builder builder(o, in, summary, errors);
   MERIDIAN_RETURN_IF_ERROR(builder.Run());
+  summary->write_seconds = SecondsSince(t);
   Finish(start, parsed, *errors, summary);
   return Status::OK();
 }
@@ -593,6 +610,9 @@ std::string IngestSummary::ToJson(bool update) const {
   w.Key("snapshot_bytes").Uint(snapshot_bytes);
   w.Key("seconds").Double(seconds, 3);
   w.Key("mb_per_s").Double(mb_per_s, 1);
+  w.Key("parse_seconds").Double(parse_seconds, 3);
+  w.Key("side_files_seconds").Double(side_files_seconds, 3);
+  w.Key("write_seconds").Double(write_seconds, 3);
   w.EndObject();
   return w.str();
 }

@@ -48,6 +48,8 @@ struct IngestSummary {
   uint64_t bytes_read = 0;
   uint64_t snapshot_bytes = 0;
   double seconds = 0, mb_per_s = 0;
+  // Where the time went: main-file parse (parallel), side files, snapshot write.
+  double parse_seconds = 0, side_files_seconds = 0, write_seconds = 0;
   bool synthetic = false;
 
   std::string ToJson(bool update) const;

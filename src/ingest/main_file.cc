@@ -21,7 +21,7 @@ class MainFileSink : public CsvSink {
     ++w_->rows;
     rows_->fetch_add(1, std::memory_order_relaxed);
     RowError err;
-    if (!MapNppesRow(*cols_, rec.fields, &record_, &err)) {
+    if (!MapNppesRow(*cols_, rec.fields, rec.raw, &record_, &err)) {
       std::string_view npi = rec.fields.empty() ? std::string_view() : rec.fields[0];
       if (!IsValidNpi(npi) && !(npi.size() <= 12 && err.field == "NPI")) npi = {};
       w_->errors.push_back({file_, rec.line, std::string(npi.substr(0, 12)), err.field, err.reason});

@@ -150,8 +150,8 @@ bool SetDate(PackedDate* out, const std::vector<std::string_view>& f, int col, c
 
 }  // namespace
 
-bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f, Record* r,
-                 RowError* err) {
+bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
+                 std::string_view raw, Record* r, RowError* err) {
   if (f.size() != c.field_count) {
     err->field = "";
     err->reason = "expected " + std::to_string(c.field_count) + " fields, found " +
@@ -166,8 +166,8 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f, 
                       : "NPI is not 10 digits";
     return false;
   }
-  // UTF-8 is checked per field so the error can name it; ASCII is the fast path.
-  for (size_t i = 0; i < f.size(); ++i) {
+  // UTF-8: one pass over the raw record; per field only to name the bad one.
+  if (raw.empty() || !IsValidUtf8(raw)) for (size_t i = 0; i < f.size(); ++i) {
     if (!IsValidUtf8(f[i])) {
       err->field = "column " + std::to_string(i + 1);
       err->reason = "invalid UTF-8";

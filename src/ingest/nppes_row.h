@@ -56,8 +56,10 @@ struct RowError {
 
 // Fills *r from `fields`. On failure returns false and fills *err; *r is then
 // unspecified. Validates: field count, NPI (10 digits + check digit), entity
-// type, UTF-8, dates. Does not geocode (see Geocode in ingest.h).
-bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& fields, Record* r,
-                 RowError* err);
+// type, UTF-8, dates. Does not geocode (GeocodeLocation in attached.h).
+// `raw`, when given, is the whole record as read: if it is valid UTF-8 the
+// per-field UTF-8 checks are skipped (unescaping cannot break UTF-8).
+bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& fields,
+                 std::string_view raw, Record* r, RowError* err);
 
 }  // namespace meridian

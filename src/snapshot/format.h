@@ -3,7 +3,7 @@
 // A snapshot is one file: a fixed header, a section table, then sections at
 // 64-byte-aligned offsets. Per-record columns are plain little-endian arrays
 // sorted by NPI, so a reader maps the file and uses them in place: loading
-// does no per-record parsing. Every section carries a CRC-32 and the header
+// does no per-record parsing. Every section carries a CRC-32C and the header
 // carries the file size, so truncation and corruption are refused at load.
 #pragma once
 
@@ -24,11 +24,11 @@ struct FileHeader {
   uint64_t file_bytes;    // total size; a shorter file is truncated
   uint64_t record_count;  // records, sorted by NPI
   uint32_t flags;         // kFlag*
-  uint32_t table_crc;     // CRC-32 of the section table
+  uint32_t table_crc;     // CRC-32C of the section table
   uint64_t created_unix;  // seconds since 1970 (UTC) when written
   uint8_t reserved[24];  // zero
   uint32_t pad;
-  uint32_t header_crc;  // CRC-32 of the 76 bytes before it
+  uint32_t header_crc;  // CRC-32C of the 76 bytes before it
 };
 static_assert(sizeof(FileHeader) == 80);
 
@@ -38,7 +38,7 @@ struct SectionEntry {
   uint64_t bytes;
   uint64_t elem_count;
   uint32_t elem_bytes;  // 1 for byte blobs
-  uint32_t crc;         // CRC-32 of the section's bytes
+  uint32_t crc;         // CRC-32C of the section's bytes
 };
 static_assert(sizeof(SectionEntry) == 48);
 

@@ -1,7 +1,5 @@
 #include "snapshot/snapshot.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -10,6 +8,7 @@
 
 #include "model/record_codec.h"
 #include "util/bytes.h"
+#include "util/crc32c.h"
 
 namespace meridian {
 
@@ -18,10 +17,7 @@ using snapshot::SectionEntry;
 
 namespace {
 
-uint32_t Crc(std::string_view bytes) {
-  return static_cast<uint32_t>(
-      crc32_z(0, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
-}
+uint32_t Crc(std::string_view bytes) { return crc32c::Value(bytes); }
 
 template <class T>
 Status Column(const std::vector<const SectionEntry*>& found, std::string_view file,

@@ -2,7 +2,7 @@
 //
 // Open() maps the file and checks it: magic, format version, file size
 // (truncation), header and table CRCs, section bounds and sizes, and — unless
-// the caller asks for Verify::kStructure — every section's CRC-32. Column
+// the caller asks for Verify::kStructure — every section's CRC-32C. Column
 // accessors then read the mapped arrays in place.
 //
 // Thread safety: immutable after Open(); any number of threads may read.

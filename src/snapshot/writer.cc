@@ -1,13 +1,12 @@
 #include "snapshot/writer.h"
 
-#include <zlib.h>
-
 #include <cstddef>
 
 #include <cstring>
 #include <ctime>
 
 #include "util/bytes.h"
+#include "util/crc32c.h"
 
 namespace meridian {
 
@@ -19,8 +18,7 @@ namespace {
 constexpr int kSectionCount = 14;
 
 uint32_t Crc(uint32_t crc, std::string_view bytes) {
-  return static_cast<uint32_t>(
-      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+  return crc32c::Extend(crc, bytes.data(), bytes.size());
 }
 
 template <class T>

@@ -19,6 +19,13 @@ inline bool AllAscii8(const unsigned char* p) {
 bool IsValidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const unsigned char* end = p + s.size();
+  // Fast path: 32 bytes at a time while everything is ASCII.
+  while (end - p >= 32) {
+    uint64_t w[4];
+    std::memcpy(w, p, 32);
+    if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0) break;
+    p += 32;
+  }
   while (p < end) {
     if (end - p >= 8 && AllAscii8(p)) {
       p += 8;

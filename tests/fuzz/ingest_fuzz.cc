@@ -107,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto& f : fields) f = {};
     for (size_t i = 0; i < it.fields.size() && i < std::size(targets); ++i)
       fields[static_cast<size_t>(targets[i])] = it.fields[i];
-    if (MapNppesRow(c, fields, &r, &err)) {
+    if (MapNppesRow(c, fields, {}, &r, &err)) {
       std::string enc;
       EncodeRecord(r, &enc);
       Record back;
