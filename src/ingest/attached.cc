@@ -88,9 +88,7 @@ class AttachedSink : public CsvSink {
     }
     std::string_view npi = f[static_cast<size_t>(cols_[0])];
     if (!IsValidNpi(npi))
-      return Error(rec.line, npi, "NPI",
-                   npi.size() == 10 ? "NPI fails the check digit (Luhn with prefix 80840)"
-                                    : "NPI is not 10 digits");
+      return Error(rec.line, npi, "NPI", NpiProblem(npi));
     for (size_t i = 0; i < f.size(); ++i)
       if (!IsValidUtf8(f[i]))
         return Error(rec.line, npi, "column " + std::to_string(i + 1), "invalid UTF-8");

@@ -125,7 +125,9 @@ class Builder {
     }
     std::sort(unknown.begin(), unknown.end());
     unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
-    for (const std::string& c : unknown) dict_.Intern(c);
+    // Ids are 16-bit; codes past capacity stay in the records but are not indexed.
+    for (const std::string& c : unknown)
+      if (dict_.size() < snapshot::kNoTaxonomy) dict_.Intern(c);
     if (in_.base != nullptr) {
       const TaxonomyDict& bd = in_.base->taxonomy();
       base_remap_.resize(bd.size());
@@ -136,9 +138,10 @@ class Builder {
     }
   }
 
-  uint16_t MapParsed(const ParsedEntry& e, uint16_t ref) const {
+  // Dictionary id of a parsed taxonomy reference, or -1 if it is not indexed.
+  int MapParsed(const ParsedEntry& e, uint16_t ref) const {
     if (ref < kUnknownTaxBase) return ref;  // NUCC row index == dictionary id
-    return static_cast<uint16_t>(dict_.Find(in_.parsed->UnknownCode(e, ref)));
+    return dict_.Find(in_.parsed->UnknownCode(e, ref));
   }
 
   template <class T>
@@ -178,7 +181,7 @@ class Builder {
     for (const TaxonomySlot& t : r.taxonomies) {
       if (t.code.empty()) continue;
       int id = dict_.Find(t.code);
-      if (id < 0) id = dict_.Intern(t.code);  // unreachable: dictionary covers all codes
+      if (id < 0) continue;  // only past the 16-bit id capacity
       if (primary < 0 && t.primary_switch == 'Y') primary = static_cast<int>(tax_.size());
       tax_.push_back(static_cast<uint16_t>(id));
     }
@@ -294,7 +297,14 @@ class Builder {
     locs_.push_back(primary);
     for (const Location& l : locs) locs_.push_back(HotOf(l, *opt_.states));
     tax_.clear();
-    for (uint16_t ref : in_.parsed->Taxonomies(e)) tax_.push_back(MapParsed(e, ref));
+    uint16_t primary_tax = snapshot::kNoTaxonomy;
+    auto refs = in_.parsed->Taxonomies(e);
+    for (size_t k = 0; k < refs.size(); ++k) {
+      int id = MapParsed(e, refs[k]);
+      if (id < 0) continue;
+      tax_.push_back(static_cast<uint16_t>(id));
+      if (k == e.primary_slot) primary_tax = static_cast<uint16_t>(id);
+    }
     SnapshotRecordIn in;
     in.npi = e.npi;
     in.entity = static_cast<EntityType>(e.entity);
@@ -302,7 +312,7 @@ class Builder {
     in.state = e.state;
     in.locations = locs_;
     in.taxonomy_ids = tax_;
-    in.primary_taxonomy = e.primary_slot == 0xFF ? snapshot::kNoTaxonomy : tax_[e.primary_slot];
+    in.primary_taxonomy = primary_tax;
     in.core = e.core;
     in.attached = attached_;
     CountEntity(in.entity);
@@ -442,7 +452,7 @@ Status ReadDeactivations(const std::string& path, std::vector<Deactivation>* out
       size_t need = static_cast<size_t>(std::max(npi_col_, date_col_)) + 1;
       if (r.fields.size() < need) return Err(r.line, "", "", "too few fields");
       std::string_view npi = r.fields[static_cast<size_t>(npi_col_)];
-      if (!IsValidNpi(npi)) return Err(r.line, npi.substr(0, 12), "NPI", "invalid NPI");
+      if (!IsValidNpi(npi)) return Err(r.line, npi.substr(0, 12), "NPI", NpiProblem(npi));
       PackedDate d;
       std::string_view ds = r.fields[static_cast<size_t>(date_col_)];
       if (!ParseNppesDate(ds, &d) || d == 0)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <unordered_map>
 
 #include "model/fields.h"
 #include "ingest/nppes_row.h"
@@ -44,6 +45,7 @@ class MainFileSink : public CsvSink {
     e.tax_begin = static_cast<uint32_t>(w_->tax_pool.size());
     e.tax_count = 0;
     e.worker = id_;
+    primary_candidates_.clear();
     for (const TaxonomySlot& t : record_.taxonomies) {
       if (t.code.empty()) continue;  // a slot with only a license number
       const TaxonomyInfo* info = opt_.nucc->Find(t.code);
@@ -51,23 +53,28 @@ class MainFileSink : public CsvSink {
       if (info != nullptr) {
         ref = static_cast<uint16_t>(info - opt_.nucc->rows().data());
       } else {
-        ref = static_cast<uint16_t>(kUnknownTaxBase + w_->unknown_codes.size());
-        w_->unknown_codes.push_back(t.code);
+        auto it = unknown_index_.find(t.code);
+        if (it != unknown_index_.end()) {
+          ref = it->second;
+        } else if (w_->unknown_codes.size() < kMaxUnknownPerWorker) {
+          ref = static_cast<uint16_t>(kUnknownTaxBase + w_->unknown_codes.size());
+          w_->unknown_codes.push_back(t.code);
+          unknown_index_.emplace(t.code, ref);
+        } else {
+          continue;  // beyond 32k distinct unknown codes: kept in the record, not indexed
+        }
       }
       w_->tax_pool.push_back(ref);
+      primary_candidates_.push_back(t.primary_switch == 'Y');
       ++e.tax_count;
     }
     // Primary: the first code marked 'Y', else the first code.
     e.primary_slot = e.tax_count > 0 ? 0 : 0xFF;
-    uint8_t k = 0;
-    for (const TaxonomySlot& t : record_.taxonomies) {
-      if (t.code.empty()) continue;
-      if (t.primary_switch == 'Y') {
-        e.primary_slot = k;
+    for (size_t k = 0; k < primary_candidates_.size(); ++k)
+      if (primary_candidates_[k]) {
+        e.primary_slot = static_cast<uint8_t>(k);
         break;
       }
-      ++k;
-    }
     w_->entries.push_back(e);
   }
 
@@ -90,6 +97,9 @@ class MainFileSink : public CsvSink {
     w_->entries.resize(m.entries);
     w_->tax_pool.resize(m.tax);
     w_->unknown_codes.resize(m.unknown);
+    unknown_index_.clear();
+    for (size_t i = 0; i < w_->unknown_codes.size(); ++i)
+      unknown_index_.emplace(w_->unknown_codes[i], static_cast<uint16_t>(kUnknownTaxBase + i));
     w_->errors.resize(m.errors);
     rows_->fetch_sub(w_->rows - m.rows, std::memory_order_relaxed);
     w_->rows = m.rows;
@@ -111,6 +121,8 @@ class MainFileSink : public CsvSink {
   Record record_;         // reused across rows to keep string capacity
   std::string encoded_;   // reused encoding buffer
   std::vector<Mark> marks_;
+  std::unordered_map<std::string, uint16_t> unknown_index_;  // code -> ref, this worker
+  std::vector<bool> primary_candidates_;  // per indexed code: marked primary?
 };
 
 }  // namespace

@@ -24,6 +24,7 @@ namespace meridian {
 // Taxonomy reference inside a ParsedSet: a NUCC row index (< kUnknownTaxBase)
 // or kUnknownTaxBase + index into ParsedSet::unknown_codes of its worker.
 inline constexpr uint16_t kUnknownTaxBase = 0x8000;
+inline constexpr size_t kMaxUnknownPerWorker = 0x7FFF;  // distinct unknown codes
 
 struct ParsedEntry {
   uint32_t npi;

@@ -161,9 +161,7 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
   std::string_view npi = f[c.npi];
   if (!IsValidNpi(npi)) {
     err->field = "NPI";
-    err->reason = npi.size() == 10 && npi.find_first_not_of("0123456789") == npi.npos
-                      ? "NPI fails the check digit (Luhn with prefix 80840)"
-                      : "NPI is not 10 digits";
+    err->reason = NpiProblem(npi);
     return false;
   }
   // UTF-8: one pass over the raw record; per field only to name the bad one.

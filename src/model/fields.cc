@@ -19,10 +19,18 @@ int NpiCheckDigit(std::string_view first9) {
 }
 
 bool IsValidNpi(std::string_view npi) {
-  if (npi.size() != 10) return false;
+  if (npi.size() != 10 || (npi[0] != '1' && npi[0] != '2')) return false;
   for (char c : npi)
     if (c < '0' || c > '9') return false;
   return NpiCheckDigit(npi.substr(0, 9)) == npi[9] - '0';
+}
+
+const char* NpiProblem(std::string_view npi) {
+  if (npi.size() != 10 || npi.find_first_not_of("0123456789") != std::string_view::npos)
+    return "NPI is not 10 digits";
+  if (npi[0] != '1' && npi[0] != '2') return "NPI does not start with 1 or 2";
+  if (!IsValidNpi(npi)) return "NPI fails the check digit (Luhn with prefix 80840)";
+  return "";
 }
 
 namespace {

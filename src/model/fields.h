@@ -7,13 +7,17 @@
 
 namespace meridian {
 
-// True when `npi` is exactly 10 ASCII digits whose last digit is the Luhn
-// check digit computed over the prefix "80840" + the first 9 digits (the
-// ISO/IEC 7812 card-issuer prefix CMS uses for NPIs).
+// True when `npi` is exactly 10 ASCII digits, starts with 1 or 2 (CMS issues
+// no others; this also makes every NPI fit in a uint32_t), and its last digit
+// is the Luhn check digit computed over the prefix "80840" + the first 9
+// digits (the ISO/IEC 7812 card-issuer prefix CMS uses for NPIs).
 bool IsValidNpi(std::string_view npi);
 
 // The check digit (0..9) for a 9-digit NPI body. REQUIRES: 9 ASCII digits.
 int NpiCheckDigit(std::string_view first9);
+
+// Why `npi` is not valid, in words for an error report ("" when it is valid).
+const char* NpiProblem(std::string_view npi);
 
 // A calendar date packed as YYYYMMDD (e.g. 20050523); 0 means "no date".
 using PackedDate = uint32_t;

@@ -35,6 +35,11 @@ TEST(Npi, RejectsBadShapeAndCheckDigit) {
   EXPECT_FALSE(IsValidNpi("16795767a2"));
   EXPECT_FALSE(IsValidNpi(""));
   EXPECT_FALSE(IsValidNpi(" 1679576722"));
+  EXPECT_FALSE(IsValidNpi("3000000008"));  // Luhn-valid, but CMS issues only 1xxx and 2xxx
+  EXPECT_STREQ(NpiProblem("3000000008"), "NPI does not start with 1 or 2");
+  EXPECT_STREQ(NpiProblem("167957672"), "NPI is not 10 digits");
+  EXPECT_STREQ(NpiProblem("1679576723"), "NPI fails the check digit (Luhn with prefix 80840)");
+  EXPECT_STREQ(NpiProblem("1679576722"), "");
 }
 
 TEST(Npi, MatchesLuhnOracleOnManyNumbers) {
@@ -42,10 +47,12 @@ TEST(Npi, MatchesLuhnOracleOnManyNumbers) {
   for (int i = 0; i < 20000; ++i) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     std::string npi = std::to_string(1000000000ULL + x % 9000000000ULL);
-    EXPECT_EQ(IsValidNpi(npi), LuhnOracle(npi)) << npi;
+    bool prefix_ok = npi[0] == '1' || npi[0] == '2';
+    EXPECT_EQ(IsValidNpi(npi), LuhnOracle(npi) && prefix_ok) << npi;
     std::string body = npi.substr(0, 9);
     std::string fixed = body + std::to_string(NpiCheckDigit(body));
     EXPECT_TRUE(LuhnOracle(fixed)) << fixed;
+    EXPECT_EQ(IsValidNpi(fixed), prefix_ok) << fixed;
   }
 }
 

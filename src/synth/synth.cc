@@ -302,10 +302,10 @@ std::string Date(Rng* rng, int from_year, int to_year) {
   return buf;
 }
 
-// The i-th synthetic NPI: distinct for every i < 9e8 (1000003 is coprime to
-// 9e8), with a valid check digit.
+// The i-th synthetic NPI: starts with 1 or 2 like real ones, distinct for
+// every i < 2e8 (1000003 is coprime to 2e8), with a valid check digit.
 std::string SynthNpi(uint64_t i, uint64_t seed) {
-  uint64_t body = 100000000 + (i * 1000003 + seed * 7919) % 900000000;
+  uint64_t body = 100000000 + (i * 1000003 + seed * 7919) % 200000000;
   std::string first9 = std::to_string(body);
   return first9 + static_cast<char>('0' + NpiCheckDigit(first9));
 }
@@ -324,6 +324,7 @@ std::string PostalCode(Rng* rng, const Place& p) {
 
 Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
   if (o.out.empty()) return Status::InvalidArgument("--out is required");
+  if (o.rows > 200000000) return Status::InvalidArgument("--rows: at most 200 million");
   *sum = SynthSummary();
   std::string pl_path = o.pl_out;
   if (pl_path.empty()) {
@@ -460,7 +461,9 @@ Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
       bool swap = !code2.empty() && rng.Chance(0.3);
       std::vector<std::string> codes = {code1};
       if (!code2.empty()) codes.push_back(code2);
-      if (rng.Chance(0.003)) codes.push_back("999Z" + Digits(&rng, 5) + "X");  // not in NUCC
+      // A few retired or mistyped codes, as the real file has: not in NUCC.
+      static const std::vector<std::string> kRetired = {"208VP0001X", "1041C0701X", "261QP3301X"};
+      if (rng.Chance(0.003)) codes.push_back(kRetired[rng.Below(kRetired.size())]);
       for (size_t s = 0; s < codes.size(); ++s) {
         f[c.tax_code[s]] = codes[s];
         bool primary = swap ? s == 1 : s == 0;

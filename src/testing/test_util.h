@@ -1,0 +1,109 @@
+// Helpers shared by the tests (never linked into the product).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "data/embedded.h"
+#include "ingest/csv.h"
+
+namespace meridian::testing {
+
+// A fresh directory under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "meridian-test-XXXXXX").string();
+    char* p = ::mkdtemp(tmpl.data());
+    if (p == nullptr) std::abort();
+    path_ = p;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+inline std::string SourceDir() { return MERIDIAN_SOURCE_DIR; }
+inline std::string TestData(const std::string& name) { return SourceDir() + "/tests/data/" + name; }
+
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void WriteAll(const std::string& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+// The 330 column names of the real npidata header.
+inline std::vector<std::string> NppesHeader() {
+  std::string_view h = EmbeddedNppesHeader();
+  while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.remove_suffix(1);
+  return SplitCsvLine(h);
+}
+
+inline std::string QuoteCsv(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Builds an npidata row in the real layout from column name -> value; every
+// field quoted, as CMS publishes them.
+inline std::string NppesRow(const std::map<std::string, std::string>& values) {
+  static const std::vector<std::string> header = NppesHeader();
+  std::string row;
+  size_t used = 0;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (i) row += ',';
+    auto it = values.find(header[i]);
+    if (it != values.end()) ++used;
+    row += QuoteCsv(it == values.end() ? "" : it->second);
+  }
+  EXPECT_EQ(used, values.size()) << "a column name in the test is not in the header";
+  return row + "\n";
+}
+
+inline std::string NppesHeaderLine() {
+  std::string_view h = EmbeddedNppesHeader();
+  while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.remove_suffix(1);
+  return std::string(h) + "\n";
+}
+
+// Runs the meridian binary with `args`; returns its exit code and captures stdout/stderr.
+struct RunResult {
+  int code = -1;
+  std::string out, err;
+};
+inline RunResult RunMeridian(const std::string& args, const TempDir& dir) {
+  std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
+  std::string cmd = std::string(MERIDIAN_BINARY) + " " + args + " >" + out + " 2>" + err;
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadAll(out);
+  r.err = ReadAll(err);
+  return r;
+}
+
+}  // namespace meridian::testing
