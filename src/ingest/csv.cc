@@ -143,7 +143,11 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
           break;
         }
       }
-      return Fail(rec, start, start_line, "unexpected character after a closing quote");
+      // If the record has already run onto later lines, the likely cause is a
+      // quote opened on its first line and never closed.
+      return Fail(rec, start, start_line,
+                  newlines > 0 ? "unterminated quote: a quoted field runs onto the next line"
+                               : "unexpected character after a closing quote");
     }
     // Unquoted field: runs to ',' or a line end.
     size_t q = p;

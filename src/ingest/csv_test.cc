@@ -120,7 +120,7 @@ TEST(Csv, ErrorsResumeAtTheNextLine) {
   EXPECT_EQ(rows[2].fields[0], "3");
   EXPECT_EQ(rows[2].line, 3u);
   EXPECT_EQ(rows[3].error, "quote inside an unquoted field");
-  EXPECT_EQ(rows[4].error, "unexpected character after a closing quote");
+  EXPECT_EQ(rows[4].error, "unterminated quote: a quoted field runs onto the next line");
   EXPECT_EQ(rows[4].line, 5u);
   EXPECT_EQ(rows[5].fields[0], "6");
   EXPECT_EQ(rows[5].line, 6u);

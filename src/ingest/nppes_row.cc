@@ -83,6 +83,7 @@ Result<NppesColumns> NppesColumns::FromHeader(const std::vector<std::string_view
   for (size_t i = 0; i < header.size(); ++i) index.emplace(header[i], static_cast<int>(i));
   NppesColumns c;
   c.field_count = header.size();
+  c.names.assign(header.begin(), header.end());
   c.tax_code.fill(-1), c.tax_license.fill(-1), c.tax_license_state.fill(-1);
   c.tax_switch.fill(-1), c.tax_group.fill(-1);
   c.oid_id.fill(-1), c.oid_type.fill(-1), c.oid_state.fill(-1), c.oid_issuer.fill(-1);
@@ -167,7 +168,7 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
   // UTF-8: one pass over the raw record; per field only to name the bad one.
   if (raw.empty() || !IsValidUtf8(raw)) for (size_t i = 0; i < f.size(); ++i) {
     if (!IsValidUtf8(f[i])) {
-      err->field = "column " + std::to_string(i + 1);
+      err->field = c.names[i];
       err->reason = "invalid UTF-8";
       return false;
     }

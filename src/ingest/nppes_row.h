@@ -23,6 +23,7 @@ inline constexpr int kOtherIdSlots = 50;
 // are absent from the header.
 struct NppesColumns {
   size_t field_count = 0;
+  std::vector<std::string> names;  // the header, for naming fields in errors
   int npi = -1, entity = -1, replacement_npi = -1, ein = -1, org_name = -1, last_name = -1,
       first_name = -1, middle_name = -1, name_prefix = -1, name_suffix = -1, credential = -1,
       other_org_name = -1, other_org_name_type = -1, other_last_name = -1, other_first_name = -1,
