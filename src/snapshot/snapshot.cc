@@ -78,6 +78,21 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
       return Status::Corruption(where + "a section lies outside the file");
     found.push_back(e);
   }
+  // Sections must not overlap, and every byte outside them (alignment
+  // padding) must be zero, so no byte of the file goes unchecked.
+  {
+    std::vector<std::pair<uint64_t, uint64_t>> spans;
+    for (const SectionEntry* e : found) spans.emplace_back(e->offset, e->offset + e->bytes);
+    std::sort(spans.begin(), spans.end());
+    uint64_t at = sizeof(FileHeader) + table_bytes;
+    for (const auto& [begin, end] : spans) {
+      if (begin < at) return Status::Corruption(where + "sections overlap");
+      for (uint64_t i = at; i < begin; ++i)
+        if (file[i] != 0) return Status::Corruption(where + "non-zero padding between sections");
+      at = end;
+    }
+    if (at != file.size()) return Status::Corruption(where + "trailing bytes after the last section");
+  }
   if (verify == Verify::kChecksums) {
     // Two threads: the records section dominates, the rest is small.
     std::vector<int> bad(found.size(), 0);

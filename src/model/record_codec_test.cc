@@ -1,0 +1,104 @@
+#include "model/record_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace meridian {
+namespace {
+
+std::string RandomText(std::mt19937* rng) {
+  static const char* pieces[] = {"", "A", "SMITH", "O'BRIEN, JR", "Jos\xC3\xA9", "\"q\"",
+                                 "line\nbreak", std::string(300, 'x').c_str()};
+  std::string s = pieces[(*rng)() % 7];
+  if ((*rng)() % 5 == 0) s += std::string((*rng)() % 200, 'z');
+  return s;
+}
+
+Record RandomRecord(std::mt19937* rng) {
+  Record r;
+  auto text = [&] { return RandomText(rng); };
+  r.npi = 1000000000u + (*rng)() % 1000000000u;
+  r.entity = static_cast<EntityType>((*rng)() % 3);
+  r.last_name = text(), r.first_name = text(), r.org_name = text(), r.credential = text();
+  r.other_last_name = text(), r.sex = (*rng)() % 2 ? "F" : "";
+  r.enumeration_date = 20050523, r.last_update_date = (*rng)() % 2 ? 20250101 : 0;
+  r.mailing.line1 = text(), r.mailing.postal_code = "537031234";
+  r.practice.address.city = text();
+  r.practice.lat = 43.07f, r.practice.lon = -89.38f;
+  r.practice.precision = (*rng)() % 2 ? GeoPrecision::kZipCentroid : GeoPrecision::kNone;
+  for (int i = (*rng)() % 4; i > 0; --i) {
+    TaxonomySlot t;
+    t.slot = static_cast<uint8_t>(i);
+    t.code = "171100000X", t.license_number = text(), t.primary_switch = i == 1 ? 'Y' : 'N';
+    r.taxonomies.push_back(t);
+  }
+  for (int i = (*rng)() % 3; i > 0; --i) {
+    Location l;
+    l.address.line1 = text(), l.address.phone_ext = text();
+    l.lat = 1.5f * i, l.lon = -2.5f * i, l.precision = GeoPrecision::kZipCentroid;
+    r.secondary.push_back(l);
+  }
+  for (int i = (*rng)() % 3; i > 0; --i) r.other_ids.push_back({static_cast<uint8_t>(i), text(), "05", "WI", text()});
+  for (int i = (*rng)() % 2; i > 0; --i) r.other_org_names.push_back({text(), "3"});
+  for (int i = (*rng)() % 2; i > 0; --i) {
+    Endpoint e;
+    e.endpoint = "https://example.org/fhir", e.type = "FHIR", e.affiliation_address.city = text();
+    r.endpoints.push_back(e);
+  }
+  return r;
+}
+
+TEST(RecordCodec, RandomRecordsRoundTrip) {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    Record r = RandomRecord(&rng);
+    std::string bytes;
+    EncodeRecord(r, &bytes);
+    Record back;
+    ASSERT_TRUE(DecodeRecord(bytes, &back).ok());
+    std::string again;
+    EncodeRecord(back, &again);
+    ASSERT_EQ(bytes, again);
+    EXPECT_EQ(back.npi, r.npi);
+    EXPECT_EQ(back.last_name, r.last_name);
+    EXPECT_EQ(back.secondary.size(), r.secondary.size());
+    EXPECT_EQ(back.endpoints.size(), r.endpoints.size());
+    EXPECT_EQ(back.practice.precision, r.practice.precision);
+  }
+}
+
+TEST(RecordCodec, CoreThenAttachedIsTheWholeEncoding) {
+  std::mt19937 rng(12);
+  Record r = RandomRecord(&rng);
+  std::string whole, parts;
+  EncodeRecord(r, &whole);
+  EncodeCore(r, &parts);
+  EncodeAttached(r.secondary, r.other_org_names, r.endpoints, &parts);
+  EXPECT_EQ(whole, parts);
+}
+
+TEST(RecordCodec, EveryTruncationIsRejected) {
+  std::mt19937 rng(13);
+  Record r = RandomRecord(&rng);
+  std::string bytes;
+  EncodeRecord(r, &bytes);
+  Record back;
+  for (size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_FALSE(DecodeRecord(std::string_view(bytes).substr(0, n), &back).ok()) << n;
+  EXPECT_FALSE(DecodeRecord(bytes + "x", &back).ok());
+}
+
+TEST(RecordCodec, OutOfRangeEnumIsRejected) {
+  Record r;
+  r.npi = 1679576722;
+  std::string bytes;
+  EncodeRecord(r, &bytes);
+  // The entity byte follows the NPI varint (5 bytes for this NPI).
+  bytes[5] = 7;
+  Record back;
+  EXPECT_EQ(DecodeRecord(bytes, &back).code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace meridian

@@ -1,0 +1,130 @@
+// Snapshot format: round trip, refusal of truncated and corrupted files,
+// and atomic replacement.
+#include "snapshot/snapshot.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ingest/ingest.h"
+#include "snapshot/writer.h"
+#include "testing/test_util.h"
+
+namespace meridian {
+namespace {
+
+using testing::TempDir;
+
+std::string IngestSample(const TempDir& dir, const std::string& name) {
+  IngestOptions o;
+  o.nppes = testing::TestData("npidata_sample_99.csv");
+  o.out = dir.File(name);
+  IngestSummary sum;
+  std::vector<IngestError> errors;
+  EXPECT_TRUE(Ingest(o, &sum, &errors).ok());
+  return o.out;
+}
+
+TEST(Snapshot, OpensAndPassesInvariants) {
+  TempDir dir;
+  std::string path = IngestSample(dir, "s.snap");
+  auto snap = Snapshot::Open(path);
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  EXPECT_EQ((*snap)->size(), 99u);
+  EXPECT_TRUE((*snap)->CheckInvariants().ok());
+  EXPECT_EQ((*snap)->Find(1679576722), (*snap)->Find(1679576722));
+  EXPECT_GE((*snap)->Find(1679576722), 0);
+  EXPECT_EQ((*snap)->Find(1000000004), -1);
+  EXPECT_NE((*snap)->meta_json().find("\"npidata_sample_99.csv\""), std::string::npos);
+}
+
+TEST(Snapshot, EveryTruncationIsRefused) {
+  TempDir dir;
+  std::string good = testing::ReadAll(IngestSample(dir, "s.snap"));
+  std::string path = dir.File("t.snap");
+  // Cut at the header, inside the table, inside sections, and one byte short.
+  for (size_t cut : {size_t{0}, size_t{10}, size_t{79}, size_t{200}, good.size() / 3,
+                     good.size() / 2, good.size() - 1}) {
+    testing::WriteAll(path, good.substr(0, cut));
+    auto snap = Snapshot::Open(path);
+    ASSERT_FALSE(snap.ok()) << cut;
+    EXPECT_EQ(snap.status().code(), StatusCode::kCorruption) << cut;
+  }
+  testing::WriteAll(path, good + "extra");
+  EXPECT_FALSE(Snapshot::Open(path).ok());
+}
+
+TEST(Snapshot, AFlippedByteAnywhereIsRefused) {
+  TempDir dir;
+  std::string good = testing::ReadAll(IngestSample(dir, "s.snap"));
+  std::string path = dir.File("c.snap");
+  // Every byte of the header, table and first sections, then every 97th byte:
+  // checksums cover the sections and zero-padding rules cover the gaps.
+  size_t refused = 0, tried = 0;
+  for (size_t at = 0; at < good.size(); at += (at < 1024 ? 1 : 97)) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5A);
+    testing::WriteAll(path, bad);
+    ++tried;
+    auto snap = Snapshot::Open(path);
+    if (!snap.ok()) {
+      ++refused;
+      continue;
+    }
+    ADD_FAILURE() << "byte " << at << " flipped and the snapshot still opened";
+  }
+  EXPECT_EQ(refused, tried);
+}
+
+TEST(Snapshot, StructureOnlyOpenSkipsChecksums) {
+  TempDir dir;
+  std::string good = testing::ReadAll(IngestSample(dir, "s.snap"));
+  std::string path = dir.File("c.snap");
+  std::string bad = good;
+  bad[good.size() - 20] ^= 0x01;  // inside the last section
+  testing::WriteAll(path, bad);
+  EXPECT_FALSE(Snapshot::Open(path).ok());
+  EXPECT_TRUE(Snapshot::Open(path, Snapshot::Verify::kStructure).ok());
+}
+
+TEST(Snapshot, NotASnapshotGivesAClearError) {
+  TempDir dir;
+  std::string path = dir.File("x.snap");
+  testing::WriteAll(path, std::string(200, 'x'));
+  auto snap = Snapshot::Open(path);
+  ASSERT_FALSE(snap.ok());
+  EXPECT_NE(snap.status().message().find("not a Meridian snapshot"), std::string::npos);
+  EXPECT_EQ(Snapshot::Open(dir.File("missing.snap")).status().code(), StatusCode::kIoError);
+}
+
+TEST(Snapshot, UnfinishedWriteLeavesThePreviousFileIntact) {
+  TempDir dir;
+  std::string path = IngestSample(dir, "s.snap");
+  std::string before = testing::ReadAll(path);
+  {
+    auto w = SnapshotWriter::Create(path);
+    ASSERT_TRUE(w.ok());
+    SnapshotRecordIn in;
+    in.npi = 1679576722;
+    in.core = "garbage";
+    ASSERT_TRUE((*w)->Add(in).ok());
+    // Destroyed without Finish(): as if the process died mid-write.
+  }
+  EXPECT_EQ(testing::ReadAll(path), before);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  EXPECT_TRUE(Snapshot::Open(path).ok());
+}
+
+TEST(Snapshot, WriterRejectsUnsortedNpis) {
+  TempDir dir;
+  auto w = SnapshotWriter::Create(dir.File("u.snap"));
+  ASSERT_TRUE(w.ok());
+  SnapshotRecordIn in;
+  in.npi = 1679576722;
+  ASSERT_TRUE((*w)->Add(in).ok());
+  EXPECT_FALSE((*w)->Add(in).ok());
+}
+
+}  // namespace
+}  // namespace meridian
