@@ -527,6 +527,7 @@ Status Ingest(const IngestOptions& options, IngestSummary* summary,
   ParsedSet parsed;
   MainFileOptions mo;
   mo.threads = o.threads;
+  mo.window_bytes = o.window_bytes;
   mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
   mo.progress = o.progress;
   auto t = Clock::now();
@@ -568,6 +569,7 @@ Status Update(const IngestOptions& options, IngestSummary* summary,
   if (!o.nppes.empty()) {
     MainFileOptions mo;
     mo.threads = o.threads;
+    mo.window_bytes = o.window_bytes;
     mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
     mo.progress = o.progress;
     MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));

@@ -27,6 +27,7 @@ struct IngestOptions {
   std::string base_snapshot;                // update only: the snapshot to update
   std::string out;                          // snapshot path to write
   int threads = 2;
+  size_t window_bytes = 64u << 20;  // CSV read window (tests make it small)
   bool synthetic = false;  // mark the snapshot as synthetic (also set by a synthetic sidecar)
   const TaxonomyTable* nucc = nullptr;      // defaults to the embedded tables
   const ZctaTable* zcta = nullptr;

@@ -65,6 +65,7 @@ struct ParsedSet {
 
 struct MainFileOptions {
   int threads = 2;
+  size_t window_bytes = 64u << 20;
   const TaxonomyTable* nucc = nullptr;
   const ZctaTable* zcta = nullptr;
   const StateTable* states = nullptr;
