@@ -1,0 +1,92 @@
+// The `meridian` command as operators use it: flags, exit codes (0 read,
+// 1 fatal, 2 usage), JSON field names, the errors file.
+#include <gtest/gtest.h>
+
+#include "testing/test_util.h"
+
+namespace meridian {
+namespace {
+
+using testing::RunMeridian;
+using testing::TempDir;
+using testing::TestData;
+
+TEST(Cli, IngestJsonSummaryHasTheDocumentedFields) {
+  TempDir dir;
+  auto r = RunMeridian("ingest --nppes " + TestData("nasty_npidata.csv") + " --out " +
+                           dir.File("n.snap") + " --errors " + dir.File("e.csv") + " --json",
+                       dir);
+  ASSERT_EQ(r.code, 0) << r.err;  // rows were rejected, but the file was read
+  for (const char* field : {"\"rows_read\":16", "\"individuals\":4", "\"organizations\":1",
+                            "\"deactivated\":1", "\"rejected\":10", "\"geocoded\":3",
+                            "\"not_geocoded\":2", "\"unknown_taxonomies\":1", "\"seconds\":",
+                            "\"mb_per_s\":"})
+    EXPECT_NE(r.out.find(field), std::string::npos) << field << " in " << r.out;
+  std::string errors = testing::ReadAll(dir.File("e.csv"));
+  EXPECT_EQ(errors.rfind("file,line,npi,field,reason\n", 0), 0u);
+  EXPECT_NE(errors.find("\"nasty_npidata.csv\",10,\"1000000012\",\"NPI\",\"duplicate NPI (first "
+                        "seen at line 2)\""),
+            std::string::npos)
+      << errors;
+  size_t lines = 0;
+  for (char c : errors) lines += c == '\n';
+  EXPECT_EQ(lines, 11u);  // header + 10 rejections
+}
+
+TEST(Cli, ExitCodes) {
+  TempDir dir;
+  // 2: usage errors.
+  EXPECT_EQ(RunMeridian("", dir).code, 2);
+  EXPECT_EQ(RunMeridian("ingest --out x.snap", dir).code, 2);  // --nppes missing
+  EXPECT_EQ(RunMeridian("frobnicate", dir).code, 2);
+  EXPECT_EQ(RunMeridian("ingest --nppes a --out b --threads 0", dir).code, 2);
+  // 0: help.
+  EXPECT_EQ(RunMeridian("--help", dir).code, 0);
+  // 1: fatal errors, with a clear message.
+  auto missing = RunMeridian("ingest --nppes " + dir.File("nope.csv") + " --out " +
+                                 dir.File("o.snap"), dir);
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("nope.csv"), std::string::npos) << missing.err;
+  testing::WriteAll(dir.File("h.csv"), "\"NPI\",\"Something\"\n");
+  auto header = RunMeridian("ingest --nppes " + dir.File("h.csv") + " --out " + dir.File("o.snap"),
+                            dir);
+  EXPECT_EQ(header.code, 1);
+  EXPECT_NE(header.err.find("lacks required columns"), std::string::npos) << header.err;
+  testing::WriteAll(dir.File("bad.snap"), "not a snapshot at all, just text........");
+  auto bad = RunMeridian("show --snapshot " + dir.File("bad.snap") + " --npi 1679576722 --json", dir);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("Corruption"), std::string::npos) << bad.err;
+}
+
+TEST(Cli, ShowStatsVerifyAndSearch) {
+  TempDir dir;
+  std::string snap = dir.File("s.snap");
+  ASSERT_EQ(RunMeridian("ingest --nppes " + TestData("npidata_sample_99.csv") + " --out " + snap, dir)
+                .code,
+            0);
+  auto show = RunMeridian("show --snapshot " + snap + " --npi 1497758544 --json", dir);
+  ASSERT_EQ(show.code, 0) << show.err;
+  EXPECT_NE(show.out.find("\"entity_type\":\"organization\""), std::string::npos);
+  EXPECT_NE(show.out.find("\"geo_precision\":\"zip-centroid\""), std::string::npos);
+  EXPECT_NE(show.out.find("self-reported"), std::string::npos);
+  auto none = RunMeridian("show --snapshot " + snap + " --npi 1234567893 --json", dir);
+  EXPECT_EQ(none.code, 1);
+  EXPECT_NE(none.err.find("Not found"), std::string::npos);
+  auto stats = RunMeridian("stats --snapshot " + snap + " --json", dir);
+  ASSERT_EQ(stats.code, 0);
+  EXPECT_NE(stats.out.find("\"records\":99,\"individuals\":71,\"organizations\":22,\"deactivated\":6"),
+            std::string::npos)
+      << stats.out;
+  EXPECT_NE(stats.out.find("\"synthetic\":false"), std::string::npos);
+  EXPECT_EQ(RunMeridian("verify --snapshot " + snap, dir).code, 0);
+  // 1679576722 practises in Kearney, NE (ZIP 68847): it must be found there.
+  auto search = RunMeridian("search --snapshot " + snap + " --near 68847 --radius 5mi --json", dir);
+  ASSERT_EQ(search.code, 0) << search.err;
+  EXPECT_NE(search.out.find("\"npi\":\"1679576722\""), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("\"distance_mi\":0.0"), std::string::npos);
+  EXPECT_EQ(RunMeridian("search --snapshot " + snap + " --near 00000", dir).code, 2);
+  EXPECT_EQ(RunMeridian("search --snapshot " + snap + " --near 68847 --radius 900mi", dir).code, 2);
+}
+
+}  // namespace
+}  // namespace meridian
