@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Ingest benchmark: parse -> records -> snapshot, on synthetic NPPES data.
+#
+#   bench/ingest.sh [BUILD_DIR]          # 1 M rows (~1.2 GB), the default
+#   BENCH_ROWS=9000000 bench/ingest.sh   # the national scale (~10.5 GB)
+#
+# Generates the input once under bench/work/ (not committed), runs the ingest
+# RUNS times on a warm page cache, and appends a Markdown section to
+# bench/results/ingest.md with the machine, the data size, throughput, peak
+# RSS and the per-phase split. Peers in the same run anchor the figures:
+# `wc -l` (a memchr-speed scan, the floor for touching every byte) and,
+# when python3 is present, Python's csv module counting rows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+ROWS=${BENCH_ROWS:-1000000}
+RUNS=${BENCH_RUNS:-3}
+SEED=${BENCH_SEED:-7}
+WORK=bench/work
+OUT=bench/results/ingest.md
+M=$BUILD/meridian
+mkdir -p "$WORK" bench/results
+
+csv=$WORK/synth_${ROWS}.csv
+if [ ! -f "$csv" ]; then
+  echo "generating $ROWS synthetic rows into $csv" >&2
+  "$M" synth --rows "$ROWS" --seed "$SEED" --out "$csv" --json >&2
+fi
+pl=${csv%.csv}_pl.csv
+bytes=$(stat -c %s "$csv")
+
+cat "$csv" > /dev/null  # warm the page cache
+wc_s=$( { /usr/bin/time -f %e wc -l "$csv" > /dev/null; } 2>&1 )
+py_s=""
+if command -v python3 > /dev/null; then
+  py_s=$( { /usr/bin/time -f %e python3 -c 'import csv,sys; sum(1 for _ in csv.reader(open(sys.argv[1], newline="")))' "$csv"; } 2>&1 )
+fi
+
+best=""
+table=""
+for i in $(seq 1 "$RUNS"); do
+  json=$( { /usr/bin/time -f "RSS_KB=%M" "$M" ingest --nppes "$csv" --pl "$pl" \
+            --out "$WORK/bench.snap" --json; } 2> "$WORK/time.txt" )
+  rss_kb=$(grep -o 'RSS_KB=[0-9]*' "$WORK/time.txt" | cut -d= -f2)
+  field() { echo "$json" | grep -o "\"$1\":[0-9.]*" | cut -d: -f2; }
+  secs=$(field seconds); mbs=$(field mb_per_s); rows=$(field rows_read)
+  rps=$(awk -v r="$rows" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')
+  table+="| $i | $secs | $mbs | $rps | $(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }') | $(field parse_seconds) | $(field side_files_seconds) | $(field write_seconds) |"$'\n'
+  if [ -z "$best" ] || awk -v a="$mbs" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$mbs; fi
+done
+snap_bytes=$(stat -c %s "$WORK/bench.snap")
+
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) — $ROWS rows, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }')"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)."
+  echo "Command: \`bench/ingest.sh\` (BENCH_ROWS=$ROWS, seed $SEED), input \`meridian synth\`, warm page cache, $RUNS runs; snapshot $(awk -v b="$snap_bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }')."
+  echo
+  echo "| run | seconds | MB/s | rows/s | peak RSS MB | parse s | side files s | write s |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf "%s" "$table"
+  echo
+  echo "Peers on the same file and machine: \`wc -l\` ${wc_s} s ($(awk -v b="$bytes" -v s="$wc_s" 'BEGIN { printf "%.0f", b / 1e6 / s }') MB/s)$( [ -n "$py_s" ] && echo "; Python csv row count ${py_s} s ($(awk -v b="$bytes" -v s="$py_s" 'BEGIN { printf "%.0f", b / 1e6 / s }') MB/s)" ). Best Meridian run: ${best} MB/s$( [ -n "$py_s" ] && echo " = $(awk -v b="$bytes" -v s="$py_s" -v m="$best" 'BEGIN { printf "%.1f", m / (b / 1e6 / s) }')x Python csv" )."
+} >> "$OUT"
+tail -n 12 "$OUT"
