@@ -17,10 +17,10 @@ TEST(Cli, IngestJsonSummaryHasTheDocumentedFields) {
                            dir.File("n.snap") + " --errors " + dir.File("e.csv") + " --json",
                        dir);
   ASSERT_EQ(r.code, 0) << r.err;  // rows were rejected, but the file was read
-  for (const char* field : {"\"rows_read\":16", "\"individuals\":4", "\"organizations\":1",
-                            "\"deactivated\":1", "\"rejected\":10", "\"geocoded\":3",
-                            "\"not_geocoded\":2", "\"unknown_taxonomies\":1", "\"seconds\":",
-                            "\"mb_per_s\":"})
+  for (const char* field :
+       {"\"rows_read\":16", "\"individuals\":4", "\"organizations\":1", "\"deactivated\":1",
+        "\"rejected\":10", "\"geocoded\":3", "\"not_geocoded\":2", "\"unknown_taxonomies\":1",
+        "\"seconds\":", "\"mb_per_s\":"})
     EXPECT_NE(r.out.find(field), std::string::npos) << field << " in " << r.out;
   std::string errors = testing::ReadAll(dir.File("e.csv"));
   EXPECT_EQ(errors.rfind("file,line,npi,field,reason\n", 0), 0u);
@@ -43,17 +43,18 @@ TEST(Cli, ExitCodes) {
   // 0: help.
   EXPECT_EQ(RunMeridian("--help", dir).code, 0);
   // 1: fatal errors, with a clear message.
-  auto missing = RunMeridian("ingest --nppes " + dir.File("nope.csv") + " --out " +
-                                 dir.File("o.snap"), dir);
+  auto missing =
+      RunMeridian("ingest --nppes " + dir.File("nope.csv") + " --out " + dir.File("o.snap"), dir);
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("nope.csv"), std::string::npos) << missing.err;
   testing::WriteAll(dir.File("h.csv"), "\"NPI\",\"Something\"\n");
-  auto header = RunMeridian("ingest --nppes " + dir.File("h.csv") + " --out " + dir.File("o.snap"),
-                            dir);
+  auto header =
+      RunMeridian("ingest --nppes " + dir.File("h.csv") + " --out " + dir.File("o.snap"), dir);
   EXPECT_EQ(header.code, 1);
   EXPECT_NE(header.err.find("lacks required columns"), std::string::npos) << header.err;
   testing::WriteAll(dir.File("bad.snap"), "not a snapshot at all, just text........");
-  auto bad = RunMeridian("show --snapshot " + dir.File("bad.snap") + " --npi 1679576722 --json", dir);
+  auto bad =
+      RunMeridian("show --snapshot " + dir.File("bad.snap") + " --npi 1679576722 --json", dir);
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("Corruption"), std::string::npos) << bad.err;
 }
@@ -61,9 +62,10 @@ TEST(Cli, ExitCodes) {
 TEST(Cli, ShowStatsVerifyAndSearch) {
   TempDir dir;
   std::string snap = dir.File("s.snap");
-  ASSERT_EQ(RunMeridian("ingest --nppes " + TestData("npidata_sample_99.csv") + " --out " + snap, dir)
-                .code,
-            0);
+  ASSERT_EQ(
+      RunMeridian("ingest --nppes " + TestData("npidata_sample_99.csv") + " --out " + snap, dir)
+          .code,
+      0);
   auto show = RunMeridian("show --snapshot " + snap + " --npi 1497758544 --json", dir);
   ASSERT_EQ(show.code, 0) << show.err;
   EXPECT_NE(show.out.find("\"entity_type\":\"organization\""), std::string::npos);
@@ -74,8 +76,9 @@ TEST(Cli, ShowStatsVerifyAndSearch) {
   EXPECT_NE(none.err.find("Not found"), std::string::npos);
   auto stats = RunMeridian("stats --snapshot " + snap + " --json", dir);
   ASSERT_EQ(stats.code, 0);
-  EXPECT_NE(stats.out.find("\"records\":99,\"individuals\":71,\"organizations\":22,\"deactivated\":6"),
-            std::string::npos)
+  EXPECT_NE(
+      stats.out.find("\"records\":99,\"individuals\":71,\"organizations\":22,\"deactivated\":6"),
+      std::string::npos)
       << stats.out;
   EXPECT_NE(stats.out.find("\"synthetic\":false"), std::string::npos);
   EXPECT_EQ(RunMeridian("verify --snapshot " + snap, dir).code, 0);

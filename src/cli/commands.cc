@@ -132,10 +132,13 @@ int Commands::Ingest(bool update) {
   }
   if (update && nppes_.empty() && pl_.empty() && othername_.empty() && endpoint_.empty() &&
       deactivations_.empty())
-    return Usage("update needs at least one of --nppes, --pl, --othername, --endpoint, --deactivations");
+    return Usage(
+        "update needs at least one of --nppes, --pl, --othername, --endpoint, --deactivations");
   ProgressBar bar;
   if (bar.enabled())
-    o.progress = [&bar](uint64_t done, uint64_t total, uint64_t rows) { bar.Update(done, total, rows); };
+    o.progress = [&bar](uint64_t done, uint64_t total, uint64_t rows) {
+      bar.Update(done, total, rows);
+    };
   IngestSummary sum;
   std::vector<IngestError> errors;
   Status s = update ? meridian::Update(o, &sum, &errors) : meridian::Ingest(o, &sum, &errors);
@@ -148,16 +151,17 @@ int Commands::Ingest(bool update) {
   if (json_) {
     Print(sum.ToJson(update));
   } else {
-    std::printf("%s %llu records (%llu individuals, %llu organizations, %llu deactivated) from "
-                "%llu rows; %llu rejected; %llu locations geocoded, %llu not; %.1f s, %.1f MB/s\n",
-                out_.c_str(), static_cast<unsigned long long>(sum.records),
-                static_cast<unsigned long long>(sum.individuals),
-                static_cast<unsigned long long>(sum.organizations),
-                static_cast<unsigned long long>(sum.deactivated),
-                static_cast<unsigned long long>(sum.rows_read),
-                static_cast<unsigned long long>(sum.rejected),
-                static_cast<unsigned long long>(sum.geocoded),
-                static_cast<unsigned long long>(sum.not_geocoded), sum.seconds, sum.mb_per_s);
+    std::printf(
+        "%s %llu records (%llu individuals, %llu organizations, %llu deactivated) from "
+        "%llu rows; %llu rejected; %llu locations geocoded, %llu not; %.1f s, %.1f MB/s\n",
+        out_.c_str(), static_cast<unsigned long long>(sum.records),
+        static_cast<unsigned long long>(sum.individuals),
+        static_cast<unsigned long long>(sum.organizations),
+        static_cast<unsigned long long>(sum.deactivated),
+        static_cast<unsigned long long>(sum.rows_read),
+        static_cast<unsigned long long>(sum.rejected),
+        static_cast<unsigned long long>(sum.geocoded),
+        static_cast<unsigned long long>(sum.not_geocoded), sum.seconds, sum.mb_per_s);
   }
   return kExitOk;
 }
@@ -165,7 +169,8 @@ int Commands::Ingest(bool update) {
 int Commands::Show() {
   auto snap = Snapshot::Open(snapshot_);
   if (!snap.ok()) return Fail(snap.status());
-  if (npi_ > UINT32_MAX) return Fail(Status::NotFound("no provider with NPI " + std::to_string(npi_)));
+  if (npi_ > UINT32_MAX)
+    return Fail(Status::NotFound("no provider with NPI " + std::to_string(npi_)));
   int64_t row = (*snap)->Find(static_cast<uint32_t>(npi_));
   if (row < 0) return Fail(Status::NotFound("no provider with NPI " + std::to_string(npi_)));
   Record r;
@@ -229,8 +234,10 @@ int Commands::Verify() {
   Record r;
   for (size_t i = 0; i < (*snap)->size(); ++i) {
     s = (*snap)->GetRecord(i, &r);
-    if (!s.ok()) return Fail(Status::Corruption("record " + std::to_string(i) + ": " + s.message()));
-    if (r.npi != (*snap)->npi(i)) return Fail(Status::Corruption("record NPI does not match column"));
+    if (!s.ok())
+      return Fail(Status::Corruption("record " + std::to_string(i) + ": " + s.message()));
+    if (r.npi != (*snap)->npi(i))
+      return Fail(Status::Corruption("record NPI does not match column"));
   }
   std::printf("%s: OK, %zu records\n", snapshot_.c_str(), (*snap)->size());
   return kExitOk;
@@ -289,8 +296,9 @@ int Commands::Search() {
   q.limit = limit_, q.offset = offset_;
   auto t0 = std::chrono::steady_clock::now();
   ScanResult res = ScanSearch(snap, q);
-  auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::steady_clock::now() - t0).count();
+  auto took =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   JsonWriter w;
   w.BeginObject();
   w.Key("total").Uint(res.total);
@@ -306,7 +314,8 @@ int Commands::Search() {
     w.Field("credential", r.credential);
     w.Field("entity_type", EntityTypeName(r.entity));
     uint16_t pt = snap.primary_taxonomy(h.row);
-    w.Field("primary_taxonomy", pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.code);
+    w.Field("primary_taxonomy",
+            pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.code);
     w.Field("primary_taxonomy_name",
             pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name);
     w.Field("address", loc.address.line1);
@@ -332,10 +341,10 @@ int Commands::Search() {
       Status s = snap.GetRecord(h.row, &r);
       if (!s.ok()) return Fail(s);
       uint16_t pt = snap.primary_taxonomy(h.row);
-      std::printf("%3d. %5.1f mi  %s  %s%s%s — %s\n", ++n, h.distance_mi,
-                  NpiToString(r.npi).c_str(), r.DisplayName().c_str(),
-                  r.credential.empty() ? "" : ", ", r.credential.c_str(),
-                  pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
+      std::printf(
+          "%3d. %5.1f mi  %s  %s%s%s — %s\n", ++n, h.distance_mi, NpiToString(r.npi).c_str(),
+          r.DisplayName().c_str(), r.credential.empty() ? "" : ", ", r.credential.c_str(),
+          pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
     }
   }
   return kExitOk;

@@ -1,7 +1,6 @@
 // The `meridian` command. Exit codes: 0 success (ingest: the file was read,
 // even if rows were rejected), 1 fatal error, 2 usage error.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <string>
 

@@ -2,11 +2,11 @@
 // stderr is a terminal; silent otherwise so logs and pipes stay clean.
 #pragma once
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-
-#include <unistd.h>
 
 namespace meridian {
 

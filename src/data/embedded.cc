@@ -17,13 +17,11 @@ std::string_view EmbeddedZctaCsv() {
   return {meridian_zcta_begin, static_cast<size_t>(meridian_zcta_end - meridian_zcta_begin)};
 }
 std::string_view EmbeddedStatesTxt() {
-  return {meridian_states_begin,
-          static_cast<size_t>(meridian_states_end - meridian_states_begin)};
+  return {meridian_states_begin, static_cast<size_t>(meridian_states_end - meridian_states_begin)};
 }
 
 std::string_view EmbeddedNppesHeader() {
-  return {meridian_header_begin,
-          static_cast<size_t>(meridian_header_end - meridian_header_begin)};
+  return {meridian_header_begin, static_cast<size_t>(meridian_header_end - meridian_header_begin)};
 }
 std::string_view EmbeddedCountiesTxt() {
   return {meridian_counties_begin,

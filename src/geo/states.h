@@ -21,9 +21,9 @@ class StateTable {
   // Builds a table from USPS codes in id order (ids 1..codes.size()).
   static StateTable FromCodes(const std::vector<std::string>& codes);
 
-  uint8_t Id(std::string_view usps) const;  // 0 when unknown
-  std::string_view Code(uint8_t id) const;  // "" for 0 or out of range
-  std::string_view Name(uint8_t id) const;  // "" when unknown
+  uint8_t Id(std::string_view usps) const;                          // 0 when unknown
+  std::string_view Code(uint8_t id) const;                          // "" for 0 or out of range
+  std::string_view Name(uint8_t id) const;                          // "" when unknown
   const std::vector<std::string>& codes() const { return codes_; }  // index id-1
 
  private:

@@ -33,19 +33,34 @@ const std::vector<std::string>& ColumnsOf(AttachedKind kind) {
       "Provider Secondary Practice Location Address - Telephone Number",
       "Provider Secondary Practice Location Address - Telephone Extension",
       "Provider Practice Location Address - Fax Number"};
-  static const std::vector<std::string> names = {
-      "NPI", "Provider Other Organization Name", "Provider Other Organization Name Type Code"};
-  static const std::vector<std::string> endpoints = {
-      "NPI", "Endpoint Type", "Endpoint Type Description", "Endpoint", "Affiliation",
-      "Endpoint Description", "Affiliation Legal Business Name", "Use Code", "Use Description",
-      "Other Use Description", "Content Type", "Content Description",
-      "Other Content Description", "Affiliation Address Line One",
-      "Affiliation Address Line Two", "Affiliation Address City", "Affiliation Address State",
-      "Affiliation Address Country", "Affiliation Address Postal Code"};
+  static const std::vector<std::string> names = {"NPI", "Provider Other Organization Name",
+                                                 "Provider Other Organization Name Type Code"};
+  static const std::vector<std::string> endpoints = {"NPI",
+                                                     "Endpoint Type",
+                                                     "Endpoint Type Description",
+                                                     "Endpoint",
+                                                     "Affiliation",
+                                                     "Endpoint Description",
+                                                     "Affiliation Legal Business Name",
+                                                     "Use Code",
+                                                     "Use Description",
+                                                     "Other Use Description",
+                                                     "Content Type",
+                                                     "Content Description",
+                                                     "Other Content Description",
+                                                     "Affiliation Address Line One",
+                                                     "Affiliation Address Line Two",
+                                                     "Affiliation Address City",
+                                                     "Affiliation Address State",
+                                                     "Affiliation Address Country",
+                                                     "Affiliation Address Postal Code"};
   switch (kind) {
-    case AttachedKind::kSecondaryLocations: return pl;
-    case AttachedKind::kOtherNames: return names;
-    case AttachedKind::kEndpoints: return endpoints;
+    case AttachedKind::kSecondaryLocations:
+      return pl;
+    case AttachedKind::kOtherNames:
+      return names;
+    case AttachedKind::kEndpoints:
+      return endpoints;
   }
   return pl;
 }
@@ -87,8 +102,7 @@ class AttachedSink : public CsvSink {
                        std::to_string(f.size()));
     }
     std::string_view npi = f[static_cast<size_t>(cols_[0])];
-    if (!IsValidNpi(npi))
-      return Error(rec.line, npi, "NPI", NpiProblem(npi));
+    if (!IsValidNpi(npi)) return Error(rec.line, npi, "NPI", NpiProblem(npi));
     for (size_t i = 0; i < f.size(); ++i)
       if (!IsValidUtf8(f[i]))
         return Error(rec.line, npi, "column " + std::to_string(i + 1), "invalid UTF-8");
@@ -136,8 +150,8 @@ class AttachedSink : public CsvSink {
 
  private:
   void Error(uint64_t line, std::string_view npi, std::string field, std::string reason) {
-    errors_->push_back({file_, line, std::string(npi.substr(0, 20)), std::move(field),
-                        std::move(reason)});
+    errors_->push_back(
+        {file_, line, std::string(npi.substr(0, 20)), std::move(field), std::move(reason)});
   }
   std::string file_;
   AttachedKind kind_;
@@ -167,9 +181,15 @@ Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTa
                         Attachments* out, std::vector<IngestError>* errors) {
   std::string file = BaseName(path);
   switch (kind) {
-    case AttachedKind::kSecondaryLocations: out->locations_file = file; break;
-    case AttachedKind::kOtherNames: out->other_names_file = file; break;
-    case AttachedKind::kEndpoints: out->endpoints_file = file; break;
+    case AttachedKind::kSecondaryLocations:
+      out->locations_file = file;
+      break;
+    case AttachedKind::kOtherNames:
+      out->other_names_file = file;
+      break;
+    case AttachedKind::kEndpoints:
+      out->endpoints_file = file;
+      break;
   }
   AttachedSink sink(file, kind, zcta, out, errors);
   CsvReadOptions options;

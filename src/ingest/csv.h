@@ -53,7 +53,7 @@ class CsvTokenizer {
 
   const char* error() const { return error_; }
   size_t position() const { return pos_; }  // offset of the next unread byte
-  uint64_t line() const { return line_; }    // line number at position()
+  uint64_t line() const { return line_; }   // line number at position()
 
   // Skips a UTF-8 BOM at the current position (call once, at file start).
   void SkipBom();

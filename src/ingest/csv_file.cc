@@ -61,15 +61,15 @@ class MappedInput {
 };
 
 struct PartResult {
-  size_t end = 0;           // window offset where this part stopped
-  uint64_t end_line = 0;    // line number there
-  bool need_more = false;   // stopped at an incomplete record at the window end
+  size_t end = 0;          // window offset where this part stopped
+  uint64_t end_line = 0;   // line number there
+  bool need_more = false;  // stopped at an incomplete record at the window end
 };
 
 // Parses records starting at `begin` until the next record would start at or
 // after `stop` (or the window ends).
-PartResult ParsePart(std::string_view window, size_t begin, uint64_t line, size_t stop,
-                     bool at_eof, bool skip_bom, CsvSink* sink) {
+PartResult ParsePart(std::string_view window, size_t begin, uint64_t line, size_t stop, bool at_eof,
+                     bool skip_bom, CsvSink* sink) {
   CsvTokenizer tok(window.substr(begin), line, at_eof);
   if (skip_bom) tok.SkipBom();
   CsvRecord rec;
@@ -84,8 +84,7 @@ PartResult ParsePart(std::string_view window, size_t begin, uint64_t line, size_
     if (o == CsvTokenizer::Outcome::kRecord) {
       sink->OnRecord(rec);
     } else {
-      sink->OnError(rec.line, window.substr(begin + rec.begin, rec.end - rec.begin),
-                    tok.error());
+      sink->OnError(rec.line, window.substr(begin + rec.begin, rec.end - rec.begin), tok.error());
     }
   }
   r.end = begin + tok.position();
@@ -144,9 +143,9 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
       size_t s = static_cast<size_t>(static_cast<const char*>(nl) - window.data()) + 1;
       if (s <= starts[k - 1] || s >= window.size()) break;
       starts[k] = s;
-      start_lines[k] = start_lines[k - 1] + static_cast<uint64_t>(std::count(
-                                                window.data() + starts[k - 1], window.data() + s,
-                                                '\n'));
+      start_lines[k] =
+          start_lines[k - 1] +
+          static_cast<uint64_t>(std::count(window.data() + starts[k - 1], window.data() + s, '\n'));
       parts = k + 1;
     }
 

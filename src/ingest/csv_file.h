@@ -2,12 +2,11 @@
 //
 // The file is memory-mapped and walked in windows (default 64 MiB). Pages
 // behind the reader are released (MADV_DONTNEED), so resident memory stays
-// near one window whatever the file size, and nothing is copied. Each window is cut into one part per thread at line starts; part
-// k's first line is only a guess at a record boundary (a quoted field may
-// span lines), so after the parts are parsed the guess is checked against
-// where part k-1 actually stopped. A wrong guess rolls back part k's output
-// and re-reads from the true boundary, so the result is always identical to a
-// single-threaded read (tested).
+// near one window whatever the file size, and nothing is copied. Each window is cut into one part
+// per thread at line starts; part k's first line is only a guess at a record boundary (a quoted
+// field may span lines), so after the parts are parsed the guess is checked against where part k-1
+// actually stopped. A wrong guess rolls back part k's output and re-reads from the true boundary,
+// so the result is always identical to a single-threaded read (tested).
 #pragma once
 
 #include <cstdint>

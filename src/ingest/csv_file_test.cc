@@ -57,8 +57,8 @@ std::string MakeTrickyCsv(uint64_t seed, size_t target_bytes) {
     } else {
       f2 = "\"" + std::string(rng() % 600, 'v') + "\"";
     }
-    out += f1 + "," + f2 + ",\"" + std::to_string(rng() % 1000) + "\"" +
-           (rng() % 3 ? "\n" : "\r\n");
+    out +=
+        f1 + "," + f2 + ",\"" + std::to_string(rng() % 1000) + "\"" + (rng() % 3 ? "\n" : "\r\n");
     if (rng() % 50 == 0) out += "\n";  // blank line
   }
   return out;
@@ -76,8 +76,10 @@ std::vector<Item> OneTokenizer(const std::string& text) {
       header = false;
       continue;
     }
-    if (o == CsvTokenizer::Outcome::kRecord) sink.OnRecord(rec);
-    else sink.OnError(rec.line, {}, tok.error());
+    if (o == CsvTokenizer::Outcome::kRecord)
+      sink.OnRecord(rec);
+    else
+      sink.OnError(rec.line, {}, tok.error());
   }
   return sink.items;
 }
@@ -127,8 +129,8 @@ TEST(CsvFile, MisguessedSplitsAreRolledBack) {
   o.threads = 2;
   o.window_bytes = 4u << 20;
   CsvReadStats stats;
-  ASSERT_TRUE(ReadCsvFile(path, o, [](const CsvRecord&) { return Status::OK(); }, {&a, &b},
-                          &stats)
+  ASSERT_TRUE(ReadCsvFile(
+                  path, o, [](const CsvRecord&) { return Status::OK(); }, {&a, &b}, &stats)
                   .ok());
   std::vector<Item> got = a.items;
   got.insert(got.end(), b.items.begin(), b.items.end());

@@ -107,10 +107,10 @@ TEST(Csv, EmptyTrailingFieldAndUnquoted) {
 TEST(Csv, ErrorsResumeAtTheNextLine) {
   auto rows = ReadAll(
       "\"1\",\"ok\"\n"
-      "\"2\",\"bad\"x\n"          // text after closing quote
+      "\"2\",\"bad\"x\n"  // text after closing quote
       "\"3\",\"ok\"\n"
-      "\"4\",ab\"c\n"             // quote inside unquoted field
-      "\"5\",\"open\n"            // unterminated quote, next line is a record
+      "\"4\",ab\"c\n"   // quote inside unquoted field
+      "\"5\",\"open\n"  // unterminated quote, next line is a record
       "\"6\",\"ok\"\n"
       "\"7\",\"never closed\n");  // unterminated at EOF
   ASSERT_EQ(rows.size(), 7u);
@@ -153,9 +153,9 @@ TEST(Csv, WindowedReadingMatchesWholeBuffer) {
 }
 
 TEST(Csv, SplitCsvLine) {
-  EXPECT_EQ(SplitCsvLine("101Y00000X,Behavioral Health,\"Counselor, general\",,x"),
-            (std::vector<std::string>{"101Y00000X", "Behavioral Health", "Counselor, general", "",
-                                      "x"}));
+  EXPECT_EQ(
+      SplitCsvLine("101Y00000X,Behavioral Health,\"Counselor, general\",,x"),
+      (std::vector<std::string>{"101Y00000X", "Behavioral Health", "Counselor, general", "", "x"}));
 }
 
 }  // namespace

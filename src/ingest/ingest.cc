@@ -99,8 +99,8 @@ class Builder {
     sum_->unknown_taxonomies = sum_->unknown_taxonomy_codes.size();
     sum_->records = writer_->records();
     std::string meta = MetaJson();
-    MERIDIAN_RETURN_IF_ERROR(writer_->Finish(meta, dict_, *opt_.states,
-                                             sum_->synthetic ? snapshot::kFlagSynthetic : 0));
+    MERIDIAN_RETURN_IF_ERROR(
+        writer_->Finish(meta, dict_, *opt_.states, sum_->synthetic ? snapshot::kFlagSynthetic : 0));
     sum_->snapshot_bytes = FileSize(opt_.out);
     return Status::OK();
   }
@@ -155,7 +155,8 @@ class Builder {
                                    : "NPI is not in the main file; row not attached"});
     }
     out->clear();
-    while (*cursor < list.size() && list[*cursor].npi == npi) out->push_back(list[(*cursor)++].value);
+    while (*cursor < list.size() && list[*cursor].npi == npi)
+      out->push_back(list[(*cursor)++].value);
   }
 
   void CountLocations(EntityType entity, std::span<const LocationHot> locs) {
@@ -164,9 +165,12 @@ class Builder {
   }
 
   void CountEntity(EntityType e) {
-    if (e == EntityType::kIndividual) ++sum_->individuals;
-    else if (e == EntityType::kOrganization) ++sum_->organizations;
-    else ++sum_->deactivated;
+    if (e == EntityType::kIndividual)
+      ++sum_->individuals;
+    else if (e == EntityType::kOrganization)
+      ++sum_->organizations;
+    else
+      ++sum_->deactivated;
   }
 
   // Writes a fully materialized record (used whenever bytes must be rebuilt).
@@ -250,8 +254,10 @@ class Builder {
         s = AddRecord(rec);
       } else if (has_p && (!has_b || (in_.has_pl && in_.has_names && in_.has_endpoints))) {
         s = AddParsed(p->entries[pi], locs, names, endpoints);
-        if (has_b) ++sum_->updated;
-        else if (b) ++sum_->added;
+        if (has_b)
+          ++sum_->updated;
+        else if (b)
+          ++sum_->added;
       } else if (has_p) {
         // Changed record; side lists not supplied this week are kept from the snapshot.
         Record old;
@@ -284,8 +290,7 @@ class Builder {
 
   // The fast path of a full ingest: the row's encoded core plus its side lists.
   Status AddParsed(const ParsedEntry& e, const std::vector<Location>& locs,
-                   const std::vector<OtherOrgName>& names,
-                   const std::vector<Endpoint>& endpoints) {
+                   const std::vector<OtherOrgName>& names, const std::vector<Endpoint>& endpoints) {
     attached_.clear();
     EncodeAttached(locs, names, endpoints, &attached_);
     locs_.clear();
@@ -559,8 +564,8 @@ Status Update(const IngestOptions& options, IngestSummary* summary,
   *summary = IngestSummary();
   auto base = Snapshot::Open(o.base_snapshot);
   if (!base.ok()) return base.status();
-  summary->synthetic = (*base)->synthetic() || o.synthetic ||
-                       (!o.nppes.empty() && HasSyntheticSidecar(o.nppes));
+  summary->synthetic =
+      (*base)->synthetic() || o.synthetic || (!o.nppes.empty() && HasSyntheticSidecar(o.nppes));
 
   ParsedSet parsed;
   BuildInput in;

@@ -21,15 +21,15 @@
 namespace meridian {
 
 struct IngestOptions {
-  std::string nppes;                        // required for ingest, optional for update
-  std::string pl, othername, endpoint;      // optional side files
-  std::string deactivations;                // update only: CSV "NPI","Deactivation Date"
-  std::string base_snapshot;                // update only: the snapshot to update
-  std::string out;                          // snapshot path to write
+  std::string nppes;                    // required for ingest, optional for update
+  std::string pl, othername, endpoint;  // optional side files
+  std::string deactivations;            // update only: CSV "NPI","Deactivation Date"
+  std::string base_snapshot;            // update only: the snapshot to update
+  std::string out;                      // snapshot path to write
   int threads = 2;
   size_t window_bytes = 64u << 20;  // CSV read window (tests make it small)
   bool synthetic = false;  // mark the snapshot as synthetic (also set by a synthetic sidecar)
-  const TaxonomyTable* nucc = nullptr;      // defaults to the embedded tables
+  const TaxonomyTable* nucc = nullptr;  // defaults to the embedded tables
   const ZctaTable* zcta = nullptr;
   const StateTable* states = nullptr;
   std::function<void(uint64_t done, uint64_t total, uint64_t rows)> progress;
@@ -38,14 +38,14 @@ struct IngestOptions {
 struct IngestSummary {
   uint64_t rows_read = 0;  // data rows in the main file, good and bad
   uint64_t individuals = 0, organizations = 0, deactivated = 0;  // in the output snapshot
-  uint64_t rejected = 0;   // rows rejected, all files
+  uint64_t rejected = 0;                                         // rows rejected, all files
   uint64_t geocoded = 0, not_geocoded = 0;  // practice locations of active records
   uint64_t unknown_taxonomies = 0;          // distinct codes not in NUCC, kept
   std::vector<std::string> unknown_taxonomy_codes;
   uint64_t secondary_locations = 0, other_names = 0, endpoints = 0;
-  uint64_t orphaned = 0;                    // side-file rows whose NPI has no record
+  uint64_t orphaned = 0;  // side-file rows whose NPI has no record
   uint64_t updated = 0, added = 0, deactivations_applied = 0;  // update only
-  uint64_t records = 0;                     // in the output snapshot
+  uint64_t records = 0;                                        // in the output snapshot
   uint64_t bytes_read = 0;
   uint64_t snapshot_bytes = 0;
   double seconds = 0, mb_per_s = 0;

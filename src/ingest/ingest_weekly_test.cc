@@ -68,7 +68,8 @@ TEST(WeeklyFiles, AttachToTheirNpisWithEveryField) {
   TempDir dir;
   std::string main = testing::NppesHeaderLine();
   for (const std::string& npi : chosen)
-    main += testing::NppesRow({{"NPI", npi}, {"Entity Type Code", "2"},
+    main += testing::NppesRow({{"NPI", npi},
+                               {"Entity Type Code", "2"},
                                {"Provider Organization Name (Legal Business Name)", "ORG " + npi}});
   testing::WriteAll(dir.File("main.csv"), main);
   IngestOptions o;

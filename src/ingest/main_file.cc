@@ -4,8 +4,8 @@
 #include <atomic>
 #include <unordered_map>
 
-#include "model/fields.h"
 #include "ingest/nppes_row.h"
+#include "model/fields.h"
 #include "model/record_codec.h"
 
 namespace meridian {
@@ -25,7 +25,8 @@ class MainFileSink : public CsvSink {
     if (!MapNppesRow(*cols_, rec.fields, rec.raw, &record_, &err)) {
       std::string_view npi = rec.fields.empty() ? std::string_view() : rec.fields[0];
       if (!IsValidNpi(npi) && !(npi.size() <= 12 && err.field == "NPI")) npi = {};
-      w_->errors.push_back({file_, rec.line, std::string(npi.substr(0, 12)), err.field, err.reason});
+      w_->errors.push_back(
+          {file_, rec.line, std::string(npi.substr(0, 12)), err.field, err.reason});
       return;
     }
     GeocodeLocation(*opt_.zcta, &record_.practice);
@@ -118,11 +119,11 @@ class MainFileSink : public CsvSink {
   ParsedWorker* w_;
   uint8_t id_;
   std::atomic<uint64_t>* rows_;
-  Record record_;         // reused across rows to keep string capacity
-  std::string encoded_;   // reused encoding buffer
+  Record record_;        // reused across rows to keep string capacity
+  std::string encoded_;  // reused encoding buffer
   std::vector<Mark> marks_;
   std::unordered_map<std::string, uint16_t> unknown_index_;  // code -> ref, this worker
-  std::vector<bool> primary_candidates_;  // per indexed code: marked primary?
+  std::vector<bool> primary_candidates_;                     // per indexed code: marked primary?
 };
 
 }  // namespace
@@ -145,7 +146,9 @@ Status ReadMainFile(const std::string& path, const MainFileOptions& options, Par
   ro.threads = threads;
   ro.window_bytes = options.window_bytes;
   if (options.progress)
-    ro.progress = [&](uint64_t done, uint64_t total) { options.progress(done, total, rows.load()); };
+    ro.progress = [&](uint64_t done, uint64_t total) {
+      options.progress(done, total, rows.load());
+    };
   CsvReadStats stats;
   Status s = ReadCsvFile(
       path, ro,
@@ -173,9 +176,10 @@ Status ReadMainFile(const std::string& path, const MainFileOptions& options, Par
     w->errors.clear();
     out->rows_read += w->rows;
   }
-  std::sort(out->entries.begin(), out->entries.end(), [](const ParsedEntry& a, const ParsedEntry& b) {
-    return a.npi != b.npi ? a.npi < b.npi : a.line < b.line;
-  });
+  std::sort(out->entries.begin(), out->entries.end(),
+            [](const ParsedEntry& a, const ParsedEntry& b) {
+              return a.npi != b.npi ? a.npi < b.npi : a.line < b.line;
+            });
   size_t kept = 0;
   for (size_t i = 0; i < out->entries.size(); ++i) {
     const ParsedEntry& e = out->entries[i];

@@ -30,9 +30,9 @@ struct ParsedEntry {
   uint32_t npi;
   uint8_t entity, sex, state, precision;  // practice location state and geocode
   float lat, lon;
-  uint64_t line;          // 1-based line where the row starts
-  std::string_view core;  // encoded core record (in a worker arena)
-  uint32_t tax_begin;     // into the worker's tax pool
+  uint64_t line;                    // 1-based line where the row starts
+  std::string_view core;            // encoded core record (in a worker arena)
+  uint32_t tax_begin;               // into the worker's tax pool
   uint8_t tax_count, primary_slot;  // primary_slot: index in the list, 0xFF = none
   uint8_t worker;
 };

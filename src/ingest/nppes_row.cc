@@ -155,8 +155,8 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
                  std::string_view raw, Record* r, RowError* err) {
   if (f.size() != c.field_count) {
     err->field = "";
-    err->reason = "expected " + std::to_string(c.field_count) + " fields, found " +
-                  std::to_string(f.size());
+    err->reason =
+        "expected " + std::to_string(c.field_count) + " fields, found " + std::to_string(f.size());
     return false;
   }
   std::string_view npi = f[c.npi];
@@ -166,13 +166,14 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
     return false;
   }
   // UTF-8: one pass over the raw record; per field only to name the bad one.
-  if (raw.empty() || !IsValidUtf8(raw)) for (size_t i = 0; i < f.size(); ++i) {
-    if (!IsValidUtf8(f[i])) {
-      err->field = c.names[i];
-      err->reason = "invalid UTF-8";
-      return false;
+  if (raw.empty() || !IsValidUtf8(raw))
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (!IsValidUtf8(f[i])) {
+        err->field = c.names[i];
+        err->reason = "invalid UTF-8";
+        return false;
+      }
     }
-  }
   uint32_t npi_value = 0;
   for (char ch : npi) npi_value = npi_value * 10 + static_cast<uint32_t>(ch - '0');
   r->npi = npi_value;
@@ -186,8 +187,8 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
     r->entity = EntityType::kDeactivated;
   } else {
     err->field = "Entity Type Code";
-    err->reason = "entity type must be 1, 2 or empty, found \"" +
-                  std::string(entity.substr(0, 20)) + "\"";
+    err->reason =
+        "entity type must be 1, 2 or empty, found \"" + std::string(entity.substr(0, 20)) + "\"";
     return false;
   }
 

@@ -27,8 +27,8 @@ struct NppesColumns {
   int npi = -1, entity = -1, replacement_npi = -1, ein = -1, org_name = -1, last_name = -1,
       first_name = -1, middle_name = -1, name_prefix = -1, name_suffix = -1, credential = -1,
       other_org_name = -1, other_org_name_type = -1, other_last_name = -1, other_first_name = -1,
-      other_middle_name = -1, other_name_prefix = -1, other_name_suffix = -1,
-      other_credential = -1, other_last_name_type = -1;
+      other_middle_name = -1, other_name_prefix = -1, other_name_suffix = -1, other_credential = -1,
+      other_last_name_type = -1;
   int mail_line1 = -1, mail_line2 = -1, mail_city = -1, mail_state = -1, mail_postal = -1,
       mail_country = -1, mail_phone = -1, mail_fax = -1;
   int prac_line1 = -1, prac_line2 = -1, prac_city = -1, prac_state = -1, prac_postal = -1,

@@ -30,7 +30,8 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
   testing::WriteAll(
       dir.File("weekly.csv"),
       NppesHeaderLine() +
-          NppesRow({{"NPI", "1679576722"}, {"Entity Type Code", "1"},
+          NppesRow({{"NPI", "1679576722"},
+                    {"Entity Type Code", "1"},
                     {"Provider Last Name (Legal Name)", "WIEBE-CHANGED"},
                     {"Provider First Name", "DAVID"},
                     {"Provider Business Practice Location Address Postal Code", "53703"},
@@ -38,9 +39,11 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
                     {"Healthcare Provider Taxonomy Code_1", "171100000X"},
                     {"Healthcare Provider Primary Taxonomy Switch_1", "Y"},
                     {"Last Update Date", "11/05/2025"}}) +
-          NppesRow({{"NPI", "1000000012"}, {"Entity Type Code", "2"},
+          NppesRow({{"NPI", "1000000012"},
+                    {"Entity Type Code", "2"},
                     {"Provider Organization Name (Legal Business Name)", "NEW CLINIC"}}) +
-          NppesRow({{"NPI", "1000000020"}, {"Entity Type Code", "1"},
+          NppesRow({{"NPI", "1000000020"},
+                    {"Entity Type Code", "1"},
                     {"Provider Enumeration Date", "02/30/2020"}}));
   // Deactivations: one snapshot NPI, one NPI the snapshot lacks, one bad NPI.
   testing::WriteAll(dir.File("deact.csv"),
@@ -94,8 +97,9 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
   ASSERT_TRUE(s.GetRecord(static_cast<size_t>(s.Find(1679576722)), &r).ok());
   EXPECT_EQ(r.last_name, "WIEBE-CHANGED");
   EXPECT_EQ(r.practice.precision, GeoPrecision::kZipCentroid);
-  EXPECT_EQ(s.taxonomy().entry(s.primary_taxonomy(static_cast<size_t>(s.Find(1679576722)))).info.code,
-            "171100000X");
+  EXPECT_EQ(
+      s.taxonomy().entry(s.primary_taxonomy(static_cast<size_t>(s.Find(1679576722)))).info.code,
+      "171100000X");
   ASSERT_TRUE(s.GetRecord(static_cast<size_t>(s.Find(1000000012)), &r).ok());
   EXPECT_EQ(r.org_name, "NEW CLINIC");
   // Deactivated: only the NPI and date remain, as in the monthly file.

@@ -58,7 +58,8 @@ bool ParseNppesDate(std::string_view text, PackedDate* out) {
   size_t b = text.find('/', a + 1);
   if (b == std::string_view::npos) return false;
   int m, d, y;
-  std::string_view ms = text.substr(0, a), ds = text.substr(a + 1, b - a - 1), ys = text.substr(b + 1);
+  std::string_view ms = text.substr(0, a), ds = text.substr(a + 1, b - a - 1),
+                   ys = text.substr(b + 1);
   if (ms.size() > 2 || ds.size() > 2 || ys.size() != 4) return false;
   if (!ParseUint(ms, &m) || !ParseUint(ds, &d) || !ParseUint(ys, &y)) return false;
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;

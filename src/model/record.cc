@@ -4,9 +4,12 @@ namespace meridian {
 
 const char* EntityTypeName(EntityType e) {
   switch (e) {
-    case EntityType::kIndividual: return "individual";
-    case EntityType::kOrganization: return "organization";
-    case EntityType::kDeactivated: return "deactivated";
+    case EntityType::kIndividual:
+      return "individual";
+    case EntityType::kOrganization:
+      return "organization";
+    case EntityType::kDeactivated:
+      return "deactivated";
   }
   return "deactivated";
 }

@@ -8,8 +8,14 @@ namespace meridian {
 namespace {
 
 std::string RandomText(std::mt19937* rng) {
-  static const char* pieces[] = {"", "A", "SMITH", "O'BRIEN, JR", "Jos\xC3\xA9", "\"q\"",
-                                 "line\nbreak", std::string(300, 'x').c_str()};
+  static const char* pieces[] = {"",
+                                 "A",
+                                 "SMITH",
+                                 "O'BRIEN, JR",
+                                 "Jos\xC3\xA9",
+                                 "\"q\"",
+                                 "line\nbreak",
+                                 std::string(300, 'x').c_str()};
   std::string s = pieces[(*rng)() % 7];
   if ((*rng)() % 5 == 0) s += std::string((*rng)() % 200, 'z');
   return s;
@@ -39,7 +45,8 @@ Record RandomRecord(std::mt19937* rng) {
     l.lat = 1.5f * i, l.lon = -2.5f * i, l.precision = GeoPrecision::kZipCentroid;
     r.secondary.push_back(l);
   }
-  for (int i = (*rng)() % 3; i > 0; --i) r.other_ids.push_back({static_cast<uint8_t>(i), text(), "05", "WI", text()});
+  for (int i = (*rng)() % 3; i > 0; --i)
+    r.other_ids.push_back({static_cast<uint8_t>(i), text(), "05", "WI", text()});
   for (int i = (*rng)() % 2; i > 0; --i) r.other_org_names.push_back({text(), "3"});
   for (int i = (*rng)() % 2; i > 0; --i) {
     Endpoint e;

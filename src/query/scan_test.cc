@@ -14,7 +14,8 @@ using testing::NppesRow;
 using testing::TempDir;
 
 std::map<std::string, std::string> At(const std::string& npi, const std::string& zip,
-                                      const std::string& taxonomy, const std::string& entity = "1") {
+                                      const std::string& taxonomy,
+                                      const std::string& entity = "1") {
   return {{"NPI", npi},
           {"Entity Type Code", entity},
           {"Provider Business Practice Location Address Postal Code", zip},

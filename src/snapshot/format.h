@@ -26,7 +26,7 @@ struct FileHeader {
   uint32_t flags;         // kFlag*
   uint32_t table_crc;     // CRC-32C of the section table
   uint64_t created_unix;  // seconds since 1970 (UTC) when written
-  uint8_t reserved[24];  // zero
+  uint8_t reserved[24];   // zero
   uint32_t pad;
   uint32_t header_crc;  // CRC-32C of the 76 bytes before it
 };
@@ -53,19 +53,19 @@ struct LocationHot {
 static_assert(sizeof(LocationHot) == 12);
 
 // Section names.
-inline constexpr const char* kMeta = "meta";              // JSON text
-inline constexpr const char* kStates = "states";          // varint count, strings
-inline constexpr const char* kTaxonomy = "taxonomy";      // dictionary, see docs
-inline constexpr const char* kNpi = "npi";                // u32[n], ascending
-inline constexpr const char* kEntity = "entity";          // u8[n], EntityType
-inline constexpr const char* kSex = "sex";                // u8[n], 'M','F','X','U' or 0
-inline constexpr const char* kState = "state";            // u8[n], practice state id
+inline constexpr const char* kMeta = "meta";               // JSON text
+inline constexpr const char* kStates = "states";           // varint count, strings
+inline constexpr const char* kTaxonomy = "taxonomy";       // dictionary, see docs
+inline constexpr const char* kNpi = "npi";                 // u32[n], ascending
+inline constexpr const char* kEntity = "entity";           // u8[n], EntityType
+inline constexpr const char* kSex = "sex";                 // u8[n], 'M','F','X','U' or 0
+inline constexpr const char* kState = "state";             // u8[n], practice state id
 inline constexpr const char* kPrimaryTax = "primary_tax";  // u16[n], taxonomy id or kNoTaxonomy
-inline constexpr const char* kTaxOffsets = "tax_off";     // u32[n+1] into tax_ids
-inline constexpr const char* kTaxIds = "tax_ids";         // u16[], every slot's taxonomy id
-inline constexpr const char* kLocOffsets = "loc_off";     // u32[n+1] into locations
-inline constexpr const char* kLocations = "locations";    // LocationHot[]
-inline constexpr const char* kRecOffsets = "rec_off";     // u64[n+1] into records
-inline constexpr const char* kRecords = "records";        // encoded Records (record_codec.h)
+inline constexpr const char* kTaxOffsets = "tax_off";      // u32[n+1] into tax_ids
+inline constexpr const char* kTaxIds = "tax_ids";          // u16[], every slot's taxonomy id
+inline constexpr const char* kLocOffsets = "loc_off";      // u32[n+1] into locations
+inline constexpr const char* kLocations = "locations";     // LocationHot[]
+inline constexpr const char* kRecOffsets = "rec_off";      // u64[n+1] into records
+inline constexpr const char* kRecords = "records";         // encoded Records (record_codec.h)
 
 }  // namespace meridian::snapshot

@@ -69,7 +69,8 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
   if (sizeof(FileHeader) + table_bytes > file.size())
     return Status::Corruption(where + "section table is truncated");
   std::string_view table = file.substr(sizeof(FileHeader), table_bytes);
-  if (Crc(table) != h.table_crc) return Status::Corruption(where + "section table checksum mismatch");
+  if (Crc(table) != h.table_crc)
+    return Status::Corruption(where + "section table checksum mismatch");
 
   std::vector<const SectionEntry*> found;
   for (uint32_t i = 0; i < h.section_count; ++i) {
@@ -91,12 +92,15 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
         if (file[i] != 0) return Status::Corruption(where + "non-zero padding between sections");
       at = end;
     }
-    if (at != file.size()) return Status::Corruption(where + "trailing bytes after the last section");
+    if (at != file.size())
+      return Status::Corruption(where + "trailing bytes after the last section");
   }
   if (verify == Verify::kChecksums) {
     // Two threads: the records section dominates, the rest is small.
     std::vector<int> bad(found.size(), 0);
-    auto check = [&](size_t k) { bad[k] = Crc(file.substr(found[k]->offset, found[k]->bytes)) != found[k]->crc; };
+    auto check = [&](size_t k) {
+      bad[k] = Crc(file.substr(found[k]->offset, found[k]->bytes)) != found[k]->crc;
+    };
     size_t biggest = 0;
     for (size_t k = 1; k < found.size(); ++k)
       if (found[k]->bytes > found[biggest]->bytes) biggest = k;

@@ -1,7 +1,6 @@
 #include "snapshot/writer.h"
 
 #include <cstddef>
-
 #include <cstring>
 #include <ctime>
 

@@ -42,8 +42,8 @@ class SnapshotWriter {
   Status Add(const SnapshotRecordIn& r);
 
   // Writes the columns, dictionaries and header, then commits the file.
-  Status Finish(std::string_view meta_json, const TaxonomyDict& taxonomy,
-                const StateTable& states, uint32_t flags);
+  Status Finish(std::string_view meta_json, const TaxonomyDict& taxonomy, const StateTable& states,
+                uint32_t flags);
 
   uint64_t records() const { return npi_.size(); }
 

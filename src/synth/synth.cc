@@ -45,7 +45,7 @@ struct Kind {
   const char* taxonomy;
   double weight;
   std::vector<const char*> credentials;
-  double female;  // share of F sex codes
+  double female;                // share of F sex codes
   const char* second_taxonomy;  // sometimes listed too ("" = none)
 };
 
@@ -62,8 +62,11 @@ const std::vector<Kind>& IndividualKinds() {
       {"2251X0800X", 0.8, {"DPT", "PT, OCS"}, 0.55, "225100000X"},
       {"111N00000X", 2.5, {"DC", "D.C.", "DC, CCSP"}, 0.30, "111NX0800X"},
       {"225700000X", 2.0, {"LMT", "CMT", "LMT, BCTMB", "RMT"}, 0.80, ""},
-      {"171100000X", 0.7, {"L.Ac.", "LAc", "L.AC.", "Dipl. Ac., L.Ac.", "DAOM, LAc", "AP", "DOM",
-                           "C.Ac."}, 0.60, ""},
+      {"171100000X",
+       0.7,
+       {"L.Ac.", "LAc", "L.AC.", "Dipl. Ac., L.Ac.", "DAOM, LAc", "AP", "DOM", "C.Ac."},
+       0.60,
+       ""},
       {"204D00000X", 0.3, {"DO", "D.O."}, 0.35, "207Q00000X"},
       {"208VP0014X", 0.4, {"MD", "M.D.", "DO"}, 0.25, "207L00000X"},
       {"208VP0000X", 0.3, {"MD", "DO"}, 0.30, ""},
@@ -118,35 +121,43 @@ const std::vector<OrgKind>& OrgKinds() {
 }
 
 const std::vector<std::string_view> kFemale = {
-    "MARY", "PATRICIA", "JENNIFER", "LINDA", "ELIZABETH", "BARBARA", "SUSAN", "JESSICA", "SARAH",
-    "KAREN", "LISA", "NANCY", "BETTY", "SANDRA", "MARGARET", "ASHLEY", "KIMBERLY", "EMILY",
-    "DONNA", "MICHELLE", "CAROL", "AMANDA", "MELISSA", "DEBORAH", "STEPHANIE", "REBECCA", "LAURA",
-    "HELEN", "SHARON", "CYNTHIA", "KATHLEEN", "AMY", "ANGELA", "ANNA", "RUTH", "BRENDA", "PAMELA",
-    "NICOLE", "KATHERINE", "SAMANTHA", "CHRISTINE", "RACHEL", "JANET", "MARIA", "HEATHER", "WEI",
-    "MEI", "PRIYA", "YUKI", "SOFIA", "CAMILA", "JOSEFINA", "ZOE", "HANNAH", "GRACE", "MEGAN"};
+    "MARY",     "PATRICIA", "JENNIFER", "LINDA",     "ELIZABETH", "BARBARA",   "SUSAN",
+    "JESSICA",  "SARAH",    "KAREN",    "LISA",      "NANCY",     "BETTY",     "SANDRA",
+    "MARGARET", "ASHLEY",   "KIMBERLY", "EMILY",     "DONNA",     "MICHELLE",  "CAROL",
+    "AMANDA",   "MELISSA",  "DEBORAH",  "STEPHANIE", "REBECCA",   "LAURA",     "HELEN",
+    "SHARON",   "CYNTHIA",  "KATHLEEN", "AMY",       "ANGELA",    "ANNA",      "RUTH",
+    "BRENDA",   "PAMELA",   "NICOLE",   "KATHERINE", "SAMANTHA",  "CHRISTINE", "RACHEL",
+    "JANET",    "MARIA",    "HEATHER",  "WEI",       "MEI",       "PRIYA",     "YUKI",
+    "SOFIA",    "CAMILA",   "JOSEFINA", "ZOE",       "HANNAH",    "GRACE",     "MEGAN"};
 const std::vector<std::string_view> kMale = {
-    "JAMES", "ROBERT", "JOHN", "MICHAEL", "DAVID", "WILLIAM", "RICHARD", "JOSEPH", "THOMAS",
-    "CHRISTOPHER", "CHARLES", "DANIEL", "MATTHEW", "ANTHONY", "MARK", "DONALD", "STEVEN", "PAUL",
-    "ANDREW", "JOSHUA", "KENNETH", "KEVIN", "BRIAN", "GEORGE", "TIMOTHY", "RONALD", "JASON",
-    "EDWARD", "JEFFREY", "RYAN", "JACOB", "GARY", "NICHOLAS", "ERIC", "JONATHAN", "STEPHEN",
-    "LARRY", "JUSTIN", "SCOTT", "BRANDON", "BENJAMIN", "SAMUEL", "RAJ", "HIROSHI", "JOSE", "LUIS",
-    "CARLOS", "WEI", "MIN", "AHMED", "OMAR", "IVAN", "TYLER", "AARON", "NATHAN", "ADAM"};
+    "JAMES",    "ROBERT",      "JOHN",     "MICHAEL", "DAVID",   "WILLIAM", "RICHARD", "JOSEPH",
+    "THOMAS",   "CHRISTOPHER", "CHARLES",  "DANIEL",  "MATTHEW", "ANTHONY", "MARK",    "DONALD",
+    "STEVEN",   "PAUL",        "ANDREW",   "JOSHUA",  "KENNETH", "KEVIN",   "BRIAN",   "GEORGE",
+    "TIMOTHY",  "RONALD",      "JASON",    "EDWARD",  "JEFFREY", "RYAN",    "JACOB",   "GARY",
+    "NICHOLAS", "ERIC",        "JONATHAN", "STEPHEN", "LARRY",   "JUSTIN",  "SCOTT",   "BRANDON",
+    "BENJAMIN", "SAMUEL",      "RAJ",      "HIROSHI", "JOSE",    "LUIS",    "CARLOS",  "WEI",
+    "MIN",      "AHMED",       "OMAR",     "IVAN",    "TYLER",   "AARON",   "NATHAN",  "ADAM"};
 const std::vector<std::string_view> kLast = {
-    "SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "GARCIA", "MILLER", "DAVIS", "RODRIGUEZ",
-    "MARTINEZ", "HERNANDEZ", "LOPEZ", "GONZALEZ", "WILSON", "ANDERSON", "THOMAS", "TAYLOR",
-    "MOORE", "JACKSON", "MARTIN", "LEE", "PEREZ", "THOMPSON", "WHITE", "HARRIS", "SANCHEZ",
-    "CLARK", "RAMIREZ", "LEWIS", "ROBINSON", "WALKER", "YOUNG", "ALLEN", "KING", "WRIGHT",
-    "SCOTT", "TORRES", "NGUYEN", "HILL", "FLORES", "GREEN", "ADAMS", "NELSON", "BAKER", "HALL",
-    "RIVERA", "CAMPBELL", "MITCHELL", "CARTER", "ROBERTS", "CHEN", "WANG", "LI", "ZHANG", "LIU",
-    "KIM", "PARK", "CHOI", "PATEL", "SHAH", "SINGH", "KUMAR", "TANAKA", "SATO", "COHEN", "LEVY",
-    "MULLER", "SCHMIDT", "KOWALSKI", "NOWAK", "O'BRIEN", "MCDONALD", "MACLEOD", "DUBOIS",
-    "ROSSI", "RUSSO", "FERRARI", "ANDERSEN", "HANSEN", "LARSEN", "IVANOV", "PETROV", "OKAFOR",
-    "ADEYEMI", "MENSAH", "DIALLO", "HASSAN", "ALI", "KHAN", "NAKAMURA", "VAN DER BERG",
-    "DE LA CRUZ", "ST. JOHN", "MUÑOZ", "PEÑA", "GÓMEZ", "JIMÉNEZ", "BJÖRK", "O'CONNOR"};
+    "SMITH",      "JOHNSON",   "WILLIAMS", "BROWN",     "JONES",    "GARCIA",   "MILLER",
+    "DAVIS",      "RODRIGUEZ", "MARTINEZ", "HERNANDEZ", "LOPEZ",    "GONZALEZ", "WILSON",
+    "ANDERSON",   "THOMAS",    "TAYLOR",   "MOORE",     "JACKSON",  "MARTIN",   "LEE",
+    "PEREZ",      "THOMPSON",  "WHITE",    "HARRIS",    "SANCHEZ",  "CLARK",    "RAMIREZ",
+    "LEWIS",      "ROBINSON",  "WALKER",   "YOUNG",     "ALLEN",    "KING",     "WRIGHT",
+    "SCOTT",      "TORRES",    "NGUYEN",   "HILL",      "FLORES",   "GREEN",    "ADAMS",
+    "NELSON",     "BAKER",     "HALL",     "RIVERA",    "CAMPBELL", "MITCHELL", "CARTER",
+    "ROBERTS",    "CHEN",      "WANG",     "LI",        "ZHANG",    "LIU",      "KIM",
+    "PARK",       "CHOI",      "PATEL",    "SHAH",      "SINGH",    "KUMAR",    "TANAKA",
+    "SATO",       "COHEN",     "LEVY",     "MULLER",    "SCHMIDT",  "KOWALSKI", "NOWAK",
+    "O'BRIEN",    "MCDONALD",  "MACLEOD",  "DUBOIS",    "ROSSI",    "RUSSO",    "FERRARI",
+    "ANDERSEN",   "HANSEN",    "LARSEN",   "IVANOV",    "PETROV",   "OKAFOR",   "ADEYEMI",
+    "MENSAH",     "DIALLO",    "HASSAN",   "ALI",       "KHAN",     "NAKAMURA", "VAN DER BERG",
+    "DE LA CRUZ", "ST. JOHN",  "MUÑOZ",    "PEÑA",      "GÓMEZ",    "JIMÉNEZ",  "BJÖRK",
+    "O'CONNOR"};
 const std::vector<std::string_view> kStreets = {
-    "MAIN ST", "OAK AVE", "MAPLE DR", "CEDAR LN", "PINE ST", "ELM ST", "WASHINGTON AVE",
-    "LAKE RD", "HILL ST", "PARK BLVD", "UNIVERSITY AVE", "MEDICAL CENTER DR", "STATE ST",
-    "BROADWAY", "HIGHLAND AVE", "RIVER RD", "CHURCH ST", "MILL RD", "SUNSET BLVD", "2ND ST"};
+    "MAIN ST",        "OAK AVE",           "MAPLE DR", "CEDAR LN",    "PINE ST",
+    "ELM ST",         "WASHINGTON AVE",    "LAKE RD",  "HILL ST",     "PARK BLVD",
+    "UNIVERSITY AVE", "MEDICAL CENTER DR", "STATE ST", "BROADWAY",    "HIGHLAND AVE",
+    "RIVER RD",       "CHURCH ST",         "MILL RD",  "SUNSET BLVD", "2ND ST"};
 
 // A ZCTA with a synthetic city (nearest county name) and a sampling weight.
 struct Place {
@@ -236,7 +247,8 @@ Geo BuildGeo() {
   }
   std::unordered_map<int64_t, int> density;
   auto cell = [](double lat, double lon) {
-    return static_cast<int64_t>(std::floor(lat * 5)) * 10000 + static_cast<int64_t>(std::floor(lon * 5));
+    return static_cast<int64_t>(std::floor(lat * 5)) * 10000 +
+           static_cast<int64_t>(std::floor(lon * 5));
   };
   for (const Z& e : zs) ++density[cell(e.lat, e.lon)];
 
@@ -257,7 +269,8 @@ Geo BuildGeo() {
         auto it = county_grid.find(cell1(e.lat + dy, e.lon + dx));
         if (it == county_grid.end()) continue;
         for (size_t ci : it->second) {
-          double a = counties[ci].lat - e.lat, b = (counties[ci].lon - e.lon) * std::cos(e.lat * M_PI / 180);
+          double a = counties[ci].lat - e.lat,
+                 b = (counties[ci].lon - e.lon) * std::cos(e.lat * M_PI / 180);
           if (a * a + b * b < best_d) best_d = a * a + b * b, best = &counties[ci];
         }
       }
@@ -427,7 +440,8 @@ Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
         f[c.first_name] = std::string(female ? kFemale[rng.Below(kFemale.size())]
                                              : kMale[rng.Below(kMale.size())]);
         f[c.last_name] = std::string(kLast[rng.Below(kLast.size())]);
-        if (rng.Chance(0.6)) f[c.middle_name] = std::string(1, static_cast<char>('A' + rng.Below(26)));
+        if (rng.Chance(0.6))
+          f[c.middle_name] = std::string(1, static_cast<char>('A' + rng.Below(26)));
         if (rng.Chance(0.15)) f[c.name_prefix] = rng.Chance(0.5) ? "DR." : (female ? "MS." : "MR.");
         f[c.credential] = k.credentials[rng.Below(k.credentials.size())];
         f[c.sex] = female ? "F" : "M";
@@ -438,7 +452,8 @@ Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
       } else {
         const OrgKind& k = org_kinds[pick_weighted(&rng, ocum)];
         f[c.entity] = "2";
-        std::string base = rng.Chance(0.5) ? place.city : std::string(kLast[rng.Below(kLast.size())]);
+        std::string base =
+            rng.Chance(0.5) ? place.city : std::string(kLast[rng.Below(kLast.size())]);
         f[c.org_name] = base + " " + k.suffixes[rng.Below(k.suffixes.size())];
         f[c.ein] = "<UNAVAIL>";
         if (rng.Chance(0.1)) {
@@ -532,7 +547,8 @@ Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
   w.Field("generator", "meridian synth");
   w.Key("seed").Uint(o.seed);
   w.Key("rows").Uint(sum->rows);
-  w.Field("note", "Synthetic sample data: names, addresses and NPIs are generated, not real people.");
+  w.Field("note",
+          "Synthetic sample data: names, addresses and NPIs are generated, not real people.");
   w.Field("pl_file", BaseName(pl_path));
   w.EndObject();
   return WriteFileAtomically(o.out + ".meta.json", w.str() + "\n");

@@ -14,7 +14,9 @@ namespace {
 
 constexpr size_t kWriteBufferBytes = 4u << 20;
 
-Status Errno(const std::string& what) { return Status::IoError(what + ": " + std::strerror(errno)); }
+Status Errno(const std::string& what) {
+  return Status::IoError(what + ": " + std::strerror(errno));
+}
 
 std::string DirName(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -71,8 +73,8 @@ Status AtomicFile::WriteAt(uint64_t offset, std::string_view bytes) {
   MERIDIAN_RETURN_IF_ERROR(Flush());
   size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
-                         static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Errno("pwrite " + tmp_);

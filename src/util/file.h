@@ -23,7 +23,7 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  Status Append(std::string_view bytes);  // buffered
+  Status Append(std::string_view bytes);                    // buffered
   Status WriteAt(uint64_t offset, std::string_view bytes);  // REQUIRES: inside written range
   uint64_t size() const { return size_; }
   Status Commit();

@@ -62,7 +62,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "Result built from an OK status has no value");
   }
@@ -91,10 +91,10 @@ class [[nodiscard]] Result {
   std::optional<T> value_;
 };
 
-#define MERIDIAN_RETURN_IF_ERROR(expr)     \
-  do {                                     \
-    ::meridian::Status _st = (expr);       \
-    if (!_st.ok()) return _st;             \
+#define MERIDIAN_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::meridian::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)
 
 }  // namespace meridian

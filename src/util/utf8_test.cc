@@ -10,10 +10,10 @@ namespace {
 TEST(Utf8, AcceptsWellFormed) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ascii text that is longer than eight bytes"));
-  EXPECT_TRUE(IsValidUtf8("Jos\xC3\xA9 Mu\xC3\xB1oz"));              // é ñ
-  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC euro"));                      // €
-  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80 emoji"));                 // U+1F600
-  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));                       // U+10FFFF
+  EXPECT_TRUE(IsValidUtf8("Jos\xC3\xA9 Mu\xC3\xB1oz"));  // é ñ
+  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC euro"));         // €
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80 emoji"));    // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));          // U+10FFFF
 }
 
 TEST(Utf8, RejectsMalformed) {

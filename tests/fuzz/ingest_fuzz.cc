@@ -96,9 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!(whole == split)) std::abort();
 
   const NppesColumns& c = Columns();
-  const int targets[] = {c.npi, c.entity, c.last_name, c.first_name, c.credential,
-                         c.prac_postal, c.enumeration_date, c.deactivation_date, c.tax_code[0],
-                         c.tax_switch[0], c.tax_code[1], c.sex, c.oid_id[0]};
+  const int targets[] = {c.npi,         c.entity,        c.last_name,        c.first_name,
+                         c.credential,  c.prac_postal,   c.enumeration_date, c.deactivation_date,
+                         c.tax_code[0], c.tax_switch[0], c.tax_code[1],      c.sex,
+                         c.oid_id[0]};
   std::vector<std::string_view> fields(c.field_count);
   Record r;
   RowError err;
