@@ -30,6 +30,9 @@ class CsvSink {
   // Checkpoint()/Rollback() undo everything received since the checkpoint.
   virtual size_t Checkpoint() = 0;
   virtual void Rollback(size_t checkpoint) = 0;
+  // Called on the reading thread once a window's parts are accepted, for
+  // each part in file order: output kept until now is final.
+  virtual void OnWindowDone() {}
 };
 
 struct CsvReadOptions {

@@ -84,15 +84,13 @@ std::string IsoTimeNow() {
 
 class Builder {
  public:
-  Builder(const IngestOptions& opt, const BuildInput& in, IngestSummary* sum,
-          std::vector<IngestError>* errors)
-      : opt_(opt), in_(in), sum_(sum), errors_(errors), dict_(*opt.nucc) {}
+  // `writer` already holds the core bytes of in.parsed's entries.
+  Builder(const IngestOptions& opt, const BuildInput& in, SnapshotWriter* writer,
+          IngestSummary* sum, std::vector<IngestError>* errors)
+      : opt_(opt), in_(in), sum_(sum), errors_(errors), dict_(*opt.nucc), writer_(writer) {}
 
   Status Run() {
     BuildDictionary();
-    auto w = SnapshotWriter::Create(opt_.out);
-    if (!w.ok()) return w.status();
-    writer_ = std::move(w).value();
     MERIDIAN_RETURN_IF_ERROR(Merge());
     for (size_t id = dict_.known_count(); id < dict_.size(); ++id)
       sum_->unknown_taxonomy_codes.push_back(dict_.entry(static_cast<uint16_t>(id)).info.code);
@@ -176,7 +174,11 @@ class Builder {
   // Writes a fully materialized record (used whenever bytes must be rebuilt).
   Status AddRecord(const Record& r) {
     bytes_.clear();
-    EncodeRecord(r, &bytes_);
+    EncodeCore(r, &bytes_);
+    uint64_t offset = 0;
+    MERIDIAN_RETURN_IF_ERROR(writer_->AppendCore(bytes_, &offset));
+    attached_.clear();
+    EncodeAttached(r.secondary, r.other_org_names, r.endpoints, &attached_);
     locs_.clear();
     locs_.push_back(HotOf(r.practice, *opt_.states));
     for (const Location& l : r.secondary) locs_.push_back(HotOf(l, *opt_.states));
@@ -198,7 +200,9 @@ class Builder {
     in.locations = locs_;
     in.taxonomy_ids = tax_;
     in.primary_taxonomy = primary < 0 ? snapshot::kNoTaxonomy : tax_[static_cast<size_t>(primary)];
-    in.core = bytes_;
+    in.core_offset = offset;
+    in.core_length = static_cast<uint32_t>(bytes_.size());
+    in.attached = attached_;
     CountEntity(r.entity);
     CountLocations(r.entity, locs_);
     sum_->secondary_locations += r.secondary.size();
@@ -224,12 +228,6 @@ class Builder {
       if (pi < pn) npi = std::min(npi, p->entries[pi].npi);
       if (bi < bn) npi = std::min(npi, b->npi(bi));
       if (di < dn) npi = std::min(npi, (*d)[di].first);
-      // Records sit in the arenas in file order but are written in NPI order:
-      // prefetch a few ahead to hide the cache misses.
-      if (pi + 8 < pn) {
-        __builtin_prefetch(p->entries[pi + 8].core.data());
-        __builtin_prefetch(p->entries[pi + 8].core.data() + 64);
-      }
       const bool has_p = pi < pn && p->entries[pi].npi == npi;
       const bool has_b = bi < bn && b->npi(bi) == npi;
       const bool has_d = di < dn && (*d)[di].first == npi;
@@ -318,7 +316,8 @@ class Builder {
     in.locations = locs_;
     in.taxonomy_ids = tax_;
     in.primary_taxonomy = primary_tax;
-    in.core = e.core;
+    in.core_offset = e.core_offset;
+    in.core_length = e.core_len;
     in.attached = attached_;
     CountEntity(in.entity);
     CountLocations(in.entity, locs_);
@@ -343,7 +342,11 @@ class Builder {
     in.taxonomy_ids = tax_;
     uint16_t pt = b.primary_taxonomy(i);
     in.primary_taxonomy = pt == snapshot::kNoTaxonomy ? pt : base_remap_[pt];
-    in.core = b.record_bytes(i);
+    uint64_t offset = 0;
+    MERIDIAN_RETURN_IF_ERROR(writer_->AppendCore(b.core_bytes(i), &offset));
+    in.core_offset = offset;
+    in.core_length = static_cast<uint32_t>(b.core_bytes(i).size());
+    in.attached = b.attached_bytes(i);
     CountEntity(in.entity);
     CountLocations(in.entity, locs_);
     sum_->secondary_locations += locs_.empty() ? 0 : locs_.size() - 1;
@@ -395,7 +398,7 @@ class Builder {
   std::vector<IngestError>* errors_;
   TaxonomyDict dict_;
   std::vector<uint16_t> base_remap_;
-  std::unique_ptr<SnapshotWriter> writer_;
+  SnapshotWriter* writer_;
   std::string bytes_, attached_;
   std::vector<LocationHot> locs_;
   std::vector<uint16_t> tax_;
@@ -529,12 +532,17 @@ Status Ingest(const IngestOptions& options, IngestSummary* summary,
   *summary = IngestSummary();
   summary->synthetic = o.synthetic || HasSyntheticSidecar(o.nppes);
 
+  auto writer = SnapshotWriter::Create(o.out);
+  if (!writer.ok()) return writer.status();
   ParsedSet parsed;
   MainFileOptions mo;
   mo.threads = o.threads;
   mo.window_bytes = o.window_bytes;
   mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
   mo.progress = o.progress;
+  mo.append_core = [w = writer->get()](std::string_view b, uint64_t* at) {
+    return w->AppendCore(b, at);
+  };
   auto t = Clock::now();
   MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
   summary->parse_seconds = SecondsSince(t);
@@ -549,7 +557,7 @@ Status Ingest(const IngestOptions& options, IngestSummary* summary,
   MERIDIAN_RETURN_IF_ERROR(ReadSideFiles(o, &in, &att, errors));
   summary->side_files_seconds = SecondsSince(t);
   t = Clock::now();
-  Builder builder(o, in, summary, errors);
+  Builder builder(o, in, writer->get(), summary, errors);
   MERIDIAN_RETURN_IF_ERROR(builder.Run());
   summary->write_seconds = SecondsSince(t);
   Finish(start, parsed, *errors, summary);
@@ -567,12 +575,17 @@ Status Update(const IngestOptions& options, IngestSummary* summary,
   summary->synthetic =
       (*base)->synthetic() || o.synthetic || (!o.nppes.empty() && HasSyntheticSidecar(o.nppes));
 
+  auto writer = SnapshotWriter::Create(o.out);
+  if (!writer.ok()) return writer.status();
   ParsedSet parsed;
   BuildInput in;
   in.base = base->get();
   in.base_path = o.base_snapshot;
   if (!o.nppes.empty()) {
     MainFileOptions mo;
+    mo.append_core = [w = writer->get()](std::string_view b, uint64_t* at) {
+      return w->AppendCore(b, at);
+    };
     mo.threads = o.threads;
     mo.window_bytes = o.window_bytes;
     mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
@@ -591,7 +604,7 @@ Status Update(const IngestOptions& options, IngestSummary* summary,
     in.deactivations = &deactivations;
     in.sources.push_back({"deactivations", o.deactivations});
   }
-  Builder builder(o, in, summary, errors);
+  Builder builder(o, in, writer->get(), summary, errors);
   MERIDIAN_RETURN_IF_ERROR(builder.Run());
   Finish(start, parsed, *errors, summary);
   return Status::OK();

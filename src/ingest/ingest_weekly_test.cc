@@ -160,7 +160,8 @@ TEST(Determinism, ThreadsAndWindowsDoNotChangeTheSnapshot) {
   EXPECT_TRUE((*x)->synthetic());
   for (size_t i = 0; i < (*x)->size(); ++i) {
     ASSERT_EQ((*x)->npi(i), (*y)->npi(i));
-    ASSERT_EQ((*x)->record_bytes(i), (*y)->record_bytes(i));
+    ASSERT_EQ((*x)->core_bytes(i), (*y)->core_bytes(i));
+    ASSERT_EQ((*x)->attached_bytes(i), (*y)->attached_bytes(i));
     ASSERT_EQ((*x)->primary_taxonomy(i), (*y)->primary_taxonomy(i));
     ASSERT_EQ((*x)->locations(i).size(), (*y)->locations(i).size());
   }

@@ -30,8 +30,8 @@ class MainFileSink : public CsvSink {
       return;
     }
     GeocodeLocation(*opt_.zcta, &record_.practice);
-    encoded_.clear();
-    EncodeCore(record_, &encoded_);
+    const size_t at = w_->pending.size();
+    EncodeCore(record_, &w_->pending);
 
     ParsedEntry e;
     e.npi = record_.npi;
@@ -42,7 +42,8 @@ class MainFileSink : public CsvSink {
     e.lat = record_.practice.lat;
     e.lon = record_.practice.lon;
     e.line = rec.line;
-    e.core = w_->arena.Append(encoded_);
+    e.core_offset = at;
+    e.core_len = static_cast<uint32_t>(w_->pending.size() - at);
     e.tax_begin = static_cast<uint32_t>(w_->tax_pool.size());
     e.tax_count = 0;
     e.worker = id_;
@@ -88,13 +89,13 @@ class MainFileSink : public CsvSink {
   }
 
   size_t Checkpoint() override {
-    marks_.push_back({w_->arena.GetMark(), w_->entries.size(), w_->tax_pool.size(),
+    marks_.push_back({w_->pending.size(), w_->entries.size(), w_->tax_pool.size(),
                       w_->unknown_codes.size(), w_->errors.size(), w_->rows});
     return marks_.size() - 1;
   }
   void Rollback(size_t checkpoint) override {
     const Mark& m = marks_[checkpoint];
-    w_->arena.Rollback(m.arena);
+    w_->pending.resize(m.pending);
     w_->entries.resize(m.entries);
     w_->tax_pool.resize(m.tax);
     w_->unknown_codes.resize(m.unknown);
@@ -107,10 +108,19 @@ class MainFileSink : public CsvSink {
     marks_.resize(checkpoint);
   }
 
+  void OnWindowDone() override {
+    if (w_->pending.empty() || !status_.ok()) return;
+    uint64_t base = 0;
+    status_ = opt_.append_core(w_->pending, &base);
+    for (size_t i = w_->unflushed; i < w_->entries.size(); ++i) w_->entries[i].core_offset += base;
+    w_->unflushed = w_->entries.size();
+    w_->pending.clear();
+  }
+  const Status& status() const { return status_; }
+
  private:
   struct Mark {
-    ByteArena::Mark arena;
-    size_t entries, tax, unknown, errors;
+    size_t pending, entries, tax, unknown, errors;
     uint64_t rows;
   };
   std::string file_;
@@ -119,9 +129,9 @@ class MainFileSink : public CsvSink {
   ParsedWorker* w_;
   uint8_t id_;
   std::atomic<uint64_t>* rows_;
-  Record record_;        // reused across rows to keep string capacity
-  std::string encoded_;  // reused encoding buffer
+  Record record_;  // reused across rows to keep string capacity
   std::vector<Mark> marks_;
+  Status status_;                                            // first append_core failure
   std::unordered_map<std::string, uint16_t> unknown_index_;  // code -> ref, this worker
   std::vector<bool> primary_candidates_;                     // per indexed code: marked primary?
 };
@@ -160,6 +170,7 @@ Status ReadMainFile(const std::string& path, const MainFileOptions& options, Par
       },
       sink_ptrs, &stats);
   if (!s.ok()) return s;
+  for (const auto& sink : sinks) MERIDIAN_RETURN_IF_ERROR(sink->status());
   out->bytes = stats.bytes;
   out->misguessed_splits = stats.misguessed_splits;
 

@@ -1,6 +1,7 @@
 // Reading the main NPPES file (npidata_pfile) into a ParsedSet: every good
-// row encoded (record_codec.h core part) plus the few fields the snapshot
-// keeps as columns, and every bad row as an IngestError.
+// row encoded (record_codec.h core part) and handed to `append_core` as soon
+// as its window is final, plus a small entry with the fields the snapshot
+// keeps as columns; every bad row becomes an IngestError.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,6 @@
 #include "ingest/attached.h"
 #include "ingest/csv_file.h"
 #include "ingest/nucc.h"
-#include "util/arena.h"
 #include "util/status.h"
 
 namespace meridian {
@@ -30,15 +30,17 @@ struct ParsedEntry {
   uint32_t npi;
   uint8_t entity, sex, state, precision;  // practice location state and geocode
   float lat, lon;
-  uint64_t line;                    // 1-based line where the row starts
-  std::string_view core;            // encoded core record (in a worker arena)
+  uint64_t line;         // 1-based line where the row starts
+  uint64_t core_offset;  // where append_core put the encoded core record
+  uint32_t core_len;
   uint32_t tax_begin;               // into the worker's tax pool
   uint8_t tax_count, primary_slot;  // primary_slot: index in the list, 0xFF = none
   uint8_t worker;
 };
 
 struct ParsedWorker {
-  ByteArena arena;
+  std::string pending;   // encoded core records of the current window
+  size_t unflushed = 0;  // entries from here on have offsets into `pending`
   std::vector<ParsedEntry> entries;
   std::vector<uint16_t> tax_pool;
   std::vector<std::string> unknown_codes;
@@ -70,6 +72,9 @@ struct MainFileOptions {
   const ZctaTable* zcta = nullptr;
   const StateTable* states = nullptr;
   std::function<void(uint64_t done, uint64_t total, uint64_t rows)> progress;
+  // Receives encoded core records in input order (the snapshot writer's
+  // AppendCore); returns where they landed. Required.
+  std::function<Status(std::string_view bytes, uint64_t* offset)> append_core;
 };
 
 // Reads `path` into *out. Fatal errors (missing file, header lacking required

@@ -130,7 +130,8 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
     int64_t j = s.Find(b.npi(i));
     ASSERT_GE(j, 0);
     size_t k = static_cast<size_t>(j);
-    EXPECT_EQ(s.record_bytes(k), b.record_bytes(i));
+    EXPECT_EQ(s.core_bytes(k), b.core_bytes(i));
+    EXPECT_EQ(s.attached_bytes(k), b.attached_bytes(i));
     EXPECT_EQ(s.entity(k), b.entity(i));
     EXPECT_EQ(s.state(k), b.state(i));
     EXPECT_EQ(s.primary_taxonomy(k), b.primary_taxonomy(i));

@@ -69,6 +69,13 @@ class Decoder {
 
 bool ValidEnums(const Location& l) { return static_cast<uint8_t>(l.precision) <= 1; }
 
+Status CheckEnums(const Record& r) {
+  bool ok = static_cast<uint8_t>(r.entity) <= 2 && ValidEnums(r.practice);
+  for (const Location& l : r.secondary) ok = ok && ValidEnums(l);
+  if (!ok) return Status::Corruption("record has an out-of-range enum value");
+  return Status::OK();
+}
+
 }  // namespace
 
 void EncodeCore(const Record& r, std::string* out) {
@@ -94,10 +101,17 @@ Status DecodeRecord(std::string_view bytes, Record* r) {
   VisitAttached(dec, r->secondary, r->other_org_names, r->endpoints);
   if (!dec.ok()) return Status::Corruption("record bytes are truncated or malformed");
   if (!dec.AtEnd()) return Status::Corruption("record bytes have trailing data");
-  bool enums_ok = static_cast<uint8_t>(r->entity) <= 2 && ValidEnums(r->practice);
-  for (const Location& l : r->secondary) enums_ok = enums_ok && ValidEnums(l);
-  if (!enums_ok) return Status::Corruption("record has an out-of-range enum value");
-  return Status::OK();
+  return CheckEnums(*r);
+}
+
+Status DecodeRecordParts(std::string_view core, std::string_view attached, Record* r) {
+  Decoder c(core);
+  VisitCore(c, *r);
+  if (!c.ok() || !c.AtEnd()) return Status::Corruption("core record bytes are malformed");
+  Decoder a(attached);
+  VisitAttached(a, r->secondary, r->other_org_names, r->endpoints);
+  if (!a.ok() || !a.AtEnd()) return Status::Corruption("attached record bytes are malformed");
+  return CheckEnums(*r);
 }
 
 }  // namespace meridian

@@ -30,6 +30,8 @@ void EncodeAttached(const std::vector<Location>& secondary,
 // Decodes exactly one record occupying all of `bytes`. Returns Corruption on
 // truncated input, overlong varints or trailing bytes; never reads outside `bytes`.
 Status DecodeRecord(std::string_view bytes, Record* r);
+// The same for a record stored as its two halves (as snapshots store them).
+Status DecodeRecordParts(std::string_view core, std::string_view attached, Record* r);
 
 // The one definition of field order, shared by the encoder and the decoder.
 // R is Record or const Record. V provides Str, Int (uint32), Byte (uint8),

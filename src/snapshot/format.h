@@ -65,7 +65,10 @@ inline constexpr const char* kTaxOffsets = "tax_off";      // u32[n+1] into tax_
 inline constexpr const char* kTaxIds = "tax_ids";          // u16[], every slot's taxonomy id
 inline constexpr const char* kLocOffsets = "loc_off";      // u32[n+1] into locations
 inline constexpr const char* kLocations = "locations";     // LocationHot[]
-inline constexpr const char* kRecOffsets = "rec_off";      // u64[n+1] into records
-inline constexpr const char* kRecords = "records";         // encoded Records (record_codec.h)
+inline constexpr const char* kCoreOffsets = "core_off";    // u64[n]: row's core bytes in records
+inline constexpr const char* kCoreLengths = "core_len";    // u32[n]: their length
+inline constexpr const char* kAttOffsets = "att_off";      // u64[n+1] into attached
+inline constexpr const char* kAttached = "attached";       // attached parts, in row order
+inline constexpr const char* kRecords = "records";         // core parts, in input order
 
 }  // namespace meridian::snapshot

@@ -134,17 +134,31 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
   col(f::kTaxIds, 0, false, &s.tax_ids_);
   col(f::kLocOffsets, n + 1, true, &s.loc_off_);
   col(f::kLocations, 0, false, &s.locations_);
-  col(f::kRecOffsets, n + 1, true, &s.rec_off_);
+  col(f::kCoreOffsets, n, true, &s.core_off_);
+  col(f::kCoreLengths, n, true, &s.core_len_);
+  col(f::kAttOffsets, n + 1, true, &s.att_off_);
+  std::span<const char> attached;
+  col(f::kAttached, 0, false, &attached);
   col(f::kRecords, 0, false, &records);
   if (!st.ok()) return Status::Corruption(where + st.message());
   s.meta_ = {meta.data(), meta.size()};
   s.records_ = {records.data(), records.size()};
+  s.attached_ = {attached.data(), attached.size()};
   // The offset arrays are used without per-access checks, so their last
   // entries (and, in CheckInvariants, their order) must be right.
   if (s.tax_off_[n] != s.tax_ids_.size() || s.loc_off_[n] != s.locations_.size() ||
-      s.rec_off_[n] != s.records_.size() || s.tax_off_[0] != 0 || s.loc_off_[0] != 0 ||
-      s.rec_off_[0] != 0)
+      s.att_off_[n] != s.attached_.size() || s.tax_off_[0] != 0 || s.loc_off_[0] != 0 ||
+      s.att_off_[0] != 0)
     return Status::Corruption(where + "offset arrays do not match their sections");
+  // Offset arrays are read without per-access checks: check their order and
+  // bounds now (O(n), a few ms per million rows).
+  for (size_t i = 0; i < n; ++i) {
+    if (s.tax_off_[i] > s.tax_off_[i + 1] || s.loc_off_[i] > s.loc_off_[i + 1] ||
+        s.att_off_[i] > s.att_off_[i + 1] || s.core_off_[i] > s.records_.size() ||
+        s.core_len_[i] > s.records_.size() - s.core_off_[i])
+      return Status::Corruption(where + "offset arrays are out of order or bounds at row " +
+                                std::to_string(i));
+  }
 
   ByteReader sr({states.data(), states.size()});
   std::vector<std::string> codes(sr.Varint() & 0xFF);
@@ -159,7 +173,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
 
 Status Snapshot::GetRecord(size_t i, Record* out) const {
   if (i >= size()) return Status::NotFound("row out of range");
-  return DecodeRecord(record_bytes(i), out);
+  return DecodeRecordParts(core_bytes(i), attached_bytes(i), out);
 }
 
 int64_t Snapshot::Find(uint32_t npi) const {
@@ -173,9 +187,6 @@ Status Snapshot::CheckInvariants() const {
   for (size_t i = 1; i < n; ++i)
     if (npi_[i] <= npi_[i - 1]) return Status::Corruption("NPIs are not strictly ascending");
   for (size_t i = 0; i < n; ++i) {
-    if (tax_off_[i] > tax_off_[i + 1] || loc_off_[i] > loc_off_[i + 1] ||
-        rec_off_[i] > rec_off_[i + 1])
-      return Status::Corruption("an offset array decreases at row " + std::to_string(i));
     if (entity_[i] > 2) return Status::Corruption("bad entity type at row " + std::to_string(i));
     if (state_[i] > states_.codes().size())
       return Status::Corruption("state id out of range at row " + std::to_string(i));

@@ -41,8 +41,12 @@ class Snapshot {
   std::span<const snapshot::LocationHot> locations(size_t i) const {
     return locations_.subspan(loc_off_[i], loc_off_[i + 1] - loc_off_[i]);
   }
-  std::string_view record_bytes(size_t i) const {
-    return records_.substr(rec_off_[i], rec_off_[i + 1] - rec_off_[i]);
+  // The two halves of row i's encoded record (record_codec.h).
+  std::string_view core_bytes(size_t i) const {
+    return records_.substr(core_off_[i], core_len_[i]);
+  }
+  std::string_view attached_bytes(size_t i) const {
+    return attached_.substr(att_off_[i], att_off_[i + 1] - att_off_[i]);
   }
   Status GetRecord(size_t i, Record* out) const;
   // Row of `npi`, or -1.
@@ -69,8 +73,9 @@ class Snapshot {
   std::span<const uint16_t> primary_tax_, tax_ids_;
   std::span<const uint32_t> tax_off_, loc_off_;
   std::span<const snapshot::LocationHot> locations_;
-  std::span<const uint64_t> rec_off_;
-  std::string_view records_, meta_;
+  std::span<const uint64_t> core_off_, att_off_;
+  std::span<const uint32_t> core_len_;
+  std::string_view records_, attached_, meta_;
   TaxonomyDict taxonomy_;
   StateTable states_;
 };

@@ -106,7 +106,8 @@ TEST(Snapshot, UnfinishedWriteLeavesThePreviousFileIntact) {
     ASSERT_TRUE(w.ok());
     SnapshotRecordIn in;
     in.npi = 1679576722;
-    in.core = "garbage";
+    ASSERT_TRUE((*w)->AppendCore("garbage", &in.core_offset).ok());
+    in.core_length = 7;
     ASSERT_TRUE((*w)->Add(in).ok());
     // Destroyed without Finish(): as if the process died mid-write.
   }

@@ -14,7 +14,7 @@ using snapshot::SectionEntry;
 
 namespace {
 
-constexpr int kSectionCount = 14;
+constexpr int kSectionCount = 17;
 
 uint32_t Crc(uint32_t crc, std::string_view bytes) {
   return crc32c::Extend(crc, bytes.data(), bytes.size());
@@ -47,10 +47,22 @@ Result<std::unique_ptr<SnapshotWriter>> SnapshotWriter::Create(const std::string
   return w;
 }
 
+Status SnapshotWriter::AppendCore(std::string_view bytes, uint64_t* offset) {
+  if (!status_.ok()) return status_;
+  *offset = records_bytes_;
+  Status s = file_->Append(bytes);
+  if (!s.ok()) return status_ = s;
+  records_crc_ = Crc(records_crc_, bytes);
+  records_bytes_ += bytes.size();
+  return Status::OK();
+}
+
 Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
   if (!status_.ok()) return status_;
   if (!npi_.empty() && r.npi <= npi_.back())
     return status_ = Status::Internal("SnapshotWriter::Add: NPIs must be strictly ascending");
+  if (r.core_offset > records_bytes_ || r.core_length > records_bytes_ - r.core_offset)
+    return status_ = Status::Internal("SnapshotWriter::Add: core bytes were not appended");
   npi_.push_back(r.npi);
   entity_.push_back(static_cast<uint8_t>(r.entity));
   sex_.push_back(static_cast<uint8_t>(r.sex));
@@ -60,11 +72,10 @@ Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
   tax_off_.push_back(static_cast<uint32_t>(tax_ids_.size()));
   locations_.insert(locations_.end(), r.locations.begin(), r.locations.end());
   loc_off_.push_back(static_cast<uint32_t>(locations_.size()));
-  Status s = file_->Append(r.core);
-  if (s.ok()) s = file_->Append(r.attached);
-  if (!s.ok()) return status_ = s;
-  records_crc_ = Crc(Crc(records_crc_, r.core), r.attached);
-  rec_off_.push_back(rec_off_.back() + r.core.size() + r.attached.size());
+  core_off_.push_back(r.core_offset);
+  core_len_.push_back(r.core_length);
+  attached_.append(r.attached);
+  att_off_.push_back(attached_.size());
   return Status::OK();
 }
 
@@ -91,7 +102,7 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   SectionEntry rec{};
   std::strncpy(rec.name, s::kRecords, sizeof rec.name - 1);
   rec.offset = records_offset_;
-  rec.bytes = rec_off_.back();
+  rec.bytes = records_bytes_;
   rec.elem_bytes = 1;
   rec.elem_count = rec.bytes;
   rec.crc = records_crc_;
@@ -118,7 +129,10 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   section(s::kTaxIds, AsBytes(tax_ids_), 2, tax_ids_.size());
   section(s::kLocOffsets, AsBytes(loc_off_), 4, n + 1);
   section(s::kLocations, AsBytes(locations_), sizeof(s::LocationHot), locations_.size());
-  section(s::kRecOffsets, AsBytes(rec_off_), 8, n + 1);
+  section(s::kCoreOffsets, AsBytes(core_off_), 8, n);
+  section(s::kCoreLengths, AsBytes(core_len_), 4, n);
+  section(s::kAttOffsets, AsBytes(att_off_), 8, n + 1);
+  section(s::kAttached, attached_, 1, attached_.size());
   if (!st.ok()) return status_ = st;
   if (table_.size() != kSectionCount) return Status::Internal("section count mismatch");
 

@@ -1,9 +1,15 @@
-// SnapshotWriter: streams records, sorted by NPI, into a new snapshot file.
+// SnapshotWriter: builds a new snapshot file.
 //
-// Record bytes go straight to disk; the small per-record columns are kept in
-// memory (about 30 bytes a record) and written by Finish(). The file appears
-// at its path only when Finish() succeeds (AtomicFile): a crash or an error at
-// any point leaves the previous snapshot at that path untouched.
+// Core record bytes stream straight to disk through AppendCore(), in any
+// order and at any time before Finish() (ingest appends them while it parses,
+// in input order). Rows are then declared with Add() in NPI order, pointing
+// at their core bytes; the small per-row columns and the attached parts are
+// kept in memory (~30 bytes a row plus the side-file data) and written by
+// Finish(). The file appears at its path only when Finish() succeeds
+// (AtomicFile): a crash or an error at any point leaves the previous snapshot
+// at that path untouched.
+//
+// Thread safety: one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -30,15 +36,20 @@ struct SnapshotRecordIn {
   std::span<const snapshot::LocationHot> locations;  // primary first; may be empty
   std::span<const uint16_t> taxonomy_ids;
   uint16_t primary_taxonomy = snapshot::kNoTaxonomy;
-  std::string_view core, attached;  // record_codec.h halves; attached may be empty if
-                                    // `core` already holds the whole encoding
+  uint64_t core_offset = 0;  // from AppendCore()
+  uint32_t core_length = 0;
+  std::string_view attached;  // the record_codec.h attached part
 };
 
 class SnapshotWriter {
  public:
   static Result<std::unique_ptr<SnapshotWriter>> Create(const std::string& path);
 
-  // REQUIRES: npi strictly greater than the previous record's.
+  // Appends core record bytes; *offset receives where they start.
+  Status AppendCore(std::string_view bytes, uint64_t* offset);
+
+  // REQUIRES: npi strictly greater than the previous record's; the core
+  // bytes were appended with AppendCore().
   Status Add(const SnapshotRecordIn& r);
 
   // Writes the columns, dictionaries and header, then commits the file.
@@ -54,14 +65,18 @@ class SnapshotWriter {
 
   std::unique_ptr<AtomicFile> file_;
   std::vector<snapshot::SectionEntry> table_;
-  uint64_t records_offset_ = 0;
+  uint64_t records_offset_ = 0;  // file offset of the records section
+  uint64_t records_bytes_ = 0;
   uint32_t records_crc_ = 0;
   std::vector<uint32_t> npi_;
   std::vector<uint8_t> entity_, sex_, state_;
   std::vector<uint16_t> primary_tax_, tax_ids_;
   std::vector<uint32_t> tax_off_{0}, loc_off_{0};
   std::vector<snapshot::LocationHot> locations_;
-  std::vector<uint64_t> rec_off_{0};
+  std::vector<uint64_t> core_off_;
+  std::vector<uint32_t> core_len_;
+  std::vector<uint64_t> att_off_{0};
+  std::string attached_;
   Status status_;  // first error; Add/Finish fail fast after it
 };
 

@@ -13,6 +13,10 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "Meridian's binary formats are little-endian; add byte swaps for this host");
 
 inline void PutVarint(std::string* out, uint64_t x) {
+  if (x < 0x80) {  // the common case: short strings and small numbers
+    out->push_back(static_cast<char>(x));
+    return;
+  }
   while (x >= 0x80) {
     out->push_back(static_cast<char>((x & 0x7F) | 0x80));
     x >>= 7;
