@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <unordered_map>
 
 #include "ingest/csv_file.h"
@@ -145,8 +146,20 @@ class AttachedSink : public CsvSink {
     Error(line, IsValidNpi(npi) ? npi : std::string_view(), "", reason);
   }
   // Side files are read on one thread, so no rollback is ever needed.
-  size_t Checkpoint() override { return 0; }
-  void Rollback(size_t) override {}
+  size_t Checkpoint() override {
+    marks_.push_back({out_->locations.size(), out_->other_names.size(), out_->endpoints.size(),
+                      errors_->size(), out_->rows_read});
+    return marks_.size() - 1;
+  }
+  void Rollback(size_t checkpoint) override {
+    const Mark& m = marks_[checkpoint];
+    out_->locations.resize(m.locations);
+    out_->other_names.resize(m.names);
+    out_->endpoints.resize(m.endpoints);
+    errors_->resize(m.errors);
+    out_->rows_read = m.rows;
+    marks_.resize(checkpoint);
+  }
 
  private:
   void Error(uint64_t line, std::string_view npi, std::string field, std::string reason) {
@@ -160,6 +173,11 @@ class AttachedSink : public CsvSink {
   std::vector<IngestError>* errors_;
   std::vector<int> cols_;
   size_t field_count_ = 0;
+  struct Mark {
+    size_t locations, names, endpoints, errors;
+    uint64_t rows;
+  };
+  std::vector<Mark> marks_;
 };
 
 }  // namespace
@@ -178,7 +196,7 @@ void GeocodeLocation(const ZctaTable& zcta, Location* loc) {
 }
 
 Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
-                        Attachments* out, std::vector<IngestError>* errors) {
+                        int threads, Attachments* out, std::vector<IngestError>* errors) {
   std::string file = BaseName(path);
   switch (kind) {
     case AttachedKind::kSecondaryLocations:
@@ -191,28 +209,72 @@ Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTa
       out->endpoints_file = file;
       break;
   }
-  AttachedSink sink(file, kind, zcta, out, errors);
+  // One sink (with its own output) per thread; merged in line order below.
+  threads = std::max(1, threads);
+  std::vector<Attachments> parts(static_cast<size_t>(threads));
+  std::vector<std::vector<IngestError>> part_errors(static_cast<size_t>(threads));
+  std::vector<std::unique_ptr<AttachedSink>> sinks;
+  std::vector<CsvSink*> sink_ptrs;
+  for (int k = 0; k < threads; ++k) {
+    sinks.push_back(std::make_unique<AttachedSink>(file, kind, zcta, &parts[k], &part_errors[k]));
+    sink_ptrs.push_back(sinks.back().get());
+  }
   CsvReadOptions options;
+  options.threads = threads;
   CsvReadStats stats;
-  return ReadCsvFile(
-      path, options, [&sink](const CsvRecord& h) { return sink.OnHeader(h); }, {&sink}, &stats);
+  MERIDIAN_RETURN_IF_ERROR(ReadCsvFile(
+      path, options,
+      [&sinks](const CsvRecord& h) {
+        for (auto& sink : sinks) MERIDIAN_RETURN_IF_ERROR(sink->OnHeader(h));
+        return Status::OK();
+      },
+      sink_ptrs, &stats));
+  auto by_line = [](const auto& x, const auto& y) { return x.line < y.line; };
+  const size_t first_error = errors->size();
+  for (size_t k = 0; k < parts.size(); ++k) {
+    auto move_all = [](auto& from, auto& to) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+    };
+    move_all(parts[k].locations, out->locations);
+    move_all(parts[k].other_names, out->other_names);
+    move_all(parts[k].endpoints, out->endpoints);
+    move_all(part_errors[k], *errors);
+    out->rows_read += parts[k].rows_read;
+  }
+  std::stable_sort(errors->begin() + static_cast<long>(first_error), errors->end(), by_line);
+  return Status::OK();
 }
+
+namespace {
+
+// Sorts by (NPI, line) through a small key array, then moves each row once:
+// much cheaper than letting the sort swap the large row structs around.
+template <class T>
+void SortRows(std::vector<Attached<T>>* rows) {
+  struct Key {
+    uint32_t npi;
+    uint64_t line;
+    uint32_t index;
+  };
+  std::vector<Key> keys(rows->size());
+  for (size_t i = 0; i < rows->size(); ++i)
+    keys[i] = {(*rows)[i].npi, (*rows)[i].line, static_cast<uint32_t>(i)};
+  std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
+    return x.npi != y.npi ? x.npi < y.npi : x.line < y.line;
+  });
+  std::vector<Attached<T>> sorted;
+  sorted.reserve(rows->size());
+  for (const Key& k : keys) sorted.push_back(std::move((*rows)[k.index]));
+  rows->swap(sorted);
+}
+
+}  // namespace
 
 void SortAttachments(Attachments* a) {
-  auto by_npi = [](const auto& x, const auto& y) { return x.npi < y.npi; };
-  std::stable_sort(a->locations.begin(), a->locations.end(), by_npi);
-  std::stable_sort(a->other_names.begin(), a->other_names.end(), by_npi);
-  std::stable_sort(a->endpoints.begin(), a->endpoints.end(), by_npi);
-}
-
-std::vector<uint32_t> Attachments::Npis() const {
-  std::vector<uint32_t> v;
-  for (const auto& x : locations) v.push_back(x.npi);
-  for (const auto& x : other_names) v.push_back(x.npi);
-  for (const auto& x : endpoints) v.push_back(x.npi);
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  return v;
+  SortRows(&a->locations);
+  SortRows(&a->other_names);
+  SortRows(&a->endpoints);
 }
 
 }  // namespace meridian

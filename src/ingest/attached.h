@@ -40,19 +40,17 @@ struct Attachments {
   std::vector<Attached<Endpoint>> endpoints;
   std::string locations_file, other_names_file, endpoints_file;  // base names
   uint64_t rows_read = 0;
-  // NPIs that appear in any of the files (sorted, unique): for weekly updates,
-  // the set whose attachments are replaced.
-  std::vector<uint32_t> Npis() const;
 };
 
 enum class AttachedKind { kSecondaryLocations, kOtherNames, kEndpoints };
 
-// Reads one side file into *out, geocoding locations with `zcta`. Bad rows go
-// to *errors; a missing file or a header without the needed columns is fatal.
+// Reads one side file into *out on `threads` threads, geocoding locations
+// with `zcta`. Bad rows go to *errors (in line order); a missing file or a
+// header without the needed columns is fatal.
 Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
-                        Attachments* out, std::vector<IngestError>* errors);
+                        int threads, Attachments* out, std::vector<IngestError>* errors);
 
-// Sorts each list by NPI (stable).
+// Sorts each list by NPI, keeping file order within an NPI.
 void SortAttachments(Attachments* a);
 
 // Geocodes a location from its postal code when the country is empty or US.

@@ -415,19 +415,19 @@ Status ReadSideFiles(const IngestOptions& o, BuildInput* in, Attachments* att,
                      std::vector<IngestError>* errors) {
   if (!o.pl.empty()) {
     MERIDIAN_RETURN_IF_ERROR(
-        ReadAttachedFile(o.pl, AttachedKind::kSecondaryLocations, *o.zcta, att, errors));
+        ReadAttachedFile(o.pl, AttachedKind::kSecondaryLocations, *o.zcta, o.threads, att, errors));
     in->has_pl = true;
     in->sources.push_back({"pl", o.pl});
   }
   if (!o.othername.empty()) {
     MERIDIAN_RETURN_IF_ERROR(
-        ReadAttachedFile(o.othername, AttachedKind::kOtherNames, *o.zcta, att, errors));
+        ReadAttachedFile(o.othername, AttachedKind::kOtherNames, *o.zcta, o.threads, att, errors));
     in->has_names = true;
     in->sources.push_back({"othername", o.othername});
   }
   if (!o.endpoint.empty()) {
     MERIDIAN_RETURN_IF_ERROR(
-        ReadAttachedFile(o.endpoint, AttachedKind::kEndpoints, *o.zcta, att, errors));
+        ReadAttachedFile(o.endpoint, AttachedKind::kEndpoints, *o.zcta, o.threads, att, errors));
     in->has_endpoints = true;
     in->sources.push_back({"endpoint", o.endpoint});
   }

@@ -1,32 +1,90 @@
 #include "model/record_codec.h"
 
+#include <cassert>
+#include <cstring>
+
 #include "util/bytes.h"
 
 namespace meridian {
 
 namespace {
 
-class Encoder {
+// First pass: the exact encoded size, so the writer can size the output once.
+class Sizer {
  public:
-  explicit Encoder(std::string* out) : out_(out) {}
-  void Str(const std::string& s) { PutString(out_, s); }
-  void Int(uint32_t x) { PutVarint(out_, x); }
-  void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
-  void Char(char c) { out_->push_back(c); }
+  size_t size = 0;
+  void Str(const std::string& s) { size += VarintSize(s.size()) + s.size(); }
+  void Int(uint32_t x) { size += VarintSize(x); }
+  void Byte(uint8_t) { ++size; }
+  void Char(char) { ++size; }
   template <class E>
-  void Enum(E e) {
-    out_->push_back(static_cast<char>(e));
+  void Enum(E) {
+    ++size;
   }
-  void Float(float f) { PutFixed(out_, f); }
+  void Float(float) { size += 4; }
   template <class T, class F>
   void Group(const std::vector<T>& items, F f) {
-    PutVarint(out_, items.size());
+    size += VarintSize(items.size());
     for (const T& t : items) f(t);
   }
 
  private:
-  std::string* out_;
+  static size_t VarintSize(uint64_t x) {
+    size_t n = 1;
+    while (x >= 0x80) x >>= 7, ++n;
+    return n;
+  }
 };
+
+// Second pass: writes into space the Sizer measured (no capacity checks).
+class Encoder {
+ public:
+  explicit Encoder(char* p) : p_(p) {}
+  char* end() const { return p_; }
+  void Str(const std::string& s) {
+    Varint(s.size());
+    if (!s.empty()) std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void Int(uint32_t x) { Varint(x); }
+  void Byte(uint8_t b) { *p_++ = static_cast<char>(b); }
+  void Char(char c) { *p_++ = c; }
+  template <class E>
+  void Enum(E e) {
+    *p_++ = static_cast<char>(e);
+  }
+  void Float(float f) {
+    std::memcpy(p_, &f, 4);
+    p_ += 4;
+  }
+  template <class T, class F>
+  void Group(const std::vector<T>& items, F f) {
+    Varint(items.size());
+    for (const T& t : items) f(t);
+  }
+
+ private:
+  void Varint(uint64_t x) {
+    while (x >= 0x80) {
+      *p_++ = static_cast<char>((x & 0x7F) | 0x80);
+      x >>= 7;
+    }
+    *p_++ = static_cast<char>(x);
+  }
+  char* p_;
+};
+
+// Runs `visit` with a Sizer, grows *out by exactly that much, then encodes.
+template <class Visit>
+void EncodeWith(std::string* out, Visit visit) {
+  Sizer sizer;
+  visit(sizer);
+  const size_t old = out->size();
+  out->resize(old + sizer.size);
+  Encoder enc(out->data() + old);
+  visit(enc);
+  assert(enc.end() == out->data() + out->size());
+}
 
 class Decoder {
  public:
@@ -79,15 +137,13 @@ Status CheckEnums(const Record& r) {
 }  // namespace
 
 void EncodeCore(const Record& r, std::string* out) {
-  Encoder enc(out);
-  VisitCore(enc, r);
+  EncodeWith(out, [&r](auto& v) { VisitCore(v, r); });
 }
 
 void EncodeAttached(const std::vector<Location>& secondary,
                     const std::vector<OtherOrgName>& other_org_names,
                     const std::vector<Endpoint>& endpoints, std::string* out) {
-  Encoder enc(out);
-  VisitAttached(enc, secondary, other_org_names, endpoints);
+  EncodeWith(out, [&](auto& v) { VisitAttached(v, secondary, other_org_names, endpoints); });
 }
 
 void EncodeRecord(const Record& r, std::string* out) {
