@@ -28,6 +28,7 @@ if [ ! -f "$csv" ]; then
 fi
 pl=${csv%.csv}_pl.csv
 bytes=$(stat -c %s "$csv")
+SEED=$(grep -o '"seed":[0-9]*' "$csv.meta.json" | cut -d: -f2)  # the seed it was made with
 
 cat "$csv" > /dev/null  # warm the page cache
 wc_s=$( { /usr/bin/time -f %e wc -l "$csv" > /dev/null; } 2>&1 )
