@@ -506,9 +506,9 @@ Status ReadDeactivations(const std::string& path, std::vector<Deactivation>* out
   return Status::OK();
 }
 
-void Finish(const std::chrono::steady_clock::time_point start, const ParsedSet& parsed,
+void Finish(const Clock::time_point start, const ParsedSet& parsed,
             const std::vector<IngestError>& errors, IngestSummary* s) {
-  s->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s->seconds = SecondsSince(start);
   s->rows_read = parsed.rows_read;
   s->bytes_read = parsed.bytes;
   s->mb_per_s = s->seconds > 0 ? static_cast<double>(parsed.bytes) / 1e6 / s->seconds : 0;
@@ -524,37 +524,46 @@ bool HasSyntheticSidecar(const std::string& path) {
   return text.find("\"synthetic\":true") != std::string::npos;
 }
 
-Status Ingest(const IngestOptions& options, IngestSummary* summary,
-              std::vector<IngestError>* errors) {
-  const auto start = std::chrono::steady_clock::now();
-  IngestOptions o = WithDefaults(options);
-  if (o.nppes.empty()) return Status::InvalidArgument("--nppes is required");
-  *summary = IngestSummary();
-  summary->synthetic = o.synthetic || HasSyntheticSidecar(o.nppes);
+namespace {
 
+// The shared path of ingest and update: stream the main file's records into
+// a new snapshot, read the side files (and, for updates, the deactivations),
+// then merge everything by NPI. `base` is the snapshot being updated, or null.
+Status Build(const IngestOptions& o, const Snapshot* base, IngestSummary* summary,
+             std::vector<IngestError>* errors) {
+  const auto start = Clock::now();
   auto writer = SnapshotWriter::Create(o.out);
   if (!writer.ok()) return writer.status();
   ParsedSet parsed;
-  MainFileOptions mo;
-  mo.threads = o.threads;
-  mo.window_bytes = o.window_bytes;
-  mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
-  mo.progress = o.progress;
-  mo.append_core = [w = writer->get()](std::string_view b, uint64_t* at) {
-    return w->AppendCore(b, at);
-  };
-  auto t = Clock::now();
-  MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
-  summary->parse_seconds = SecondsSince(t);
-  *errors = std::move(parsed.errors);
-  parsed.errors.clear();
-
   BuildInput in;
-  in.parsed = &parsed;
-  in.sources.push_back({"npidata", o.nppes});
+  in.base = base;
+  in.base_path = o.base_snapshot;
+  if (!o.nppes.empty()) {
+    MainFileOptions mo;
+    mo.threads = o.threads;
+    mo.window_bytes = o.window_bytes;
+    mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
+    mo.progress = o.progress;
+    mo.append_core = [w = writer->get()](std::string_view b, uint64_t* at) {
+      return w->AppendCore(b, at);
+    };
+    auto t = Clock::now();
+    MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
+    summary->parse_seconds = SecondsSince(t);
+    *errors = std::move(parsed.errors);
+    parsed.errors.clear();
+    in.parsed = &parsed;
+    in.sources.push_back({"npidata", o.nppes});
+  }
+  auto t = Clock::now();
   Attachments att;
-  t = Clock::now();
   MERIDIAN_RETURN_IF_ERROR(ReadSideFiles(o, &in, &att, errors));
+  std::vector<Deactivation> deactivations;
+  if (!o.deactivations.empty()) {
+    MERIDIAN_RETURN_IF_ERROR(ReadDeactivations(o.deactivations, &deactivations, errors));
+    in.deactivations = &deactivations;
+    in.sources.push_back({"deactivations", o.deactivations});
+  }
   summary->side_files_seconds = SecondsSince(t);
   t = Clock::now();
   Builder builder(o, in, writer->get(), summary, errors);
@@ -564,9 +573,21 @@ Status Ingest(const IngestOptions& options, IngestSummary* summary,
   return Status::OK();
 }
 
+}  // namespace
+
+Status Ingest(const IngestOptions& options, IngestSummary* summary,
+              std::vector<IngestError>* errors) {
+  IngestOptions o = WithDefaults(options);
+  if (o.nppes.empty()) return Status::InvalidArgument("--nppes is required");
+  if (!o.deactivations.empty())
+    return Status::InvalidArgument("--deactivations applies to update, not ingest");
+  *summary = IngestSummary();
+  summary->synthetic = o.synthetic || HasSyntheticSidecar(o.nppes);
+  return Build(o, nullptr, summary, errors);
+}
+
 Status Update(const IngestOptions& options, IngestSummary* summary,
               std::vector<IngestError>* errors) {
-  const auto start = std::chrono::steady_clock::now();
   IngestOptions o = WithDefaults(options);
   if (o.base_snapshot.empty()) return Status::InvalidArgument("--snapshot is required");
   *summary = IngestSummary();
@@ -574,40 +595,7 @@ Status Update(const IngestOptions& options, IngestSummary* summary,
   if (!base.ok()) return base.status();
   summary->synthetic =
       (*base)->synthetic() || o.synthetic || (!o.nppes.empty() && HasSyntheticSidecar(o.nppes));
-
-  auto writer = SnapshotWriter::Create(o.out);
-  if (!writer.ok()) return writer.status();
-  ParsedSet parsed;
-  BuildInput in;
-  in.base = base->get();
-  in.base_path = o.base_snapshot;
-  if (!o.nppes.empty()) {
-    MainFileOptions mo;
-    mo.append_core = [w = writer->get()](std::string_view b, uint64_t* at) {
-      return w->AppendCore(b, at);
-    };
-    mo.threads = o.threads;
-    mo.window_bytes = o.window_bytes;
-    mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
-    mo.progress = o.progress;
-    MERIDIAN_RETURN_IF_ERROR(ReadMainFile(o.nppes, mo, &parsed));
-    *errors = std::move(parsed.errors);
-    parsed.errors.clear();
-    in.parsed = &parsed;
-    in.sources.push_back({"npidata", o.nppes});
-  }
-  Attachments att;
-  MERIDIAN_RETURN_IF_ERROR(ReadSideFiles(o, &in, &att, errors));
-  std::vector<Deactivation> deactivations;
-  if (!o.deactivations.empty()) {
-    MERIDIAN_RETURN_IF_ERROR(ReadDeactivations(o.deactivations, &deactivations, errors));
-    in.deactivations = &deactivations;
-    in.sources.push_back({"deactivations", o.deactivations});
-  }
-  Builder builder(o, in, writer->get(), summary, errors);
-  MERIDIAN_RETURN_IF_ERROR(builder.Run());
-  Finish(start, parsed, *errors, summary);
-  return Status::OK();
+  return Build(o, base->get(), summary, errors);
 }
 
 std::string IngestSummary::ToJson(bool update) const {
