@@ -93,3 +93,37 @@ TEST(Cli, ShowStatsVerifyAndSearch) {
 
 }  // namespace
 }  // namespace meridian
+
+namespace meridian {
+namespace {
+
+// kill -9 in the middle of an ingest leaves the previous snapshot untouched.
+TEST(Cli, KillDuringIngestKeepsThePreviousSnapshot) {
+  TempDir dir;
+  std::string snap = dir.File("s.snap");
+  ASSERT_EQ(
+      RunMeridian("ingest --nppes " + TestData("npidata_sample_99.csv") + " --out " + snap, dir)
+          .code,
+      0);
+  std::string before = testing::ReadAll(snap);
+  ASSERT_EQ(RunMeridian("synth --rows 150000 --seed 1 --out " + dir.File("big.csv"), dir).code, 0);
+  for (const char* delay : {"0.05", "0.15", "0.3"}) {
+    std::string cmd = std::string("timeout -s KILL ") + delay + " " + MERIDIAN_BINARY +
+                      " ingest --nppes " + dir.File("big.csv") + " --out " + snap +
+                      " >/dev/null 2>&1";
+    int rc = std::system(cmd.c_str());
+    bool killed = WIFEXITED(rc) && WEXITSTATUS(rc) == 137;  // timeout's code for KILL
+    if (std::string(delay) == "0.05") EXPECT_TRUE(killed) << "50 ms cannot finish the ingest";
+    auto stats = RunMeridian("stats --snapshot " + snap + " --json", dir);
+    ASSERT_EQ(stats.code, 0) << delay << ": " << stats.err;
+    if (killed) {
+      EXPECT_EQ(testing::ReadAll(snap), before) << "killed after " << delay << " s";
+    } else {  // the ingest finished first: the new snapshot is whole
+      EXPECT_NE(stats.out.find("\"records\":150000"), std::string::npos) << stats.out;
+      before = testing::ReadAll(snap);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace meridian
