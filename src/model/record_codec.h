@@ -1,9 +1,11 @@
 // Compact binary encoding of a Record (the snapshot's "cold" record bytes).
 //
-// Layout: the fields of Record in the fixed order of VisitCore() then
-// VisitAttached() below.
-// Strings are a LEB128 length then bytes; integers are LEB128; floats are 4
-// little-endian bytes; repeated groups are a LEB128 count then the items.
+// Layout: two parts, core (VisitCore) then attached (VisitAttached). Each part
+// starts with a string-presence bitmap (LEB128 count N of the strings the part
+// visits, then ceil(N/8) bytes, LSB first), followed by the fields in visit
+// order: non-empty strings as a LEB128 length then bytes (empty strings are
+// only a 0 bit); integers LEB128 (shortest form); floats 4 little-endian
+// bytes; enums one byte; repeated groups a LEB128 count then the items.
 // Changing the order or the set of fields requires a new snapshot format
 // version (snapshot/format.h, docs/snapshot-format.md).
 #pragma once

@@ -99,12 +99,40 @@ TEST(RecordCodec, EveryTruncationIsRejected) {
 TEST(RecordCodec, OutOfRangeEnumIsRejected) {
   Record r;
   r.npi = 1679576722;
+  r.entity = EntityType::kOrganization;
   std::string bytes;
   EncodeRecord(r, &bytes);
-  // The entity byte follows the NPI varint (5 bytes for this NPI).
-  bytes[5] = 7;
+  // The entity byte follows the NPI's varint.
+  std::string npi_varint;
+  for (uint64_t x = r.npi;; x >>= 7) {
+    npi_varint.push_back(static_cast<char>((x & 0x7F) | (x >= 0x80 ? 0x80 : 0)));
+    if (x < 0x80) break;
+  }
+  size_t at = bytes.find(npi_varint + '\x02');
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + npi_varint.size()] = 7;
   Record back;
   EXPECT_EQ(DecodeRecord(bytes, &back).code(), StatusCode::kCorruption);
+}
+
+TEST(RecordCodec, EmptyStringsCostOneBitAndEncodingIsCanonical) {
+  Record empty;
+  empty.npi = 1679576722;
+  std::string a;
+  EncodeRecord(empty, &a);
+  EXPECT_LT(a.size(), 48u);  // ~90 empty strings fit in a 12-byte bitmap
+  Record one = empty;
+  one.last_name = "SMITH";
+  std::string b;
+  EncodeRecord(one, &b);
+  EXPECT_EQ(b.size(), a.size() + 6);  // length byte + 5 letters
+  // A present string of length 0 is not the canonical form: rejected.
+  Record back;
+  std::string bad = b;
+  size_t at = bad.find("\x05SMITH");
+  ASSERT_NE(at, std::string::npos);
+  bad.replace(at, 6, std::string(1, '\0'));
+  EXPECT_FALSE(DecodeRecord(bad, &back).ok());
 }
 
 }  // namespace
