@@ -178,8 +178,12 @@ struct Geo {
 };
 
 // Dense areas have many small ZCTAs, so the number of ZCTAs in a ZCTA's
-// neighbourhood (0.2° grid, 3x3 cells) is used as a population proxy; the
-// weight grows with its square so cities dominate, as they do in NPPES.
+// neighbourhood (0.2° grid, 3x3 cells) is used as a population proxy (no
+// population table ships with Meridian). It over-weights the dense Northeast
+// and under-weights Sun Belt states with large ZCTAs; an exponent above 1
+// would concentrate providers further into the largest metros.
+constexpr double kDensityExponent = 1.0;
+
 Geo BuildGeo() {
   struct County {
     std::string state, name;
@@ -281,7 +285,7 @@ Geo BuildGeo() {
     p.city = best->name;
     p.state = best->state;
     g.places.push_back(std::move(p));
-    total += static_cast<double>(n) * n;
+    total += std::pow(static_cast<double>(n), kDensityExponent);
     g.cumulative.push_back(total);
   }
   return g;
