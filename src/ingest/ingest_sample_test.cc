@@ -21,20 +21,6 @@ namespace {
 using testing::TempDir;
 using testing::TestData;
 
-// Splits a line of the sample the simple way: strip the outer quotes, cut at ",".
-std::vector<std::string> NaiveSplit(const std::string& line) {
-  std::vector<std::string> out;
-  std::string body = line.substr(1, line.size() - 2);
-  size_t pos = 0;
-  for (;;) {
-    size_t cut = body.find("\",\"", pos);
-    out.push_back(body.substr(pos, cut == std::string::npos ? std::string::npos : cut - pos));
-    if (cut == std::string::npos) break;
-    pos = cut + 3;
-  }
-  return out;
-}
-
 // "05/23/2005" -> "2005-05-23" (the sample always uses two-digit months and days).
 std::string Iso(const std::string& mdy) {
   if (mdy.empty()) return "";
@@ -90,7 +76,7 @@ TEST_F(SampleIngest, EveryFieldMatchesTheCsv) {
     lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  std::vector<std::string> header = NaiveSplit(lines[0]);
+  std::vector<std::string> header = testing::NaiveSplit(lines[0]);
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
 
@@ -173,7 +159,7 @@ TEST_F(SampleIngest, EveryFieldMatchesTheCsv) {
   size_t checked = 0;
   for (size_t li = 1; li < lines.size(); ++li) {
     if (lines[li].empty()) continue;
-    std::vector<std::string> v = NaiveSplit(lines[li]);
+    std::vector<std::string> v = testing::NaiveSplit(lines[li]);
     ASSERT_EQ(v.size(), 330u);
     int64_t row = snap_->Find(static_cast<uint32_t>(std::stoul(v[col["NPI"]])));
     ASSERT_GE(row, 0) << v[0];

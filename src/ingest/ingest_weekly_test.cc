@@ -15,19 +15,6 @@ namespace {
 using testing::TempDir;
 using testing::TestData;
 
-// Naive split of one line of the weekly files (no quoted commas in them).
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string body = line.substr(1, line.size() - 2);
-  size_t pos = 0;
-  for (;;) {
-    size_t cut = body.find("\",\"", pos);
-    out.push_back(body.substr(pos, cut == std::string::npos ? cut : cut - pos));
-    if (cut == std::string::npos) return out;
-    pos = cut + 3;
-  }
-}
-
 std::vector<std::vector<std::string>> Rows(const std::string& file) {
   std::string text = testing::ReadAll(TestData(file));
   std::vector<std::vector<std::string>> rows;
@@ -36,7 +23,7 @@ std::vector<std::vector<std::string>> Rows(const std::string& file) {
     size_t nl = text.find('\n', pos);
     std::string line = text.substr(pos, nl - pos);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) rows.push_back(Split(line));
+    if (!line.empty()) rows.push_back(testing::NaiveSplit(line));
     pos = nl == std::string::npos ? text.size() : nl + 1;
   }
   return rows;
