@@ -42,13 +42,14 @@ GeoGrid GeoGrid::Build(const Snapshot& snap) {
     // Locations past 65535 for one row are not indexed (NPPES has none near that).
     for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
       if (locs[k].precision == 0) continue;
-      points.push_back({Key(LatCell(locs[k].lat), LonCell(locs[k].lon)),
-                        static_cast<uint32_t>(i), locs[k].lat, locs[k].lon,
-                        static_cast<uint16_t>(k)});
+      points.push_back({Key(LatCell(locs[k].lat), LonCell(locs[k].lon)), static_cast<uint32_t>(i),
+                        locs[k].lat, locs[k].lon, static_cast<uint16_t>(k)});
     }
   }
   std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
-    return a.key != b.key ? a.key < b.key : a.row != b.row ? a.row < b.row : a.location < b.location;
+    return a.key != b.key   ? a.key < b.key
+           : a.row != b.row ? a.row < b.row
+                            : a.location < b.location;
   });
   GeoGrid g;
   g.lat_.reserve(points.size()), g.lon_.reserve(points.size());
@@ -90,7 +91,8 @@ void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHi
   // exact distance test below decides membership.
   const int64_t lat0 = LatCell(lat_lo - kCellDegrees), lat1 = LatCell(lat_hi + kCellDegrees);
   const bool all_lon = dlon >= 180.0;
-  const int64_t span = all_lon ? kLonCells : static_cast<int64_t>(std::ceil(2 * dlon / kCellDegrees)) + 3;
+  const int64_t span =
+      all_lon ? kLonCells : static_cast<int64_t>(std::ceil(2 * dlon / kCellDegrees)) + 3;
   const int64_t lon0 = all_lon ? 0 : LonCell(lon - dlon - kCellDegrees);
 
   for (int64_t la = lat0; la <= lat1; ++la) {
@@ -125,15 +127,16 @@ void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHi
 }
 
 size_t GeoGrid::memory_bytes() const {
-  return keys_.capacity() * 4 + begin_.capacity() * 4 + lat_.capacity() * 4 +
-         lon_.capacity() * 4 + row_.capacity() * 4 + location_.capacity() * 2;
+  return keys_.capacity() * 4 + begin_.capacity() * 4 + lat_.capacity() * 4 + lon_.capacity() * 4 +
+         row_.capacity() * 4 + location_.capacity() * 2;
 }
 
 Status GeoGrid::CheckInvariants(const Snapshot& snap) const {
   if (begin_.size() != keys_.size() + 1 || begin_.front() != 0 || begin_.back() != row_.size())
     return Status::Corruption("geo grid: offsets do not match the points");
   for (size_t c = 0; c < keys_.size(); ++c) {
-    if (c > 0 && keys_[c] <= keys_[c - 1]) return Status::Corruption("geo grid: keys not ascending");
+    if (c > 0 && keys_[c] <= keys_[c - 1])
+      return Status::Corruption("geo grid: keys not ascending");
     if (begin_[c] >= begin_[c + 1]) return Status::Corruption("geo grid: empty cell");
     for (uint32_t p = begin_[c]; p < begin_[c + 1]; ++p)
       if (Key(LatCell(lat_[p]), LonCell(lon_[p])) != keys_[c])
@@ -144,7 +147,8 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap) const {
     auto locs = snap.locations(i);
     for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) geocoded += locs[k].precision != 0;
   }
-  if (geocoded != row_.size()) return Status::Corruption("geo grid: point count differs from snapshot");
+  if (geocoded != row_.size())
+    return Status::Corruption("geo grid: point count differs from snapshot");
   for (size_t p = 0; p < row_.size(); ++p) {
     if (row_[p] >= snap.size()) return Status::Corruption("geo grid: row out of range");
     auto locs = snap.locations(row_[p]);

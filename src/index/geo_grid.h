@@ -53,10 +53,10 @@ class GeoGrid {
   static int64_t LonCell(double lon);
   static uint32_t Key(int64_t lat_cell, int64_t lon_cell);
 
-  std::vector<uint32_t> keys_;     // cell keys, ascending
-  std::vector<uint32_t> begin_;    // keys_.size() + 1 offsets into the point arrays
-  std::vector<float> lat_, lon_;   // points, grouped by cell
-  std::vector<uint32_t> row_;      // snapshot row of each point
+  std::vector<uint32_t> keys_;      // cell keys, ascending
+  std::vector<uint32_t> begin_;     // keys_.size() + 1 offsets into the point arrays
+  std::vector<float> lat_, lon_;    // points, grouped by cell
+  std::vector<uint32_t> row_;       // snapshot row of each point
   std::vector<uint16_t> location_;  // location index within the row
 };
 

@@ -203,6 +203,7 @@ class Builder {
     in.core_offset = offset;
     in.core_length = static_cast<uint32_t>(bytes_.size());
     in.attached = attached_;
+    in.credential = r.credential;
     CountEntity(r.entity);
     CountLocations(r.entity, locs_);
     sum_->secondary_locations += r.secondary.size();
@@ -319,6 +320,7 @@ class Builder {
     in.core_offset = e.core_offset;
     in.core_length = e.core_len;
     in.attached = attached_;
+    in.credential = in_.parsed->Credential(e);
     CountEntity(in.entity);
     CountLocations(in.entity, locs_);
     sum_->secondary_locations += locs.size();
@@ -347,6 +349,7 @@ class Builder {
     in.core_offset = offset;
     in.core_length = static_cast<uint32_t>(b.core_bytes(i).size());
     in.attached = b.attached_bytes(i);
+    in.credential = b.credential(i);
     CountEntity(in.entity);
     CountLocations(in.entity, locs_);
     sum_->secondary_locations += locs_.empty() ? 0 : locs_.size() - 1;

@@ -222,6 +222,7 @@ TEST_F(SampleIngest, EveryFieldMatchesTheCsv) {
       EXPECT_EQ(snap_->locations(static_cast<size_t>(row))[0].lat, p.lat);
     }
     // Hot columns agree with the record.
+    EXPECT_EQ(snap_->credential(static_cast<size_t>(row)), v[col["Provider Credential Text"]]);
     EXPECT_EQ(snap_->entity(static_cast<size_t>(row)), r.entity);
     EXPECT_EQ(snap_->sex(static_cast<size_t>(row)), r.sex.empty() ? 0 : r.sex[0]);
     ++checked;

@@ -45,6 +45,9 @@ class MainFileSink : public CsvSink {
     e.core_offset = at;
     e.core_len = static_cast<uint32_t>(w_->pending.size() - at);
     e.tax_begin = static_cast<uint32_t>(w_->tax_pool.size());
+    e.cred_begin = static_cast<uint32_t>(w_->cred_pool.size());
+    e.cred_len = static_cast<uint16_t>(std::min<size_t>(record_.credential.size(), 1024));
+    w_->cred_pool.append(record_.credential, 0, e.cred_len);
     e.tax_count = 0;
     e.worker = id_;
     primary_candidates_.clear();
@@ -90,7 +93,7 @@ class MainFileSink : public CsvSink {
 
   size_t Checkpoint() override {
     marks_.push_back({w_->pending.size(), w_->entries.size(), w_->tax_pool.size(),
-                      w_->unknown_codes.size(), w_->errors.size(), w_->rows});
+                      w_->cred_pool.size(), w_->unknown_codes.size(), w_->errors.size(), w_->rows});
     return marks_.size() - 1;
   }
   void Rollback(size_t checkpoint) override {
@@ -98,6 +101,7 @@ class MainFileSink : public CsvSink {
     w_->pending.resize(m.pending);
     w_->entries.resize(m.entries);
     w_->tax_pool.resize(m.tax);
+    w_->cred_pool.resize(m.cred);
     w_->unknown_codes.resize(m.unknown);
     unknown_index_.clear();
     for (size_t i = 0; i < w_->unknown_codes.size(); ++i)
@@ -120,7 +124,7 @@ class MainFileSink : public CsvSink {
 
  private:
   struct Mark {
-    size_t pending, entries, tax, unknown, errors;
+    size_t pending, entries, tax, cred, unknown, errors;
     uint64_t rows;
   };
   std::string file_;

@@ -33,7 +33,9 @@ struct ParsedEntry {
   uint64_t line;         // 1-based line where the row starts
   uint64_t core_offset;  // where append_core put the encoded core record
   uint32_t core_len;
-  uint32_t tax_begin;               // into the worker's tax pool
+  uint32_t tax_begin;   // into the worker's tax pool
+  uint32_t cred_begin;  // credential text: into the worker's cred pool
+  uint16_t cred_len;
   uint8_t tax_count, primary_slot;  // primary_slot: index in the list, 0xFF = none
   uint8_t worker;
 };
@@ -43,6 +45,7 @@ struct ParsedWorker {
   size_t unflushed = 0;  // entries from here on have offsets into `pending`
   std::vector<ParsedEntry> entries;
   std::vector<uint16_t> tax_pool;
+  std::string cred_pool;  // "Provider Credential Text" of each entry
   std::vector<std::string> unknown_codes;
   std::vector<IngestError> errors;
   uint64_t rows = 0;
@@ -59,6 +62,9 @@ struct ParsedSet {
   // Taxonomy codes of entry e (NUCC index or unknown marker, see above).
   std::span<const uint16_t> Taxonomies(const ParsedEntry& e) const {
     return std::span<const uint16_t>(workers[e.worker]->tax_pool).subspan(e.tax_begin, e.tax_count);
+  }
+  std::string_view Credential(const ParsedEntry& e) const {
+    return std::string_view(workers[e.worker]->cred_pool).substr(e.cred_begin, e.cred_len);
   }
   std::string_view UnknownCode(const ParsedEntry& e, uint16_t ref) const {
     return workers[e.worker]->unknown_codes[ref - kUnknownTaxBase];

@@ -132,6 +132,7 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
     size_t k = static_cast<size_t>(j);
     EXPECT_EQ(s.core_bytes(k), b.core_bytes(i));
     EXPECT_EQ(s.attached_bytes(k), b.attached_bytes(i));
+    EXPECT_EQ(s.credential(k), b.credential(i));
     EXPECT_EQ(s.entity(k), b.entity(i));
     EXPECT_EQ(s.state(k), b.state(i));
     EXPECT_EQ(s.primary_taxonomy(k), b.primary_taxonomy(i));

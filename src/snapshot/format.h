@@ -53,22 +53,24 @@ struct LocationHot {
 static_assert(sizeof(LocationHot) == 12);
 
 // Section names.
-inline constexpr const char* kMeta = "meta";               // JSON text
-inline constexpr const char* kStates = "states";           // varint count, strings
-inline constexpr const char* kTaxonomy = "taxonomy";       // dictionary, see docs
-inline constexpr const char* kNpi = "npi";                 // u32[n], ascending
-inline constexpr const char* kEntity = "entity";           // u8[n], EntityType
-inline constexpr const char* kSex = "sex";                 // u8[n], 'M','F','X','U' or 0
-inline constexpr const char* kState = "state";             // u8[n], practice state id
-inline constexpr const char* kPrimaryTax = "primary_tax";  // u16[n], taxonomy id or kNoTaxonomy
-inline constexpr const char* kTaxOffsets = "tax_off";      // u32[n+1] into tax_ids
-inline constexpr const char* kTaxIds = "tax_ids";          // u16[], every slot's taxonomy id
-inline constexpr const char* kLocOffsets = "loc_off";      // u32[n+1] into locations
-inline constexpr const char* kLocations = "locations";     // LocationHot[]
-inline constexpr const char* kCoreOffsets = "core_off";    // u64[n]: row's core bytes in records
-inline constexpr const char* kCoreLengths = "core_len";    // u32[n]: their length
-inline constexpr const char* kAttOffsets = "att_off";      // u64[n+1] into attached
-inline constexpr const char* kAttached = "attached";       // attached parts, in row order
-inline constexpr const char* kRecords = "records";         // core parts, in input order
+inline constexpr const char* kMeta = "meta";                // JSON text
+inline constexpr const char* kStates = "states";            // varint count, strings
+inline constexpr const char* kTaxonomy = "taxonomy";        // dictionary, see docs
+inline constexpr const char* kNpi = "npi";                  // u32[n], ascending
+inline constexpr const char* kEntity = "entity";            // u8[n], EntityType
+inline constexpr const char* kSex = "sex";                  // u8[n], 'M','F','X','U' or 0
+inline constexpr const char* kState = "state";              // u8[n], practice state id
+inline constexpr const char* kPrimaryTax = "primary_tax";   // u16[n], taxonomy id or kNoTaxonomy
+inline constexpr const char* kTaxOffsets = "tax_off";       // u32[n+1] into tax_ids
+inline constexpr const char* kTaxIds = "tax_ids";           // u16[], every slot's taxonomy id
+inline constexpr const char* kLocOffsets = "loc_off";       // u32[n+1] into locations
+inline constexpr const char* kLocations = "locations";      // LocationHot[]
+inline constexpr const char* kCoreOffsets = "core_off";     // u64[n]: row's core bytes in records
+inline constexpr const char* kCoreLengths = "core_len";     // u32[n]: their length
+inline constexpr const char* kAttOffsets = "att_off";       // u64[n+1] into attached
+inline constexpr const char* kAttached = "attached";        // attached parts, in row order
+inline constexpr const char* kCredOffsets = "cred_off";     // u32[n+1] into credentials
+inline constexpr const char* kCredentials = "credentials";  // credential text, row order
+inline constexpr const char* kRecords = "records";          // core parts, in input order
 
 }  // namespace meridian::snapshot

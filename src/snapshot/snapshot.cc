@@ -140,22 +140,26 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
   std::span<const char> attached;
   col(f::kAttached, 0, false, &attached);
   col(f::kRecords, 0, false, &records);
+  col(f::kCredOffsets, n + 1, true, &s.cred_off_);
+  std::span<const char> creds;
+  col(f::kCredentials, 0, false, &creds);
   if (!st.ok()) return Status::Corruption(where + st.message());
   s.meta_ = {meta.data(), meta.size()};
   s.records_ = {records.data(), records.size()};
   s.attached_ = {attached.data(), attached.size()};
+  s.credentials_ = {creds.data(), creds.size()};
   // The offset arrays are used without per-access checks, so their last
   // entries (and, in CheckInvariants, their order) must be right.
   if (s.tax_off_[n] != s.tax_ids_.size() || s.loc_off_[n] != s.locations_.size() ||
-      s.att_off_[n] != s.attached_.size() || s.tax_off_[0] != 0 || s.loc_off_[0] != 0 ||
-      s.att_off_[0] != 0)
+      s.att_off_[n] != s.attached_.size() || s.cred_off_[n] != s.credentials_.size() ||
+      s.tax_off_[0] != 0 || s.loc_off_[0] != 0 || s.att_off_[0] != 0 || s.cred_off_[0] != 0)
     return Status::Corruption(where + "offset arrays do not match their sections");
   // Offset arrays are read without per-access checks: check their order and
   // bounds now (O(n), a few ms per million rows).
   for (size_t i = 0; i < n; ++i) {
     if (s.tax_off_[i] > s.tax_off_[i + 1] || s.loc_off_[i] > s.loc_off_[i + 1] ||
-        s.att_off_[i] > s.att_off_[i + 1] || s.core_off_[i] > s.records_.size() ||
-        s.core_len_[i] > s.records_.size() - s.core_off_[i])
+        s.att_off_[i] > s.att_off_[i + 1] || s.cred_off_[i] > s.cred_off_[i + 1] ||
+        s.core_off_[i] > s.records_.size() || s.core_len_[i] > s.records_.size() - s.core_off_[i])
       return Status::Corruption(where + "offset arrays are out of order or bounds at row " +
                                 std::to_string(i));
   }

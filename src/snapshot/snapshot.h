@@ -48,6 +48,10 @@ class Snapshot {
   std::string_view attached_bytes(size_t i) const {
     return attached_.substr(att_off_[i], att_off_[i + 1] - att_off_[i]);
   }
+  // "Provider Credential Text" as published (e.g. "L.Ac.", "PT, DPT").
+  std::string_view credential(size_t i) const {
+    return credentials_.substr(cred_off_[i], cred_off_[i + 1] - cred_off_[i]);
+  }
   Status GetRecord(size_t i, Record* out) const;
   // Row of `npi`, or -1.
   int64_t Find(uint32_t npi) const;
@@ -74,7 +78,8 @@ class Snapshot {
   std::span<const uint32_t> tax_off_, loc_off_;
   std::span<const snapshot::LocationHot> locations_;
   std::span<const uint64_t> core_off_, att_off_;
-  std::span<const uint32_t> core_len_;
+  std::span<const uint32_t> core_len_, cred_off_;
+  std::string_view credentials_;
   std::string_view records_, attached_, meta_;
   TaxonomyDict taxonomy_;
   StateTable states_;

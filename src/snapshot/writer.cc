@@ -14,7 +14,7 @@ using snapshot::SectionEntry;
 
 namespace {
 
-constexpr int kSectionCount = 17;
+constexpr int kSectionCount = 19;
 
 uint32_t Crc(uint32_t crc, std::string_view bytes) {
   return crc32c::Extend(crc, bytes.data(), bytes.size());
@@ -76,6 +76,8 @@ Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
   core_len_.push_back(r.core_length);
   attached_.append(r.attached);
   att_off_.push_back(attached_.size());
+  credentials_.append(r.credential);
+  cred_off_.push_back(static_cast<uint32_t>(credentials_.size()));
   return Status::OK();
 }
 
@@ -133,6 +135,8 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   section(s::kCoreLengths, AsBytes(core_len_), 4, n);
   section(s::kAttOffsets, AsBytes(att_off_), 8, n + 1);
   section(s::kAttached, attached_, 1, attached_.size());
+  section(s::kCredOffsets, AsBytes(cred_off_), 4, n + 1);
+  section(s::kCredentials, credentials_, 1, credentials_.size());
   if (!st.ok()) return status_ = st;
   if (table_.size() != kSectionCount) return Status::Internal("section count mismatch");
 

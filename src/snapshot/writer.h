@@ -38,7 +38,8 @@ struct SnapshotRecordIn {
   uint16_t primary_taxonomy = snapshot::kNoTaxonomy;
   uint64_t core_offset = 0;  // from AppendCore()
   uint32_t core_length = 0;
-  std::string_view attached;  // the record_codec.h attached part
+  std::string_view attached;    // the record_codec.h attached part
+  std::string_view credential;  // "Provider Credential Text" (a column for filters)
 };
 
 class SnapshotWriter {
@@ -77,6 +78,8 @@ class SnapshotWriter {
   std::vector<uint32_t> core_len_;
   std::vector<uint64_t> att_off_{0};
   std::string attached_;
+  std::vector<uint32_t> cred_off_{0};
+  std::string credentials_;
   Status status_;  // first error; Add/Finish fail fast after it
 };
 
