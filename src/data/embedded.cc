@@ -6,6 +6,7 @@ extern const char meridian_zcta_begin[], meridian_zcta_end[];
 extern const char meridian_states_begin[], meridian_states_end[];
 extern const char meridian_header_begin[], meridian_header_end[];
 extern const char meridian_counties_begin[], meridian_counties_end[];
+extern const char meridian_modalities_begin[], meridian_modalities_end[];
 }
 
 namespace meridian {
@@ -26,6 +27,11 @@ std::string_view EmbeddedNppesHeader() {
 std::string_view EmbeddedCountiesTxt() {
   return {meridian_counties_begin,
           static_cast<size_t>(meridian_counties_end - meridian_counties_begin)};
+}
+
+std::string_view EmbeddedModalitiesCsv() {
+  return {meridian_modalities_begin,
+          static_cast<size_t>(meridian_modalities_end - meridian_modalities_begin)};
 }
 
 }  // namespace meridian
