@@ -7,9 +7,12 @@
 
 #include "cli/progress.h"
 #include "geo/zcta.h"
+#include "index/search_index.h"
 #include "ingest/ingest.h"
 #include "ingest/nucc.h"
-#include "query/scan.h"
+#include "query/executor.h"
+#include "query/query.h"
+#include "query/result_json.h"
 #include "snapshot/record_json.h"
 #include "snapshot/snapshot.h"
 #include "synth/synth.h"
@@ -83,12 +86,22 @@ void Commands::Register(CLI::App* app) {
   synth_->add_option("--pl-out", pl_out_, "secondary locations CSV (default <out>_pl.csv)");
   synth_->add_flag("--json", json_, "print a JSON summary");
 
-  search_ = app->add_subcommand("search", "Find providers near a place (full scan for now)");
+  search_ = app->add_subcommand("search", "Find providers by place, care type and filters");
   search_->add_option("--snapshot", snapshot_)->required();
-  search_->add_option("--near", near_, "5-digit ZIP or LAT,LON")->required();
+  search_->add_option("--near", near_, "5-digit ZIP or LAT,LON");
   search_->add_option("--radius", radius_, "N, Nmi or Nkm (default 25mi, max 500mi)");
-  search_->add_option("--taxonomy", taxonomy_, "taxonomy code or prefix (repeatable)");
-  search_->add_option("--limit", limit_)->check(CLI::Range(1, 100));
+  search_->add_option("--taxonomy", taxonomy_, "NUCC code or prefix (repeatable)");
+  search_->add_option("--modality", modality_,
+                      "acupuncture, dry_needling, chiropractic, massage, physical_therapy, "
+                      "osteopathic, pain_medicine");
+  search_->add_option("--entity", entity_, "individual or organization");
+  search_->add_option("--state", state_, "practice state, e.g. WI");
+  search_->add_option("--sex", sex_, "F or M");
+  search_->add_option("--credential", credential_, "credential text, e.g. L.Ac. (repeatable)");
+  search_->add_flag("--include-deactivated", include_deactivated_);
+  search_->add_flag("--has-secondary", has_secondary_, "only providers with a secondary location");
+  search_->add_option("--sort", sort_, "distance (default with --near) or name");
+  search_->add_option("--limit", limit_, "1..100 (default 10)");
   search_->add_option("--offset", offset_);
   search_->add_flag("--json", json_, "print JSON");
 }
@@ -266,86 +279,71 @@ int Commands::Synth() {
 }
 
 int Commands::Search() {
+  // Flags become the same name/value pairs the HTTP API takes: one parser.
+  QueryParams params;
+  auto add = [&](const char* flag, const char* name, const std::string& value) {
+    if (search_->count(flag) > 0) params.emplace_back(name, value);
+  };
+  add("--near", "near", near_);
+  add("--radius", "radius", radius_);
+  for (const std::string& t : taxonomy_) params.emplace_back("taxonomy", t);
+  add("--modality", "modality", modality_);
+  add("--entity", "entity", entity_);
+  add("--state", "state", state_);
+  add("--sex", "sex", sex_);
+  for (const std::string& c : credential_) params.emplace_back("credential", c);
+  if (include_deactivated_) params.emplace_back("include_deactivated", "true");
+  if (has_secondary_) params.emplace_back("has_secondary", "true");
+  add("--sort", "sort", sort_);
+  add("--limit", "limit", std::to_string(limit_));
+  add("--offset", "offset", std::to_string(offset_));
+  Query q;
+  QueryError qe;
+  const ModalityMap& modalities = ModalityMap::Embedded();
+  if (!ParseQuery(params, modalities, &q, &qe)) {
+    std::string msg = "--" + qe.param + ": " + qe.message;
+    if (!qe.suggestions.empty()) {
+      msg += " (one of:";
+      for (const std::string& s : qe.suggestions) msg += " " + s;
+      msg += ")";
+    }
+    return Usage(msg);
+  }
+  auto t0 = std::chrono::steady_clock::now();
   auto snap_r = Snapshot::Open(snapshot_);
   if (!snap_r.ok()) return Fail(snap_r.status());
   const Snapshot& snap = **snap_r;
-  ScanQuery q;
-  // --near: ZIP or LAT,LON.
-  size_t comma = near_.find(',');
-  if (comma == std::string::npos) {
-    LatLon p;
-    if (near_.size() != 5 || !ZctaTable::Embedded().Find(near_, &p))
-      return Usage("--near: \"" + near_ + "\" is not a known 5-digit ZIP");
-    q.lat = p.lat, q.lon = p.lon;
-  } else {
-    const char* b = near_.data();
-    auto r1 = std::from_chars(b, b + comma, q.lat);
-    auto r2 = std::from_chars(b + comma + 1, b + near_.size(), q.lon);
-    if (r1.ec != std::errc() || r2.ec != std::errc() || r1.ptr != b + comma ||
-        r2.ptr != b + near_.size() || q.lat < -90 || q.lat > 90 || q.lon < -180 || q.lon > 180)
-      return Usage("--near: expected a ZIP or LAT,LON, got \"" + near_ + "\"");
-  }
-  double radius = 0;
-  auto rr = std::from_chars(radius_.data(), radius_.data() + radius_.size(), radius);
-  std::string unit(rr.ptr, static_cast<const char*>(radius_.data() + radius_.size()));
-  if (rr.ec != std::errc() || !(radius > 0) || (unit != "" && unit != "mi" && unit != "km"))
-    return Usage("--radius: expected N, Nmi or Nkm, got \"" + radius_ + "\"");
-  q.radius_mi = unit == "km" ? radius / 1.609344 : radius;
-  if (q.radius_mi > 500) return Usage("--radius: at most 500 miles");
-  q.taxonomies = taxonomy_;
-  q.limit = limit_, q.offset = offset_;
-  auto t0 = std::chrono::steady_clock::now();
-  ScanResult res = ScanSearch(snap, q);
+  std::unique_ptr<SearchIndex> index = SearchIndex::Build(snap, modalities);
+  auto t1 = std::chrono::steady_clock::now();
+  SearchResult res = Execute(*index, q);
   auto took =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t1)
           .count();
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("total").Uint(res.total);
-  w.Key("results").BeginArray();
+  if (json_) {
+    JsonWriter w;
+    Status s = WriteSearchJson(*index, q, res, took, &w);
+    if (!s.ok()) return Fail(s);
+    std::string out = w.str();
+    out.pop_back();
+    out += ",\"load_ms\":" +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t1 - t0).count()) +
+           "}";
+    Print(out);
+    return kExitOk;
+  }
+  std::printf("%llu providers%s%s\n", static_cast<unsigned long long>(res.total),
+              q.has_point ? (" within " + radius_ + " of " + near_).c_str() : "",
+              snap.synthetic() ? " (SYNTHETIC SAMPLE DATA, not real providers)" : "");
   Record r;
-  for (const ScanHit& h : res.hits) {
+  int n = static_cast<int>(q.offset);
+  for (const SearchHit& h : res.hits) {
     Status s = snap.GetRecord(h.row, &r);
     if (!s.ok()) return Fail(s);
-    const Location& loc = h.location == 0 ? r.practice : r.secondary[h.location - 1];
-    w.BeginObject();
-    w.Field("npi", NpiToString(r.npi));
-    w.Field("display_name", r.DisplayName());
-    w.Field("credential", r.credential);
-    w.Field("entity_type", EntityTypeName(r.entity));
     uint16_t pt = snap.primary_taxonomy(h.row);
-    w.Field("primary_taxonomy",
-            pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.code);
-    w.Field("primary_taxonomy_name",
-            pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name);
-    w.Field("address", loc.address.line1);
-    w.Field("city", loc.address.city).Field("state", loc.address.state);
-    w.Field("postal_code", loc.address.postal_code).Field("phone", loc.address.phone);
-    w.Key("location_index").Uint(h.location);
-    w.Key("distance_mi").Double(h.distance_mi, 1);
-    w.Key("lat").Double(loc.lat, 6).Key("lon").Double(loc.lon, 6);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("synthetic").Bool(snap.synthetic());
-  w.Key("took_us").Int(took);
-  w.EndObject();
-  if (json_) {
-    Print(w.str());
-  } else {
-    std::printf("%llu providers within %s of %s%s\n", static_cast<unsigned long long>(res.total),
-                radius_.c_str(), near_.c_str(),
-                snap.synthetic() ? " (SYNTHETIC SAMPLE DATA, not real providers)" : "");
-    int n = 0;
-    for (const ScanHit& h : res.hits) {
-      Status s = snap.GetRecord(h.row, &r);
-      if (!s.ok()) return Fail(s);
-      uint16_t pt = snap.primary_taxonomy(h.row);
-      std::printf(
-          "%3d. %5.1f mi  %s  %s%s%s — %s\n", ++n, h.distance_mi, NpiToString(r.npi).c_str(),
-          r.DisplayName().c_str(), r.credential.empty() ? "" : ", ", r.credential.c_str(),
-          pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
-    }
+    std::printf(
+        "%3d. %5.1f mi  %s  %s%s%s — %s\n", ++n, h.distance_mi, NpiToString(r.npi).c_str(),
+        r.DisplayName().c_str(), r.credential.empty() ? "" : ", ", r.credential.c_str(),
+        pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
   }
   return kExitOk;
 }

@@ -8,8 +8,9 @@
 #include <random>
 
 #include "geo/distance.h"
+#include "index/search_index.h"
 #include "ingest/ingest.h"
-#include "query/indexed.h"
+#include "query/executor.h"
 #include "query/scan.h"
 #include "snapshot/writer.h"
 #include "testing/test_util.h"
@@ -19,7 +20,7 @@ namespace {
 
 using testing::TempDir;
 
-void ExpectSame(const ScanResult& want, const ScanResult& got, const std::string& what) {
+void ExpectSame(const SearchResult& want, const SearchResult& got, const std::string& what) {
   ASSERT_EQ(want.total, got.total) << what;
   ASSERT_EQ(want.hits.size(), got.hits.size()) << what;
   for (size_t i = 0; i < want.hits.size(); ++i) {
@@ -27,6 +28,7 @@ void ExpectSame(const ScanResult& want, const ScanResult& got, const std::string
     ASSERT_EQ(want.hits[i].distance_mi, got.hits[i].distance_mi) << what << " hit " << i;
     ASSERT_EQ(want.hits[i].location, got.hits[i].location) << what << " hit " << i;
   }
+  ASSERT_TRUE(want.facets == got.facets) << what << ": facets differ";
 }
 
 // A snapshot whose rows have 1-3 locations anywhere on the globe, dense near
@@ -75,19 +77,21 @@ TEST(GeoGrid, MatchesBruteForceAnywhereOnTheGlobe) {
   std::mt19937_64 rng(2024);
   auto snap = Snapshot::Open(GlobeSnapshot(dir, &rng));
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-  GeoGrid grid = GeoGrid::Build(**snap);
-  ASSERT_TRUE(grid.CheckInvariants(**snap).ok());
+  const ModalityMap& mods = ModalityMap::Embedded();
+  auto index = SearchIndex::Build(**snap, mods);
+  ASSERT_TRUE(index->CheckInvariants().ok());
   std::uniform_real_distribution<double> u(0, 1);
   const double radii[] = {0, 0.5, 5, 25, 100, 500, 1500, 3000};
   for (int iter = 0; iter < 1500; ++iter) {
-    ScanQuery q;
+    Query q;
+    q.has_point = true;
     q.lat = -90 + 180 * u(rng);
     q.lon = -180 + 360 * u(rng);
     if (iter % 3 == 0) q.lon = u(rng) < 0.5 ? 179.5 + 0.5 * u(rng) : -180 + 0.5 * u(rng);
     if (iter % 7 == 0) q.lat = u(rng) < 0.5 ? 89.5 : -89.5;
     q.radius_mi = radii[rng() % 8];
     q.limit = 1u << 30;
-    ExpectSame(ScanSearch(**snap, q), IndexedSearch(**snap, grid, q),
+    ExpectSame(ScanSearch(**snap, mods, q), Execute(*index, q),
                "q " + std::to_string(q.lat) + "," + std::to_string(q.lon) + " r " +
                    std::to_string(q.radius_mi));
   }
@@ -106,8 +110,9 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
   ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
   auto snap = Snapshot::Open(o.out);
   ASSERT_TRUE(snap.ok());
-  GeoGrid grid = GeoGrid::Build(**snap);
-  ASSERT_TRUE(grid.CheckInvariants(**snap).ok());
+  const ModalityMap& mods = ModalityMap::Embedded();
+  auto index = SearchIndex::Build(**snap, mods);
+  ASSERT_TRUE(index->CheckInvariants().ok());
 
   std::mt19937_64 rng(99);
   std::uniform_real_distribution<double> u(0, 1);
@@ -116,7 +121,8 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
   const double radii[] = {0, 1, 5, 10, 25, 50, 100, 500};
   size_t nonempty = 0;
   for (int iter = 0; iter < 3000; ++iter) {
-    ScanQuery q;
+    Query q;
+    q.has_point = true;
     // Centre on a provider's location (jittered) most of the time, else anywhere in the US.
     size_t row = rng() % (*snap)->size();
     auto locs = (*snap)->locations(row);
@@ -132,9 +138,9 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
     q.include_deactivated = rng() % 5 == 0;
     q.limit = rng() % 3 == 0 ? 1u << 30 : 1 + rng() % 100;
     q.offset = rng() % 4 == 0 ? rng() % 50 : 0;
-    ScanResult want = ScanSearch(**snap, q);
+    SearchResult want = ScanSearch(**snap, mods, q);
     nonempty += want.total > 0;
-    ExpectSame(want, IndexedSearch(**snap, grid, q), "iteration " + std::to_string(iter));
+    ExpectSame(want, Execute(*index, q), "iteration " + std::to_string(iter));
   }
   EXPECT_GT(nonempty, 1200u) << "the query mix should often find something";
 }

@@ -41,6 +41,16 @@ std::string Record::DisplayName() const {
   return out;
 }
 
+std::string Record::SortName() const {
+  std::string key = entity == EntityType::kOrganization ? org_name
+                    : entity == EntityType::kIndividual
+                        ? last_name + " " + first_name + " " + middle_name
+                        : std::string();
+  for (char& c : key)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  return key;
+}
+
 std::string NpiToString(uint32_t npi) {
   std::string s = std::to_string(npi);
   if (s.size() < 10) s.insert(0, 10 - s.size(), '0');

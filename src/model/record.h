@@ -96,6 +96,9 @@ struct Record {
   int PrimaryTaxonomyIndex() const;
   // "DAVID WIEBE" / "CUMBERLAND COUNTY HOSPITAL SYSTEM, INC" (as published, no case change).
   std::string DisplayName() const;
+  // The key for sorting by name: "LAST FIRST MIDDLE" for individuals, the
+  // legal name for organizations, ASCII letters upper-cased; "" when deactivated.
+  std::string SortName() const;
 };
 
 // Formats a packed NPI as its 10 digits.

@@ -6,37 +6,100 @@
 
 namespace meridian {
 
-ScanResult ScanSearch(const Snapshot& snap, const ScanQuery& q) {
-  std::vector<bool> wanted(snap.taxonomy().size(), q.taxonomies.empty());
-  for (size_t id = 0; id < wanted.size(); ++id)
-    for (const std::string& t : q.taxonomies)
-      if (snap.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t))
-        wanted[id] = true;
+namespace {
 
-  std::vector<ScanHit> all;
+const char* SexKey(char c) {
+  switch (c) {
+    case 'F':
+      return "F";
+    case 'M':
+      return "M";
+    case 'X':
+      return "X";
+    case 'U':
+      return "U";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace
+
+SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q) {
+  const TaxonomyDict& dict = snap.taxonomy();
+  SearchResult r;
+  r.facets.modality.assign(modalities.modalities().size(), 0);
+  std::vector<SearchHit> all;
   for (size_t i = 0; i < snap.size(); ++i) {
-    if (!q.include_deactivated && snap.entity(i) == EntityType::kDeactivated) continue;
+    const EntityType entity = snap.entity(i);
+    if (!q.include_deactivated && entity == EntityType::kDeactivated) continue;
+    if (q.entity && entity != *q.entity) continue;
+    if (!q.state.empty() && snap.states().Code(snap.state(i)) != q.state) continue;
+    if (q.sex != 0 && snap.sex(i) != q.sex) continue;
+    auto locs = snap.locations(i);
+    if (q.has_secondary && locs.size() < 2) continue;
     if (!q.taxonomies.empty()) {
       bool ok = false;
-      for (uint16_t id : snap.taxonomy_ids(i)) ok = ok || wanted[id];
+      for (uint16_t id : snap.taxonomy_ids(i))
+        for (const std::string& t : q.taxonomies)
+          ok = ok || dict.entry(id).info.code.starts_with(t);
       if (!ok) continue;
     }
-    auto locs = snap.locations(i);
-    double best = 1e300;
-    uint32_t best_loc = 0;
-    for (size_t k = 0; k < locs.size(); ++k) {
-      if (locs[k].precision == 0) continue;
-      double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
-      if (d < best) best = d, best_loc = static_cast<uint32_t>(k);
+    ModalityMask mask = modalities.MaskForCredential(snap.credential(i));
+    for (uint16_t id : snap.taxonomy_ids(i))
+      mask |= modalities.MaskForTaxonomy(dict.entry(id).info.code);
+    if (q.modality >= 0 && !(mask & (1u << q.modality))) continue;
+    if (!q.credentials.empty()) {
+      std::vector<std::string> tokens = CredentialTokens(snap.credential(i));
+      bool ok = false;
+      for (const std::string& c : q.credentials)
+        ok = ok || std::find(tokens.begin(), tokens.end(), c) != tokens.end();
+      if (!ok) continue;
     }
-    if (best <= q.radius_mi) all.push_back({static_cast<uint32_t>(i), best, best_loc});
+    SearchHit hit{static_cast<uint32_t>(i), 0, 0};
+    if (q.has_point) {
+      double best = 1e300;
+      for (size_t k = 0; k < locs.size(); ++k) {
+        if (locs[k].precision == 0) continue;
+        double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
+        if (d < best) best = d, hit.location = static_cast<uint32_t>(k);
+      }
+      if (!(best <= q.radius_mi)) continue;
+      hit.distance_mi = best;
+    }
+    all.push_back(hit);
+    // Facets.
+    for (size_t m = 0; m < r.facets.modality.size(); ++m)
+      if (mask & (1u << m)) ++r.facets.modality[m];
+    uint16_t pt = snap.primary_taxonomy(i);
+    ++r.facets.classification[pt == snapshot::kNoTaxonomy ? "none"
+                              : dict.entry(pt).known      ? dict.entry(pt).info.classification
+                                                          : "unknown code"];
+    ++r.facets.entity[EntityTypeName(entity)];
+    ++r.facets.sex[SexKey(snap.sex(i))];
+    std::string_view st = snap.states().Code(snap.state(i));
+    ++r.facets.state[st.empty() ? "unknown" : std::string(st)];
+    if (q.has_point)
+      for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
+        if (hit.distance_mi <= kDistanceBandsMiles[b]) ++r.facets.distance_bands[b];
   }
-  // Rows are in NPI order, so ordering by (distance, row) breaks ties by NPI.
-  std::sort(all.begin(), all.end(), [](const ScanHit& a, const ScanHit& b) {
-    return a.distance_mi != b.distance_mi ? a.distance_mi < b.distance_mi : a.row < b.row;
-  });
-  ScanResult r;
   r.total = all.size();
+  if (q.sort == Query::Sort::kDistance) {
+    std::sort(all.begin(), all.end(), [](const SearchHit& a, const SearchHit& b) {
+      return a.distance_mi != b.distance_mi ? a.distance_mi < b.distance_mi : a.row < b.row;
+    });
+  } else {
+    std::vector<std::pair<std::string, SearchHit>> keyed;
+    Record rec;
+    for (const SearchHit& h : all) {
+      if (!snap.GetRecord(h.row, &rec).ok()) rec = Record();
+      keyed.emplace_back(rec.SortName(), h);
+    }
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second.row < b.second.row;
+    });
+    for (size_t k = 0; k < keyed.size(); ++k) all[k] = keyed[k].second;
+  }
   size_t from = std::min(q.offset, all.size());
   size_t to = std::min(all.size(), from + q.limit);
   r.hits.assign(all.begin() + static_cast<long>(from), all.begin() + static_cast<long>(to));

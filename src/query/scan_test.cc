@@ -50,10 +50,12 @@ TEST(ScanSearch, RadiusTaxonomyTiesAndSecondaryLocations) {
   ASSERT_TRUE(ZctaTable::Embedded().Find("53202", &milwaukee));
   double d_milw = HaversineMiles(madison.lat, madison.lon, milwaukee.lat, milwaukee.lon);
 
-  ScanQuery q;
+  const ModalityMap& mods = ModalityMap::Embedded();
+  Query q;
+  q.has_point = true;
   q.lat = madison.lat, q.lon = madison.lon;
   q.radius_mi = 10;
-  ScanResult r = ScanSearch(**snap, q);
+  SearchResult r = ScanSearch(**snap, mods, q);
   // Three at distance 0 (one through its secondary location), ties by NPI.
   ASSERT_EQ(r.total, 3u);
   EXPECT_EQ((*snap)->npi(r.hits[0].row), 1000000012u);
@@ -62,22 +64,22 @@ TEST(ScanSearch, RadiusTaxonomyTiesAndSecondaryLocations) {
   EXPECT_EQ(r.hits[2].location, 1u);  // matched at its secondary location
   // The radius boundary is inclusive: exactly the Milwaukee distance matches.
   q.radius_mi = d_milw;
-  EXPECT_EQ(ScanSearch(**snap, q).total, 4u);
+  EXPECT_EQ(ScanSearch(**snap, mods, q).total, 4u);
   q.radius_mi = d_milw - 0.01;
-  EXPECT_EQ(ScanSearch(**snap, q).total, 3u);
+  EXPECT_EQ(ScanSearch(**snap, mods, q).total, 3u);
   // Taxonomy by prefix; deactivated never matches.
   q.radius_mi = 500;
   q.taxonomies = {"2251"};
-  r = ScanSearch(**snap, q);
+  r = ScanSearch(**snap, mods, q);
   ASSERT_EQ(r.total, 2u);
   q.taxonomies = {"171100000X"};
-  r = ScanSearch(**snap, q);
+  r = ScanSearch(**snap, mods, q);
   ASSERT_EQ(r.total, 2u);
   EXPECT_NEAR(r.hits[1].distance_mi, d_milw, 1e-9);
   // Paging.
   q.taxonomies.clear();
   q.limit = 2, q.offset = 3;
-  r = ScanSearch(**snap, q);
+  r = ScanSearch(**snap, mods, q);
   EXPECT_EQ(r.total, 4u);
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ((*snap)->npi(r.hits[0].row), 1000000038u);

@@ -1,0 +1,83 @@
+#include "index/search_index.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
+namespace meridian {
+
+std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
+                                                const ModalityMap& modalities) {
+  std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities));
+  const TaxonomyDict& dict = snap.taxonomy();
+  ix->taxonomy_mask_.resize(dict.size());
+  ix->class_slot_.resize(dict.size());
+  std::map<std::string, uint16_t> slots;
+  auto slot_of = [&](const std::string& name) {
+    auto [it, inserted] = slots.emplace(name, static_cast<uint16_t>(ix->class_names_.size()));
+    if (inserted) ix->class_names_.push_back(name);
+    return it->second;
+  };
+  for (size_t id = 0; id < dict.size(); ++id) {
+    const TaxonomyEntry& e = dict.entry(static_cast<uint16_t>(id));
+    ix->taxonomy_mask_[id] = modalities.MaskForTaxonomy(e.info.code);
+    ix->class_slot_[id] = slot_of(e.known ? e.info.classification : "unknown code");
+  }
+  ix->none_slot_ = slot_of("none");
+  // Credential texts repeat a lot ("MD", "M.D.", "DDS"): tokenize each distinct one once.
+  std::unordered_map<std::string_view, ModalityMask> by_credential;
+  ix->modality_mask_.resize(snap.size());
+  for (size_t i = 0; i < snap.size(); ++i) {
+    std::string_view cred = snap.credential(i);
+    auto it = by_credential.find(cred);
+    if (it == by_credential.end())
+      it = by_credential.emplace(cred, modalities.MaskForCredential(cred)).first;
+    ModalityMask m = it->second;
+    for (uint16_t id : snap.taxonomy_ids(i)) m |= ix->taxonomy_mask_[id];
+    ix->modality_mask_[i] = m;
+  }
+  ix->grid_ = GeoGrid::Build(snap);
+  return ix;
+}
+
+ModalityMask SearchIndex::MaskOf(size_t row) const {
+  ModalityMask m = modalities_.MaskForCredential(snap_.credential(row));
+  for (uint16_t id : snap_.taxonomy_ids(row))
+    m |= modalities_.MaskForTaxonomy(snap_.taxonomy().entry(id).info.code);
+  return m;
+}
+
+const std::vector<uint32_t>& SearchIndex::NameRank() const {
+  std::call_once(name_once_, [this] {
+    std::vector<std::string> keys(snap_.size());
+    Record r;
+    for (size_t i = 0; i < snap_.size(); ++i)
+      keys[i] = snap_.GetRecord(i, &r).ok() ? r.SortName() : std::string();
+    std::vector<uint32_t> order(snap_.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return keys[a] != keys[b] ? keys[a] < keys[b] : a < b;
+    });
+    name_rank_.resize(snap_.size());
+    for (uint32_t pos = 0; pos < order.size(); ++pos) name_rank_[order[pos]] = pos;
+  });
+  return name_rank_;
+}
+
+size_t SearchIndex::memory_bytes() const {
+  return grid_.memory_bytes() + modality_mask_.capacity() * sizeof(ModalityMask) +
+         name_rank_.capacity() * 4 + taxonomy_mask_.capacity() * sizeof(ModalityMask) +
+         class_slot_.capacity() * 2;
+}
+
+Status SearchIndex::CheckInvariants() const {
+  MERIDIAN_RETURN_IF_ERROR(grid_.CheckInvariants(snap_));
+  if (modality_mask_.size() != snap_.size()) return Status::Corruption("mask count differs");
+  for (size_t i = 0; i < snap_.size(); ++i)
+    if (modality_mask_[i] != MaskOf(i))
+      return Status::Corruption("modality mask of row " + std::to_string(i) + " is stale");
+  return Status::OK();
+}
+
+}  // namespace meridian

@@ -1,0 +1,63 @@
+// SearchIndex: everything the executor needs beyond the snapshot's columns,
+// built once after a snapshot is opened.
+//
+//   - GeoGrid over all geocoded locations (radius candidates);
+//   - a ModalityMask per row (taxonomy codes + credential text, per
+//     data/modalities.csv), so the modality filter and facet are one AND;
+//   - per taxonomy id: its classification's facet slot;
+//   - lazily, on the first name-sorted query: each row's rank in name order.
+//
+// Thread safety: immutable after Build() except the lazy name rank, which is
+// built under std::call_once; concurrent queries are safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "index/geo_grid.h"
+#include "knowledge/modality_map.h"
+#include "snapshot/snapshot.h"
+
+namespace meridian {
+
+class SearchIndex {
+ public:
+  // REQUIRES: `snap` and `modalities` outlive the index.
+  static std::unique_ptr<SearchIndex> Build(const Snapshot& snap, const ModalityMap& modalities);
+
+  const Snapshot& snapshot() const { return snap_; }
+  const ModalityMap& modalities() const { return modalities_; }
+  const GeoGrid& grid() const { return grid_; }
+  ModalityMask modality_mask(size_t row) const { return modality_mask_[row]; }
+  // Facet slot of a taxonomy id's classification; names in classification_names().
+  uint16_t classification_slot(uint16_t taxonomy_id) const { return class_slot_[taxonomy_id]; }
+  const std::vector<std::string>& classification_names() const { return class_names_; }
+  uint16_t none_classification_slot() const { return none_slot_; }
+  // Rank of each row in (SortName, NPI) order; built on first use (O(n) decodes).
+  const std::vector<uint32_t>& NameRank() const;
+
+  size_t memory_bytes() const;
+  // The grid's invariants plus: masks agree with the modality map for every row.
+  Status CheckInvariants() const;
+
+ private:
+  SearchIndex(const Snapshot& snap, const ModalityMap& modalities)
+      : snap_(snap), modalities_(modalities) {}
+  ModalityMask MaskOf(size_t row) const;
+
+  const Snapshot& snap_;
+  const ModalityMap& modalities_;
+  GeoGrid grid_;
+  std::vector<ModalityMask> modality_mask_;
+  std::vector<ModalityMask> taxonomy_mask_;  // per taxonomy id
+  std::vector<uint16_t> class_slot_;
+  std::vector<std::string> class_names_;
+  uint16_t none_slot_ = 0;
+  mutable std::once_flag name_once_;
+  mutable std::vector<uint32_t> name_rank_;
+};
+
+}  // namespace meridian

@@ -1,0 +1,121 @@
+#include "query/executor.h"
+
+#include <algorithm>
+
+namespace meridian {
+
+namespace {
+
+const char* SexKey(uint8_t c) {
+  switch (c) {
+    case 'F': return "F";
+    case 'M': return "M";
+    case 'X': return "X";
+    case 'U': return "U";
+    default: return "unknown";
+  }
+}
+
+}  // namespace
+
+SearchResult Execute(const SearchIndex& index, const Query& q) {
+  const Snapshot& snap = index.snapshot();
+  const size_t n_mod = index.modalities().modalities().size();
+  SearchResult r;
+  r.facets.modality.assign(n_mod, 0);
+
+  // Per-taxonomy-id filter table, built only when the query filters by code.
+  std::vector<uint8_t> wanted;
+  if (!q.taxonomies.empty()) {
+    wanted.assign(snap.taxonomy().size(), 0);
+    for (size_t id = 0; id < wanted.size(); ++id)
+      for (const std::string& t : q.taxonomies)
+        if (snap.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t)) wanted[id] = 1;
+  }
+  const uint8_t state_id = q.state.empty() ? 0 : snap.states().Id(q.state);
+  if (!q.state.empty() && state_id == 0) return r;  // a state no row can have
+
+  std::vector<GeoHit> candidates;
+  if (q.has_point) {
+    index.grid().Within(q.lat, q.lon, q.radius_mi, &candidates);
+  } else {
+    candidates.resize(snap.size());
+    for (size_t i = 0; i < snap.size(); ++i) candidates[i] = {static_cast<uint32_t>(i), 0, 0};
+  }
+
+  // Facet counters indexed by small ids, named at the end.
+  std::vector<uint64_t> by_class(index.classification_names().size(), 0);
+  std::array<uint64_t, 3> by_entity{};
+  std::array<uint64_t, 256> by_sex{}, by_state{};
+  std::vector<SearchHit> matches;
+  matches.reserve(candidates.size());
+  for (const GeoHit& c : candidates) {
+    const size_t i = c.row;
+    const EntityType entity = snap.entity(i);
+    if (!q.include_deactivated && entity == EntityType::kDeactivated) continue;
+    if (q.entity && entity != *q.entity) continue;
+    if (state_id != 0 && snap.state(i) != state_id) continue;
+    if (q.sex != 0 && snap.sex(i) != q.sex) continue;
+    if (q.has_secondary && snap.locations(i).size() < 2) continue;
+    if (!wanted.empty()) {
+      bool ok = false;
+      for (uint16_t id : snap.taxonomy_ids(i)) ok = ok || wanted[id];
+      if (!ok) continue;
+    }
+    const ModalityMask mask = index.modality_mask(i);
+    if (q.modality >= 0 && !(mask & (1u << q.modality))) continue;
+    if (!q.credentials.empty()) {
+      std::vector<std::string> tokens = CredentialTokens(snap.credential(i));
+      bool ok = false;
+      for (const std::string& cred : q.credentials)
+        ok = ok || std::find(tokens.begin(), tokens.end(), cred) != tokens.end();
+      if (!ok) continue;
+    }
+    matches.push_back({c.row, c.distance_mi, c.location});
+    for (size_t m = 0; m < n_mod; ++m)
+      if (mask & (1u << m)) ++r.facets.modality[m];
+    uint16_t pt = snap.primary_taxonomy(i);
+    ++by_class[pt == snapshot::kNoTaxonomy ? index.none_classification_slot()
+                                           : index.classification_slot(pt)];
+    ++by_entity[static_cast<size_t>(entity)];
+    ++by_sex[static_cast<uint8_t>(snap.sex(i))];
+    ++by_state[snap.state(i)];
+    if (q.has_point)
+      for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
+        if (c.distance_mi <= kDistanceBandsMiles[b]) ++r.facets.distance_bands[b];
+  }
+  r.total = matches.size();
+  for (size_t s = 0; s < by_class.size(); ++s)
+    if (by_class[s]) r.facets.classification[index.classification_names()[s]] = by_class[s];
+  for (size_t e = 0; e < by_entity.size(); ++e)
+    if (by_entity[e]) r.facets.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity[e];
+  for (size_t x = 0; x < by_sex.size(); ++x)
+    if (by_sex[x]) r.facets.sex[SexKey(static_cast<uint8_t>(x))] += by_sex[x];
+  for (size_t s = 0; s < by_state.size(); ++s) {
+    if (!by_state[s]) continue;
+    std::string_view code = snap.states().Code(static_cast<uint8_t>(s));
+    r.facets.state[code.empty() ? "unknown" : std::string(code)] += by_state[s];
+  }
+
+  // Order only what the page needs.
+  const size_t from = std::min(q.offset, matches.size());
+  const size_t to = std::min(matches.size(), from + q.limit);
+  auto page_sort = [&](auto less) {
+    if (to < matches.size())
+      std::partial_sort(matches.begin(), matches.begin() + static_cast<long>(to), matches.end(), less);
+    else
+      std::sort(matches.begin(), matches.end(), less);
+  };
+  if (q.sort == Query::Sort::kDistance) {
+    page_sort([](const SearchHit& a, const SearchHit& b) {
+      return a.distance_mi != b.distance_mi ? a.distance_mi < b.distance_mi : a.row < b.row;
+    });
+  } else {
+    const std::vector<uint32_t>& rank = index.NameRank();
+    page_sort([&rank](const SearchHit& a, const SearchHit& b) { return rank[a.row] < rank[b.row]; });
+  }
+  r.hits.assign(matches.begin() + static_cast<long>(from), matches.begin() + static_cast<long>(to));
+  return r;
+}
+
+}  // namespace meridian

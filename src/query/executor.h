@@ -1,0 +1,18 @@
+// Execute: answers a Query from a SearchIndex.
+//
+// Candidates come from the GeoGrid when the query has a point, else from all
+// rows; each candidate is checked against the filters with column reads only
+// (no record decoding); facets are counted over every match; only the
+// requested page is ordered (partial sort). Results are identical to
+// ScanSearch (query/scan.h).
+#pragma once
+
+#include "index/search_index.h"
+#include "query/query.h"
+#include "query/result.h"
+
+namespace meridian {
+
+SearchResult Execute(const SearchIndex& index, const Query& q);
+
+}  // namespace meridian

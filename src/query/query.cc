@@ -1,0 +1,142 @@
+#include "query/query.h"
+
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "geo/distance.h"
+#include "geo/states.h"
+#include "geo/zcta.h"
+
+namespace meridian {
+
+namespace {
+
+bool Fail(QueryError* err, std::string param, std::string message,
+          std::vector<std::string> suggestions = {}) {
+  err->param = std::move(param);
+  err->message = std::move(message);
+  err->suggestions = std::move(suggestions);
+  return false;
+}
+
+bool ParseDouble(std::string_view s, double* out) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(*out);
+}
+
+bool ParseSize(std::string_view s, size_t* out) {
+  if (s.empty() || s.size() > 9) return false;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool ParseBool(std::string_view s, bool* out) {
+  if (s == "true" || s == "1" || s == "yes") return *out = true, true;
+  if (s == "false" || s == "0" || s == "no") return *out = false, true;
+  return false;
+}
+
+}  // namespace
+
+bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q,
+                QueryError* err) {
+  *q = Query();
+  static const std::set<std::string> kRepeatable = {"taxonomy", "credential"};
+  static const std::set<std::string> kKnown = {
+      "near", "radius", "taxonomy", "modality", "entity", "state", "sex", "credential",
+      "include_deactivated", "has_secondary", "sort", "limit", "offset"};
+  std::set<std::string> seen;
+  std::string radius_text, sort_text;
+  for (const auto& [name, value] : params) {
+    if (!kKnown.count(name))
+      return Fail(err, name, "unknown parameter", std::vector<std::string>(kKnown.begin(), kKnown.end()));
+    if (!kRepeatable.count(name) && !seen.insert(name).second)
+      return Fail(err, name, "given more than once");
+    if (name == "near") {
+      size_t comma = value.find(',');
+      if (comma == std::string::npos) {
+        LatLon p;
+        if (value.size() != 5 || Zip5(value) < 0)
+          return Fail(err, name, "expected a 5-digit ZIP code or \"lat,lon\"");
+        if (!ZctaTable::Embedded().Find(value, &p))
+          return Fail(err, name, "ZIP code " + value + " has no location in the Census ZIP table");
+        q->lat = p.lat, q->lon = p.lon;
+      } else if (!ParseDouble(std::string_view(value).substr(0, comma), &q->lat) ||
+                 !ParseDouble(std::string_view(value).substr(comma + 1), &q->lon) ||
+                 q->lat < -90 || q->lat > 90 || q->lon < -180 || q->lon > 180) {
+        return Fail(err, name, "expected \"lat,lon\" with -90<=lat<=90 and -180<=lon<=180");
+      }
+      q->has_point = true;
+    } else if (name == "radius") {
+      radius_text = value;
+    } else if (name == "taxonomy") {
+      if (value.empty() || value.size() > 10 ||
+          value.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+        return Fail(err, name, "expected a NUCC code or prefix such as 171100000X or 2251");
+      q->taxonomies.push_back(value);
+    } else if (name == "modality") {
+      q->modality = modalities.Find(value);
+      if (q->modality < 0) {
+        std::vector<std::string> ids;
+        for (const Modality& m : modalities.modalities()) ids.push_back(m.id);
+        return Fail(err, name, "unknown modality \"" + value + "\"", ids);
+      }
+    } else if (name == "entity") {
+      if (value == "individual") q->entity = EntityType::kIndividual;
+      else if (value == "organization") q->entity = EntityType::kOrganization;
+      else return Fail(err, name, "expected individual or organization", {"individual", "organization"});
+    } else if (name == "state") {
+      if (StateTable::Embedded().Id(value) == 0)
+        return Fail(err, name, "unknown state code \"" + value + "\"", StateTable::Embedded().codes());
+      q->state = value;
+      for (char& c : q->state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (name == "sex") {
+      if (value != "F" && value != "M") return Fail(err, name, "expected F or M", {"F", "M"});
+      q->sex = value[0];
+    } else if (name == "credential") {
+      // The credential's letters and digits, joined: "Dipl. Ac." -> DIPLAC, which
+      // CredentialTokens() also produces for the provider's text.
+      std::string compact;
+      for (char c : value) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) compact.push_back(c);
+      }
+      if (compact.empty()) return Fail(err, name, "expected a credential such as L.Ac. or DPT");
+      q->credentials.push_back(compact);
+    } else if (name == "include_deactivated" || name == "has_secondary") {
+      bool b;
+      if (!ParseBool(value, &b)) return Fail(err, name, "expected true or false", {"true", "false"});
+      (name == "has_secondary" ? q->has_secondary : q->include_deactivated) = b;
+    } else if (name == "sort") {
+      sort_text = value;
+      if (value != "distance" && value != "name")
+        return Fail(err, name, "expected distance or name", {"distance", "name"});
+    } else if (name == "limit") {
+      if (!ParseSize(value, &q->limit) || q->limit < 1 || q->limit > kMaxLimit)
+        return Fail(err, name, "expected a whole number from 1 to 100");
+    } else if (name == "offset") {
+      if (!ParseSize(value, &q->offset) || q->offset > kMaxOffset)
+        return Fail(err, name, "expected a whole number from 0 to 10000");
+    }
+  }
+  if (!radius_text.empty()) {
+    if (!q->has_point) return Fail(err, "radius", "radius needs near");
+    std::string_view v = radius_text;
+    double factor = 1;
+    if (v.ends_with("km")) v.remove_suffix(2), factor = 1 / kKmPerMile;
+    else if (v.ends_with("mi")) v.remove_suffix(2);
+    double r;
+    if (!ParseDouble(v, &r) || r <= 0)
+      return Fail(err, "radius", "expected a positive number with optional mi or km, e.g. 10mi");
+    q->radius_mi = r * factor;
+    if (q->radius_mi > kMaxRadiusMiles) return Fail(err, "radius", "at most 500 miles (805 km)");
+  }
+  if (sort_text == "distance" && !q->has_point)
+    return Fail(err, "sort", "sorting by distance needs near");
+  q->sort = sort_text == "name" || (sort_text.empty() && !q->has_point) ? Query::Sort::kName
+                                                                       : Query::Sort::kDistance;
+  return true;
+}
+
+}  // namespace meridian

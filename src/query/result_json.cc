@@ -1,0 +1,74 @@
+#include "query/result_json.h"
+
+#include <cmath>
+
+namespace meridian {
+
+Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
+                       int64_t took_us, JsonWriter* w) {
+  const Snapshot& snap = index.snapshot();
+  w->BeginObject();
+  w->Key("total").Uint(r.total);
+  w->Key("results").BeginArray();
+  Record rec;
+  for (const SearchHit& h : r.hits) {
+    MERIDIAN_RETURN_IF_ERROR(snap.GetRecord(h.row, &rec));
+    const Location& loc = h.location == 0 ? rec.practice : rec.secondary.at(h.location - 1);
+    w->BeginObject();
+    w->Field("npi", NpiToString(rec.npi));
+    w->Field("display_name", rec.DisplayName());
+    w->Field("credential", rec.credential);
+    w->Field("entity_type", EntityTypeName(rec.entity));
+    uint16_t pt = snap.primary_taxonomy(h.row);
+    const bool has_pt = pt != snapshot::kNoTaxonomy;
+    w->Field("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
+    w->Field("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
+    w->Key("address").BeginObject();
+    w->Field("line1", loc.address.line1).Field("line2", loc.address.line2);
+    w->Field("city", loc.address.city).Field("state", loc.address.state);
+    w->Field("postal_code", loc.address.postal_code);
+    w->EndObject();
+    w->Field("phone", loc.address.phone);
+    w->Key("location_index").Uint(h.location);
+    if (q.has_point) {
+      w->Key("distance_mi").Double(std::round(h.distance_mi * 10) / 10, 1);
+    } else {
+      w->Key("distance_mi").Null();
+    }
+    if (loc.precision == GeoPrecision::kNone) {
+      w->Key("lat").Null().Key("lon").Null();
+    } else {
+      w->Key("lat").Double(loc.lat, 6).Key("lon").Double(loc.lon, 6);
+    }
+    w->Field("geo_precision", GeoPrecisionName(loc.precision));
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Key("facets").BeginObject();
+  w->Key("modality").BeginObject();
+  const auto& mods = index.modalities().modalities();
+  for (size_t m = 0; m < mods.size(); ++m) w->Key(mods[m].id).Uint(r.facets.modality[m]);
+  w->EndObject();
+  auto counts = [w](const char* name, const std::map<std::string, uint64_t>& m) {
+    w->Key(name).BeginObject();
+    for (const auto& [k, v] : m) w->Key(k).Uint(v);
+    w->EndObject();
+  };
+  counts("classification", r.facets.classification);
+  counts("entity_type", r.facets.entity);
+  counts("sex", r.facets.sex);
+  counts("state", r.facets.state);
+  if (q.has_point) {
+    w->Key("distance_mi").BeginObject();
+    for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
+      w->Key(std::to_string(static_cast<int>(kDistanceBandsMiles[b]))).Uint(r.facets.distance_bands[b]);
+    w->EndObject();
+  }
+  w->EndObject();
+  w->Key("synthetic").Bool(snap.synthetic());
+  w->Key("took_us").Int(took_us);
+  w->EndObject();
+  return Status::OK();
+}
+
+}  // namespace meridian

@@ -1,0 +1,20 @@
+// JSON for a search result, shared by `meridian search --json` and the API.
+// Field names are a contract: add freely, never rename.
+#pragma once
+
+#include <cstdint>
+
+#include "index/search_index.h"
+#include "query/query.h"
+#include "query/result.h"
+#include "util/json.h"
+#include "util/status.h"
+
+namespace meridian {
+
+// {"total":…, "results":[{"npi":…, "distance_mi":…, …}], "facets":{…},
+//  "synthetic":…, "took_us":…}. Decodes only the page's records.
+Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
+                       int64_t took_us, JsonWriter* w);
+
+}  // namespace meridian
