@@ -38,10 +38,12 @@ demo: build $(DEMO_DIR)/demo.snap
 run: demo
 	@echo "== Meridian demo: SYNTHETIC sample data ($(DEMO_ROWS) generated rows, seed $(DEMO_SEED)); not real providers =="
 	$(BUILD)/meridian stats --snapshot $(DEMO_DIR)/demo.snap --json
-	@echo "== Acupuncturists (NUCC 171100000X) within 25 miles of ZIP 10001 (New York, NY) =="
-	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 10001 --radius 25mi --taxonomy 171100000X --limit 10
+	@echo "== Acupuncture near ZIP 10001 (New York, NY), 25 miles =="
+	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 10001 --modality acupuncture --limit 10
 	@echo "== Physical therapists (NUCC 2251...) within 10 km of 53703 (Madison, WI) =="
 	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 5
+	@echo "== The same search as JSON, with facet counts =="
+	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 2 --json
 
 test: build test-unit test-asan fuzz-smoke
 
