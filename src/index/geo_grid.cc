@@ -35,15 +35,19 @@ GeoGrid GeoGrid::Build(const Snapshot& snap) {
     uint32_t key, row;
     float lat, lon;
     uint16_t location;
+    uint8_t multi;
   };
   std::vector<Point> points;
   for (size_t i = 0; i < snap.size(); ++i) {
     auto locs = snap.locations(i);
+    size_t geocoded = 0;
+    for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) geocoded += locs[k].precision != 0;
     // Locations past 65535 for one row are not indexed (NPPES has none near that).
     for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
       if (locs[k].precision == 0) continue;
       points.push_back({Key(LatCell(locs[k].lat), LonCell(locs[k].lon)), static_cast<uint32_t>(i),
-                        locs[k].lat, locs[k].lon, static_cast<uint16_t>(k)});
+                        locs[k].lat, locs[k].lon, static_cast<uint16_t>(k),
+                        static_cast<uint8_t>(geocoded > 1)});
     }
   }
   std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
@@ -54,6 +58,7 @@ GeoGrid GeoGrid::Build(const Snapshot& snap) {
   GeoGrid g;
   g.lat_.reserve(points.size()), g.lon_.reserve(points.size());
   g.row_.reserve(points.size()), g.location_.reserve(points.size());
+  g.cos_lat_.reserve(points.size()), g.multi_.reserve(points.size());
   for (size_t i = 0; i < points.size(); ++i) {
     if (i == 0 || points[i].key != points[i - 1].key) {
       g.keys_.push_back(points[i].key);
@@ -63,13 +68,14 @@ GeoGrid GeoGrid::Build(const Snapshot& snap) {
     g.lon_.push_back(points[i].lon);
     g.row_.push_back(points[i].row);
     g.location_.push_back(points[i].location);
+    g.cos_lat_.push_back(CosLat(points[i].lat));
+    g.multi_.push_back(points[i].multi);
   }
   g.begin_.push_back(static_cast<uint32_t>(points.size()));
   return g;
 }
 
 void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const {
-  const size_t first = hits->size();
   // Latitude band: exact, since a degree of latitude is the same everywhere.
   const double dlat = radius_mi / kMilesPerDegreeLat;
   const double lat_lo = lat - dlat, lat_hi = lat + dlat;
@@ -95,6 +101,11 @@ void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHi
       all_lon ? kLonCells : static_cast<int64_t>(std::ceil(2 * dlon / kCellDegrees)) + 3;
   const int64_t lon0 = all_lon ? 0 : LonCell(lon - dlon - kCellDegrees);
 
+  const double cos_q = CosLat(lat);
+  // Hits of rows with several locations, deduplicated below. Scratch per thread
+  // so concurrent queries never share it.
+  thread_local std::vector<GeoHit> multi;
+  multi.clear();
   for (int64_t la = lat0; la <= lat1; ++la) {
     // The longitude cells [lon0, lon0 + span) wrap at most once around the globe.
     int64_t remaining = std::min(span, kLonCells);
@@ -106,24 +117,23 @@ void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHi
       for (; it != keys_.end() && *it <= k1; ++it) {
         size_t c = static_cast<size_t>(it - keys_.begin());
         for (uint32_t p = begin_[c]; p < begin_[c + 1]; ++p) {
-          double d = HaversineMiles(lat, lon, lat_[p], lon_[p]);
-          if (d <= radius_mi) hits->push_back({row_[p], d, location_[p]});
+          double d = HaversineMilesPre(lat, lon, cos_q, lat_[p], lon_[p], cos_lat_[p]);
+          if (!(d <= radius_mi)) continue;
+          (multi_[p] ? multi : *hits).push_back({row_[p], d, location_[p]});
         }
       }
       remaining -= run;
       start = 0;
     }
   }
-  // One hit per row: its nearest location (ties: lowest location index).
-  std::sort(hits->begin() + static_cast<long>(first), hits->end(),
-            [](const GeoHit& a, const GeoHit& b) {
-              if (a.row != b.row) return a.row < b.row;
-              if (a.distance_mi != b.distance_mi) return a.distance_mi < b.distance_mi;
-              return a.location < b.location;
-            });
-  auto end = std::unique(hits->begin() + static_cast<long>(first), hits->end(),
-                         [](const GeoHit& a, const GeoHit& b) { return a.row == b.row; });
-  hits->erase(end, hits->end());
+  // Rows with several locations: keep the nearest (ties: lowest location index).
+  std::sort(multi.begin(), multi.end(), [](const GeoHit& a, const GeoHit& b) {
+    if (a.row != b.row) return a.row < b.row;
+    if (a.distance_mi != b.distance_mi) return a.distance_mi < b.distance_mi;
+    return a.location < b.location;
+  });
+  for (size_t i = 0; i < multi.size(); ++i)
+    if (i == 0 || multi[i].row != multi[i - 1].row) hits->push_back(multi[i]);
 }
 
 size_t GeoGrid::memory_bytes() const {

@@ -56,6 +56,8 @@ class GeoGrid {
   std::vector<uint32_t> keys_;      // cell keys, ascending
   std::vector<uint32_t> begin_;     // keys_.size() + 1 offsets into the point arrays
   std::vector<float> lat_, lon_;    // points, grouped by cell
+  std::vector<double> cos_lat_;     // CosLat(lat_) per point (distance without a cos call)
+  std::vector<uint8_t> multi_;      // 1 when the point's row has other geocoded locations
   std::vector<uint32_t> row_;       // snapshot row of each point
   std::vector<uint16_t> location_;  // location index within the row
 };
