@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   }
   // Warm-up pass (page-in), then the measured pass.
   uint64_t sink = 0;
-  for (size_t i = 0; i < std::min<size_t>(2000, mix.size()); ++i) sink += Execute(*index, mix[i]).total;
+  for (size_t i = 0; i < std::min<size_t>(2000, mix.size()); ++i)
+    sink += Execute(*index, mix[i]).total;
   std::vector<double> us(mix.size());
   for (size_t i = 0; i < mix.size(); ++i) {
     auto a = Clock::now();
@@ -77,7 +78,9 @@ int main(int argc, char** argv) {
   }
   std::vector<double> sorted = us;
   std::sort(sorted.begin(), sorted.end());
-  auto pct = [&](double p) { return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))]; };
+  auto pct = [&](double p) {
+    return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
+  };
   double open_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double index_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
   std::printf(

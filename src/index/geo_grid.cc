@@ -30,7 +30,7 @@ uint32_t GeoGrid::Key(int64_t lat_cell, int64_t lon_cell) {
   return static_cast<uint32_t>(lat_cell * kLonCells + lon_cell);
 }
 
-GeoGrid GeoGrid::Build(const Snapshot& snap) {
+GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_info) {
   struct Point {
     uint32_t key, row;
     float lat, lon;
@@ -59,6 +59,7 @@ GeoGrid GeoGrid::Build(const Snapshot& snap) {
   g.lat_.reserve(points.size()), g.lon_.reserve(points.size());
   g.row_.reserve(points.size()), g.location_.reserve(points.size());
   g.cos_lat_.reserve(points.size()), g.multi_.reserve(points.size());
+  g.info_.reserve(points.size());
   for (size_t i = 0; i < points.size(); ++i) {
     if (i == 0 || points[i].key != points[i - 1].key) {
       g.keys_.push_back(points[i].key);
@@ -70,12 +71,14 @@ GeoGrid GeoGrid::Build(const Snapshot& snap) {
     g.location_.push_back(points[i].location);
     g.cos_lat_.push_back(CosLat(points[i].lat));
     g.multi_.push_back(points[i].multi);
+    g.info_.push_back(row_info[points[i].row]);
   }
   g.begin_.push_back(static_cast<uint32_t>(points.size()));
   return g;
 }
 
-void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const {
+void GeoGrid::Runs(double lat, double lon, double radius_mi, std::vector<Run>* runs) const {
+  runs->clear();
   // Latitude band: exact, since a degree of latitude is the same everywhere.
   const double dlat = radius_mi / kMilesPerDegreeLat;
   const double lat_lo = lat - dlat, lat_hi = lat + dlat;
@@ -94,46 +97,28 @@ void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHi
     }
   }
   // Widen by one cell so rounding at cell edges can never drop a point; the
-  // exact distance test below decides membership.
+  // exact distance test decides membership.
   const int64_t lat0 = LatCell(lat_lo - kCellDegrees), lat1 = LatCell(lat_hi + kCellDegrees);
   const bool all_lon = dlon >= 180.0;
   const int64_t span =
       all_lon ? kLonCells : static_cast<int64_t>(std::ceil(2 * dlon / kCellDegrees)) + 3;
   const int64_t lon0 = all_lon ? 0 : LonCell(lon - dlon - kCellDegrees);
-
-  const double cos_q = CosLat(lat);
-  // Hits of rows with several locations, deduplicated below. Scratch per thread
-  // so concurrent queries never share it.
-  thread_local std::vector<GeoHit> multi;
-  multi.clear();
   for (int64_t la = lat0; la <= lat1; ++la) {
     // The longitude cells [lon0, lon0 + span) wrap at most once around the globe.
     int64_t remaining = std::min(span, kLonCells);
     int64_t start = lon0;
     while (remaining > 0) {
       int64_t run = std::min(remaining, kLonCells - start);
-      uint32_t k0 = Key(la, start), k1 = Key(la, start + run - 1);
-      auto it = std::lower_bound(keys_.begin(), keys_.end(), k0);
-      for (; it != keys_.end() && *it <= k1; ++it) {
-        size_t c = static_cast<size_t>(it - keys_.begin());
-        for (uint32_t p = begin_[c]; p < begin_[c + 1]; ++p) {
-          double d = HaversineMilesPre(lat, lon, cos_q, lat_[p], lon_[p], cos_lat_[p]);
-          if (!(d <= radius_mi)) continue;
-          (multi_[p] ? multi : *hits).push_back({row_[p], d, location_[p]});
-        }
-      }
+      runs->push_back({Key(la, start), Key(la, start + run - 1)});
       remaining -= run;
       start = 0;
     }
   }
-  // Rows with several locations: keep the nearest (ties: lowest location index).
-  std::sort(multi.begin(), multi.end(), [](const GeoHit& a, const GeoHit& b) {
-    if (a.row != b.row) return a.row < b.row;
-    if (a.distance_mi != b.distance_mi) return a.distance_mi < b.distance_mi;
-    return a.location < b.location;
-  });
-  for (size_t i = 0; i < multi.size(); ++i)
-    if (i == 0 || multi[i].row != multi[i - 1].row) hits->push_back(multi[i]);
+}
+
+void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const {
+  ForEachWithin(lat, lon, radius_mi,
+                [hits](const GeoHit& h, const RowInfo&) { hits->push_back(h); });
 }
 
 size_t GeoGrid::memory_bytes() const {
@@ -141,7 +126,7 @@ size_t GeoGrid::memory_bytes() const {
          row_.capacity() * 4 + location_.capacity() * 2;
 }
 
-Status GeoGrid::CheckInvariants(const Snapshot& snap) const {
+Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
   if (begin_.size() != keys_.size() + 1 || begin_.front() != 0 || begin_.back() != row_.size())
     return Status::Corruption("geo grid: offsets do not match the points");
   for (size_t c = 0; c < keys_.size(); ++c) {
@@ -165,6 +150,9 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap) const {
     if (location_[p] >= locs.size() || locs[location_[p]].lat != lat_[p] ||
         locs[location_[p]].lon != lon_[p])
       return Status::Corruption("geo grid: point does not match its snapshot location");
+    if (cos_lat_[p] != CosLat(lat_[p])) return Status::Corruption("geo grid: stale cos(lat)");
+    if (row_[p] >= row_info.size() || !(info_[p] == row_info[row_[p]]))
+      return Status::Corruption("geo grid: stale row info at point " + std::to_string(p));
   }
   return Status::OK();
 }

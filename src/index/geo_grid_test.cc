@@ -120,7 +120,7 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
       {}, {"171100000X"}, {"2251"}, {"111N", "2257"}, {"208VP0014X"}, {"2"}};
   const double radii[] = {0, 1, 5, 10, 25, 50, 100, 500};
   size_t nonempty = 0;
-  for (int iter = 0; iter < 3000; ++iter) {
+  for (int iter = 0; iter < 1000; ++iter) {
     Query q;
     q.has_point = true;
     // Centre on a provider's location (jittered) most of the time, else anywhere in the US.
@@ -142,7 +142,7 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
     nonempty += want.total > 0;
     ExpectSame(want, Execute(*index, q), "iteration " + std::to_string(iter));
   }
-  EXPECT_GT(nonempty, 1200u) << "the query mix should often find something";
+  EXPECT_GT(nonempty, 400u) << "the query mix should often find something";
 }
 
 TEST(GeoGrid, InvariantCheckCatchesAMismatchedSnapshot) {
@@ -150,7 +150,9 @@ TEST(GeoGrid, InvariantCheckCatchesAMismatchedSnapshot) {
   std::mt19937_64 rng(5);
   auto a = Snapshot::Open(GlobeSnapshot(dir, &rng));
   ASSERT_TRUE(a.ok());
-  GeoGrid grid = GeoGrid::Build(**a);
+  std::vector<RowInfo> info((*a)->size());
+  GeoGrid grid = GeoGrid::Build(**a, info);
+  EXPECT_TRUE(grid.CheckInvariants(**a, info).ok());
   IngestOptions o;
   o.nppes = testing::TestData("npidata_sample_99.csv");
   o.out = dir.File("sample.snap");
@@ -159,7 +161,9 @@ TEST(GeoGrid, InvariantCheckCatchesAMismatchedSnapshot) {
   ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
   auto b = Snapshot::Open(o.out);
   ASSERT_TRUE(b.ok());
-  EXPECT_FALSE(grid.CheckInvariants(**b).ok());
+  EXPECT_FALSE(grid.CheckInvariants(**b, std::vector<RowInfo>((*b)->size())).ok());
+  info[0].modality_mask ^= 1;  // a stale RowInfo is caught too
+  EXPECT_FALSE(grid.CheckInvariants(**a, info).ok());
 }
 
 }  // namespace

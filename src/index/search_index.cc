@@ -27,7 +27,7 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
   ix->none_slot_ = slot_of("none");
   // Credential texts repeat a lot ("MD", "M.D.", "DDS"): tokenize each distinct one once.
   std::unordered_map<std::string_view, ModalityMask> by_credential;
-  ix->modality_mask_.resize(snap.size());
+  ix->row_info_.resize(snap.size());
   for (size_t i = 0; i < snap.size(); ++i) {
     std::string_view cred = snap.credential(i);
     auto it = by_credential.find(cred);
@@ -35,9 +35,16 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
       it = by_credential.emplace(cred, modalities.MaskForCredential(cred)).first;
     ModalityMask m = it->second;
     for (uint16_t id : snap.taxonomy_ids(i)) m |= ix->taxonomy_mask_[id];
-    ix->modality_mask_[i] = m;
+    RowInfo& info = ix->row_info_[i];
+    info.modality_mask = m;
+    uint16_t pt = snap.primary_taxonomy(i);
+    info.class_slot = pt == snapshot::kNoTaxonomy ? ix->none_slot_ : ix->class_slot_[pt];
+    info.entity = static_cast<uint8_t>(snap.entity(i));
+    info.sex = static_cast<uint8_t>(snap.sex(i));
+    info.state = snap.state(i);
+    info.flags = snap.locations(i).size() > 1 ? RowInfo::kHasSecondary : 0;
   }
-  ix->grid_ = GeoGrid::Build(snap);
+  ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
   return ix;
 }
 
@@ -66,17 +73,22 @@ const std::vector<uint32_t>& SearchIndex::NameRank() const {
 }
 
 size_t SearchIndex::memory_bytes() const {
-  return grid_.memory_bytes() + modality_mask_.capacity() * sizeof(ModalityMask) +
-         name_rank_.capacity() * 4 + taxonomy_mask_.capacity() * sizeof(ModalityMask) +
-         class_slot_.capacity() * 2;
+  return grid_.memory_bytes() + row_info_.capacity() * sizeof(RowInfo) + name_rank_.capacity() * 4 +
+         taxonomy_mask_.capacity() * sizeof(ModalityMask) + class_slot_.capacity() * 2;
 }
 
 Status SearchIndex::CheckInvariants() const {
-  MERIDIAN_RETURN_IF_ERROR(grid_.CheckInvariants(snap_));
-  if (modality_mask_.size() != snap_.size()) return Status::Corruption("mask count differs");
-  for (size_t i = 0; i < snap_.size(); ++i)
-    if (modality_mask_[i] != MaskOf(i))
-      return Status::Corruption("modality mask of row " + std::to_string(i) + " is stale");
+  MERIDIAN_RETURN_IF_ERROR(grid_.CheckInvariants(snap_, row_info_));
+  if (row_info_.size() != snap_.size()) return Status::Corruption("row info count differs");
+  for (size_t i = 0; i < snap_.size(); ++i) {
+    const RowInfo& r = row_info_[i];
+    uint16_t pt = snap_.primary_taxonomy(i);
+    if (r.modality_mask != MaskOf(i) || r.entity != static_cast<uint8_t>(snap_.entity(i)) ||
+        r.sex != static_cast<uint8_t>(snap_.sex(i)) || r.state != snap_.state(i) ||
+        r.class_slot != (pt == snapshot::kNoTaxonomy ? none_slot_ : class_slot_[pt]) ||
+        ((r.flags & RowInfo::kHasSecondary) != 0) != (snap_.locations(i).size() > 1))
+      return Status::Corruption("row info of row " + std::to_string(i) + " is stale");
+  }
   return Status::OK();
 }
 

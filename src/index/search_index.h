@@ -31,7 +31,8 @@ class SearchIndex {
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
   const GeoGrid& grid() const { return grid_; }
-  ModalityMask modality_mask(size_t row) const { return modality_mask_[row]; }
+  ModalityMask modality_mask(size_t row) const { return row_info_[row].modality_mask; }
+  const RowInfo& row_info(size_t row) const { return row_info_[row]; }
   // Facet slot of a taxonomy id's classification; names in classification_names().
   uint16_t classification_slot(uint16_t taxonomy_id) const { return class_slot_[taxonomy_id]; }
   const std::vector<std::string>& classification_names() const { return class_names_; }
@@ -51,7 +52,7 @@ class SearchIndex {
   const Snapshot& snap_;
   const ModalityMap& modalities_;
   GeoGrid grid_;
-  std::vector<ModalityMask> modality_mask_;
+  std::vector<RowInfo> row_info_;
   std::vector<ModalityMask> taxonomy_mask_;  // per taxonomy id
   std::vector<uint16_t> class_slot_;
   std::vector<std::string> class_names_;

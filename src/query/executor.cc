@@ -8,11 +8,16 @@ namespace {
 
 const char* SexKey(uint8_t c) {
   switch (c) {
-    case 'F': return "F";
-    case 'M': return "M";
-    case 'X': return "X";
-    case 'U': return "U";
-    default: return "unknown";
+    case 'F':
+      return "F";
+    case 'M':
+      return "M";
+    case 'X':
+      return "X";
+    case 'U':
+      return "U";
+    default:
+      return "unknown";
   }
 }
 
@@ -30,59 +35,59 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
     wanted.assign(snap.taxonomy().size(), 0);
     for (size_t id = 0; id < wanted.size(); ++id)
       for (const std::string& t : q.taxonomies)
-        if (snap.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t)) wanted[id] = 1;
+        if (snap.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t))
+          wanted[id] = 1;
   }
   const uint8_t state_id = q.state.empty() ? 0 : snap.states().Id(q.state);
   if (!q.state.empty() && state_id == 0) return r;  // a state no row can have
-
-  std::vector<GeoHit> candidates;
-  if (q.has_point) {
-    index.grid().Within(q.lat, q.lon, q.radius_mi, &candidates);
-  } else {
-    candidates.resize(snap.size());
-    for (size_t i = 0; i < snap.size(); ++i) candidates[i] = {static_cast<uint32_t>(i), 0, 0};
-  }
 
   // Facet counters indexed by small ids, named at the end.
   std::vector<uint64_t> by_class(index.classification_names().size(), 0);
   std::array<uint64_t, 3> by_entity{};
   std::array<uint64_t, 256> by_sex{}, by_state{};
   std::vector<SearchHit> matches;
-  matches.reserve(candidates.size());
-  for (const GeoHit& c : candidates) {
-    const size_t i = c.row;
-    const EntityType entity = snap.entity(i);
-    if (!q.include_deactivated && entity == EntityType::kDeactivated) continue;
-    if (q.entity && entity != *q.entity) continue;
-    if (state_id != 0 && snap.state(i) != state_id) continue;
-    if (q.sex != 0 && snap.sex(i) != q.sex) continue;
-    if (q.has_secondary && snap.locations(i).size() < 2) continue;
+  const uint8_t want_entity = q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF;
+  const ModalityMask want_modality =
+      q.modality >= 0 ? static_cast<ModalityMask>(1u << q.modality) : 0;
+  const uint8_t deactivated = static_cast<uint8_t>(EntityType::kDeactivated);
+
+  // Filters read the candidate's RowInfo (next to it in the grid); only code
+  // and credential filters look at the row's columns.
+  auto consider = [&](const GeoHit& c, const RowInfo& info) {
+    if (!q.include_deactivated && info.entity == deactivated) return;
+    if (want_entity != 0xFF && info.entity != want_entity) return;
+    if (state_id != 0 && info.state != state_id) return;
+    if (q.sex != 0 && info.sex != static_cast<uint8_t>(q.sex)) return;
+    if (q.has_secondary && !(info.flags & RowInfo::kHasSecondary)) return;
+    if (want_modality != 0 && !(info.modality_mask & want_modality)) return;
     if (!wanted.empty()) {
       bool ok = false;
-      for (uint16_t id : snap.taxonomy_ids(i)) ok = ok || wanted[id];
-      if (!ok) continue;
+      for (uint16_t id : snap.taxonomy_ids(c.row)) ok = ok || wanted[id];
+      if (!ok) return;
     }
-    const ModalityMask mask = index.modality_mask(i);
-    if (q.modality >= 0 && !(mask & (1u << q.modality))) continue;
     if (!q.credentials.empty()) {
-      std::vector<std::string> tokens = CredentialTokens(snap.credential(i));
+      std::vector<std::string> tokens = CredentialTokens(snap.credential(c.row));
       bool ok = false;
       for (const std::string& cred : q.credentials)
         ok = ok || std::find(tokens.begin(), tokens.end(), cred) != tokens.end();
-      if (!ok) continue;
+      if (!ok) return;
     }
     matches.push_back({c.row, c.distance_mi, c.location});
-    for (size_t m = 0; m < n_mod; ++m)
-      if (mask & (1u << m)) ++r.facets.modality[m];
-    uint16_t pt = snap.primary_taxonomy(i);
-    ++by_class[pt == snapshot::kNoTaxonomy ? index.none_classification_slot()
-                                           : index.classification_slot(pt)];
-    ++by_entity[static_cast<size_t>(entity)];
-    ++by_sex[static_cast<uint8_t>(snap.sex(i))];
-    ++by_state[snap.state(i)];
+    for (ModalityMask m = info.modality_mask; m != 0; m &= static_cast<ModalityMask>(m - 1))
+      ++r.facets.modality[static_cast<size_t>(__builtin_ctz(m))];
+    ++by_class[info.class_slot];
+    ++by_entity[info.entity];
+    ++by_sex[info.sex];
+    ++by_state[info.state];
     if (q.has_point)
       for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
         if (c.distance_mi <= kDistanceBandsMiles[b]) ++r.facets.distance_bands[b];
+  };
+  if (q.has_point) {
+    index.grid().ForEachWithin(q.lat, q.lon, q.radius_mi, consider);
+  } else {
+    for (size_t i = 0; i < snap.size(); ++i)
+      consider(GeoHit{static_cast<uint32_t>(i), 0, 0}, index.row_info(i));
   }
   r.total = matches.size();
   for (size_t s = 0; s < by_class.size(); ++s)
@@ -102,7 +107,8 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   const size_t to = std::min(matches.size(), from + q.limit);
   auto page_sort = [&](auto less) {
     if (to < matches.size())
-      std::partial_sort(matches.begin(), matches.begin() + static_cast<long>(to), matches.end(), less);
+      std::partial_sort(matches.begin(), matches.begin() + static_cast<long>(to), matches.end(),
+                        less);
     else
       std::sort(matches.begin(), matches.end(), less);
   };
@@ -112,7 +118,8 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
     });
   } else {
     const std::vector<uint32_t>& rank = index.NameRank();
-    page_sort([&rank](const SearchHit& a, const SearchHit& b) { return rank[a.row] < rank[b.row]; });
+    page_sort(
+        [&rank](const SearchHit& a, const SearchHit& b) { return rank[a.row] < rank[b.row]; });
   }
   r.hits.assign(matches.begin() + static_cast<long>(from), matches.begin() + static_cast<long>(to));
   return r;

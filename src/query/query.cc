@@ -43,14 +43,17 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
                 QueryError* err) {
   *q = Query();
   static const std::set<std::string> kRepeatable = {"taxonomy", "credential"};
-  static const std::set<std::string> kKnown = {
-      "near", "radius", "taxonomy", "modality", "entity", "state", "sex", "credential",
-      "include_deactivated", "has_secondary", "sort", "limit", "offset"};
+  static const std::set<std::string> kKnown = {"near",          "radius",     "taxonomy",
+                                               "modality",      "entity",     "state",
+                                               "sex",           "credential", "include_deactivated",
+                                               "has_secondary", "sort",       "limit",
+                                               "offset"};
   std::set<std::string> seen;
   std::string radius_text, sort_text;
   for (const auto& [name, value] : params) {
     if (!kKnown.count(name))
-      return Fail(err, name, "unknown parameter", std::vector<std::string>(kKnown.begin(), kKnown.end()));
+      return Fail(err, name, "unknown parameter",
+                  std::vector<std::string>(kKnown.begin(), kKnown.end()));
     if (!kRepeatable.count(name) && !seen.insert(name).second)
       return Fail(err, name, "given more than once");
     if (name == "near") {
@@ -63,8 +66,8 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
           return Fail(err, name, "ZIP code " + value + " has no location in the Census ZIP table");
         q->lat = p.lat, q->lon = p.lon;
       } else if (!ParseDouble(std::string_view(value).substr(0, comma), &q->lat) ||
-                 !ParseDouble(std::string_view(value).substr(comma + 1), &q->lon) ||
-                 q->lat < -90 || q->lat > 90 || q->lon < -180 || q->lon > 180) {
+                 !ParseDouble(std::string_view(value).substr(comma + 1), &q->lon) || q->lat < -90 ||
+                 q->lat > 90 || q->lon < -180 || q->lon > 180) {
         return Fail(err, name, "expected \"lat,lon\" with -90<=lat<=90 and -180<=lon<=180");
       }
       q->has_point = true;
@@ -83,12 +86,17 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
         return Fail(err, name, "unknown modality \"" + value + "\"", ids);
       }
     } else if (name == "entity") {
-      if (value == "individual") q->entity = EntityType::kIndividual;
-      else if (value == "organization") q->entity = EntityType::kOrganization;
-      else return Fail(err, name, "expected individual or organization", {"individual", "organization"});
+      if (value == "individual")
+        q->entity = EntityType::kIndividual;
+      else if (value == "organization")
+        q->entity = EntityType::kOrganization;
+      else
+        return Fail(err, name, "expected individual or organization",
+                    {"individual", "organization"});
     } else if (name == "state") {
       if (StateTable::Embedded().Id(value) == 0)
-        return Fail(err, name, "unknown state code \"" + value + "\"", StateTable::Embedded().codes());
+        return Fail(err, name, "unknown state code \"" + value + "\"",
+                    StateTable::Embedded().codes());
       q->state = value;
       for (char& c : q->state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else if (name == "sex") {
@@ -106,7 +114,8 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
       q->credentials.push_back(compact);
     } else if (name == "include_deactivated" || name == "has_secondary") {
       bool b;
-      if (!ParseBool(value, &b)) return Fail(err, name, "expected true or false", {"true", "false"});
+      if (!ParseBool(value, &b))
+        return Fail(err, name, "expected true or false", {"true", "false"});
       (name == "has_secondary" ? q->has_secondary : q->include_deactivated) = b;
     } else if (name == "sort") {
       sort_text = value;
@@ -124,8 +133,10 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
     if (!q->has_point) return Fail(err, "radius", "radius needs near");
     std::string_view v = radius_text;
     double factor = 1;
-    if (v.ends_with("km")) v.remove_suffix(2), factor = 1 / kKmPerMile;
-    else if (v.ends_with("mi")) v.remove_suffix(2);
+    if (v.ends_with("km"))
+      v.remove_suffix(2), factor = 1 / kKmPerMile;
+    else if (v.ends_with("mi"))
+      v.remove_suffix(2);
     double r;
     if (!ParseDouble(v, &r) || r <= 0)
       return Fail(err, "radius", "expected a positive number with optional mi or km, e.g. 10mi");
@@ -135,7 +146,7 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
   if (sort_text == "distance" && !q->has_point)
     return Fail(err, "sort", "sorting by distance needs near");
   q->sort = sort_text == "name" || (sort_text.empty() && !q->has_point) ? Query::Sort::kName
-                                                                       : Query::Sort::kDistance;
+                                                                        : Query::Sort::kDistance;
   return true;
 }
 

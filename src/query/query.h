@@ -36,8 +36,8 @@ struct Query {
   std::vector<std::string> taxonomies;
   int modality = -1;  // index into the ModalityMap, -1 = any
   std::optional<EntityType> entity;
-  std::string state;  // USPS code, "" = any
-  char sex = 0;       // 'F', 'M' or 0 = any
+  std::string state;                     // USPS code, "" = any
+  char sex = 0;                          // 'F', 'M' or 0 = any
   std::vector<std::string> credentials;  // normalized credential tokens
   bool include_deactivated = false;
   bool has_secondary = false;

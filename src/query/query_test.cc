@@ -26,7 +26,8 @@ TEST(ParseQuery, DefaultsAndUnits) {
   EXPECT_EQ(q.sort, Query::Sort::kName);  // no point: by name
   ASSERT_TRUE(Parse({{"credential", "Dipl. Ac."}, {"credential", "L.Ac."}}, &q, &e));
   EXPECT_EQ(q.credentials, (std::vector<std::string>{"DIPLAC", "LAC"}));
-  ASSERT_TRUE(Parse({{"modality", "acupuncture"}, {"taxonomy", "2251"}, {"taxonomy", "111N"}}, &q, &e));
+  ASSERT_TRUE(
+      Parse({{"modality", "acupuncture"}, {"taxonomy", "2251"}, {"taxonomy", "111N"}}, &q, &e));
   EXPECT_EQ(q.modality, ModalityMap::Embedded().Find("acupuncture"));
   EXPECT_EQ(q.taxonomies.size(), 2u);
 }

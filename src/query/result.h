@@ -18,10 +18,10 @@ struct SearchHit {
 
 // Counts over the full match set (not just the page).
 struct Facets {
-  std::vector<uint64_t> modality;                       // per ModalityMap index
-  std::map<std::string, uint64_t> classification;       // primary taxonomy's classification
-  std::map<std::string, uint64_t> entity, sex, state;   // "individual"; "F"/"unknown"; "WI"
-  std::array<uint64_t, 4> distance_bands{};             // <= 5, 10, 25, 50 miles
+  std::vector<uint64_t> modality;                      // per ModalityMap index
+  std::map<std::string, uint64_t> classification;      // primary taxonomy's classification
+  std::map<std::string, uint64_t> entity, sex, state;  // "individual"; "F"/"unknown"; "WI"
+  std::array<uint64_t, 4> distance_bands{};            // <= 5, 10, 25, 50 miles
   bool operator==(const Facets&) const = default;
 };
 inline constexpr std::array<double, 4> kDistanceBandsMiles = {5, 10, 25, 50};

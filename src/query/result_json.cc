@@ -61,7 +61,8 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
   if (q.has_point) {
     w->Key("distance_mi").BeginObject();
     for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
-      w->Key(std::to_string(static_cast<int>(kDistanceBandsMiles[b]))).Uint(r.facets.distance_bands[b]);
+      w->Key(std::to_string(static_cast<int>(kDistanceBandsMiles[b])))
+          .Uint(r.facets.distance_bands[b]);
     w->EndObject();
   }
   w->EndObject();
