@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
 .PHONY: all deps build run test test-unit test-asan fuzz fuzz-smoke format format-check \
-        bench-ingest demo clean
+        bench-ingest bench-search demo clean
 
 all: build
 
@@ -87,6 +87,10 @@ format-check:
 # Generates a ~1 GB synthetic file once (bench/work/), then measures ingest.
 bench-ingest: build
 	bench/ingest.sh $(BUILD)
+
+# In-process search latency, load time and memory on synthetic snapshots.
+bench-search: build
+	bench/search.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

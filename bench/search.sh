@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Search benchmark: in-process query latency, load time and memory.
+#
+#   bench/search.sh [BUILD_DIR]                        # 1 M providers
+#   BENCH_ROWS=9000000 BENCH_QUERIES=3000 bench/search.sh
+#
+# Makes the synthetic input and snapshot once under bench/work/ (shared with
+# bench/ingest.sh), runs build/bench_search, and appends a Markdown section to
+# bench/results/search.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+ROWS=${BENCH_ROWS:-1000000}
+QUERIES=${BENCH_QUERIES:-20000}
+WORK=bench/work
+OUT=bench/results/search.md
+mkdir -p "$WORK" bench/results
+csv=$WORK/synth_${ROWS}.csv
+snap=$WORK/search_${ROWS}.snap
+if [ ! -f "$csv" ]; then
+  "$BUILD/meridian" synth --rows "$ROWS" --seed 7 --out "$csv" >&2
+fi
+if [ ! -f "$snap" ]; then
+  "$BUILD/meridian" ingest --nppes "$csv" --pl "${csv%.csv}_pl.csv" --out "$snap" >&2
+fi
+cat "$snap" > /dev/null  # warm the page cache: load time measures verify + index build
+json=$("$BUILD/bench_search" "$snap" "$QUERIES" 1)
+field() { echo "$json" | grep -o "\"$1\":[0-9.]*" | cut -d: -f2; }
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) — $(field records) providers, $(field queries) queries"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r). Command: \`BENCH_ROWS=$ROWS BENCH_QUERIES=$QUERIES bench/search.sh\`."
+  echo "Mix: a real ZIP-centroid point where providers practise, radius 5/10/25/50 mi, half with a modality filter; sort by distance, page of 10, all facets."
+  echo
+  echo "| p50 µs | p99 µs | p99.9 µs | max µs | load ms (verify + index) | RSS after load MB | RSS bytes/provider |"
+  echo "|---|---|---|---|---|---|---|"
+  echo "| $(field p50_us) | $(field p99_us) | $(field p999_us) | $(field max_us) | $(field load_ms) ($(field open_ms) + $(field index_build_ms)) | $(field rss_after_load_mb) | $(field rss_bytes_per_provider) |"
+} >> "$OUT"
+tail -n 8 "$OUT"
