@@ -113,7 +113,9 @@ TEST(Cli, KillDuringIngestKeepsThePreviousSnapshot) {
                       " >/dev/null 2>&1";
     int rc = std::system(cmd.c_str());
     bool killed = WIFEXITED(rc) && WEXITSTATUS(rc) == 137;  // timeout's code for KILL
-    if (std::string(delay) == "0.05") EXPECT_TRUE(killed) << "50 ms cannot finish the ingest";
+    if (std::string(delay) == "0.05") {
+      EXPECT_TRUE(killed) << "50 ms cannot finish the ingest";
+    }
     auto stats = RunMeridian("stats --snapshot " + snap + " --json", dir);
     ASSERT_EQ(stats.code, 0) << delay << ": " << stats.err;
     if (killed) {

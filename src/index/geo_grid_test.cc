@@ -101,14 +101,8 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
   TempDir dir;
   auto run = testing::RunMeridian("synth --rows 40000 --seed 21 --out " + dir.File("s.csv"), dir);
   ASSERT_EQ(run.code, 0) << run.err;
-  IngestOptions o;
-  o.nppes = dir.File("s.csv");
-  o.pl = dir.File("s_pl.csv");
-  o.out = dir.File("s.snap");
-  IngestSummary sum;
-  std::vector<IngestError> errors;
-  ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
-  auto snap = Snapshot::Open(o.out);
+  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
   ASSERT_TRUE(snap.ok());
   const ModalityMap& mods = ModalityMap::Embedded();
   auto index = SearchIndex::Build(**snap, mods);
@@ -153,13 +147,8 @@ TEST(GeoGrid, InvariantCheckCatchesAMismatchedSnapshot) {
   std::vector<RowInfo> info((*a)->size());
   GeoGrid grid = GeoGrid::Build(**a, info);
   EXPECT_TRUE(grid.CheckInvariants(**a, info).ok());
-  IngestOptions o;
-  o.nppes = testing::TestData("npidata_sample_99.csv");
-  o.out = dir.File("sample.snap");
-  IngestSummary sum;
-  std::vector<IngestError> errors;
-  ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
-  auto b = Snapshot::Open(o.out);
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("sample.snap"));
+  auto b = Snapshot::Open(dir.File("sample.snap"));
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(grid.CheckInvariants(**b, std::vector<RowInfo>((*b)->size())).ok());
   info[0].modality_mask ^= 1;  // a stale RowInfo is caught too

@@ -4,25 +4,6 @@
 
 namespace meridian {
 
-namespace {
-
-const char* SexKey(uint8_t c) {
-  switch (c) {
-    case 'F':
-      return "F";
-    case 'M':
-      return "M";
-    case 'X':
-      return "X";
-    case 'U':
-      return "U";
-    default:
-      return "unknown";
-  }
-}
-
-}  // namespace
-
 SearchResult Execute(const SearchIndex& index, const Query& q) {
   const Snapshot& snap = index.snapshot();
   const size_t n_mod = index.modalities().modalities().size();
@@ -95,7 +76,7 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   for (size_t e = 0; e < by_entity.size(); ++e)
     if (by_entity[e]) r.facets.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity[e];
   for (size_t x = 0; x < by_sex.size(); ++x)
-    if (by_sex[x]) r.facets.sex[SexKey(static_cast<uint8_t>(x))] += by_sex[x];
+    if (by_sex[x]) r.facets.sex[SexFacetKey(static_cast<char>(x))] += by_sex[x];
   for (size_t s = 0; s < by_state.size(); ++s) {
     if (!by_state[s]) continue;
     std::string_view code = snap.states().Code(static_cast<uint8_t>(s));

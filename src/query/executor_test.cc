@@ -126,13 +126,8 @@ namespace {
 // Golden queries over the 99 real NPPES rows.
 TEST(SampleGoldenQueries, MatchOracleAndGoldenJson) {
   TempDir dir;
-  IngestOptions o;
-  o.nppes = testing::TestData("npidata_sample_99.csv");
-  o.out = dir.File("sample.snap");
-  IngestSummary sum;
-  std::vector<IngestError> errors;
-  ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
-  auto snap = Snapshot::Open(o.out);
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("sample.snap"));
+  auto snap = Snapshot::Open(dir.File("sample.snap"));
   ASSERT_TRUE(snap.ok());
   auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
   const std::vector<std::pair<std::string, QueryParams>> cases = {

@@ -26,6 +26,22 @@ struct Facets {
 };
 inline constexpr std::array<double, 4> kDistanceBandsMiles = {5, 10, 25, 50};
 
+// The facet key for a sex code as published: "F", "M", "X", "U" or "unknown".
+inline const char* SexFacetKey(char c) {
+  switch (c) {
+    case 'F':
+      return "F";
+    case 'M':
+      return "M";
+    case 'X':
+      return "X";
+    case 'U':
+      return "U";
+    default:
+      return "unknown";
+  }
+}
+
 struct SearchResult {
   uint64_t total = 0;
   std::vector<SearchHit> hits;  // the requested page

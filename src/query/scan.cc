@@ -6,25 +6,6 @@
 
 namespace meridian {
 
-namespace {
-
-const char* SexKey(char c) {
-  switch (c) {
-    case 'F':
-      return "F";
-    case 'M':
-      return "M";
-    case 'X':
-      return "X";
-    case 'U':
-      return "U";
-    default:
-      return "unknown";
-  }
-}
-
-}  // namespace
-
 SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q) {
   const TaxonomyDict& dict = snap.taxonomy();
   SearchResult r;
@@ -76,7 +57,7 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
                               : dict.entry(pt).known      ? dict.entry(pt).info.classification
                                                           : "unknown code"];
     ++r.facets.entity[EntityTypeName(entity)];
-    ++r.facets.sex[SexKey(snap.sex(i))];
+    ++r.facets.sex[SexFacetKey(snap.sex(i))];
     std::string_view st = snap.states().Code(snap.state(i));
     ++r.facets.state[st.empty() ? "unknown" : std::string(st)];
     if (q.has_point)

@@ -121,4 +121,14 @@ inline RunResult RunMeridian(const std::string& args, const TempDir& dir) {
   return r;
 }
 
+// Ingests `nppes` (and an optional pl file) into `out`; fails the test on error.
+inline void IngestOrDie(const std::string& nppes, const std::string& out,
+                        const std::string& pl = "") {
+  std::string cmd = std::string("ingest --nppes ") + nppes + " --out " + out;
+  if (!pl.empty()) cmd += " --pl " + pl;
+  TempDir scratch;
+  RunResult r = RunMeridian(cmd, scratch);
+  ASSERT_EQ(r.code, 0) << r.err;
+}
+
 }  // namespace meridian::testing
