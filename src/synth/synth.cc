@@ -314,7 +314,7 @@ std::string Date(Rng* rng, int from_year, int to_year) {
   int y = from_year + static_cast<int>(rng->Below(static_cast<uint64_t>(to_year - from_year + 1)));
   int m = 1 + static_cast<int>(rng->Below(12));
   int d = 1 + static_cast<int>(rng->Below(28));
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", m, d, y);
   return buf;
 }
