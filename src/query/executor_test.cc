@@ -65,7 +65,7 @@ TEST_F(ExecutorVsOracle, RandomQueriesWithEveryFilter) {
   const std::vector<std::string> states = {"NY", "CA", "WI", "TX", "PA", "NJ"};
   const std::vector<std::string> creds = {"LAC", "DPT", "DO", "MD", "DC", "LMT", "DIPLAC"};
   const std::vector<std::string> codes = {"171100000X", "2251", "111N", "207", "363L", "1"};
-  for (int iter = 0; iter < 1000; ++iter) {
+  for (int iter = 0, n = testing::Iterations(1000); iter < n; ++iter) {
     Query q;
     if (rng() % 4 != 0) {
       size_t row = rng() % snap_->size();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +39,15 @@ class TempDir {
 };
 
 inline std::string SourceDir() { return MERIDIAN_SOURCE_DIR; }
+
+// Iteration count for randomized tests: `n`, scaled by MERIDIAN_TEST_SCALE
+// (the sanitizer run uses 0.25 to stay fast; never below 50).
+inline int Iterations(int n) {
+  const char* s = std::getenv("MERIDIAN_TEST_SCALE");
+  double scale = s ? std::atof(s) : 1.0;
+  if (!(scale > 0)) scale = 1.0;
+  return std::max(50, static_cast<int>(n * scale));
+}
 inline std::string TestData(const std::string& name) { return SourceDir() + "/tests/data/" + name; }
 
 inline std::string ReadAll(const std::string& path) {
