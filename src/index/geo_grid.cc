@@ -50,11 +50,16 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
                         static_cast<uint8_t>(geocoded > 1)});
     }
   }
-  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
-    return a.key != b.key   ? a.key < b.key
-           : a.row != b.row ? a.row < b.row
-                            : a.location < b.location;
-  });
+  // Counting sort by cell key (keys < 1800 * 3600): O(points + cells), and
+  // stable, so within a cell points stay in (row, location) order as generated.
+  {
+    std::vector<uint32_t> start(static_cast<size_t>(kLatCells * kLonCells) + 1, 0);
+    for (const Point& p : points) ++start[p.key + 1];
+    for (size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+    std::vector<Point> sorted(points.size());
+    for (const Point& p : points) sorted[start[p.key]++] = p;
+    points.swap(sorted);
+  }
   GeoGrid g;
   g.lat_.reserve(points.size()), g.lon_.reserve(points.size());
   g.row_.reserve(points.size()), g.location_.reserve(points.size());
