@@ -340,9 +340,11 @@ int Commands::Search() {
     Status s = snap.GetRecord(h.row, &r);
     if (!s.ok()) return Fail(s);
     uint16_t pt = snap.primary_taxonomy(h.row);
+    char where[24] = "";
+    if (q.has_point) std::snprintf(where, sizeof where, "%5.1f mi  ", h.distance_mi);
     std::printf(
-        "%3d. %5.1f mi  %s  %s%s%s — %s\n", ++n, h.distance_mi, NpiToString(r.npi).c_str(),
-        r.DisplayName().c_str(), r.credential.empty() ? "" : ", ", r.credential.c_str(),
+        "%3d. %s%s  %s%s%s — %s\n", ++n, where, NpiToString(r.npi).c_str(), r.DisplayName().c_str(),
+        r.credential.empty() ? "" : ", ", r.credential.c_str(),
         pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
   }
   return kExitOk;
