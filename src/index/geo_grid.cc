@@ -63,7 +63,7 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
   GeoGrid g;
   g.lat_.reserve(points.size()), g.lon_.reserve(points.size());
   g.row_.reserve(points.size()), g.location_.reserve(points.size());
-  g.cos_lat_.reserve(points.size()), g.multi_.reserve(points.size());
+  g.xyz_.reserve(3 * points.size()), g.multi_.reserve(points.size());
   g.info_.reserve(points.size());
   for (size_t i = 0; i < points.size(); ++i) {
     if (i == 0 || points[i].key != points[i - 1].key) {
@@ -74,7 +74,11 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
     g.lon_.push_back(points[i].lon);
     g.row_.push_back(points[i].row);
     g.location_.push_back(points[i].location);
-    g.cos_lat_.push_back(CosLat(points[i].lat));
+    double v[3];
+    UnitVector(points[i].lat, points[i].lon, v);
+    g.xyz_.push_back(static_cast<float>(v[0]));
+    g.xyz_.push_back(static_cast<float>(v[1]));
+    g.xyz_.push_back(static_cast<float>(v[2]));
     g.multi_.push_back(points[i].multi);
     g.info_.push_back(row_info[points[i].row]);
   }
@@ -121,9 +125,22 @@ void GeoGrid::Runs(double lat, double lon, double radius_mi, std::vector<Run>* r
   }
 }
 
+void GeoGrid::UnitVector(double lat, double lon, double out[3]) {
+  constexpr double kRad = M_PI / 180.0;
+  const double cl = std::cos(lat * kRad);
+  out[0] = cl * std::cos(lon * kRad);
+  out[1] = cl * std::sin(lon * kRad);
+  out[2] = std::sin(lat * kRad);
+}
+
+double GeoGrid::ChordOfMiles(double miles) {
+  return 2 * std::sin(std::min(miles / kEarthRadiusMiles, M_PI) / 2);
+}
+
 void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const {
-  ForEachWithin(lat, lon, radius_mi,
-                [hits](const GeoHit& h, const RowInfo&) { hits->push_back(h); });
+  ForEachWithin(lat, lon, radius_mi, [&](const GeoCandidate& c, const RowInfo&) {
+    hits->push_back({c.row, c.exact ? c.exact_mi : ExactMiles(lat, lon, c.point), c.location});
+  });
 }
 
 size_t GeoGrid::memory_bytes() const {
@@ -155,7 +172,11 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     if (location_[p] >= locs.size() || locs[location_[p]].lat != lat_[p] ||
         locs[location_[p]].lon != lon_[p])
       return Status::Corruption("geo grid: point does not match its snapshot location");
-    if (cos_lat_[p] != CosLat(lat_[p])) return Status::Corruption("geo grid: stale cos(lat)");
+    double v[3];
+    UnitVector(lat_[p], lon_[p], v);
+    for (int k = 0; k < 3; ++k)
+      if (xyz_[3 * p + k] != static_cast<float>(v[k]))
+        return Status::Corruption("geo grid: stale unit vector");
     if (row_[p] >= row_info.size() || !(info_[p] == row_info[row_[p]]))
       return Status::Corruption("geo grid: stale row info at point " + std::to_string(p));
   }

@@ -28,9 +28,26 @@ namespace meridian {
 
 struct GeoHit {
   uint32_t row;
-  double distance_mi;
-  uint32_t location;  // index within the row's locations (0 = primary)
+  double distance_mi;  // exact great-circle miles (see ForEachWithin for `approx`)
+  uint32_t location;   // index within the row's locations (0 = primary)
 };
+
+// A candidate from ForEachWithin. Membership in the circle is always decided
+// exactly; the distance itself is computed exactly only when cheap to know
+// (rows with several locations) — otherwise `chord2` orders candidates and
+// GeoGrid::ExactMiles(point) gives the exact value on demand.
+struct GeoCandidate {
+  uint32_t row;
+  uint32_t location;
+  uint32_t point;   // grid point index
+  double chord2;    // squared chord on the unit sphere (approximate, float vectors)
+  double exact_mi;  // valid when `exact`
+  bool exact;
+};
+
+// Bound on |chord - true chord| for the float unit vectors; decisions within
+// this margin of a threshold fall back to the exact haversine.
+inline constexpr double kChordMargin = 1e-6;
 
 // Per-row values that filters and facets read, copied next to each of the
 // row's points so a radius query reads them sequentially instead of chasing
@@ -60,10 +77,26 @@ class GeoGrid {
   // index). Order of *hits is unspecified. REQUIRES: 0 <= radius_mi <= 3000.
   void Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const;
 
-  // Calls f(hit, info) for every row within the radius, once per row (at its
-  // nearest location), in unspecified order. Within() is this plus a push_back.
+  // Calls f(candidate, info) for every row within the radius, once per row (at
+  // its nearest location), in unspecified order. Membership is exact; most
+  // points are decided by a squared-chord test without trigonometry, and only
+  // points within kChordMargin of the circle get the exact haversine.
   template <class F>
   void ForEachWithin(double lat, double lon, double radius_mi, F f) const;
+
+  // The exact distance (HaversineMiles) from (lat, lon) to grid point `point`.
+  double ExactMiles(double lat, double lon, uint32_t point) const {
+    return HaversineMiles(lat, lon, lat_[point], lon_[point]);
+  }
+  // Squared chord between (lat, lon) and a grid point, from float unit vectors.
+  double Chord2(const double q[3], uint32_t point) const {
+    double dx = q[0] - xyz_[3 * point], dy = q[1] - xyz_[3 * point + 1],
+           dz = q[2] - xyz_[3 * point + 2];
+    return dx * dx + dy * dy + dz * dz;
+  }
+  static void UnitVector(double lat, double lon, double out[3]);
+  // The chord of a great-circle distance.
+  static double ChordOfMiles(double miles);
 
   size_t size() const { return row_.size(); }
   size_t memory_bytes() const;
@@ -81,7 +114,7 @@ class GeoGrid {
   std::vector<uint32_t> keys_;      // cell keys, ascending
   std::vector<uint32_t> begin_;     // keys_.size() + 1 offsets into the point arrays
   std::vector<float> lat_, lon_;    // points, grouped by cell
-  std::vector<double> cos_lat_;     // CosLat(lat_) per point (distance without a cos call)
+  std::vector<float> xyz_;          // unit vector per point (3 floats), for chord tests
   std::vector<uint8_t> multi_;      // 1 when the point's row has other geocoded locations
   std::vector<uint32_t> row_;       // snapshot row of each point
   std::vector<uint16_t> location_;  // location index within the row
@@ -97,35 +130,43 @@ class GeoGrid {
 template <class F>
 void GeoGrid::ForEachWithin(double lat, double lon, double radius_mi, F f) const {
   thread_local std::vector<Run> runs;
-  thread_local std::vector<std::pair<GeoHit, uint32_t>> multi;  // (hit, point)
+  thread_local std::vector<GeoCandidate> multi;
   Runs(lat, lon, radius_mi, &runs);
   multi.clear();
-  const double cos_q = CosLat(lat);
+  double q[3];
+  UnitVector(lat, lon, q);
+  const double cr = ChordOfMiles(radius_mi);
+  const double in2 = cr > kChordMargin ? (cr - kChordMargin) * (cr - kChordMargin) : -1.0;
+  const double out2 = (cr + kChordMargin) * (cr + kChordMargin);
   for (const Run& run : runs) {
     auto it = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
     for (; it != keys_.end() && *it <= run.k1; ++it) {
       const size_t c = static_cast<size_t>(it - keys_.begin());
       for (uint32_t p = begin_[c]; p < begin_[c + 1]; ++p) {
-        const double d = HaversineMilesPre(lat, lon, cos_q, lat_[p], lon_[p], cos_lat_[p]);
-        if (!(d <= radius_mi)) continue;
+        const double c2 = Chord2(q, p);
+        if (c2 > out2) continue;  // clearly outside
+        GeoCandidate cand{row_[p], location_[p], p, c2, 0, false};
+        if (!(c2 < in2) || multi_[p]) {  // near the rim, or the nearest location must be exact
+          cand.exact_mi = ExactMiles(lat, lon, p);
+          cand.exact = true;
+          if (!(cand.exact_mi <= radius_mi)) continue;
+        }
         if (multi_[p]) {
-          multi.push_back({{row_[p], d, location_[p]}, p});
+          multi.push_back(cand);
         } else {
-          f(GeoHit{row_[p], d, location_[p]}, info_[p]);
+          f(cand, info_[p]);
         }
       }
     }
   }
   // Rows with several locations: their nearest (ties: lowest location index).
-  std::sort(multi.begin(), multi.end(), [](const auto& a, const auto& b) {
-    if (a.first.row != b.first.row) return a.first.row < b.first.row;
-    if (a.first.distance_mi != b.first.distance_mi)
-      return a.first.distance_mi < b.first.distance_mi;
-    return a.first.location < b.first.location;
+  std::sort(multi.begin(), multi.end(), [](const GeoCandidate& a, const GeoCandidate& b) {
+    if (a.row != b.row) return a.row < b.row;
+    if (a.exact_mi != b.exact_mi) return a.exact_mi < b.exact_mi;
+    return a.location < b.location;
   });
   for (size_t i = 0; i < multi.size(); ++i)
-    if (i == 0 || multi[i].first.row != multi[i - 1].first.row)
-      f(multi[i].first, info_[multi[i].second]);
+    if (i == 0 || multi[i].row != multi[i - 1].row) f(multi[i], info_[multi[i].point]);
 }
 
 }  // namespace meridian

@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "geo/distance.h"
 #include "ingest/ingest.h"
 #include "query/result_json.h"
 #include "query/scan.h"
@@ -75,6 +76,11 @@ TEST_F(ExecutorVsOracle, RandomQueriesWithEveryFilter) {
       q.lon = !locs.empty() && locs[0].precision ? locs[0].lon + (u(rng) - 0.5) * 0.3 : -74.0;
       const double radii[] = {1, 5, 10, 25, 50, 200};
       q.radius_mi = radii[rng() % 6];
+      if (rng() % 5 == 0 && !locs.empty() && locs[0].precision) {
+        // Radius exactly at a provider's distance: the boundary is inclusive,
+        // and the engine's chord shortcut must defer to the exact distance.
+        q.radius_mi = HaversineMiles(q.lat, q.lon, locs[0].lat, locs[0].lon);
+      }
     }
     if (rng() % 3 == 0) q.modality = static_cast<int>(rng() % mods.modalities().size());
     if (rng() % 5 == 0) q.entity = rng() % 2 ? EntityType::kIndividual : EntityType::kOrganization;
