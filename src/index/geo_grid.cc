@@ -137,12 +137,6 @@ double GeoGrid::ChordOfMiles(double miles) {
   return 2 * std::sin(std::min(miles / kEarthRadiusMiles, M_PI) / 2);
 }
 
-void GeoGrid::Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const {
-  ForEachWithin(lat, lon, radius_mi, [&](const GeoCandidate& c, const RowInfo&) {
-    hits->push_back({c.row, c.exact ? c.exact_mi : ExactMiles(lat, lon, c.point), c.location});
-  });
-}
-
 size_t GeoGrid::memory_bytes() const {
   return keys_.capacity() * 4 + begin_.capacity() * 4 + lat_.capacity() * 4 + lon_.capacity() * 4 +
          row_.capacity() * 4 + location_.capacity() * 2;

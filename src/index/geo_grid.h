@@ -26,12 +26,6 @@
 
 namespace meridian {
 
-struct GeoHit {
-  uint32_t row;
-  double distance_mi;  // exact great-circle miles (see ForEachWithin for `approx`)
-  uint32_t location;   // index within the row's locations (0 = primary)
-};
-
 // A candidate from ForEachWithin. Membership in the circle is always decided
 // exactly; the distance itself is computed exactly only when cheap to know
 // (rows with several locations) — otherwise `chord2` orders candidates and
@@ -69,16 +63,12 @@ class GeoGrid {
   static constexpr double kCellDegrees = 0.1;
 
   // Indexes every location with a geocode, carrying `row_info[row]` with each
-  // point. O(locations log locations). REQUIRES: row_info.size() == snap.size().
+  // point. O(locations + cells) (counting sort). REQUIRES: row_info.size() == snap.size().
   static GeoGrid Build(const Snapshot& snap, const std::vector<RowInfo>& row_info);
 
-  // Appends to *hits one entry per row having a location within `radius_mi`
-  // of (lat, lon), at its nearest such location (ties: lowest location
-  // index). Order of *hits is unspecified. REQUIRES: 0 <= radius_mi <= 3000.
-  void Within(double lat, double lon, double radius_mi, std::vector<GeoHit>* hits) const;
-
   // Calls f(candidate, info) for every row within the radius, once per row (at
-  // its nearest location), in unspecified order. Membership is exact; most
+  // its nearest location; ties: lowest location index), in unspecified order.
+  // REQUIRES: 0 <= radius_mi <= 3000. Membership is exact; most
   // points are decided by a squared-chord test without trigonometry, and only
   // points within kChordMargin of the circle get the exact haversine.
   template <class F>
