@@ -183,6 +183,34 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
   return Outcome::kRecord;
 }
 
+Status ForEachReferenceRow(std::string_view csv, std::string_view what,
+                           std::string_view first_column, size_t min_fields, size_t max_fields,
+                           const std::function<Status(const CsvRecord&)>& on_row) {
+  CsvTokenizer tok(csv, 1, true);
+  tok.SkipBom();
+  CsvRecord rec;
+  bool header = true;
+  for (;;) {
+    auto o = tok.Next(&rec);
+    if (o == CsvTokenizer::Outcome::kEnd) break;
+    const std::string where = std::string(what) + " line " + std::to_string(rec.line);
+    if (o != CsvTokenizer::Outcome::kRecord)
+      return Status::InvalidArgument(where + ": " + tok.error());
+    const bool width_ok = rec.fields.size() >= min_fields && rec.fields.size() <= max_fields;
+    if (header) {
+      if (!width_ok || rec.fields[0] != first_column)
+        return Status::InvalidArgument(std::string(what) + ": unexpected header");
+      header = false;
+      continue;
+    }
+    if (!width_ok)
+      return Status::InvalidArgument(where + ": expected " + std::to_string(min_fields) +
+                                     (min_fields == max_fields ? "" : " or more") + " fields");
+    MERIDIAN_RETURN_IF_ERROR(on_row(rec));
+  }
+  return Status::OK();
+}
+
 std::vector<std::string> SplitCsvLine(std::string_view line) {
   std::vector<std::string> out;
   CsvTokenizer tok(line, 1, /*at_eof=*/true);

@@ -22,9 +22,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "util/status.h"
 
 namespace meridian {
 
@@ -68,6 +71,14 @@ class CsvTokenizer {
   const char* error_ = "";
   std::string scratch_;  // unescaped text of fields with doubled quotes
 };
+
+// Reads a small reference CSV held in memory (the NUCC code set, the modality
+// map): skips a BOM, requires a header whose first column is `first_column`,
+// and hands each data row to `on_row`. Every row (header included) must have
+// between `min_fields` and `max_fields` fields. Errors name `what` and the line.
+Status ForEachReferenceRow(std::string_view csv, std::string_view what,
+                           std::string_view first_column, size_t min_fields, size_t max_fields,
+                           const std::function<Status(const CsvRecord&)>& on_row);
 
 // Splits one line of a small, trusted CSV (e.g. the NUCC or ZCTA tables) into
 // fields; used by the reference-data loaders.

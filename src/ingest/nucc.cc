@@ -1,6 +1,7 @@
 #include "ingest/nucc.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "data/embedded.h"
 #include "ingest/csv.h"
@@ -9,34 +10,21 @@ namespace meridian {
 
 Result<TaxonomyTable> TaxonomyTable::Parse(std::string_view csv) {
   TaxonomyTable t;
-  CsvTokenizer tok(csv, 1, true);
-  tok.SkipBom();
-  CsvRecord rec;
-  bool header = true;
-  for (;;) {
-    auto o = tok.Next(&rec);
-    if (o == CsvTokenizer::Outcome::kEnd) break;
-    if (o != CsvTokenizer::Outcome::kRecord)
-      return Status::InvalidArgument("NUCC taxonomy CSV line " + std::to_string(rec.line) + ": " +
-                                     tok.error());
-    if (header) {
-      if (rec.fields.size() < 8 || rec.fields[0] != "Code")
-        return Status::InvalidArgument("NUCC taxonomy CSV: unexpected header");
-      header = false;
-      continue;
-    }
-    if (rec.fields.size() < 8 || rec.fields[0].size() != 10)
-      return Status::InvalidArgument("NUCC taxonomy CSV line " + std::to_string(rec.line) +
-                                     ": expected 8 fields and a 10-character code");
-    TaxonomyInfo info;
-    info.code = rec.fields[0];
-    info.grouping = rec.fields[1];
-    info.classification = rec.fields[2];
-    info.specialization = rec.fields[3];
-    info.display_name = rec.fields[6];
-    info.section = rec.fields[7];
-    t.rows_.push_back(std::move(info));
-  }
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      csv, "NUCC taxonomy CSV", "Code", 8, SIZE_MAX, [&t](const CsvRecord& rec) -> Status {
+        if (rec.fields[0].size() != 10)
+          return Status::InvalidArgument("NUCC taxonomy CSV line " + std::to_string(rec.line) +
+                                         ": expected a 10-character code");
+        TaxonomyInfo info;
+        info.code = rec.fields[0];
+        info.grouping = rec.fields[1];
+        info.classification = rec.fields[2];
+        info.specialization = rec.fields[3];
+        info.display_name = rec.fields[6];
+        info.section = rec.fields[7];
+        t.rows_.push_back(std::move(info));
+        return Status::OK();
+      }));
   std::sort(t.rows_.begin(), t.rows_.end(),
             [](const TaxonomyInfo& a, const TaxonomyInfo& b) { return a.code < b.code; });
   return t;

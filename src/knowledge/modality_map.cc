@@ -45,39 +45,23 @@ std::vector<std::string> CredentialTokens(std::string_view text) {
 
 Result<ModalityMap> ModalityMap::Parse(std::string_view csv) {
   ModalityMap m;
-  CsvTokenizer tok(csv, 1, true);
-  tok.SkipBom();
-  CsvRecord rec;
-  bool header = true;
-  for (;;) {
-    auto o = tok.Next(&rec);
-    if (o == CsvTokenizer::Outcome::kEnd) break;
-    if (o != CsvTokenizer::Outcome::kRecord)
-      return Status::InvalidArgument("modalities.csv line " + std::to_string(rec.line) + ": " +
-                                     tok.error());
-    if (header) {
-      if (rec.fields.size() != 8 || rec.fields[0] != "modality")
-        return Status::InvalidArgument("modalities.csv: unexpected header");
-      header = false;
-      continue;
-    }
-    if (rec.fields.size() != 8)
-      return Status::InvalidArgument("modalities.csv line " + std::to_string(rec.line) +
-                                     ": expected 8 fields");
-    Modality x;
-    x.id = rec.fields[0];
-    x.label = rec.fields[1];
-    x.taxonomy_prefixes = SplitBar(rec.fields[2]);
-    x.credential_tokens = SplitBar(rec.fields[3]);
-    x.confidence = rec.fields[4];
-    x.as_of = rec.fields[5];
-    x.source = rec.fields[6];
-    x.note = rec.fields[7];
-    if (x.id.empty() || x.source.empty() || x.as_of.empty() || x.confidence.empty())
-      return Status::InvalidArgument("modalities.csv line " + std::to_string(rec.line) +
-                                     ": id, confidence, as_of and source are required");
-    m.modalities_.push_back(std::move(x));
-  }
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      csv, "modalities.csv", "modality", 8, 8, [&m](const CsvRecord& rec) -> Status {
+        Modality x;
+        x.id = rec.fields[0];
+        x.label = rec.fields[1];
+        x.taxonomy_prefixes = SplitBar(rec.fields[2]);
+        x.credential_tokens = SplitBar(rec.fields[3]);
+        x.confidence = rec.fields[4];
+        x.as_of = rec.fields[5];
+        x.source = rec.fields[6];
+        x.note = rec.fields[7];
+        if (x.id.empty() || x.source.empty() || x.as_of.empty() || x.confidence.empty())
+          return Status::InvalidArgument("modalities.csv line " + std::to_string(rec.line) +
+                                         ": id, confidence, as_of and source are required");
+        m.modalities_.push_back(std::move(x));
+        return Status::OK();
+      }));
   if (m.modalities_.size() > kMaxModalities)
     return Status::InvalidArgument("modalities.csv: at most 16 modalities");
   return m;

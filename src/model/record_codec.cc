@@ -208,21 +208,37 @@ void EncodeRecord(const Record& r, std::string* out) {
   EncodeAttached(r.secondary, r.other_org_names, r.endpoints, out);
 }
 
+namespace {
+
+// Decodes the core part at the start of `bytes`; *consumed = its length.
+Status DecodeCore(std::string_view bytes, Record* r, size_t* consumed) {
+  Decoder d(bytes);
+  VisitCore(d, *r);
+  if (!d.ok() || !d.PartDone()) return Status::Corruption("core record bytes are malformed");
+  *consumed = d.consumed();
+  return Status::OK();
+}
+
+Status DecodeAttached(std::string_view bytes, Record* r) {
+  Decoder d(bytes);
+  VisitAttached(d, r->secondary, r->other_org_names, r->endpoints);
+  if (!d.ok() || !d.AtEnd()) return Status::Corruption("attached record bytes are malformed");
+  return CheckEnums(*r);
+}
+
+}  // namespace
+
 Status DecodeRecord(std::string_view bytes, Record* r) {
-  Decoder core(bytes);
-  VisitCore(core, *r);
-  if (!core.ok() || !core.PartDone()) return Status::Corruption("record bytes are malformed");
-  return DecodeRecordParts(bytes.substr(0, core.consumed()), bytes.substr(core.consumed()), r);
+  size_t core = 0;
+  MERIDIAN_RETURN_IF_ERROR(DecodeCore(bytes, r, &core));
+  return DecodeAttached(bytes.substr(core), r);
 }
 
 Status DecodeRecordParts(std::string_view core, std::string_view attached, Record* r) {
-  Decoder c(core);
-  VisitCore(c, *r);
-  if (!c.ok() || !c.AtEnd()) return Status::Corruption("core record bytes are malformed");
-  Decoder a(attached);
-  VisitAttached(a, r->secondary, r->other_org_names, r->endpoints);
-  if (!a.ok() || !a.AtEnd()) return Status::Corruption("attached record bytes are malformed");
-  return CheckEnums(*r);
+  size_t used = 0;
+  MERIDIAN_RETURN_IF_ERROR(DecodeCore(core, r, &used));
+  if (used != core.size()) return Status::Corruption("core record bytes have trailing data");
+  return DecodeAttached(attached, r);
 }
 
 }  // namespace meridian

@@ -32,8 +32,9 @@ TEST(Snapshot, OpensAndPassesInvariants) {
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   EXPECT_EQ((*snap)->size(), 99u);
   EXPECT_TRUE((*snap)->CheckInvariants().ok());
-  EXPECT_EQ((*snap)->Find(1679576722), (*snap)->Find(1679576722));
-  EXPECT_GE((*snap)->Find(1679576722), 0);
+  int64_t row = (*snap)->Find(1679576722);
+  ASSERT_GE(row, 0);
+  EXPECT_EQ((*snap)->npi(static_cast<size_t>(row)), 1679576722u);
   EXPECT_EQ((*snap)->Find(1000000004), -1);
   EXPECT_NE((*snap)->meta_json().find("\"npidata_sample_99.csv\""), std::string::npos);
 }
