@@ -1,0 +1,149 @@
+#include "text/fuzzy.h"
+
+#include <algorithm>
+#include <array>
+
+#include "text/normalize.h"
+
+namespace meridian {
+
+namespace {
+
+constexpr size_t kMaxToken = 64;  // longer query tokens are cut here
+constexpr int kInf = 1 << 20;
+
+// Plain OSA distance, full matrix: the reference the trie walk must agree with.
+int Osa(std::string_view a, std::string_view b) {
+  std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                        d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
+  return d[a.size()][b.size()];
+}
+
+int Penalty(std::string_view q, std::string_view t) {
+  return q.empty() || t.empty() || q[0] != t[0] ? 1 : 0;
+}
+
+}  // namespace
+
+int TypoBudget(std::string_view token) {
+  size_t n = CodePoints(token);
+  return n < 5 ? 0 : n <= 8 ? 1 : 2;
+}
+
+int TypoCost(std::string_view q, std::string_view t) { return Osa(q, t) + Penalty(q, t); }
+
+int MatchQuality(std::string_view q, std::string_view term, bool prefix) {
+  q = q.substr(0, kMaxToken);
+  const int budget = TypoBudget(q);
+  int best = kInf;
+  int full = TypoCost(q, term);
+  if (full <= budget) best = 2 * full;
+  if (prefix)
+    for (size_t len = 1; len < term.size(); ++len) {
+      int c = TypoCost(q, term.substr(0, len));
+      if (c <= budget) best = std::min(best, 2 * c + 1);
+    }
+  return best == kInf ? -1 : best;
+}
+
+std::vector<TermMatch> MatchTermsBrute(const TextIndex& index, std::string_view q, bool prefix) {
+  std::vector<TermMatch> out;
+  for (uint32_t t = 0; t < index.term_count(); ++t) {
+    int quality = MatchQuality(q, index.term(t), prefix);
+    if (quality >= 0) out.push_back({t, static_cast<uint8_t>(quality)});
+  }
+  return out;
+}
+
+std::vector<TermMatch> MatchTerms(const TextIndex& index, std::string_view q, bool prefix) {
+  std::vector<TermMatch> out;
+  q = q.substr(0, kMaxToken);
+  const uint32_t n = static_cast<uint32_t>(index.term_count());
+  if (q.empty() || n == 0) return out;
+  const int budget = TypoBudget(q);
+  const size_t m = q.size();
+  if (budget == 0) {  // exact word, or exact prefix: one binary search
+    if (prefix) {
+      auto [b, e] = index.PrefixRange(q);
+      for (uint32_t t = b; t < e; ++t)
+        out.push_back({t, static_cast<uint8_t>(index.term(t) == q ? 0 : 1)});
+    } else if (int64_t t = index.Find(q); t >= 0) {
+      out.push_back({static_cast<uint32_t>(t), 0});
+    }
+    return out;
+  }
+
+  // DP rows along the current trie path: rows[d][j] = OSA(path[0..d), q[0..j)).
+  std::vector<std::array<int, kMaxToken + 1>> rows(1);
+  std::vector<int> row_min(1, 0), best_pre(1, kInf);
+  for (size_t j = 0; j <= m; ++j) rows[0][j] = static_cast<int>(j);
+  std::string path;
+
+  uint32_t i = 0;
+  while (i < n) {
+    std::string_view t = index.term(i);
+    // Budget left for the DP once the first-letter penalty is paid.
+    const int be = budget - (static_cast<unsigned char>(t[0]) != static_cast<unsigned char>(q[0]));
+    if (be < 0) {  // no term with this first byte can match
+      i = index.SkipPrefix(i, 1);
+      continue;
+    }
+    size_t valid = 0;
+    while (valid < path.size() && valid < t.size() && path[valid] == t[valid]) ++valid;
+    path.resize(valid);
+    bool skipped = false;
+    for (size_t d = valid + 1; d <= t.size(); ++d) {
+      if (rows.size() <= d) rows.resize(d + 1), row_min.resize(d + 1), best_pre.resize(d + 1);
+      const char c = t[d - 1];
+      auto& r = rows[d];
+      const auto& up = rows[d - 1];
+      r[0] = static_cast<int>(d);
+      int mn = r[0];
+      for (size_t j = 1; j <= m; ++j) {
+        int v = std::min({up[j] + 1, r[j - 1] + 1, up[j - 1] + (c != q[j - 1] ? 1 : 0)});
+        if (d > 1 && j > 1 && c == q[j - 2] && t[d - 2] == q[j - 1])
+          v = std::min(v, rows[d - 2][j - 2] + 1);
+        r[j] = v;
+        mn = std::min(mn, v);
+      }
+      row_min[d] = mn;
+      best_pre[d] = std::min(best_pre[d - 1], r[m]);
+      path.push_back(c);
+      // No deeper row can come back within budget (each is at least the
+      // smaller of this row's minimum and the previous row's minimum + 1).
+      if (mn > be && row_min[d - 1] >= be) {
+        uint32_t end = index.SkipPrefix(i, d);
+        if (prefix && best_pre[d] <= be) {
+          // Every term below matched already as a prefix and cannot do better.
+          const int cost = best_pre[d] + (budget - be);
+          for (uint32_t k = i; k < end; ++k) out.push_back({k, static_cast<uint8_t>(2 * cost + 1)});
+        }
+        i = end;
+        skipped = true;
+        break;
+      }
+    }
+    if (skipped) continue;
+    const int penalty = budget - be;
+    const int full = rows[t.size()][m];
+    int quality = kInf;
+    if (full <= be) quality = 2 * (full + penalty);
+    // A proper prefix (shorter than the term) matching.
+    if (prefix && t.size() > 1 && best_pre[t.size() - 1] <= be)
+      quality = std::min(quality, 2 * (best_pre[t.size() - 1] + penalty) + 1);
+    if (quality != kInf) out.push_back({i, static_cast<uint8_t>(quality)});
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace meridian

@@ -1,0 +1,110 @@
+#include "text/fuzzy.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "testing/test_util.h"
+
+namespace meridian {
+namespace {
+
+struct Vocab {
+  TextIndexData data;
+  TextIndex index;
+  explicit Vocab(const std::vector<std::string>& words) {
+    std::string text;
+    std::vector<uint64_t> off{0};
+    for (const std::string& w : words) {
+      text += w;
+      off.push_back(text.size());
+    }
+    data = BuildTextIndex(text, off);
+    index = TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off,
+                      data.fwd);
+  }
+  std::vector<std::string> Terms(const std::vector<TermMatch>& m) const {
+    std::vector<std::string> out;
+    for (const TermMatch& t : m) out.emplace_back(index.term(t.term));
+    return out;
+  }
+};
+
+TEST(Fuzzy, BudgetsByLength) {
+  EXPECT_EQ(TypoBudget("lee"), 0);
+  EXPECT_EQ(TypoBudget("jone"), 0);
+  EXPECT_EQ(TypoBudget("jones"), 1);
+  EXPECT_EQ(TypoBudget("johnsons"), 1);
+  EXPECT_EQ(TypoBudget("christoph"), 2);
+  EXPECT_EQ(TypoBudget("josé"), 0);  // 4 characters, 5 bytes
+}
+
+TEST(Fuzzy, FirstLetterTyposCostMore) {
+  Vocab v({"dental", "mental", "rental", "dentil", "johnson", "jonhson", "christopher",
+           "khristopher", "smith"});
+  EXPECT_EQ(v.Terms(MatchTerms(v.index, "dental", false)),
+            (std::vector<std::string>{"dental", "dentil"}));  // never "mental"
+  EXPECT_EQ(v.Terms(MatchTerms(v.index, "jonhson", false)),
+            (std::vector<std::string>{"johnson", "jonhson"}));  // a swap is one typo
+  // 11 letters: a first-letter change (1 + 1 penalty) fits the budget of 2.
+  EXPECT_EQ(v.Terms(MatchTerms(v.index, "christopher", false)),
+            (std::vector<std::string>{"christopher", "khristopher"}));
+  EXPECT_TRUE(MatchTerms(v.index, "smyth", false).empty() == false);
+  EXPECT_TRUE(MatchTerms(v.index, "smit", false).empty());  // 4 letters: exact only
+}
+
+TEST(Fuzzy, QualityOrdersExactPrefixAndTypos) {
+  Vocab v({"john", "johnson", "johnston", "jon", "jonson"});
+  auto m = MatchTerms(v.index, "john", true);
+  ASSERT_EQ(v.Terms(m), (std::vector<std::string>{"john", "johnson", "johnston"}));
+  EXPECT_EQ(m[0].quality, 0);  // exact word
+  EXPECT_EQ(m[1].quality, 1);  // exact prefix
+  auto t = MatchTerms(v.index, "jonsen", true);
+  EXPECT_EQ(v.Terms(t), (std::vector<std::string>{"jonson"}));
+  EXPECT_EQ(t[0].quality, 2);  // one typo, whole word
+}
+
+// The trie walk must give exactly the brute-force answer, quality included.
+TEST(Fuzzy, TrieWalkEqualsDpOverTheWholeVocabulary) {
+  std::mt19937 rng(2024);
+  const std::string alphabet = "aeinorstlmjcdhk";
+  auto random_word = [&](size_t len) {
+    std::string w;
+    for (size_t i = 0; i < len; ++i) w.push_back(alphabet[rng() % alphabet.size()]);
+    return w;
+  };
+  std::vector<std::string> words;
+  for (int i = 0; i < 3000; ++i) words.push_back(random_word(2 + rng() % 11));
+  // Clusters of near neighbours, so typo matches are common.
+  for (int i = 0; i < 300; ++i) {
+    std::string base = random_word(4 + rng() % 8);
+    for (int k = 0; k < 5; ++k) {
+      std::string w = base;
+      size_t at = rng() % w.size();
+      switch (rng() % 4) {
+        case 0: w[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: w.erase(at, 1); break;
+        case 2: w.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        default: if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
+      }
+      words.push_back(w);
+    }
+    words.push_back(base);
+  }
+  words.push_back("jos\xc3\xa9");  // multi-byte letters too
+  Vocab v(words);
+  ASSERT_TRUE(v.index.CheckInvariants().ok());
+  const int n = testing::Iterations(300);
+  for (int i = 0; i < n; ++i) {
+    std::string q = rng() % 2 ? words[rng() % words.size()] : random_word(1 + rng() % 12);
+    if (rng() % 2 && q.size() > 2) q[rng() % q.size()] = alphabet[rng() % alphabet.size()];
+    for (bool prefix : {false, true}) {
+      auto fast = MatchTerms(v.index, q, prefix);
+      auto slow = MatchTermsBrute(v.index, q, prefix);
+      ASSERT_EQ(fast, slow) << "query '" << q << "' prefix=" << prefix;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace meridian

@@ -1,0 +1,97 @@
+#include "text/text_index.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "text/normalize.h"
+
+namespace meridian {
+namespace {
+
+// Keeps the built arrays alive behind a TextIndex view.
+struct Built {
+  TextIndexData data;
+  TextIndex index;
+  explicit Built(const std::vector<std::string>& rows) {
+    std::string text;
+    std::vector<uint64_t> off{0};
+    for (const std::string& r : rows) {
+      text += r;
+      off.push_back(text.size());
+    }
+    data = BuildTextIndex(text, off);
+    index = TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off,
+                      data.fwd);
+  }
+};
+
+TEST(TextIndex, BuildsSortedVocabularyPostingsAndForwardLists) {
+  Built b({"smith john john", "", "jones mary madison", "smith madison"});
+  const TextIndex& ix = b.index;
+  ASSERT_TRUE(ix.Validate(4).ok());
+  ASSERT_TRUE(ix.CheckInvariants().ok()) << ix.CheckInvariants().ToString();
+  ASSERT_EQ(ix.term_count(), 5u);
+  EXPECT_EQ(ix.term(0), "john");
+  EXPECT_EQ(ix.term(4), "smith");
+  int64_t smith = ix.Find("smith"), madison = ix.Find("madison");
+  ASSERT_GE(smith, 0);
+  EXPECT_EQ(std::vector<uint32_t>(ix.postings(smith).begin(), ix.postings(smith).end()),
+            (std::vector<uint32_t>{0, 3}));
+  EXPECT_EQ(ix.postings(madison).size(), 2u);
+  EXPECT_EQ(ix.row_terms(0).size(), 2u);  // "john" once
+  EXPECT_EQ(ix.row_terms(1).size(), 0u);
+  EXPECT_EQ(ix.Find("smit"), -1);
+  auto [p0, p1] = ix.PrefixRange("j");
+  EXPECT_EQ(p1 - p0, 2u);
+  auto [q0, q1] = ix.PrefixRange("zz");
+  EXPECT_EQ(q0, q1);
+  EXPECT_EQ(ix.SkipPrefix(0, 1), 2u);  // past "john", "jones"
+}
+
+TEST(TextIndex, MatchesANaiveIndexOnRandomRows) {
+  std::mt19937 rng(7);
+  const char* words[] = {"ann", "anna", "annie", "bob", "bobby", "lee", "li", "liu", "x", "madison"};
+  std::vector<std::string> rows;
+  std::map<std::string, std::set<uint32_t>> naive;
+  for (uint32_t r = 0; r < 500; ++r) {
+    std::string row;
+    for (int k = rng() % 5; k > 0; --k) {
+      std::string w = words[rng() % 10];
+      if (!row.empty()) row += ' ';
+      row += w;
+      naive[w].insert(r);
+    }
+    rows.push_back(row);
+  }
+  Built b(rows);
+  ASSERT_TRUE(b.index.CheckInvariants().ok());
+  ASSERT_EQ(b.index.term_count(), naive.size());
+  for (const auto& [w, rs] : naive) {
+    int64_t id = b.index.Find(w);
+    ASSERT_GE(id, 0) << w;
+    auto p = b.index.postings(static_cast<uint32_t>(id));
+    EXPECT_EQ(std::set<uint32_t>(p.begin(), p.end()), rs) << w;
+  }
+}
+
+TEST(TextIndex, ValidateRefusesBrokenArrays) {
+  Built b({"a b", "b c"});
+  std::vector<uint32_t> fwd = b.data.fwd;
+  fwd[0] = 99;
+  TextIndex bad(b.data.vocab, b.data.vocab_off, b.data.post_off, b.data.postings, b.data.fwd_off,
+                fwd);
+  EXPECT_FALSE(bad.Validate(2).ok());
+  std::vector<uint32_t> post = b.data.postings;
+  post[0] = 1;  // row 1 does not hold term "a"
+  TextIndex unsorted(b.data.vocab, b.data.vocab_off, b.data.post_off, post, b.data.fwd_off,
+                     b.data.fwd);
+  EXPECT_TRUE(unsorted.Validate(2).ok());  // bounds fine...
+  EXPECT_FALSE(unsorted.CheckInvariants().ok());  // ...but not the transpose
+  EXPECT_FALSE(b.index.Validate(3).ok());         // wrong row count
+}
+
+}  // namespace
+}  // namespace meridian
