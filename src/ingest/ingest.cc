@@ -11,6 +11,8 @@
 #include "ingest/main_file.h"
 #include "model/fields.h"
 #include "model/record_codec.h"
+#include "text/normalize.h"
+#include "text/search_text.h"
 #include "snapshot/snapshot.h"
 #include "snapshot/writer.h"
 #include "util/file.h"
@@ -204,6 +206,10 @@ class Builder {
     in.core_length = static_cast<uint32_t>(bytes_.size());
     in.attached = attached_;
     in.credential = r.credential;
+    text_ = SearchTextOf(r);
+    city_ = CityKey(r);
+    in.search_text = text_;
+    in.city = city_;
     CountEntity(r.entity);
     CountLocations(r.entity, locs_);
     sum_->secondary_locations += r.secondary.size();
@@ -321,6 +327,11 @@ class Builder {
     in.core_length = e.core_len;
     in.attached = attached_;
     in.credential = in_.parsed->Credential(e);
+    text_.assign(in_.parsed->NameText(e));
+    AppendOtherNamesText(names, &text_);
+    AppendNormalizedTokens(in_.parsed->City(e), &text_);
+    in.search_text = text_;
+    in.city = in_.parsed->City(e);
     CountEntity(in.entity);
     CountLocations(in.entity, locs_);
     sum_->secondary_locations += locs.size();
@@ -350,6 +361,13 @@ class Builder {
     in.core_length = static_cast<uint32_t>(b.core_bytes(i).size());
     in.attached = b.attached_bytes(i);
     in.credential = b.credential(i);
+    text_.clear();
+    for (uint32_t t : b.text().row_terms(i)) {
+      if (!text_.empty()) text_.push_back(' ');
+      text_.append(b.text().term(t));
+    }
+    in.search_text = text_;
+    in.city = b.places()[b.place(i)].city;
     CountEntity(in.entity);
     CountLocations(in.entity, locs_);
     sum_->secondary_locations += locs_.empty() ? 0 : locs_.size() - 1;
@@ -402,7 +420,7 @@ class Builder {
   TaxonomyDict dict_;
   std::vector<uint16_t> base_remap_;
   SnapshotWriter* writer_;
-  std::string bytes_, attached_;
+  std::string bytes_, attached_, text_, city_;
   std::vector<LocationHot> locs_;
   std::vector<uint16_t> tax_;
 };

@@ -65,6 +65,7 @@ TEST_F(SampleIngest, Counts) {
   EXPECT_FALSE(summary_.synthetic);
   EXPECT_FALSE(snap_->synthetic());
   EXPECT_TRUE(snap_->CheckInvariants().ok());
+  testing::ExpectTextMatchesRecords(*snap_);
 }
 
 TEST_F(SampleIngest, EveryFieldMatchesTheCsv) {

@@ -81,6 +81,7 @@ TEST(WeeklyFiles, AttachToTheirNpisWithEveryField) {
 
   auto snap = Snapshot::Open(o.out);
   ASSERT_TRUE(snap.ok());
+  testing::ExpectTextMatchesRecords(**snap);  // other names from the side file included
   for (const std::string& npi : chosen) {
     SCOPED_TRACE(npi);
     size_t row = static_cast<size_t>((*snap)->Find(static_cast<uint32_t>(std::stoul(npi))));

@@ -7,6 +7,8 @@
 #include "ingest/nppes_row.h"
 #include "model/fields.h"
 #include "model/record_codec.h"
+#include "text/normalize.h"
+#include "text/search_text.h"
 
 namespace meridian {
 
@@ -45,9 +47,18 @@ class MainFileSink : public CsvSink {
     e.core_offset = at;
     e.core_len = static_cast<uint32_t>(w_->pending.size() - at);
     e.tax_begin = static_cast<uint32_t>(w_->tax_pool.size());
-    e.cred_begin = static_cast<uint32_t>(w_->cred_pool.size());
+    std::string& pool = w_->str_pool;
+    e.str_begin = static_cast<uint32_t>(pool.size());
     e.cred_len = static_cast<uint16_t>(std::min<size_t>(record_.credential.size(), 1024));
-    w_->cred_pool.append(record_.credential, 0, e.cred_len);
+    pool.append(record_.credential, 0, e.cred_len);
+    words_.clear();
+    AppendNameText(record_, &words_);
+    e.names_len = static_cast<uint16_t>(std::min<size_t>(words_.size(), 4096));
+    pool.append(words_, 0, e.names_len);
+    words_.clear();
+    AppendNormalizedTokens(record_.practice.address.city, &words_);
+    e.city_len = static_cast<uint8_t>(std::min<size_t>(words_.size(), 255));
+    pool.append(words_, 0, e.city_len);
     e.tax_count = 0;
     e.worker = id_;
     primary_candidates_.clear();
@@ -93,7 +104,7 @@ class MainFileSink : public CsvSink {
 
   size_t Checkpoint() override {
     marks_.push_back({w_->pending.size(), w_->entries.size(), w_->tax_pool.size(),
-                      w_->cred_pool.size(), w_->unknown_codes.size(), w_->errors.size(), w_->rows});
+                      w_->str_pool.size(), w_->unknown_codes.size(), w_->errors.size(), w_->rows});
     return marks_.size() - 1;
   }
   void Rollback(size_t checkpoint) override {
@@ -101,7 +112,7 @@ class MainFileSink : public CsvSink {
     w_->pending.resize(m.pending);
     w_->entries.resize(m.entries);
     w_->tax_pool.resize(m.tax);
-    w_->cred_pool.resize(m.cred);
+    w_->str_pool.resize(m.str);
     w_->unknown_codes.resize(m.unknown);
     unknown_index_.clear();
     for (size_t i = 0; i < w_->unknown_codes.size(); ++i)
@@ -124,7 +135,7 @@ class MainFileSink : public CsvSink {
 
  private:
   struct Mark {
-    size_t pending, entries, tax, cred, unknown, errors;
+    size_t pending, entries, tax, str, unknown, errors;
     uint64_t rows;
   };
   std::string file_;
@@ -138,6 +149,7 @@ class MainFileSink : public CsvSink {
   Status status_;                                            // first append_core failure
   std::unordered_map<std::string, uint16_t> unknown_index_;  // code -> ref, this worker
   std::vector<bool> primary_candidates_;                     // per indexed code: marked primary?
+  std::string words_;                                        // scratch for normalized words
 };
 
 }  // namespace

@@ -34,8 +34,9 @@ struct ParsedEntry {
   uint64_t core_offset;  // where append_core put the encoded core record
   uint32_t core_len;
   uint32_t tax_begin;   // into the worker's tax pool
-  uint32_t cred_begin;  // credential text: into the worker's cred pool
-  uint16_t cred_len;
+  uint32_t str_begin;  // into the worker's string pool: credential, name words, city
+  uint16_t cred_len, names_len;
+  uint8_t city_len;
   uint8_t tax_count, primary_slot;  // primary_slot: index in the list, 0xFF = none
   uint8_t worker;
 };
@@ -45,7 +46,9 @@ struct ParsedWorker {
   size_t unflushed = 0;  // entries from here on have offsets into `pending`
   std::vector<ParsedEntry> entries;
   std::vector<uint16_t> tax_pool;
-  std::string cred_pool;  // "Provider Credential Text" of each entry
+  // Per entry: "Provider Credential Text", then its name words and practice
+  // city, normalized (text/search_text.h).
+  std::string str_pool;
   std::vector<std::string> unknown_codes;
   std::vector<IngestError> errors;
   uint64_t rows = 0;
@@ -64,7 +67,15 @@ struct ParsedSet {
     return std::span<const uint16_t>(workers[e.worker]->tax_pool).subspan(e.tax_begin, e.tax_count);
   }
   std::string_view Credential(const ParsedEntry& e) const {
-    return std::string_view(workers[e.worker]->cred_pool).substr(e.cred_begin, e.cred_len);
+    return std::string_view(workers[e.worker]->str_pool).substr(e.str_begin, e.cred_len);
+  }
+  std::string_view NameText(const ParsedEntry& e) const {
+    return std::string_view(workers[e.worker]->str_pool)
+        .substr(e.str_begin + e.cred_len, e.names_len);
+  }
+  std::string_view City(const ParsedEntry& e) const {
+    return std::string_view(workers[e.worker]->str_pool)
+        .substr(e.str_begin + e.cred_len + e.names_len, e.city_len);
   }
   std::string_view UnknownCode(const ParsedEntry& e, uint16_t ref) const {
     return workers[e.worker]->unknown_codes[ref - kUnknownTaxBase];

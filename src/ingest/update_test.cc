@@ -93,6 +93,7 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
   const Snapshot& s = **snap;
   const Snapshot& b = **old_snap;
   ASSERT_TRUE(s.CheckInvariants().ok());
+  testing::ExpectTextMatchesRecords(s);  // copied, changed and new rows alike
   Record r;
   ASSERT_TRUE(s.GetRecord(static_cast<size_t>(s.Find(1679576722)), &r).ok());
   EXPECT_EQ(r.last_name, "WIEBE-CHANGED");

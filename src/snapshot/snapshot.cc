@@ -143,7 +143,26 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
   col(f::kCredOffsets, n + 1, true, &s.cred_off_);
   std::span<const char> creds;
   col(f::kCredentials, 0, false, &creds);
+  std::span<const char> vocab;
+  std::span<const uint32_t> vocab_off, post_off, postings, fwd_off, fwd;
+  std::span<const char> places;
+  col(f::kTextVocab, 0, false, &vocab);
+  col(f::kTextVocabOff, 0, false, &vocab_off);
+  col(f::kTextPostOff, 0, false, &post_off);
+  col(f::kTextPostings, 0, false, &postings);
+  col(f::kTextFwdOff, n + 1, true, &fwd_off);
+  col(f::kTextFwd, 0, false, &fwd);
+  col(f::kPlaces, 0, false, &places);
+  col(f::kPlace, n, true, &s.place_);
   if (!st.ok()) return Status::Corruption(where + st.message());
+  s.text_ = TextIndex({vocab.data(), vocab.size()}, vocab_off, post_off, postings, fwd_off, fwd);
+  if (Status t = s.text_.Validate(n); !t.ok()) return Status::Corruption(where + t.message());
+  auto pl = DecodePlaces({places.data(), places.size()});
+  if (!pl.ok()) return Status::Corruption(where + pl.status().message());
+  s.places_ = std::move(pl).value();
+  for (size_t i = 0; i < n; ++i)
+    if (s.place_[i] >= s.places_.size())
+      return Status::Corruption(where + "place id out of range at row " + std::to_string(i));
   s.meta_ = {meta.data(), meta.size()};
   s.records_ = {records.data(), records.size()};
   s.attached_ = {attached.data(), attached.size()};
@@ -205,6 +224,18 @@ Status Snapshot::CheckInvariants() const {
     if (l.precision != 0 && (!(l.lat >= -90 && l.lat <= 90) || !(l.lon >= -180 && l.lon <= 180)))
       return Status::Corruption("location coordinates out of range");
   }
+  MERIDIAN_RETURN_IF_ERROR(text_.CheckInvariants());
+  // Each place's counts are the rows that name it.
+  std::vector<uint32_t> rows(places_.size(), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Place& p = places_[place_[i]];
+    if (p.state != state_[i])
+      return Status::Corruption("row " + std::to_string(i) + " names a place in another state");
+    ++rows[place_[i]];
+  }
+  for (size_t k = 0; k < places_.size(); ++k)
+    if (rows[k] != places_[k].rows)
+      return Status::Corruption("place '" + places_[k].city + "' counts the wrong rows");
   return Status::OK();
 }
 

@@ -17,7 +17,9 @@
 #include "geo/states.h"
 #include "model/record.h"
 #include "snapshot/format.h"
+#include "snapshot/places.h"
 #include "snapshot/taxonomy_dict.h"
+#include "text/text_index.h"
 #include "util/file.h"
 #include "util/status.h"
 
@@ -52,6 +54,10 @@ class Snapshot {
   std::string_view credential(size_t i) const {
     return credentials_.substr(cred_off_[i], cred_off_[i + 1] - cred_off_[i]);
   }
+  // The words rows are found by, and the (city, state) places.
+  const TextIndex& text() const { return text_; }
+  const std::vector<Place>& places() const { return places_; }
+  uint32_t place(size_t i) const { return place_[i]; }
   Status GetRecord(size_t i, Record* out) const;
   // Row of `npi`, or -1.
   int64_t Find(uint32_t npi) const;
@@ -81,6 +87,9 @@ class Snapshot {
   std::span<const uint32_t> core_len_, cred_off_;
   std::string_view credentials_;
   std::string_view records_, attached_, meta_;
+  TextIndex text_;
+  std::vector<Place> places_;
+  std::span<const uint32_t> place_;
   TaxonomyDict taxonomy_;
   StateTable states_;
 };

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "text/text_index.h"
 #include "util/bytes.h"
 #include "util/crc32c.h"
 
@@ -14,7 +15,7 @@ using snapshot::SectionEntry;
 
 namespace {
 
-constexpr int kSectionCount = 19;
+constexpr int kSectionCount = 27;
 
 uint32_t Crc(uint32_t crc, std::string_view bytes) {
   return crc32c::Extend(crc, bytes.data(), bytes.size());
@@ -78,6 +79,12 @@ Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
   att_off_.push_back(attached_.size());
   credentials_.append(r.credential);
   cred_off_.push_back(static_cast<uint32_t>(credentials_.size()));
+  if (!text_.empty() && !r.search_text.empty()) text_.push_back(' ');
+  text_.append(r.search_text);
+  text_off_.push_back(text_.size());
+  const bool geo = !r.locations.empty() && r.locations[0].precision != 0;
+  place_.push_back(places_.Add(r.city, r.state, geo, geo ? r.locations[0].lat : 0,
+                               geo ? r.locations[0].lon : 0));
   return Status::OK();
 }
 
@@ -137,6 +144,19 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   section(s::kAttached, attached_, 1, attached_.size());
   section(s::kCredOffsets, AsBytes(cred_off_), 4, n + 1);
   section(s::kCredentials, credentials_, 1, credentials_.size());
+  {
+    TextIndexData t = BuildTextIndex(text_, text_off_);
+    std::string().swap(text_);
+    section(s::kTextVocab, t.vocab, 1, t.vocab.size());
+    section(s::kTextVocabOff, AsBytes(t.vocab_off), 4, t.vocab_off.size());
+    section(s::kTextPostOff, AsBytes(t.post_off), 4, t.post_off.size());
+    section(s::kTextPostings, AsBytes(t.postings), 4, t.postings.size());
+    section(s::kTextFwdOff, AsBytes(t.fwd_off), 4, t.fwd_off.size());
+    section(s::kTextFwd, AsBytes(t.fwd), 4, t.fwd.size());
+  }
+  std::string places = EncodePlaces(places_.Finish());
+  section(s::kPlaces, places, 1, places.size());
+  section(s::kPlace, AsBytes(place_), 4, n);
   if (!st.ok()) return status_ = st;
   if (table_.size() != kSectionCount) return Status::Internal("section count mismatch");
 

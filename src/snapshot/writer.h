@@ -22,6 +22,7 @@
 #include "geo/states.h"
 #include "model/record.h"
 #include "snapshot/format.h"
+#include "snapshot/places.h"
 #include "snapshot/taxonomy_dict.h"
 #include "util/file.h"
 #include "util/status.h"
@@ -40,6 +41,8 @@ struct SnapshotRecordIn {
   uint32_t core_length = 0;
   std::string_view attached;    // the record_codec.h attached part
   std::string_view credential;  // "Provider Credential Text" (a column for filters)
+  std::string_view search_text;  // normalized words the row is found by (text/search_text.h)
+  std::string_view city;         // normalized practice city (a place, with `state`)
 };
 
 class SnapshotWriter {
@@ -80,6 +83,10 @@ class SnapshotWriter {
   std::string attached_;
   std::vector<uint32_t> cred_off_{0};
   std::string credentials_;
+  std::string text_;
+  std::vector<uint64_t> text_off_{0};
+  PlaceBuilder places_;
+  std::vector<uint32_t> place_;
   Status status_;  // first error; Add/Finish fail fast after it
 };
 

@@ -15,6 +15,9 @@
 
 #include "data/embedded.h"
 #include "ingest/csv.h"
+#include "snapshot/snapshot.h"
+#include "text/normalize.h"
+#include "text/search_text.h"
 
 namespace meridian::testing {
 
@@ -139,6 +142,24 @@ inline void IngestOrDie(const std::string& nppes, const std::string& out,
   TempDir scratch;
   RunResult r = RunMeridian(cmd, scratch);
   ASSERT_EQ(r.code, 0) << r.err;
+}
+
+// Every row's words in the text index are exactly the words of its record
+// (SearchTextOf), and its place is its practice city and state.
+inline void ExpectTextMatchesRecords(const Snapshot& s) {
+  ASSERT_TRUE(s.CheckInvariants().ok()) << s.CheckInvariants().ToString();
+  Record r;
+  for (size_t i = 0; i < s.size(); ++i) {
+    ASSERT_TRUE(s.GetRecord(i, &r).ok());
+    const std::string text = SearchTextOf(r);
+    std::vector<std::string_view> want = SplitTokens(text);
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    std::vector<std::string_view> got;
+    for (uint32_t t : s.text().row_terms(i)) got.push_back(s.text().term(t));
+    ASSERT_EQ(got, want) << "row " << i << " NPI " << s.npi(i);
+    ASSERT_EQ(s.places()[s.place(i)].city, CityKey(r)) << "row " << i;
+  }
 }
 
 }  // namespace meridian::testing
