@@ -100,7 +100,11 @@ void Commands::Register(CLI::App* app) {
   search_->add_option("--credential", credential_, "credential text, e.g. L.Ac. (repeatable)");
   search_->add_flag("--include-deactivated", include_deactivated_);
   search_->add_flag("--has-secondary", has_secondary_, "only providers with a secondary location");
-  search_->add_option("--sort", sort_, "distance (default with --near) or name");
+  search_->add_option("--city", city_, "practice city, e.g. \"Madison\" or \"Madison, WI\"");
+  search_->add_option("--q", text_,
+                      "name or city words; typos and an unfinished last word are fine");
+  search_->add_option("--sort", sort_, "distance (default with --near/--city), relevance or name");
+  search_->add_option("--cursor", cursor_, "next_cursor of the previous page");
   search_->add_option("--limit", limit_, "1..100 (default 10)");
   search_->add_option("--offset", offset_);
   search_->add_flag("--json", json_, "print JSON");
@@ -294,25 +298,28 @@ int Commands::Search() {
   for (const std::string& c : credential_) params.emplace_back("credential", c);
   if (include_deactivated_) params.emplace_back("include_deactivated", "true");
   if (has_secondary_) params.emplace_back("has_secondary", "true");
+  add("--city", "city", city_);
+  add("--q", "q", text_);
+  add("--cursor", "cursor", cursor_);
   add("--sort", "sort", sort_);
   add("--limit", "limit", std::to_string(limit_));
   add("--offset", "offset", std::to_string(offset_));
-  Query q;
-  QueryError qe;
-  const ModalityMap& modalities = ModalityMap::Embedded();
-  if (!ParseQuery(params, modalities, &q, &qe)) {
-    std::string msg = "--" + qe.param + ": " + qe.message;
-    if (!qe.suggestions.empty()) {
-      msg += " (one of:";
-      for (const std::string& s : qe.suggestions) msg += " " + s;
-      msg += ")";
-    }
-    return Usage(msg);
-  }
   auto t0 = std::chrono::steady_clock::now();
   auto snap_r = Snapshot::Open(snapshot_);
   if (!snap_r.ok()) return Fail(snap_r.status());
   const Snapshot& snap = **snap_r;
+  Query q;
+  QueryError qe;
+  const ModalityMap& modalities = ModalityMap::Embedded();
+  if (!ParseQuery(params, modalities, &q, &qe, &snap)) {
+    std::string msg = "--" + qe.param + ": " + qe.message;
+    if (!qe.suggestions.empty()) {
+      msg += " (one of: ";
+      for (size_t k = 0; k < qe.suggestions.size(); ++k) msg += (k ? "; " : "") + qe.suggestions[k];
+      msg += ")";
+    }
+    return Usage(msg);
+  }
   std::unique_ptr<SearchIndex> index = SearchIndex::Build(snap, modalities);
   auto t1 = std::chrono::steady_clock::now();
   SearchResult res = Execute(*index, q);
@@ -332,7 +339,9 @@ int Commands::Search() {
     return kExitOk;
   }
   std::printf("%llu providers%s%s\n", static_cast<unsigned long long>(res.total),
-              q.has_point ? (" within " + radius_ + " of " + near_).c_str() : "",
+              q.has_point
+                  ? (" within " + radius_ + " of " + (q.place.empty() ? near_ : q.place)).c_str()
+                  : "",
               snap.synthetic() ? " (SYNTHETIC SAMPLE DATA, not real providers)" : "");
   Record r;
   int n = static_cast<int>(q.offset);
@@ -347,6 +356,7 @@ int Commands::Search() {
         r.credential.empty() ? "" : ", ", r.credential.c_str(),
         pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
   }
+  if (!res.next_cursor.empty()) std::printf("next page: --cursor %s\n", res.next_cursor.c_str());
   return kExitOk;
 }
 

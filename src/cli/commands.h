@@ -43,6 +43,7 @@ class Commands {
   uint64_t rows_ = 1000, seed_ = 1;
   std::string pl_out_;
   std::string near_, radius_ = "25mi", modality_, entity_, state_, sex_, sort_;
+  std::string text_, city_, cursor_;
   std::vector<std::string> taxonomy_, credential_;
   bool include_deactivated_ = false, has_secondary_ = false;
   size_t limit_ = 10, offset_ = 0;

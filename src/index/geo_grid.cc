@@ -125,6 +125,19 @@ void GeoGrid::Runs(double lat, double lon, double radius_mi, std::vector<Run>* r
   }
 }
 
+size_t GeoGrid::CountNear(double lat, double lon, double radius_mi) const {
+  thread_local std::vector<Run> runs;
+  Runs(lat, lon, radius_mi, &runs);
+  size_t n = 0;
+  for (const Run& run : runs) {
+    auto a = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
+    auto b = std::upper_bound(a, keys_.end(), run.k1);
+    n += begin_[static_cast<size_t>(b - keys_.begin())] -
+         begin_[static_cast<size_t>(a - keys_.begin())];
+  }
+  return n;
+}
+
 void GeoGrid::UnitVector(double lat, double lon, double out[3]) {
   constexpr double kRad = M_PI / 180.0;
   const double cl = std::cos(lat * kRad);

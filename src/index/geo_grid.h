@@ -37,6 +37,7 @@ struct GeoCandidate {
   double chord2;    // squared chord on the unit sphere (approximate, float vectors)
   double exact_mi;  // valid when `exact`
   bool exact;
+  uint8_t text_quality = 0;  // set by the executor for text queries (text/fuzzy.h)
 };
 
 // Bound on |chord - true chord| for the float unit vectors; decisions within
@@ -89,6 +90,8 @@ class GeoGrid {
   static double ChordOfMiles(double miles);
 
   size_t size() const { return row_.size(); }
+  // How many points ForEachWithin would measure (the cells it visits): a cost estimate.
+  size_t CountNear(double lat, double lon, double radius_mi) const;
   size_t memory_bytes() const;
 
   // Keys strictly ascending, offsets consistent, every point inside its cell,

@@ -11,10 +11,10 @@
 #include "ingest/main_file.h"
 #include "model/fields.h"
 #include "model/record_codec.h"
-#include "text/normalize.h"
-#include "text/search_text.h"
 #include "snapshot/snapshot.h"
 #include "snapshot/writer.h"
+#include "text/normalize.h"
+#include "text/search_text.h"
 #include "util/file.h"
 #include "util/json.h"
 

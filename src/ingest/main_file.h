@@ -33,7 +33,7 @@ struct ParsedEntry {
   uint64_t line;         // 1-based line where the row starts
   uint64_t core_offset;  // where append_core put the encoded core record
   uint32_t core_len;
-  uint32_t tax_begin;   // into the worker's tax pool
+  uint32_t tax_begin;  // into the worker's tax pool
   uint32_t str_begin;  // into the worker's string pool: credential, name words, city
   uint16_t cred_len, names_len;
   uint8_t city_len;

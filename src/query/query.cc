@@ -1,12 +1,16 @@
 #include "query/query.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "geo/distance.h"
 #include "geo/states.h"
 #include "geo/zcta.h"
+#include "query/places.h"
+#include "text/normalize.h"
 
 namespace meridian {
 
@@ -37,19 +41,60 @@ bool ParseBool(std::string_view s, bool* out) {
   return false;
 }
 
+bool ParseHex(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 16) return false;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), *out, 16);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+const char kSortLetters[] = {'d', 'n', 'r'};
+
 }  // namespace
 
-bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q,
-                QueryError* err) {
+std::string EncodeCursor(const Query::Cursor& c) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "c1.%c.%llx.%llx.%u.%x", kSortLetters[static_cast<int>(c.sort)],
+                static_cast<unsigned long long>(c.a), static_cast<unsigned long long>(c.b), c.npi,
+                c.snapshot);
+  return buf;
+}
+
+bool DecodeCursor(std::string_view text, Query::Cursor* c) {
+  std::vector<std::string_view> parts;
+  for (size_t at = 0;;) {
+    size_t dot = text.find('.', at);
+    parts.push_back(text.substr(at, dot == std::string_view::npos ? dot : dot - at));
+    if (dot == std::string_view::npos) break;
+    at = dot + 1;
+  }
+  if (parts.size() != 6 || parts[0] != "c1" || parts[1].size() != 1) return false;
+  const char* s = std::find(std::begin(kSortLetters), std::end(kSortLetters), parts[1][0]);
+  if (s == std::end(kSortLetters)) return false;
+  c->sort = static_cast<Query::Sort>(s - kSortLetters);
+  uint64_t npi, snap;
+  if (!ParseHex(parts[2], &c->a) || !ParseHex(parts[3], &c->b) || !ParseHex(parts[5], &snap) ||
+      snap > UINT32_MAX)
+    return false;
+  auto r = std::from_chars(parts[4].data(), parts[4].data() + parts[4].size(), npi);
+  if (r.ec != std::errc() || r.ptr != parts[4].data() + parts[4].size() || npi > UINT32_MAX)
+    return false;
+  c->npi = static_cast<uint32_t>(npi);
+  c->snapshot = static_cast<uint32_t>(snap);
+  return EncodeCursor(*c) == text;  // one spelling per cursor
+}
+
+bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q, QueryError* err,
+                const Snapshot* snap) {
   *q = Query();
   static const std::set<std::string> kRepeatable = {"taxonomy", "credential"};
   static const std::set<std::string> kKnown = {"near",          "radius",     "taxonomy",
                                                "modality",      "entity",     "state",
                                                "sex",           "credential", "include_deactivated",
                                                "has_secondary", "sort",       "limit",
-                                               "offset"};
+                                               "offset",        "q",          "city",
+                                               "cursor"};
   std::set<std::string> seen;
-  std::string radius_text, sort_text;
+  std::string radius_text, sort_text, city_text, cursor_text;
   for (const auto& [name, value] : params) {
     if (!kKnown.count(name))
       return Fail(err, name, "unknown parameter",
@@ -119,8 +164,18 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
       (name == "has_secondary" ? q->has_secondary : q->include_deactivated) = b;
     } else if (name == "sort") {
       sort_text = value;
-      if (value != "distance" && value != "name")
-        return Fail(err, name, "expected distance or name", {"distance", "name"});
+      if (value != "distance" && value != "name" && value != "relevance")
+        return Fail(err, name, "expected distance, relevance or name",
+                    {"distance", "relevance", "name"});
+    } else if (name == "q") {
+      if (value.size() > kMaxTextBytes) return Fail(err, name, "at most 200 characters");
+      q->text = NormalizeTokens(value);
+      if (q->text.empty()) return Fail(err, name, "expected a name or city (letters or digits)");
+      if (q->text.size() > kMaxTextWords) return Fail(err, name, "at most 8 words");
+    } else if (name == "city") {
+      city_text = value;
+    } else if (name == "cursor") {
+      cursor_text = value;
     } else if (name == "limit") {
       if (!ParseSize(value, &q->limit) || q->limit < 1 || q->limit > kMaxLimit)
         return Fail(err, name, "expected a whole number from 1 to 100");
@@ -129,8 +184,17 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
         return Fail(err, name, "expected a whole number from 0 to 10000");
     }
   }
+  if (!city_text.empty() || seen.count("city")) {
+    if (q->has_point) return Fail(err, "city", "give near or city, not both");
+    if (snap == nullptr) return Fail(err, "city", "city search needs a snapshot's places");
+    const Place* p = ResolvePlace(*snap, city_text, q->state, err);
+    if (p == nullptr) return false;
+    q->has_point = true;
+    q->lat = p->lat, q->lon = p->lon;
+    q->place = PlaceLabel(*snap, *p);
+  }
   if (!radius_text.empty()) {
-    if (!q->has_point) return Fail(err, "radius", "radius needs near");
+    if (!q->has_point) return Fail(err, "radius", "radius needs near or city");
     std::string_view v = radius_text;
     double factor = 1;
     if (v.ends_with("km"))
@@ -144,9 +208,27 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
     if (q->radius_mi > kMaxRadiusMiles) return Fail(err, "radius", "at most 500 miles (805 km)");
   }
   if (sort_text == "distance" && !q->has_point)
-    return Fail(err, "sort", "sorting by distance needs near");
-  q->sort = sort_text == "name" || (sort_text.empty() && !q->has_point) ? Query::Sort::kName
-                                                                        : Query::Sort::kDistance;
+    return Fail(err, "sort", "sorting by distance needs near or city");
+  if (sort_text == "relevance" && q->text.empty())
+    return Fail(err, "sort", "sorting by relevance needs q");
+  if (!sort_text.empty())
+    q->sort = sort_text == "name"        ? Query::Sort::kName
+              : sort_text == "relevance" ? Query::Sort::kRelevance
+                                         : Query::Sort::kDistance;
+  else
+    q->sort = q->has_point       ? Query::Sort::kDistance
+              : !q->text.empty() ? Query::Sort::kRelevance
+                                 : Query::Sort::kName;
+  if (seen.count("cursor")) {
+    Query::Cursor c;
+    if (seen.count("offset")) return Fail(err, "cursor", "give offset or cursor, not both");
+    if (!DecodeCursor(cursor_text, &c) || c.sort != q->sort)
+      return Fail(err, "cursor", "not a cursor from this search; use next_cursor as given");
+    if (snap == nullptr || c.snapshot != snap->id())
+      return Fail(err, "cursor",
+                  "the data was reloaded since this cursor was made; start from the first page");
+    q->cursor = c;
+  }
   return true;
 }
 

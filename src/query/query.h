@@ -14,8 +14,14 @@
 //   sex         F | M (as self-reported to NPPES)
 //   credential* credential text token (e.g. L.Ac., DPT, D.O.)
 //   include_deactivated, has_secondary   true | false
-//   sort        distance (default with near) | name (default without)
-//   limit       1..100 (default 10);  offset  0..10000
+//   city        a practice city, "Madison" or "Madison, WI" (resolved to a
+//               point through the snapshot's places; instead of near)
+//   q           words of names (people, organizations) and cities; typo
+//               tolerant, the last word also as a prefix (text/fuzzy.h)
+//   sort        distance (default with near/city) | relevance (default with q
+//               alone) | name (default otherwise)
+//   limit       1..100 (default 10);  offset  0..10000, or
+//   cursor      the next_cursor of the previous page (any depth)
 #pragma once
 
 #include <cstdint>
@@ -26,6 +32,7 @@
 
 #include "knowledge/modality_map.h"
 #include "model/record.h"
+#include "snapshot/snapshot.h"
 
 namespace meridian {
 
@@ -41,14 +48,32 @@ struct Query {
   std::vector<std::string> credentials;  // normalized credential tokens
   bool include_deactivated = false;
   bool has_secondary = false;
-  enum class Sort { kDistance, kName } sort = Sort::kDistance;
+  std::vector<std::string> text;  // normalized words of `q`; the last one also a prefix
+  std::string place;              // "Madison, WI" when the point came from `city`
+  enum class Sort { kDistance, kName, kRelevance } sort = Sort::kDistance;
   size_t limit = 10, offset = 0;
+  // Keyset paging: results strictly after this sort key. Keys: distance →
+  // (distance bits, 0); name → (name rank, 0); relevance → (text quality,
+  // distance bits or 0); then NPI. `snapshot` ties it to one snapshot.
+  struct Cursor {
+    Sort sort = Sort::kDistance;
+    uint64_t a = 0, b = 0;
+    uint32_t npi = 0;
+    uint32_t snapshot = 0;
+    bool operator==(const Cursor&) const = default;
+  };
+  std::optional<Cursor> cursor;
 };
+
+std::string EncodeCursor(const Query::Cursor& c);
+bool DecodeCursor(std::string_view text, Query::Cursor* c);
 
 inline constexpr double kDefaultRadiusMiles = 25;
 inline constexpr double kMaxRadiusMiles = 500;
 inline constexpr size_t kMaxLimit = 100;
 inline constexpr size_t kMaxOffset = 10000;
+inline constexpr size_t kMaxTextWords = 8;
+inline constexpr size_t kMaxTextBytes = 200;
 
 // Why a parameter was refused: its name, a message a person can act on, and
 // (for unknown values) the accepted ones.
@@ -60,8 +85,9 @@ struct QueryError {
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // Builds *q from `params`. Unknown parameter names, repeated single-valued
-// ones, bad values and out-of-range numbers are errors.
-bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q,
-                QueryError* err);
+// ones, bad values and out-of-range numbers are errors. `snap` resolves
+// `city` and checks cursors; without it those parameters are refused.
+bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q, QueryError* err,
+                const Snapshot* snap = nullptr);
 
 }  // namespace meridian

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "query/places.h"
+#include "testing/test_util.h"
+
 namespace meridian {
 namespace {
 
@@ -70,6 +73,88 @@ TEST(ParseQuery, ErrorsNameTheParameterAndSuggest) {
   }
   ASSERT_FALSE(Parse({{"modality", "reiki"}}, &q, &e));
   EXPECT_EQ(e.suggestions.size(), 7u);  // the known modalities
+}
+
+}  // namespace
+}  // namespace meridian
+
+namespace meridian {
+namespace {
+
+TEST(ParseQuery, TextSortDefaultsAndLimits) {
+  Query q;
+  QueryError e;
+  ASSERT_TRUE(ParseQuery({{"q", "Dr. José O'Brien-Smith"}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_EQ(q.text, (std::vector<std::string>{"dr", "jose", "obrien", "smith"}));
+  EXPECT_EQ(q.sort, Query::Sort::kRelevance);  // text alone: relevance
+  ASSERT_TRUE(ParseQuery({{"q", "lee"}, {"near", "10001"}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_EQ(q.sort, Query::Sort::kDistance);  // with a place: distance
+  EXPECT_FALSE(ParseQuery({{"q", "..."}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_EQ(e.param, "q");
+  EXPECT_FALSE(ParseQuery({{"q", "a b c d e f g h i"}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_FALSE(ParseQuery({{"q", std::string(201, 'a')}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_FALSE(ParseQuery({{"sort", "relevance"}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_EQ(e.param, "sort");
+  // city needs the snapshot's places; cursor needs its id.
+  EXPECT_FALSE(ParseQuery({{"city", "Madison"}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_EQ(e.param, "city");
+  EXPECT_FALSE(ParseQuery({{"cursor", "c1.d.0.0.1.0"}}, ModalityMap::Embedded(), &q, &e));
+  EXPECT_EQ(e.param, "cursor");
+}
+
+TEST(Cursor, RoundTripsAndRefusesOtherSpellings) {
+  Query::Cursor c{Query::Sort::kRelevance, 3, 0x4003cff7ac8455fbull, 1234567893, 0xdeadbeef};
+  std::string text = EncodeCursor(c);
+  Query::Cursor back;
+  ASSERT_TRUE(DecodeCursor(text, &back)) << text;
+  EXPECT_EQ(back, c);
+  for (const char* bad : {"", "c1", "c2.r.3.0.1.0", "c1.x.3.0.1.0", "c1.r.3.0.1", "c1.r.03.0.1.0",
+                          "c1.r.3.0.1.0.9", "c1.r.3.0.99999999999.0", "c1.r.-3.0.1.0"})
+    EXPECT_FALSE(DecodeCursor(bad, &back)) << bad;
+}
+
+TEST(ParseQuery, CityAndCursorAgainstASnapshot) {
+  testing::TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
+  ASSERT_TRUE(snap.ok());
+  const Snapshot& s = **snap;
+  // Pick a real city of the sample and find it back, alone and with its state.
+  const Place* some = nullptr;
+  for (const Place& p : s.places())
+    if (p.geocoded > 0 && (some == nullptr || p.rows > some->rows)) some = &p;
+  ASSERT_NE(some, nullptr);
+  const std::string label = PlaceLabel(s, *some);
+  Query q;
+  QueryError e;
+  ASSERT_TRUE(ParseQuery({{"city", label}}, ModalityMap::Embedded(), &q, &e, &s)) << e.message;
+  EXPECT_TRUE(q.has_point);
+  EXPECT_EQ(q.lat, some->lat);
+  EXPECT_EQ(q.place, label);
+  EXPECT_EQ(q.sort, Query::Sort::kDistance);
+  EXPECT_FALSE(
+      ParseQuery({{"city", label}, {"near", "10001"}}, ModalityMap::Embedded(), &q, &e, &s));
+  // Unknown: suggestions are the nearest spellings.
+  std::string typo = label.substr(0, label.find(','));
+  typo.back() = typo.back() == 'x' ? 'y' : 'x';
+  QueryError unknown;
+  EXPECT_FALSE(ParseQuery({{"city", typo}}, ModalityMap::Embedded(), &q, &unknown, &s));
+  EXPECT_EQ(unknown.param, "city");
+  EXPECT_NE(unknown.message.find("no practice city"), std::string::npos) << unknown.message;
+  EXPECT_FALSE(ParseQuery({{"city", "Nowhere At All"}}, ModalityMap::Embedded(), &q, &e, &s));
+  EXPECT_TRUE(e.suggestions.empty());
+  EXPECT_FALSE(ParseQuery({{"city", label}, {"state", "ZZ"}}, ModalityMap::Embedded(), &q, &e, &s));
+  // A cursor from another snapshot is refused; one from this one is taken.
+  Query::Cursor c{Query::Sort::kName, 5, 0, 1234567893, s.id() + 1};
+  EXPECT_FALSE(ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &e, &s));
+  EXPECT_NE(e.message.find("reloaded"), std::string::npos);
+  c.snapshot = s.id();
+  ASSERT_TRUE(ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &e, &s));
+  EXPECT_EQ(*q.cursor, c);
+  EXPECT_FALSE(ParseQuery({{"cursor", EncodeCursor(c)}, {"offset", "10"}}, ModalityMap::Embedded(),
+                          &q, &e, &s));
+  c.sort = Query::Sort::kDistance;  // a cursor of another sort
+  EXPECT_FALSE(ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &e, &s));
 }
 
 }  // namespace

@@ -11,8 +11,9 @@ namespace meridian {
 
 struct SearchHit {
   uint32_t row;
-  double distance_mi;  // 0 when the query has no point
-  uint32_t location;   // which of the row's locations matched (0 = primary)
+  double distance_mi;         // 0 when the query has no point
+  uint32_t location;          // which of the row's locations matched (0 = primary)
+  uint32_t text_quality = 0;  // text queries: sum of word match qualities (0 = all exact)
   bool operator==(const SearchHit&) const = default;
 };
 
@@ -46,6 +47,7 @@ struct SearchResult {
   uint64_t total = 0;
   std::vector<SearchHit> hits;  // the requested page
   Facets facets;
+  std::string next_cursor;  // empty on the last page
 };
 
 }  // namespace meridian

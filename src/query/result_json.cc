@@ -41,6 +41,7 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
       w->Key("lat").Double(loc.lat, 6).Key("lon").Double(loc.lon, 6);
     }
     w->Field("geo_precision", GeoPrecisionName(loc.precision));
+    if (!q.text.empty()) w->Key("text_match").Uint(h.text_quality);
     w->EndObject();
   }
   w->EndArray();
@@ -66,6 +67,17 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     w->EndObject();
   }
   w->EndObject();
+  if (r.next_cursor.empty())
+    w->Key("next_cursor").Null();
+  else
+    w->Field("next_cursor", r.next_cursor);
+  if (!q.place.empty()) {
+    w->Key("place").BeginObject();
+    w->Field("label", q.place);
+    w->Key("lat").Double(q.lat, 4).Key("lon").Double(q.lon, 4);
+    w->Field("method", "centroid of the providers practicing in this city");
+    w->EndObject();
+  }
   w->Key("synthetic").Bool(snap.synthetic());
   w->Key("took_us").Int(took_us);
   w->EndObject();

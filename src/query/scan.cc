@@ -1,8 +1,12 @@
 #include "query/scan.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "geo/distance.h"
+#include "text/fuzzy.h"
+#include "text/normalize.h"
+#include "text/search_text.h"
 
 namespace meridian {
 
@@ -38,6 +42,24 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
       if (!ok) continue;
     }
     SearchHit hit{static_cast<uint32_t>(i), 0, 0};
+    if (!q.text.empty()) {
+      // Every query word against every word of the decoded record.
+      Record rec;
+      if (!snap.GetRecord(i, &rec).ok()) continue;
+      const std::string words = SearchTextOf(rec);
+      const std::vector<std::string_view> row_words = SplitTokens(words);
+      int sum = 0;
+      for (size_t k = 0; k < q.text.size() && sum >= 0; ++k) {
+        int best = -1;
+        for (std::string_view w : row_words) {
+          int quality = MatchQuality(q.text[k], w, k + 1 == q.text.size());
+          if (quality >= 0 && (best < 0 || quality < best)) best = quality;
+        }
+        sum = best < 0 ? -1 : sum + best;
+      }
+      if (sum < 0) continue;
+      hit.text_quality = static_cast<uint32_t>(sum);
+    }
     if (q.has_point) {
       double best = 1e300;
       for (size_t k = 0; k < locs.size(); ++k) {
@@ -65,10 +87,20 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
         if (hit.distance_mi <= kDistanceBandsMiles[b]) ++r.facets.distance_bands[b];
   }
   r.total = all.size();
+  // Sort keys as cursors carry them: (a, b), then NPI (= row order).
+  std::vector<std::pair<uint64_t, uint64_t>> keys(snap.size());
   if (q.sort == Query::Sort::kDistance) {
     std::sort(all.begin(), all.end(), [](const SearchHit& a, const SearchHit& b) {
       return a.distance_mi != b.distance_mi ? a.distance_mi < b.distance_mi : a.row < b.row;
     });
+    for (const SearchHit& h : all) keys[h.row] = {std::bit_cast<uint64_t>(h.distance_mi), 0};
+  } else if (q.sort == Query::Sort::kRelevance) {
+    std::sort(all.begin(), all.end(), [](const SearchHit& a, const SearchHit& b) {
+      if (a.text_quality != b.text_quality) return a.text_quality < b.text_quality;
+      return a.distance_mi != b.distance_mi ? a.distance_mi < b.distance_mi : a.row < b.row;
+    });
+    for (const SearchHit& h : all)
+      keys[h.row] = {h.text_quality, q.has_point ? std::bit_cast<uint64_t>(h.distance_mi) : 0};
   } else {
     std::vector<std::pair<std::string, SearchHit>> keyed;
     Record rec;
@@ -79,11 +111,26 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
     std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first < b.first : a.second.row < b.second.row;
     });
-    for (size_t k = 0; k < keyed.size(); ++k) all[k] = keyed[k].second;
+    for (size_t k = 0; k < keyed.size(); ++k) all[k] = keyed[k].second, keys[all[k].row] = {k, 0};
   }
   size_t from = std::min(q.offset, all.size());
+  if (q.cursor) {  // the first hit whose key is after the cursor's
+    from = 0;
+    while (from < all.size()) {
+      auto [a, b] = keys[all[from].row];
+      if (a != q.cursor->a   ? a > q.cursor->a
+          : b != q.cursor->b ? b > q.cursor->b
+                             : snap.npi(all[from].row) > q.cursor->npi)
+        break;
+      ++from;
+    }
+  }
   size_t to = std::min(all.size(), from + q.limit);
   r.hits.assign(all.begin() + static_cast<long>(from), all.begin() + static_cast<long>(to));
+  if (to < all.size()) {
+    auto [a, b] = keys[all[to - 1].row];
+    r.next_cursor = EncodeCursor({q.sort, a, b, snap.npi(all[to - 1].row), snap.id()});
+  }
   return r;
 }
 

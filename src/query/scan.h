@@ -14,7 +14,10 @@ namespace meridian {
 // A provider matches when it passes every filter and, if the query has a
 // point, one of its geocoded locations is within the radius (great-circle
 // distance, Earth radius 3958.8 mi; the nearest such location counts, ties to
-// the lowest location index). Sorted by (distance, NPI) or (SortName, NPI).
+// the lowest location index). Text words are matched against every word of the
+// decoded record with MatchQuality (no index). Sorted by (distance, NPI),
+// (text quality, distance, NPI) or (SortName, NPI). next_cursor as the engine
+// makes it, except by name, where its key is the rank within the matches.
 SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q);
 
 }  // namespace meridian

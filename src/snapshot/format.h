@@ -73,13 +73,13 @@ inline constexpr const char* kCredOffsets = "cred_off";     // u32[n+1] into cre
 inline constexpr const char* kCredentials = "credentials";  // credential text, row order
 inline constexpr const char* kRecords = "records";          // core parts, in input order
 // The text index (text/text_index.h) and places (snapshot/places.h).
-inline constexpr const char* kTextVocab = "text_vocab";        // sorted terms, concatenated
+inline constexpr const char* kTextVocab = "text_vocab";         // sorted terms, concatenated
 inline constexpr const char* kTextVocabOff = "text_vocab_off";  // u32[terms+1] into text_vocab
 inline constexpr const char* kTextPostOff = "text_post_off";    // u32[terms+1] into text_postings
 inline constexpr const char* kTextPostings = "text_postings";   // u32[]: rows, per term ascending
 inline constexpr const char* kTextFwdOff = "text_fwd_off";      // u32[n+1] into text_fwd
-inline constexpr const char* kTextFwd = "text_fwd";             // u32[]: term ids, per row ascending
-inline constexpr const char* kPlaces = "places";                // encoded Place list
-inline constexpr const char* kPlace = "place";                  // u32[n]: place id of each row
+inline constexpr const char* kTextFwd = "text_fwd";  // u32[]: term ids, per row ascending
+inline constexpr const char* kPlaces = "places";     // encoded Place list
+inline constexpr const char* kPlace = "place";       // u32[n]: place id of each row
 
 }  // namespace meridian::snapshot

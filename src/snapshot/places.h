@@ -16,8 +16,8 @@
 namespace meridian {
 
 struct Place {
-  std::string city;   // normalized words ("st louis")
-  uint8_t state = 0;  // StateTable id (0 unknown)
+  std::string city;        // normalized words ("st louis")
+  uint8_t state = 0;       // StateTable id (0 unknown)
   float lat = 0, lon = 0;  // meaningful when geocoded > 0
   uint32_t rows = 0;       // providers whose primary practice is here
   uint32_t geocoded = 0;   // of those, how many have a point

@@ -116,6 +116,9 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
 
   const uint64_t n = h.record_count;
   Snapshot& s = *snap;
+  for (const SectionEntry* e : found)
+    if (std::strncmp(e->name, snapshot::kMeta, sizeof e->name) != 0)
+      s.id_ = crc32c::Extend(s.id_, reinterpret_cast<const char*>(&e->crc), sizeof e->crc);
   namespace f = snapshot;
   Status st;
   auto col = [&](const char* name, uint64_t count, bool check, auto* out) {

@@ -68,6 +68,9 @@ class Snapshot {
   bool synthetic() const { return (header_.flags & snapshot::kFlagSynthetic) != 0; }
   uint64_t created_unix() const { return header_.created_unix; }
   uint64_t file_bytes() const { return header_.file_bytes; }
+  // Identifies the snapshot's content: a CRC-32C of every section's CRC but
+  // the metadata's (which holds the creation time). Same data, same id.
+  uint32_t id() const { return id_; }
 
   // Checks every cross-structure rule: NPIs strictly ascending, offset arrays
   // start at 0, never decrease and end at their section's size, taxonomy and
@@ -87,6 +90,7 @@ class Snapshot {
   std::span<const uint32_t> core_len_, cred_off_;
   std::string_view credentials_;
   std::string_view records_, attached_, meta_;
+  uint32_t id_ = 0;
   TextIndex text_;
   std::vector<Place> places_;
   std::span<const uint32_t> place_;

@@ -39,8 +39,8 @@ struct SnapshotRecordIn {
   uint16_t primary_taxonomy = snapshot::kNoTaxonomy;
   uint64_t core_offset = 0;  // from AppendCore()
   uint32_t core_length = 0;
-  std::string_view attached;    // the record_codec.h attached part
-  std::string_view credential;  // "Provider Credential Text" (a column for filters)
+  std::string_view attached;     // the record_codec.h attached part
+  std::string_view credential;   // "Provider Credential Text" (a column for filters)
   std::string_view search_text;  // normalized words the row is found by (text/search_text.h)
   std::string_view city;         // normalized practice city (a place, with `state`)
 };

@@ -19,8 +19,8 @@ int Osa(std::string_view a, std::string_view b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
   for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                        d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      int v = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         v = std::min(v, d[i - 2][j - 2] + 1);
       d[i][j] = v;

@@ -20,8 +20,8 @@ struct Vocab {
       off.push_back(text.size());
     }
     data = BuildTextIndex(text, off);
-    index = TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off,
-                      data.fwd);
+    index =
+        TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off, data.fwd);
   }
   std::vector<std::string> Terms(const std::vector<TermMatch>& m) const {
     std::vector<std::string> out;
@@ -82,10 +82,17 @@ TEST(Fuzzy, TrieWalkEqualsDpOverTheWholeVocabulary) {
       std::string w = base;
       size_t at = rng() % w.size();
       switch (rng() % 4) {
-        case 0: w[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: w.erase(at, 1); break;
-        case 2: w.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        default: if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
+        case 0:
+          w[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          w.erase(at, 1);
+          break;
+        case 2:
+          w.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        default:
+          if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
       }
       words.push_back(w);
     }

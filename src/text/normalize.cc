@@ -16,15 +16,24 @@ bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x02BC; }
 // Letters that NFKD leaves alone but a reader treats as plain Latin letters.
 const char* AsciiFor(UChar32 c) {
   switch (c) {
-    case 0x00F8: return "o";   // ø
-    case 0x00E6: return "ae";  // æ
-    case 0x0153: return "oe";  // œ
-    case 0x0111: return "d";   // đ
-    case 0x00F0: return "d";   // ð
-    case 0x0142: return "l";   // ł
-    case 0x0131: return "i";   // dotless ı
-    case 0x00FE: return "th";  // þ
-    default: return nullptr;
+    case 0x00F8:
+      return "o";  // ø
+    case 0x00E6:
+      return "ae";  // æ
+    case 0x0153:
+      return "oe";  // œ
+    case 0x0111:
+      return "d";  // đ
+    case 0x00F0:
+      return "d";  // ð
+    case 0x0142:
+      return "l";  // ł
+    case 0x0131:
+      return "i";  // dotless ı
+    case 0x00FE:
+      return "th";  // þ
+    default:
+      return nullptr;
   }
 }
 
@@ -59,8 +68,8 @@ void AsciiPath(std::string_view text, TokenSink* sink) {
 void UnicodePath(std::string_view text, TokenSink* sink) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
-  icu::UnicodeString src =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString src = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   icu::UnicodeString decomposed;
   if (U_SUCCESS(status)) decomposed = nfkd->normalize(src, status);
   if (U_FAILURE(status)) decomposed = src;

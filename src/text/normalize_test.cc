@@ -24,7 +24,7 @@ TEST(Normalize, AccentsAndFoldingMatchTheAsciiSpelling) {
   EXPECT_EQ(Norm("Zoë Ångström"), "zoe angstrom");
   EXPECT_EQ(Norm("Straße"), "strasse");
   EXPECT_EQ(Norm("Søren Łukasz Ærø"), "soren lukasz aero");
-  EXPECT_EQ(Norm("D\u2019Angelo"), "dangelo");       // typographic apostrophe joins
+  EXPECT_EQ(Norm("D\u2019Angelo"), "dangelo");        // typographic apostrophe joins
   EXPECT_EQ(Norm("ＡＢＣ"), "abc");                   // full-width letters (NFKD)
   EXPECT_EQ(Norm("ﬁsher"), "fisher");                 // ligature
   EXPECT_EQ(Norm("Ελένη"), "ελενη");                  // other scripts kept, folded
@@ -32,7 +32,9 @@ TEST(Normalize, AccentsAndFoldingMatchTheAsciiSpelling) {
 }
 
 TEST(Normalize, InvalidUtf8SeparatesAndNeverCrashes) {
-  EXPECT_EQ(Norm(std::string("ab\xff" "cd")), "ab cd");
+  EXPECT_EQ(Norm(std::string("ab\xff"
+                             "cd")),
+            "ab cd");
   EXPECT_EQ(Norm(std::string("\xc3")), "");
 }
 

@@ -5,9 +5,9 @@
 namespace meridian {
 
 void AppendNameText(const Record& r, std::string* out) {
-  for (const std::string* f : {&r.first_name, &r.middle_name, &r.last_name, &r.other_first_name,
-                               &r.other_middle_name, &r.other_last_name, &r.org_name,
-                               &r.other_org_name})
+  for (const std::string* f :
+       {&r.first_name, &r.middle_name, &r.last_name, &r.other_first_name, &r.other_middle_name,
+        &r.other_last_name, &r.org_name, &r.other_org_name})
     AppendNormalizedTokens(*f, out);
 }
 

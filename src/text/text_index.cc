@@ -34,7 +34,8 @@ TextIndexData BuildTextIndex(std::string_view text, std::span<const uint64_t> te
   // Final ids in sorted term order.
   std::vector<uint32_t> order(terms.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return terms[a] < terms[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return terms[a] < terms[b]; });
   std::vector<uint32_t> remap(terms.size());
   d.vocab_off.push_back(0);
   for (uint32_t k = 0; k < order.size(); ++k) {

@@ -46,8 +46,12 @@ class TextIndex {
   TextIndex(std::string_view vocab, std::span<const uint32_t> vocab_off,
             std::span<const uint32_t> post_off, std::span<const uint32_t> postings,
             std::span<const uint32_t> fwd_off, std::span<const uint32_t> fwd)
-      : vocab_(vocab), vocab_off_(vocab_off), post_off_(post_off), postings_(postings),
-        fwd_off_(fwd_off), fwd_(fwd) {}
+      : vocab_(vocab),
+        vocab_off_(vocab_off),
+        post_off_(post_off),
+        postings_(postings),
+        fwd_off_(fwd_off),
+        fwd_(fwd) {}
 
   // Bounds only (O(rows + terms + postings)): offsets ascending and ending at
   // their arrays' sizes, ids in range. Safe to call on any bytes.

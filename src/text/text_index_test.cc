@@ -23,8 +23,8 @@ struct Built {
       off.push_back(text.size());
     }
     data = BuildTextIndex(text, off);
-    index = TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off,
-                      data.fwd);
+    index =
+        TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off, data.fwd);
   }
 };
 
@@ -53,7 +53,8 @@ TEST(TextIndex, BuildsSortedVocabularyPostingsAndForwardLists) {
 
 TEST(TextIndex, MatchesANaiveIndexOnRandomRows) {
   std::mt19937 rng(7);
-  const char* words[] = {"ann", "anna", "annie", "bob", "bobby", "lee", "li", "liu", "x", "madison"};
+  const char* words[] = {"ann", "anna", "annie", "bob", "bobby",
+                         "lee", "li",   "liu",   "x",   "madison"};
   std::vector<std::string> rows;
   std::map<std::string, std::set<uint32_t>> naive;
   for (uint32_t r = 0; r < 500; ++r) {
@@ -88,7 +89,7 @@ TEST(TextIndex, ValidateRefusesBrokenArrays) {
   post[0] = 1;  // row 1 does not hold term "a"
   TextIndex unsorted(b.data.vocab, b.data.vocab_off, b.data.post_off, post, b.data.fwd_off,
                      b.data.fwd);
-  EXPECT_TRUE(unsorted.Validate(2).ok());  // bounds fine...
+  EXPECT_TRUE(unsorted.Validate(2).ok());         // bounds fine...
   EXPECT_FALSE(unsorted.CheckInvariants().ok());  // ...but not the transpose
   EXPECT_FALSE(b.index.Validate(3).ok());         // wrong row count
 }
