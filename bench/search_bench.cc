@@ -87,10 +87,14 @@ int main(int argc, char** argv) {
       "{\"records\":%zu,\"queries\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
       "\"max_us\":%.1f,\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,"
       "\"rss_after_load_mb\":%.0f,\"rss_bytes_per_provider\":%.0f,\"index_bytes\":%zu,"
-      "\"final_rss_mb\":%.0f,\"checksum\":%llu}\n",
+      "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,\"profiles\":%"
+      "zu,"
+      "\"checksum\":%llu}\n",
       (*snap)->size(), mix.size(), pct(0.50), pct(0.99), pct(0.999), sorted.back(), open_ms,
       index_ms, open_ms + index_ms, rss_after_load / 1024.0,
       rss_after_load * 1024.0 / static_cast<double>((*snap)->size()), index->memory_bytes(),
-      RssKb() / 1024.0, static_cast<unsigned long long>(sink));
+      RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),
+      index->grid().multi_entries(), index->grid().profile_count(),
+      static_cast<unsigned long long>(sink));
   return 0;
 }

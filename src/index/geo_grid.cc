@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
+#include <unordered_map>
 
 #include "geo/distance.h"
 
@@ -13,6 +15,9 @@ namespace {
 constexpr int64_t kLonCells = static_cast<int64_t>(360 / GeoGrid::kCellDegrees);  // 3600
 constexpr int64_t kLatCells = static_cast<int64_t>(180 / GeoGrid::kCellDegrees);  // 1800
 constexpr double kMilesPerDegreeLat = kEarthRadiusMiles * M_PI / 180.0;           // ~69.09
+
+// Locations past 65535 for one row are not indexed (NPPES has none near that).
+size_t IndexedLocations(size_t n) { return std::min<size_t>(n, size_t{UINT16_MAX} + 1); }
 
 }  // namespace
 
@@ -30,60 +35,185 @@ uint32_t GeoGrid::Key(int64_t lat_cell, int64_t lon_cell) {
   return static_cast<uint32_t>(lat_cell * kLonCells + lon_cell);
 }
 
+uint64_t RowInfo::Bits() const {
+  uint64_t v;
+  std::memcpy(&v, this, sizeof v);
+  return v;
+}
+
 GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_info) {
-  struct Point {
-    uint32_t key, row;
-    float lat, lon;
+  // Sites in order of first appearance, keyed by their float coordinates' bits.
+  struct Entry {
+    uint32_t row, site;
     uint16_t location;
-    uint8_t multi;
+    uint8_t bucket;
   };
-  std::vector<Point> points;
+  std::unordered_map<uint64_t, uint32_t> site_of;
+  site_of.reserve(1 << 16);
+  std::vector<std::pair<float, float>> coords;
+  std::vector<Entry> singles, multis;
+  singles.reserve(snap.size());
+  auto site = [&](float lat, float lon) {
+    uint32_t la, lo;
+    std::memcpy(&la, &lat, 4), std::memcpy(&lo, &lon, 4);
+    auto [it, fresh] = site_of.try_emplace((uint64_t{la} << 32) | lo, coords.size());
+    if (fresh) coords.emplace_back(lat, lon);
+    return it->second;
+  };
+  std::vector<Entry> row_entries;
   for (size_t i = 0; i < snap.size(); ++i) {
+    // One entry per distinct site of the row, at its lowest location index there.
+    row_entries.clear();
     auto locs = snap.locations(i);
-    size_t geocoded = 0;
-    for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) geocoded += locs[k].precision != 0;
-    // Locations past 65535 for one row are not indexed (NPPES has none near that).
-    for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
+    for (size_t k = 0; k < IndexedLocations(locs.size()); ++k) {
       if (locs[k].precision == 0) continue;
-      points.push_back({Key(LatCell(locs[k].lat), LonCell(locs[k].lon)), static_cast<uint32_t>(i),
-                        locs[k].lat, locs[k].lon, static_cast<uint16_t>(k),
-                        static_cast<uint8_t>(geocoded > 1)});
+      Entry e{static_cast<uint32_t>(i), site(locs[k].lat, locs[k].lon), static_cast<uint16_t>(k),
+              0};
+      bool seen = false;
+      for (const Entry& x : row_entries) seen = seen || x.site == e.site;
+      if (!seen) row_entries.push_back(e);
+    }
+    if (row_entries.size() == 1) {
+      singles.push_back(row_entries[0]);
+      continue;
+    }
+    for (Entry& e : row_entries) {
+      double sep = 1e300;
+      for (const Entry& o : row_entries)
+        if (o.site != e.site)
+          sep = std::min(sep, HaversineMiles(coords[e.site].first, coords[e.site].second,
+                                             coords[o.site].first, coords[o.site].second));
+      e.bucket = SeparationBucket(sep);
+      multis.push_back(e);
     }
   }
-  // Counting sort by cell key (keys < 1800 * 3600): O(points + cells), and
-  // stable, so within a cell points stay in (row, location) order as generated.
-  {
-    std::vector<uint32_t> start(static_cast<size_t>(kLatCells * kLonCells) + 1, 0);
-    for (const Point& p : points) ++start[p.key + 1];
-    for (size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
-    std::vector<Point> sorted(points.size());
-    for (const Point& p : points) sorted[start[p.key]++] = p;
-    points.swap(sorted);
-  }
+  // Final site order: by cell key, then coordinates.
+  std::vector<uint32_t> order(coords.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto key_of = [&](uint32_t s) {
+    return Key(LatCell(coords[s].first), LonCell(coords[s].second));
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    uint32_t ka = key_of(a), kb = key_of(b);
+    if (ka != kb) return ka < kb;
+    return coords[a] < coords[b];
+  });
+  std::vector<uint32_t> remap(coords.size());
   GeoGrid g;
-  g.lat_.reserve(points.size()), g.lon_.reserve(points.size());
-  g.row_.reserve(points.size()), g.location_.reserve(points.size());
-  g.xyz_.reserve(3 * points.size()), g.multi_.reserve(points.size());
-  g.info_.reserve(points.size());
-  for (size_t i = 0; i < points.size(); ++i) {
-    if (i == 0 || points[i].key != points[i - 1].key) {
-      g.keys_.push_back(points[i].key);
-      g.begin_.push_back(static_cast<uint32_t>(i));
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    remap[order[k]] = k;
+    const uint32_t key = key_of(order[k]);
+    if (g.keys_.empty() || g.keys_.back() != key) {
+      g.keys_.push_back(key);
+      g.begin_.push_back(k);
     }
-    g.lat_.push_back(points[i].lat);
-    g.lon_.push_back(points[i].lon);
-    g.row_.push_back(points[i].row);
-    g.location_.push_back(points[i].location);
+    const auto [lat, lon] = coords[order[k]];
+    g.site_lat_.push_back(lat);
+    g.site_lon_.push_back(lon);
     double v[3];
-    UnitVector(points[i].lat, points[i].lon, v);
-    g.xyz_.push_back(static_cast<float>(v[0]));
-    g.xyz_.push_back(static_cast<float>(v[1]));
-    g.xyz_.push_back(static_cast<float>(v[2]));
-    g.multi_.push_back(points[i].multi);
-    g.info_.push_back(row_info[points[i].row]);
+    UnitVector(lat, lon, v);
+    for (double x : v) g.site_xyz_.push_back(static_cast<float>(x));
   }
-  g.begin_.push_back(static_cast<uint32_t>(points.size()));
+  g.begin_.push_back(static_cast<uint32_t>(order.size()));
+  // Entries grouped by key (site, or site and bucket); a stable counting sort
+  // keeps rows ascending within each group.
+  const size_t sites = order.size();
+  auto group = [&](const std::vector<Entry>& in, size_t per_site, std::vector<uint32_t>* off,
+                   std::vector<uint32_t>* rows, std::vector<uint16_t>* locs,
+                   std::vector<RowInfo>* infos) {
+    auto key = [&](const Entry& e) { return remap[e.site] * per_site + e.bucket; };
+    off->assign(sites * per_site + 1, 0);
+    for (const Entry& e : in) ++(*off)[key(e) + 1];
+    for (size_t k = 0; k + 1 < off->size(); ++k) (*off)[k + 1] += (*off)[k];
+    std::vector<uint32_t> fill(off->begin(), off->end() - 1);
+    rows->resize(in.size()), locs->resize(in.size()), infos->resize(in.size());
+    for (const Entry& e : in) {
+      uint32_t at = fill[key(e)]++;
+      (*rows)[at] = e.row, (*locs)[at] = e.location, (*infos)[at] = row_info[e.row];
+    }
+  };
+  group(singles, 1, &g.single_, &g.single_row_, &g.single_loc_, &g.single_info_);
+  group(multis, kBuckets, &g.multi_, &g.multi_row_, &g.multi_loc_, &g.multi_info_);
+  // Dense ids for multi-location rows (entries of one row share one).
+  {
+    std::unordered_map<uint32_t, uint32_t> ids;
+    g.multi_id_.resize(g.multi_row_.size());
+    for (size_t k = 0; k < g.multi_row_.size(); ++k)
+      g.multi_id_[k] = ids.try_emplace(g.multi_row_[k], ids.size()).first->second;
+    g.multi_rows_count_ = static_cast<uint32_t>(ids.size());
+  }
+  // Profiles: the histogram of each group's RowInfo values.
+  auto histograms = [](const std::vector<uint32_t>& off, const std::vector<RowInfo>& infos,
+                       std::vector<uint32_t>* prof_off, std::vector<Profile>* profiles) {
+    prof_off->assign(1, 0);
+    std::vector<std::pair<uint64_t, RowInfo>> scratch;
+    for (size_t grp = 0; grp + 1 < off.size(); ++grp) {
+      scratch.clear();
+      for (uint32_t k = off[grp]; k < off[grp + 1]; ++k)
+        scratch.emplace_back(infos[k].Bits(), infos[k]);
+      std::sort(scratch.begin(), scratch.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = 0; k < scratch.size(); ++k) {
+        if (k > 0 && scratch[k].first == scratch[k - 1].first)
+          ++profiles->back().count;
+        else
+          profiles->push_back({scratch[k].second, 1});
+      }
+      prof_off->push_back(static_cast<uint32_t>(profiles->size()));
+    }
+  };
+  histograms(g.single_, g.single_info_, &g.prof_, &g.profile_);
+  histograms(g.multi_, g.multi_info_, &g.mprof_, &g.mprofile_);
   return g;
+}
+
+uint8_t GeoGrid::SeparationBucket(double sep) {
+  for (uint8_t b = 0; b + 1 < kBuckets; ++b)
+    if (sep > kBucketMiles[b]) return b;
+  return kBuckets - 1;
+}
+
+uint32_t GeoGrid::ExclusiveBuckets(double radius_mi) {
+  uint32_t b = 0;
+  while (b + 1 < kBuckets && kBucketMiles[b] > 2 * radius_mi + kTriangleSlackMiles) ++b;
+  return b;
+}
+
+void GeoGrid::SitesWithin(double lat, double lon, double radius_mi,
+                          std::vector<SiteHit>* out) const {
+  thread_local std::vector<Run> runs;
+  Runs(lat, lon, radius_mi, &runs);
+  double q[3];
+  UnitVector(lat, lon, q);
+  const double cr = ChordOfMiles(radius_mi) + kChordMargin;
+  const double out2 = cr * cr;
+  for (const Run& run : runs) {
+    auto it = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
+    for (; it != keys_.end() && *it <= run.k1; ++it) {
+      const size_t c = static_cast<size_t>(it - keys_.begin());
+      for (uint32_t s = begin_[c]; s < begin_[c + 1]; ++s) {
+        const float* v = &site_xyz_[3 * s];
+        const double dx = q[0] - v[0], dy = q[1] - v[1], dz = q[2] - v[2];
+        if (dx * dx + dy * dy + dz * dz > out2) continue;  // clearly outside
+        const double d = HaversineMiles(lat, lon, site_lat_[s], site_lon_[s]);
+        if (d <= radius_mi) out->push_back({s, d});
+      }
+    }
+  }
+}
+
+size_t GeoGrid::CountNear(double lat, double lon, double radius_mi) const {
+  thread_local std::vector<Run> runs;
+  Runs(lat, lon, radius_mi, &runs);
+  size_t n = 0;
+  for (const Run& run : runs) {
+    auto a = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
+    auto b = std::upper_bound(a, keys_.end(), run.k1);
+    const uint32_t s0 = begin_[static_cast<size_t>(a - keys_.begin())];
+    const uint32_t s1 = begin_[static_cast<size_t>(b - keys_.begin())];
+    n += single_[s1] - single_[s0] + multi_[s1 * kBuckets] - multi_[s0 * kBuckets];
+  }
+  return n;
 }
 
 void GeoGrid::Runs(double lat, double lon, double radius_mi, std::vector<Run>* runs) const {
@@ -125,19 +255,6 @@ void GeoGrid::Runs(double lat, double lon, double radius_mi, std::vector<Run>* r
   }
 }
 
-size_t GeoGrid::CountNear(double lat, double lon, double radius_mi) const {
-  thread_local std::vector<Run> runs;
-  Runs(lat, lon, radius_mi, &runs);
-  size_t n = 0;
-  for (const Run& run : runs) {
-    auto a = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
-    auto b = std::upper_bound(a, keys_.end(), run.k1);
-    n += begin_[static_cast<size_t>(b - keys_.begin())] -
-         begin_[static_cast<size_t>(a - keys_.begin())];
-  }
-  return n;
-}
-
 void GeoGrid::UnitVector(double lat, double lon, double out[3]) {
   constexpr double kRad = M_PI / 180.0;
   const double cl = std::cos(lat * kRad);
@@ -151,42 +268,121 @@ double GeoGrid::ChordOfMiles(double miles) {
 }
 
 size_t GeoGrid::memory_bytes() const {
-  return keys_.capacity() * 4 + begin_.capacity() * 4 + lat_.capacity() * 4 + lon_.capacity() * 4 +
-         row_.capacity() * 4 + location_.capacity() * 2;
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  return bytes(keys_) + bytes(begin_) + bytes(site_lat_) + bytes(site_lon_) + bytes(site_xyz_) +
+         bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
+         bytes(prof_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) + bytes(multi_loc_) +
+         bytes(multi_info_) + bytes(multi_id_) + bytes(mprof_) + bytes(mprofile_);
 }
 
 Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
-  if (begin_.size() != keys_.size() + 1 || begin_.front() != 0 || begin_.back() != row_.size())
-    return Status::Corruption("geo grid: offsets do not match the points");
+  const size_t n = site_lat_.size();
+  if (begin_.size() != keys_.size() + 1 || begin_.front() != 0 || begin_.back() != n)
+    return Status::Corruption("geo grid: cell offsets do not match the sites");
+  for (auto* off : {&single_, &prof_, &multi_, &mprof_})
+    if (off->size() != (off == &single_ || off == &prof_ ? n : n * kBuckets) + 1 ||
+        off->front() != 0 || !std::is_sorted(off->begin(), off->end()))
+      return Status::Corruption("geo grid: site offsets are malformed");
+  if (single_.back() != single_row_.size() || multi_.back() != multi_row_.size() ||
+      prof_.back() != profile_.size() || mprof_.back() != mprofile_.size())
+    return Status::Corruption("geo grid: site offsets do not end at their arrays");
   for (size_t c = 0; c < keys_.size(); ++c) {
     if (c > 0 && keys_[c] <= keys_[c - 1])
       return Status::Corruption("geo grid: keys not ascending");
     if (begin_[c] >= begin_[c + 1]) return Status::Corruption("geo grid: empty cell");
-    for (uint32_t p = begin_[c]; p < begin_[c + 1]; ++p)
-      if (Key(LatCell(lat_[p]), LonCell(lon_[p])) != keys_[c])
-        return Status::Corruption("geo grid: a point lies outside its cell");
+    for (uint32_t s = begin_[c]; s < begin_[c + 1]; ++s) {
+      if (Key(LatCell(site_lat_[s]), LonCell(site_lon_[s])) != keys_[c])
+        return Status::Corruption("geo grid: a site lies outside its cell");
+      if (s > begin_[c] &&
+          !(std::pair(site_lat_[s - 1], site_lon_[s - 1]) < std::pair(site_lat_[s], site_lon_[s])))
+        return Status::Corruption("geo grid: sites of a cell not distinct and ordered");
+      double v[3];
+      UnitVector(site_lat_[s], site_lon_[s], v);
+      for (int k = 0; k < 3; ++k)
+        if (site_xyz_[3 * s + k] != static_cast<float>(v[k]))
+          return Status::Corruption("geo grid: stale unit vector");
+    }
   }
-  size_t geocoded = 0;
-  for (size_t i = 0; i < snap.size(); ++i) {
-    auto locs = snap.locations(i);
-    for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) geocoded += locs[k].precision != 0;
+  // Each row appears once per distinct geocoded point, at that point's site,
+  // with the lowest location index there; as a single entry when it has one
+  // such point.
+  auto distinct_points = [&](size_t row) {
+    std::vector<std::pair<float, float>> pts;
+    auto locs = snap.locations(row);
+    for (size_t k = 0; k < IndexedLocations(locs.size()); ++k)
+      if (locs[k].precision != 0) pts.emplace_back(locs[k].lat, locs[k].lon);
+    std::sort(pts.begin(), pts.end());
+    return static_cast<size_t>(std::unique(pts.begin(), pts.end()) - pts.begin());
+  };
+  std::vector<uint32_t> seen(snap.size(), 0);
+  auto check = [&](uint32_t s, uint32_t row, uint16_t loc, const RowInfo& info, bool single) {
+    if (row >= snap.size()) return Status::Corruption("geo grid: row out of range");
+    auto locs = snap.locations(row);
+    if (loc >= locs.size() || locs[loc].precision == 0 || locs[loc].lat != site_lat_[s] ||
+        locs[loc].lon != site_lon_[s] || (distinct_points(row) == 1) != single)
+      return Status::Corruption("geo grid: entry does not match its snapshot location");
+    for (size_t k = 0; k < loc; ++k)
+      if (locs[k].precision != 0 && locs[k].lat == site_lat_[s] && locs[k].lon == site_lon_[s])
+        return Status::Corruption("geo grid: entry is not the row's lowest location there");
+    if (!(info == row_info[row]))
+      return Status::Corruption("geo grid: stale row info for row " + std::to_string(row));
+    ++seen[row];
+    return Status::OK();
+  };
+  std::unordered_map<uint64_t, uint32_t> hist;
+  std::unordered_map<uint32_t, uint32_t> multi_ids;  // id -> row
+  for (uint32_t s = 0; s < n; ++s) {
+    auto rows = single_rows(s);
+    hist.clear();
+    for (size_t k = 0; k < rows.size(); ++k) {
+      if (k > 0 && rows[k] <= rows[k - 1])
+        return Status::Corruption("geo grid: rows not ascending");
+      MERIDIAN_RETURN_IF_ERROR(check(s, rows[k], single_loc(s)[k], single_info(s)[k], true));
+      ++hist[single_info(s)[k].Bits()];
+    }
+    auto profs = profiles(s);
+    if (profs.size() != hist.size()) return Status::Corruption("geo grid: profile count differs");
+    for (const Profile& p : profs)
+      if (hist[p.info.Bits()] != p.count) return Status::Corruption("geo grid: profile miscounted");
+    for (uint32_t b = 0; b < kBuckets; ++b) {
+      const uint32_t g0 = multi_[s * kBuckets + b], g1 = multi_[s * kBuckets + b + 1];
+      hist.clear();
+      for (uint32_t k = g0; k < g1; ++k) ++hist[multi_info_[k].Bits()];
+      auto mp = Range(mprofile_, mprof_[s * kBuckets + b], mprof_[s * kBuckets + b + 1]);
+      if (mp.size() != hist.size())
+        return Status::Corruption("geo grid: multi profile count differs");
+      for (const Profile& p : mp)
+        if (hist[p.info.Bits()] != p.count)
+          return Status::Corruption("geo grid: multi profile miscounted");
+      for (uint32_t k = g0; k < g1; ++k) {
+        if (k > g0 && multi_row_[k] <= multi_row_[k - 1])
+          return Status::Corruption("geo grid: multi rows not ascending");
+        // The bucket is the separation from the row's other points.
+        double sep = 1e300;
+        auto locs = snap.locations(multi_row_[k]);
+        for (size_t j = 0; j < IndexedLocations(locs.size()); ++j)
+          if (locs[j].precision != 0 &&
+              (locs[j].lat != site_lat_[s] || locs[j].lon != site_lon_[s]))
+            sep =
+                std::min(sep, HaversineMiles(site_lat_[s], site_lon_[s], locs[j].lat, locs[j].lon));
+        if (SeparationBucket(sep) != b)
+          return Status::Corruption("geo grid: multi entry in the wrong separation bucket");
+      }
+    }
+    for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
+      MERIDIAN_RETURN_IF_ERROR(check(s, multi_row_[k], multi_loc_[k], multi_info_[k], false));
+      if (multi_id_[k] >= multi_rows_count_)
+        return Status::Corruption("geo grid: multi id out of range");
+      auto [it, fresh] = multi_ids.try_emplace(multi_id_[k], multi_row_[k]);
+      if (!fresh && it->second != multi_row_[k])
+        return Status::Corruption("geo grid: one multi id for two rows");
+    }
   }
-  if (geocoded != row_.size())
-    return Status::Corruption("geo grid: point count differs from snapshot");
-  for (size_t p = 0; p < row_.size(); ++p) {
-    if (row_[p] >= snap.size()) return Status::Corruption("geo grid: row out of range");
-    auto locs = snap.locations(row_[p]);
-    if (location_[p] >= locs.size() || locs[location_[p]].lat != lat_[p] ||
-        locs[location_[p]].lon != lon_[p])
-      return Status::Corruption("geo grid: point does not match its snapshot location");
-    double v[3];
-    UnitVector(lat_[p], lon_[p], v);
-    for (int k = 0; k < 3; ++k)
-      if (xyz_[3 * p + k] != static_cast<float>(v[k]))
-        return Status::Corruption("geo grid: stale unit vector");
-    if (row_[p] >= row_info.size() || !(info_[p] == row_info[row_[p]]))
-      return Status::Corruption("geo grid: stale row info at point " + std::to_string(p));
-  }
+  for (size_t i = 0; i < snap.size(); ++i)
+    if (seen[i] != distinct_points(i))
+      return Status::Corruption("geo grid: row " + std::to_string(i) + " has " +
+                                std::to_string(distinct_points(i)) + " geocoded points but " +
+                                std::to_string(seen[i]) + " entries");
   return Status::OK();
 }
 

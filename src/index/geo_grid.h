@@ -1,22 +1,31 @@
-// GeoGrid: every geocoded practice location in a flat lat/lon grid.
+// GeoGrid: every geocoded practice location, grouped by *site* — a distinct
+// (lat, lon) point — and sites grouped in a flat lat/lon grid of cells.
 //
-// Cells are kCellDegrees on a side. Locations are stored cell by cell in
-// parallel arrays (CSR layout: sorted cell keys + offsets), so a radius query
-// visits a few contiguous runs per latitude row of cells instead of scanning
-// all points: no pointers, no per-cell allocations.
+// Geocodes are ZIP centroids, so ~9 million providers stand on ~33 000
+// sites: a radius query measures each nearby site once (exact haversine),
+// and everything at a site shares that distance. Per site the grid keeps
+//   - its single-location rows (rows with exactly one geocoded location),
+//     ascending, each with its RowInfo;
+//   - a histogram of those rows' RowInfo values ("profiles" with counts), so
+//     totals and facets for filters that RowInfo can decide are summed per
+//     profile instead of per row;
+//   - the rows with several geocoded locations that have one here (they
+//     match at their nearest location, so they are resolved per row).
+// A row whose geocoded locations all share one point counts as a single row
+// there, at its lowest location index (equal distances tie to the lowest).
+// Cells are kCellDegrees on a side (CSR layout: sorted cell keys + offsets
+// into the site arrays; no pointers, no per-cell allocations).
 //
 // Matching follows the scan oracle exactly (query/scan.h): great-circle
-// distance (geo/distance.h) from the query point to each location, a row
-// matches at its nearest location within the radius. The grid only narrows
-// which locations are measured; the same function measures them, so results
-// are identical, not approximately equal (differential test in
-// geo_grid_test.cc).
+// distance (geo/distance.h) from the query point to each location's float
+// coordinates; a row matches at its nearest location within the radius.
 //
 // Thread safety: immutable after Build(); concurrent queries are safe.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -26,27 +35,16 @@
 
 namespace meridian {
 
-// A candidate from ForEachWithin. Membership in the circle is always decided
-// exactly; the distance itself is computed exactly only when cheap to know
-// (rows with several locations) — otherwise `chord2` orders candidates and
-// GeoGrid::ExactMiles(point) gives the exact value on demand.
+// A row within the radius, at its nearest location, with the exact distance.
 struct GeoCandidate {
   uint32_t row;
-  uint32_t location;
-  uint32_t point;   // grid point index
-  double chord2;    // squared chord on the unit sphere (approximate, float vectors)
-  double exact_mi;  // valid when `exact`
-  bool exact;
+  uint32_t location;         // which of the row's locations (0 = primary)
+  double exact_mi;           // great-circle miles (0 when the query has no point)
   uint8_t text_quality = 0;  // set by the executor for text queries (text/fuzzy.h)
 };
 
-// Bound on |chord - true chord| for the float unit vectors; decisions within
-// this margin of a threshold fall back to the exact haversine.
-inline constexpr double kChordMargin = 1e-6;
-
-// Per-row values that filters and facets read, copied next to each of the
-// row's points so a radius query reads them sequentially instead of chasing
-// the row's columns (one cache miss each) for every candidate.
+// Per-row values that filters and facets read, stored next to each row in the
+// grid so a radius query reads them sequentially instead of chasing columns.
 struct RowInfo {
   uint16_t modality_mask = 0;
   uint16_t class_slot = 0;  // facet slot of the primary taxonomy's classification
@@ -56,110 +54,181 @@ struct RowInfo {
   uint8_t flags = 0;        // kHasSecondary
   static constexpr uint8_t kHasSecondary = 1;
   bool operator==(const RowInfo&) const = default;
+  uint64_t Bits() const;  // a total order for grouping
 };
 static_assert(sizeof(RowInfo) == 8);
+
+struct Profile {
+  RowInfo info;
+  uint32_t count;
+};
+
+// A site within the radius and its exact distance.
+struct SiteHit {
+  uint32_t site;
+  double miles;
+};
+
+// Bound on |chord - true chord| for the float unit vectors: a site whose
+// approximate chord exceeds the radius' by more than this is outside without
+// measuring; every other site is measured exactly.
+inline constexpr double kChordMargin = 1e-6;
 
 class GeoGrid {
  public:
   static constexpr double kCellDegrees = 0.1;
 
-  // Indexes every location with a geocode, carrying `row_info[row]` with each
-  // point. O(locations + cells) (counting sort). REQUIRES: row_info.size() == snap.size().
+  // REQUIRES: row_info.size() == snap.size(). O(locations + sites log sites).
   static GeoGrid Build(const Snapshot& snap, const std::vector<RowInfo>& row_info);
 
-  // Calls f(candidate, info) for every row within the radius, once per row (at
-  // its nearest location; ties: lowest location index), in unspecified order.
-  // REQUIRES: 0 <= radius_mi <= 3000. Membership is exact; most
-  // points are decided by a squared-chord test without trigonometry, and only
-  // points within kChordMargin of the circle get the exact haversine.
+  // Appends every site within the radius (exact: HaversineMiles <= radius_mi),
+  // in unspecified order. REQUIRES: 0 <= radius_mi <= 3000.
+  void SitesWithin(double lat, double lon, double radius_mi, std::vector<SiteHit>* out) const;
+
+  // Calls f(candidate, info) for every row within the radius, once per row at
+  // its nearest location (ties: lowest location index), in unspecified order.
   template <class F>
   void ForEachWithin(double lat, double lon, double radius_mi, F f) const;
+  // The multi-location rows standing on `hits` (entries of buckets
+  // first_bucket and up), each once at its nearest location among them (ties:
+  // lowest location index): f(candidate, info).
+  template <class F>
+  void ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, F f) const;
 
-  // The exact distance (HaversineMiles) from (lat, lon) to grid point `point`.
-  double ExactMiles(double lat, double lon, uint32_t point) const {
-    return HaversineMiles(lat, lon, lat_[point], lon_[point]);
+  // Rows standing on the sites of the cells a query visits (a cost estimate).
+  size_t CountNear(double lat, double lon, double radius_mi) const;
+
+  size_t sites() const { return site_lat_.size(); }
+  size_t single_entries() const { return single_row_.size(); }
+  size_t multi_entries() const { return multi_row_.size(); }
+  size_t multi_rows() const { return multi_rows_count_; }
+  size_t profile_count() const { return profile_.size() + mprofile_.size(); }
+  std::span<const uint32_t> single_rows(uint32_t s) const { return Slice(single_row_, single_, s); }
+  std::span<const RowInfo> single_info(uint32_t s) const { return Slice(single_info_, single_, s); }
+  std::span<const uint16_t> single_loc(uint32_t s) const { return Slice(single_loc_, single_, s); }
+  std::span<const Profile> profiles(uint32_t s) const { return Slice(profile_, prof_, s); }
+  // Multi-location rows, by separation bucket: an entry in bucket b is at
+  // least kBucketMiles[b] from every other point of its row. When twice the
+  // radius is below that, no other point of the row can be within the radius
+  // too (triangle inequality), so the entry acts like a single row: the first
+  // ExclusiveBuckets(radius) buckets are summed by profile, not per row.
+  static constexpr uint32_t kBuckets = 10;
+  static constexpr double kBucketMiles[kBuckets - 1] = {1000, 400, 200, 100, 50, 20, 10, 5, 2};
+  static constexpr double kTriangleSlackMiles = 0.01;  // beyond rounding of HaversineMiles
+  static uint8_t SeparationBucket(double miles_to_nearest_other_point);
+  static uint32_t ExclusiveBuckets(double radius_mi);
+  // Entries of buckets [0, nb) at site s, rows ascending per bucket.
+  std::span<const uint32_t> excl_rows(uint32_t s, uint32_t nb) const {
+    return Range(multi_row_, multi_[s * kBuckets], multi_[s * kBuckets + nb]);
   }
-  // Squared chord between (lat, lon) and a grid point, from float unit vectors.
-  double Chord2(const double q[3], uint32_t point) const {
-    double dx = q[0] - xyz_[3 * point], dy = q[1] - xyz_[3 * point + 1],
-           dz = q[2] - xyz_[3 * point + 2];
-    return dx * dx + dy * dy + dz * dz;
+  std::span<const uint16_t> excl_loc(uint32_t s, uint32_t nb) const {
+    return Range(multi_loc_, multi_[s * kBuckets], multi_[s * kBuckets + nb]);
   }
+  std::span<const RowInfo> excl_info(uint32_t s, uint32_t nb) const {
+    return Range(multi_info_, multi_[s * kBuckets], multi_[s * kBuckets + nb]);
+  }
+  std::span<const Profile> excl_profiles(uint32_t s, uint32_t nb) const {
+    return Range(mprofile_, mprof_[s * kBuckets], mprof_[s * kBuckets + nb]);
+  }
+
   static void UnitVector(double lat, double lon, double out[3]);
   // The chord of a great-circle distance.
   static double ChordOfMiles(double miles);
 
-  size_t size() const { return row_.size(); }
-  // How many points ForEachWithin would measure (the cells it visits): a cost estimate.
-  size_t CountNear(double lat, double lon, double radius_mi) const;
   size_t memory_bytes() const;
 
-  // Keys strictly ascending, offsets consistent, every point inside its cell,
-  // and exactly the snapshot's geocoded locations present.
-  // and each point carrying its row's current RowInfo.
+  // Keys strictly ascending, offsets consistent, every site inside its cell
+  // and distinct, exactly the snapshot's geocoded locations present (as
+  // single or multi entries), rows ascending per site, RowInfo current, and
+  // each site's profiles the exact histogram of its single rows' RowInfo.
   Status CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const;
 
  private:
+  template <class T>
+  static std::span<const T> Range(const std::vector<T>& v, uint32_t b, uint32_t e) {
+    return std::span<const T>(v).subspan(b, e - b);
+  }
+  template <class T>
+  static std::span<const T> Slice(const std::vector<T>& v, const std::vector<uint32_t>& off,
+                                  uint32_t s) {
+    return std::span<const T>(v).subspan(off[s], off[s + 1] - off[s]);
+  }
   static int64_t LatCell(double lat);
   static int64_t LonCell(double lon);
   static uint32_t Key(int64_t lat_cell, int64_t lon_cell);
-
-  std::vector<uint32_t> keys_;      // cell keys, ascending
-  std::vector<uint32_t> begin_;     // keys_.size() + 1 offsets into the point arrays
-  std::vector<float> lat_, lon_;    // points, grouped by cell
-  std::vector<float> xyz_;          // unit vector per point (3 floats), for chord tests
-  std::vector<uint8_t> multi_;      // 1 when the point's row has other geocoded locations
-  std::vector<uint32_t> row_;       // snapshot row of each point
-  std::vector<uint16_t> location_;  // location index within the row
-  std::vector<RowInfo> info_;       // the row's RowInfo, per point
-
-  // The cell runs a query must visit: [lat row, first key, last key] triples.
   struct Run {
     uint32_t k0, k1;
   };
   void Runs(double lat, double lon, double radius_mi, std::vector<Run>* runs) const;
+
+  std::vector<uint32_t> keys_;   // cell keys, ascending
+  std::vector<uint32_t> begin_;  // keys_.size() + 1 offsets into the sites
+  std::vector<float> site_lat_, site_lon_;
+  std::vector<float> site_xyz_;       // unit vector per site (3 floats)
+  std::vector<uint32_t> single_;      // sites + 1 offsets
+  std::vector<uint32_t> single_row_;  // ascending per site
+  std::vector<RowInfo> single_info_;
+  std::vector<uint16_t> single_loc_;
+  std::vector<uint32_t> prof_;  // sites + 1 offsets
+  std::vector<Profile> profile_;
+  std::vector<uint32_t> multi_;      // sites * kBuckets + 1 offsets (site, bucket)
+  std::vector<uint32_t> multi_row_;  // ascending per site
+  std::vector<uint16_t> multi_loc_;
+  std::vector<RowInfo> multi_info_;
+  std::vector<uint32_t> mprof_;     // sites * kBuckets + 1 offsets into mprofile_
+  std::vector<Profile> mprofile_;   // per (site, bucket): histogram of multi entries
+  std::vector<uint32_t> multi_id_;  // dense id of the entry's row among multi-location rows
+  uint32_t multi_rows_count_ = 0;
 };
 
 template <class F>
-void GeoGrid::ForEachWithin(double lat, double lon, double radius_mi, F f) const {
-  thread_local std::vector<Run> runs;
-  thread_local std::vector<GeoCandidate> multi;
-  Runs(lat, lon, radius_mi, &runs);
-  multi.clear();
-  double q[3];
-  UnitVector(lat, lon, q);
-  const double cr = ChordOfMiles(radius_mi);
-  const double in2 = cr > kChordMargin ? (cr - kChordMargin) * (cr - kChordMargin) : -1.0;
-  const double out2 = (cr + kChordMargin) * (cr + kChordMargin);
-  for (const Run& run : runs) {
-    auto it = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
-    for (; it != keys_.end() && *it <= run.k1; ++it) {
-      const size_t c = static_cast<size_t>(it - keys_.begin());
-      for (uint32_t p = begin_[c]; p < begin_[c + 1]; ++p) {
-        const double c2 = Chord2(q, p);
-        if (c2 > out2) continue;  // clearly outside
-        GeoCandidate cand{row_[p], location_[p], p, c2, 0, false};
-        if (!(c2 < in2) || multi_[p]) {  // near the rim, or the nearest location must be exact
-          cand.exact_mi = ExactMiles(lat, lon, p);
-          cand.exact = true;
-          if (!(cand.exact_mi <= radius_mi)) continue;
-        }
-        if (multi_[p]) {
-          multi.push_back(cand);
-        } else {
-          f(cand, info_[p]);
-        }
+void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, F f) const {
+  // Per multi-location row (dense ids): its nearest entry so far. A
+  // generation stamp makes clearing free; one pass over the entries, then
+  // one over the rows touched.
+  struct Best {
+    double miles;
+    uint32_t stamp;
+    uint32_t entry;
+  };
+  thread_local std::vector<Best> best;
+  thread_local std::vector<uint32_t> touched;
+  thread_local uint32_t generation = 0;
+  if (best.size() < multi_rows_count_) best.assign(multi_rows_count_, Best{0, 0, 0});
+  if (++generation == 0) {  // wrapped: reset every stamp
+    for (Best& b : best) b.stamp = 0;
+    generation = 1;
+  }
+  touched.clear();
+  for (const SiteHit& h : hits)
+    for (uint32_t k = multi_[h.site * kBuckets + first_bucket]; k < multi_[(h.site + 1) * kBuckets];
+         ++k) {
+      Best& b = best[multi_id_[k]];
+      if (b.stamp != generation) {
+        b = {h.miles, generation, k};
+        touched.push_back(multi_id_[k]);
+      } else if (h.miles < b.miles || (h.miles == b.miles && multi_loc_[k] < multi_loc_[b.entry])) {
+        b.miles = h.miles, b.entry = k;
       }
     }
+  for (uint32_t id : touched) {
+    const Best& b = best[id];
+    f(GeoCandidate{multi_row_[b.entry], multi_loc_[b.entry], b.miles}, multi_info_[b.entry]);
   }
-  // Rows with several locations: their nearest (ties: lowest location index).
-  std::sort(multi.begin(), multi.end(), [](const GeoCandidate& a, const GeoCandidate& b) {
-    if (a.row != b.row) return a.row < b.row;
-    if (a.exact_mi != b.exact_mi) return a.exact_mi < b.exact_mi;
-    return a.location < b.location;
-  });
-  for (size_t i = 0; i < multi.size(); ++i)
-    if (i == 0 || multi[i].row != multi[i - 1].row) f(multi[i], info_[multi[i].point]);
+}
+
+template <class F>
+void GeoGrid::ForEachWithin(double lat, double lon, double radius_mi, F f) const {
+  thread_local std::vector<SiteHit> hits;
+  hits.clear();
+  SitesWithin(lat, lon, radius_mi, &hits);
+  for (const SiteHit& h : hits) {
+    auto rows = single_rows(h.site);
+    auto info = single_info(h.site);
+    auto loc = single_loc(h.site);
+    for (size_t k = 0; k < rows.size(); ++k) f(GeoCandidate{rows[k], loc[k], h.miles}, info[k]);
+  }
+  ForEachMultiWithin(hits, 0, f);
 }
 
 }  // namespace meridian

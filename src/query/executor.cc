@@ -100,69 +100,175 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   std::vector<uint64_t> by_class(index.classification_names().size(), 0);
   std::array<uint64_t, 3> by_entity{};
   std::array<uint64_t, 256> by_sex{}, by_state{};
-  std::vector<GeoCandidate> matches;
   const GeoGrid& grid = index.grid();
-  // Band thresholds in chord space, with the exactness margin on both sides.
-  std::array<double, kDistanceBandsMiles.size()> band_in{}, band_out{};
-  for (size_t b = 0; b < band_in.size(); ++b) {
-    double c = GeoGrid::ChordOfMiles(kDistanceBandsMiles[b]);
-    band_in[b] = (c - kChordMargin) * (c - kChordMargin);
-    band_out[b] = (c + kChordMargin) * (c + kChordMargin);
-  }
-  auto exact = [&](GeoCandidate& c) {
-    if (!c.exact) c.exact_mi = grid.ExactMiles(q.lat, q.lon, c.point), c.exact = true;
-    return c.exact_mi;
-  };
   const uint8_t want_entity = q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF;
   const ModalityMask want_modality =
       q.modality >= 0 ? static_cast<ModalityMask>(1u << q.modality) : 0;
   const uint8_t deactivated = static_cast<uint8_t>(EntityType::kDeactivated);
 
-  // Filters read the candidate's RowInfo (next to it in the grid); only code,
-  // credential and text filters look further.
-  auto consider = [&](GeoCandidate c, const RowInfo& info) {
-    if (!q.include_deactivated && info.entity == deactivated) return;
-    if (want_entity != 0xFF && info.entity != want_entity) return;
-    if (state_id != 0 && info.state != state_id) return;
-    if (q.sex != 0 && info.sex != static_cast<uint8_t>(q.sex)) return;
-    if (q.has_secondary && !(info.flags & RowInfo::kHasSecondary)) return;
-    if (want_modality != 0 && !(info.modality_mask & want_modality)) return;
+  // Filters RowInfo decides (so they apply to a whole profile at once)...
+  auto passes_info = [&](const RowInfo& info) {
+    return (q.include_deactivated || info.entity != deactivated) &&
+           (want_entity == 0xFF || info.entity == want_entity) &&
+           (state_id == 0 || info.state == state_id) &&
+           (q.sex == 0 || info.sex == static_cast<uint8_t>(q.sex)) &&
+           (!q.has_secondary || (info.flags & RowInfo::kHasSecondary)) &&
+           (want_modality == 0 || (info.modality_mask & want_modality));
+  };
+  // ...and those that read the row: codes, credential text, words.
+  const bool row_filters = !wanted.empty() || !q.credentials.empty() || text.active();
+  auto passes_row = [&](GeoCandidate* c) {
     if (!wanted.empty()) {
       bool ok = false;
-      for (uint16_t id : snap.taxonomy_ids(c.row)) ok = ok || wanted[id];
-      if (!ok) return;
+      for (uint16_t id : snap.taxonomy_ids(c->row)) ok = ok || wanted[id];
+      if (!ok) return false;
     }
     if (!q.credentials.empty()) {
-      std::vector<std::string> tokens = CredentialTokens(snap.credential(c.row));
+      std::vector<std::string> tokens = CredentialTokens(snap.credential(c->row));
       bool ok = false;
       for (const std::string& cred : q.credentials)
         ok = ok || std::find(tokens.begin(), tokens.end(), cred) != tokens.end();
-      if (!ok) return;
+      if (!ok) return false;
     }
     if (text.active()) {
-      int quality = text.Quality(c.row);
-      if (quality < 0) return;
-      c.text_quality = static_cast<uint8_t>(quality);
+      int quality = text.Quality(c->row);
+      if (quality < 0) return false;
+      c->text_quality = static_cast<uint8_t>(quality);
     }
+    return true;
+  };
+  auto count = [&](const RowInfo& info, double miles, uint64_t n) {
+    r.total += n;
     for (ModalityMask m = info.modality_mask; m != 0; m &= static_cast<ModalityMask>(m - 1))
-      ++r.facets.modality[static_cast<size_t>(__builtin_ctz(m))];
-    ++by_class[info.class_slot];
-    ++by_entity[info.entity];
-    ++by_sex[info.sex];
-    ++by_state[info.state];
-    if (q.has_point) {
-      // Exact band membership; the exact distance is computed only near a band edge.
-      for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b) {
-        bool in = c.exact                  ? c.exact_mi <= kDistanceBandsMiles[b]
-                  : c.chord2 < band_in[b]  ? true
-                  : c.chord2 > band_out[b] ? false
-                                           : exact(c) <= kDistanceBandsMiles[b];
-        r.facets.distance_bands[b] += in;
-      }
+      r.facets.modality[static_cast<size_t>(__builtin_ctz(m))] += n;
+    by_class[info.class_slot] += n;
+    by_entity[info.entity] += n;
+    by_sex[info.sex] += n;
+    by_state[info.state] += n;
+    if (q.has_point)
+      for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
+        r.facets.distance_bands[b] += miles <= kDistanceBandsMiles[b] ? n : 0;
+  };
+  auto finish_facets = [&] {
+    for (size_t s = 0; s < by_class.size(); ++s)
+      if (by_class[s]) r.facets.classification[index.classification_names()[s]] = by_class[s];
+    for (size_t e = 0; e < by_entity.size(); ++e)
+      if (by_entity[e]) r.facets.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity[e];
+    for (size_t x = 0; x < by_sex.size(); ++x)
+      if (by_sex[x]) r.facets.sex[SexFacetKey(static_cast<char>(x))] += by_sex[x];
+    for (size_t s = 0; s < by_state.size(); ++s) {
+      if (!by_state[s]) continue;
+      std::string_view code = snap.states().Code(static_cast<uint8_t>(s));
+      r.facets.state[code.empty() ? "unknown" : std::string(code)] += by_state[s];
     }
-    matches.push_back(c);
   };
 
+  // Each sort's key, as the cursor stores it: (a, b), then NPI.
+  const std::vector<uint32_t>* rank = q.sort == Query::Sort::kName ? &index.NameRank() : nullptr;
+  auto key = [&](const GeoCandidate& c) -> std::pair<uint64_t, uint64_t> {
+    switch (q.sort) {
+      case Query::Sort::kDistance:
+        return {Bits(c.exact_mi), 0};
+      case Query::Sort::kName:
+        return {(*rank)[c.row], 0};
+      case Query::Sort::kRelevance:
+        return {c.text_quality, q.has_point ? Bits(c.exact_mi) : 0};
+    }
+    return {0, 0};
+  };
+  auto after_cursor = [&](const GeoCandidate& c) {
+    if (!q.cursor) return true;
+    auto [a, b] = key(c);
+    if (a != q.cursor->a) return a > q.cursor->a;
+    if (b != q.cursor->b) return b > q.cursor->b;
+    return snap.npi(c.row) > q.cursor->npi;
+  };
+  auto by_distance = [](const GeoCandidate& a, const GeoCandidate& b) {
+    return a.exact_mi != b.exact_mi ? a.exact_mi < b.exact_mi : a.row < b.row;
+  };
+  const size_t from = q.cursor ? 0 : q.offset;
+  auto emit_page = [&](std::vector<GeoCandidate>& page) {  // page: sorted, after the cursor
+    const size_t to = std::min(page.size(), from + q.limit);
+    for (size_t i = from; i < to; ++i)
+      r.hits.push_back({page[i].row, q.has_point ? page[i].exact_mi : 0.0, page[i].location,
+                        page[i].text_quality});
+    if (page.size() > to && to > 0) {
+      auto [a, b] = key(page[to - 1]);
+      r.next_cursor = EncodeCursor({q.sort, a, b, snap.npi(page[to - 1].row), snap.id()});
+    }
+  };
+
+  if (q.has_point && !row_filters && q.sort == Query::Sort::kDistance) {
+    // Fast path: totals and facets per site profile; the page from the
+    // nearest sites only.
+    thread_local std::vector<SiteHit> sites;
+    thread_local std::vector<GeoCandidate> page, multi;
+    sites.clear(), page.clear(), multi.clear();
+    grid.SitesWithin(q.lat, q.lon, q.radius_mi, &sites);
+    // Multi-location entries far enough from their rows' other points count
+    // like single rows here (GeoGrid::ExclusiveBuckets).
+    const uint32_t nb = GeoGrid::ExclusiveBuckets(q.radius_mi);
+    for (const SiteHit& h : sites) {
+      for (const Profile& p : grid.profiles(h.site))
+        if (passes_info(p.info)) count(p.info, h.miles, p.count);
+      for (const Profile& p : grid.excl_profiles(h.site, nb))
+        if (passes_info(p.info)) count(p.info, h.miles, p.count);
+    }
+    const size_t need = from + q.limit + 1;
+    // The `need` nearest multi-location matches: a bounded max-heap.
+    grid.ForEachMultiWithin(sites, nb, [&](const GeoCandidate& c, const RowInfo& info) {
+      if (!passes_info(info)) return;
+      count(info, c.exact_mi, 1);
+      if (!after_cursor(c)) return;
+      if (multi.size() < need) {
+        multi.push_back(c);
+        std::push_heap(multi.begin(), multi.end(), by_distance);
+      } else if (by_distance(c, multi.front())) {
+        std::pop_heap(multi.begin(), multi.end(), by_distance);
+        multi.back() = c;
+        std::push_heap(multi.begin(), multi.end(), by_distance);
+      }
+    });
+    // Sites nearest first; rows at equal distance in row (= NPI) order.
+    std::sort(sites.begin(), sites.end(), [](const SiteHit& a, const SiteHit& b) {
+      return a.miles != b.miles ? a.miles < b.miles : a.site < b.site;
+    });
+    for (size_t i = 0; i < sites.size() && page.size() < need;) {
+      size_t j = i, group_begin = page.size();
+      for (; j < sites.size() && sites[j].miles == sites[i].miles; ++j) {
+        auto rows = grid.single_rows(sites[j].site);
+        auto info = grid.single_info(sites[j].site);
+        auto loc = grid.single_loc(sites[j].site);
+        for (size_t k = 0; k < rows.size(); ++k) {
+          GeoCandidate c{rows[k], loc[k], sites[j].miles};
+          if (passes_info(info[k]) && after_cursor(c)) page.push_back(c);
+        }
+        auto xrows = grid.excl_rows(sites[j].site, nb);
+        auto xinfo = grid.excl_info(sites[j].site, nb);
+        auto xloc = grid.excl_loc(sites[j].site, nb);
+        for (size_t k = 0; k < xrows.size(); ++k) {
+          GeoCandidate c{xrows[k], xloc[k], sites[j].miles};
+          if (passes_info(xinfo[k]) && after_cursor(c)) page.push_back(c);
+        }
+      }
+      std::sort(page.begin() + static_cast<long>(group_begin), page.end(), by_distance);
+      i = j;
+    }
+    page.insert(page.end(), multi.begin(), multi.end());
+    std::sort(page.begin(), page.end(), by_distance);
+    finish_facets();
+    emit_page(page);
+    return r;
+  }
+
+  // General path: collect every match, then order what the page needs.
+  std::vector<GeoCandidate> matches;
+  auto consider = [&](GeoCandidate c, const RowInfo& info) {
+    if (!passes_info(info)) return;
+    if (row_filters && !passes_row(&c)) return;
+    count(info, c.exact_mi, 1);
+    if (after_cursor(c)) matches.push_back(c);
+  };
   // Candidates come from the grid (radius), from the text postings of the
   // rarest word, or from every row — whichever is cheaper and applies.
   const auto [rarest, rarest_rows] =
@@ -171,82 +277,29 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
     grid.ForEachWithin(q.lat, q.lon, q.radius_mi, consider);
   } else if (text.active()) {
     for (uint32_t row : text.Rows(rarest)) {
-      GeoCandidate c{row, 0, 0, 0, 0, true};
+      GeoCandidate c{row, 0, 0};
       if (q.has_point) {
         // As the grid measures it: the nearest geocoded location (ties: lowest index).
         auto locs = snap.locations(row);
         double best = 1e300;
-        for (size_t k = 0; k < locs.size(); ++k) {
+        for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
           if (locs[k].precision == 0) continue;
           double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
           if (d < best) best = d, c.location = static_cast<uint32_t>(k);
         }
         if (!(best <= q.radius_mi)) continue;
         c.exact_mi = best;
-        const double chord = GeoGrid::ChordOfMiles(best);
-        c.chord2 = chord * chord;
       }
       consider(c, index.row_info(row));
     }
   } else {
     for (size_t i = 0; i < snap.size(); ++i)
-      consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0, 0, 0, true}, index.row_info(i));
+      consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0}, index.row_info(i));
   }
-  r.total = matches.size();
-  for (size_t s = 0; s < by_class.size(); ++s)
-    if (by_class[s]) r.facets.classification[index.classification_names()[s]] = by_class[s];
-  for (size_t e = 0; e < by_entity.size(); ++e)
-    if (by_entity[e]) r.facets.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity[e];
-  for (size_t x = 0; x < by_sex.size(); ++x)
-    if (by_sex[x]) r.facets.sex[SexFacetKey(static_cast<char>(x))] += by_sex[x];
-  for (size_t s = 0; s < by_state.size(); ++s) {
-    if (!by_state[s]) continue;
-    std::string_view code = snap.states().Code(static_cast<uint8_t>(s));
-    r.facets.state[code.empty() ? "unknown" : std::string(code)] += by_state[s];
-  }
+  finish_facets();
 
-  // Each sort's key, as the cursor stores it: (a, b, NPI).
-  const std::vector<uint32_t>* rank = q.sort == Query::Sort::kName ? &index.NameRank() : nullptr;
-  auto key = [&](GeoCandidate& c) -> std::pair<uint64_t, uint64_t> {
-    switch (q.sort) {
-      case Query::Sort::kDistance:
-        return {Bits(exact(c)), 0};
-      case Query::Sort::kName:
-        return {(*rank)[c.row], 0};
-      case Query::Sort::kRelevance:
-        return {c.text_quality, q.has_point ? Bits(exact(c)) : 0};
-    }
-    return {0, 0};
-  };
-  if (q.cursor) {
-    // Keep what sorts after the cursor. By distance, most candidates are
-    // decided by their chord without measuring them exactly.
-    const Query::Cursor& cur = *q.cursor;
-    double lo2 = -1, hi2 = -1;
-    if (q.sort == Query::Sort::kDistance) {
-      double ch = GeoGrid::ChordOfMiles(std::bit_cast<double>(cur.a));
-      lo2 = ch > 2 * kChordMargin ? (ch - 2 * kChordMargin) * (ch - 2 * kChordMargin) : -1;
-      hi2 = (ch + 2 * kChordMargin) * (ch + 2 * kChordMargin);
-    }
-    auto after = [&](GeoCandidate& c) {
-      if (lo2 >= 0 && !c.exact && c.chord2 < lo2) return false;
-      if (hi2 >= 0 && !c.exact && c.chord2 > hi2) return true;
-      auto [a, b] = key(c);
-      if (a != cur.a) return a > cur.a;
-      if (b != cur.b) return b > cur.b;
-      return snap.npi(c.row) > cur.npi;
-    };
-    size_t kept = 0;
-    for (GeoCandidate& c : matches)
-      if (after(c)) matches[kept++] = c;
-    matches.resize(kept);
-  }
-
-  // Order only what the page needs.
-  const size_t from = q.cursor ? 0 : std::min(q.offset, matches.size());
-  const size_t to = std::min(matches.size(), from + q.limit);
-  const bool more = matches.size() > to;
-  if (to == 0) return r;
+  const size_t to =
+      std::min(matches.size(), from + q.limit + 1);  // one more: is there a next page?
   auto order = [&](auto less) {
     if (to < matches.size())
       std::partial_sort(matches.begin(), matches.begin() + static_cast<long>(to), matches.end(),
@@ -255,43 +308,20 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
       std::sort(matches.begin(), matches.end(), less);
   };
   if (q.sort == Query::Sort::kDistance) {
-    // The first `to` by exact (distance, NPI) are among the candidates whose
-    // approximate chord is within 2 margins of the to-th smallest chord: take
-    // those, measure them exactly, and sort them exactly.
-    std::nth_element(
-        matches.begin(), matches.begin() + static_cast<long>(to - 1), matches.end(),
-        [](const GeoCandidate& a, const GeoCandidate& b) { return a.chord2 < b.chord2; });
-    const double kth = std::sqrt(matches[to - 1].chord2) + 2 * kChordMargin;
-    const double limit2 = kth * kth;
-    auto keep = std::partition(matches.begin(), matches.end(),
-                               [&](const GeoCandidate& c) { return c.chord2 <= limit2; });
-    matches.erase(keep, matches.end());
-    for (GeoCandidate& c : matches) exact(c);
-    order([](const GeoCandidate& a, const GeoCandidate& b) {
-      return a.exact_mi != b.exact_mi ? a.exact_mi < b.exact_mi : a.row < b.row;
-    });
+    order(by_distance);
   } else if (q.sort == Query::Sort::kName) {
     order([rank](const GeoCandidate& a, const GeoCandidate& b) {
       return (*rank)[a.row] < (*rank)[b.row];
     });
   } else {
-    if (q.has_point)
-      for (GeoCandidate& c : matches) exact(c);
     order([](const GeoCandidate& a, const GeoCandidate& b) {
       if (a.text_quality != b.text_quality) return a.text_quality < b.text_quality;
       if (a.exact_mi != b.exact_mi) return a.exact_mi < b.exact_mi;
       return a.row < b.row;
     });
   }
-  for (size_t i = from; i < to; ++i) {
-    GeoCandidate& c = matches[i];
-    r.hits.push_back({c.row, q.has_point ? exact(c) : 0.0, c.location, c.text_quality});
-  }
-  if (more) {
-    GeoCandidate& last = matches[to - 1];
-    auto [a, b] = key(last);
-    r.next_cursor = EncodeCursor({q.sort, a, b, snap.npi(last.row), snap.id()});
-  }
+  matches.resize(to);
+  emit_page(matches);
   return r;
 }
 

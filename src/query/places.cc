@@ -64,8 +64,8 @@ const Place* ResolvePlace(const Snapshot& snap, std::string_view city, std::stri
     err->message = "\"" + CityDisplay(key) + "\" is in " + std::to_string(exact.size()) +
                    " states; add the state, e.g. \"" + err->suggestions[0] + "\"";
   else
-    err->message = "no practice city \"" + CityDisplay(key) + "\"" + where +
-                   " in this directory" + (near.empty() ? "" : "; did you mean one of these?");
+    err->message = "no practice city \"" + CityDisplay(key) + "\"" + where + " in this directory" +
+                   (near.empty() ? "" : "; did you mean one of these?");
   return nullptr;
 }
 
