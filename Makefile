@@ -89,8 +89,10 @@ bench-ingest: build
 	bench/ingest.sh $(BUILD)
 
 # In-process search latency, load time and memory on synthetic snapshots.
+# In-process latency, load and memory (1 M), then the same queries in PostGIS and SQLite.
 bench-search: build
 	bench/search.sh $(BUILD)
+	bench/peers.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,12 +1,18 @@
 // In-process query latency of the search engine.
 //
-//   bench_search SNAPSHOT [QUERIES] [SEED]
+//   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR]
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
 // query"), then runs a realistic mix: a point at a real ZIP centroid where
 // providers practise, radius 5-50 miles, half with a modality filter, default
 // sort and page size, facets included. Prints one JSON line with p50/p99/p999
 // latency, load time and resident memory per provider.
+//
+// --export DIR also writes the same data and the same queries for the peer
+// benchmark (bench/peers.sh): prov.csv (row, npi, entity, sex, state,
+// classification, modality mask), loc.csv (row, location, lat, lon),
+// queries.csv (lat, lon, radius_mi, modality mask) and expected.csv (this
+// engine's total and first NPIs per query, to check the peers' answers).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -30,6 +36,38 @@ static long RssKb() {
   return 0;
 }
 
+static int Export(const Snapshot& snap, const SearchIndex& index, const std::vector<Query>& mix,
+                  const std::string& dir) {
+  std::ofstream prov(dir + "/prov.csv"), loc(dir + "/loc.csv"), qs(dir + "/queries.csv"),
+      exp(dir + "/expected.csv");
+  for (size_t i = 0; i < snap.size(); ++i) {
+    const RowInfo& r = index.row_info(i);
+    prov << i << ',' << snap.npi(i) << ',' << int(r.entity) << ',' << int(r.sex) << ','
+         << int(r.state) << ',' << r.class_slot << ',' << r.modality_mask << '\n';
+    auto locs = snap.locations(i);
+    for (size_t k = 0; k < locs.size(); ++k)
+      if (locs[k].precision != 0) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%zu,%zu,%.17g,%.17g\n", i, k,
+                      static_cast<double>(locs[k].lat), static_cast<double>(locs[k].lon));
+        loc << buf;
+      }
+  }
+  for (const Query& q : mix) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%.17g,%.17g,%.17g,%d\n", q.lat, q.lon, q.radius_mi,
+                  q.modality >= 0 ? 1 << q.modality : 0);
+    qs << buf;
+    SearchResult r = Execute(index, q);
+    exp << r.total;
+    for (const SearchHit& h : r.hits) exp << ',' << snap.npi(h.row);
+    exp << '\n';
+  }
+  std::fprintf(stderr, "exported %zu providers and %zu queries to %s\n", snap.size(), mix.size(),
+               dir.c_str());
+  return prov && loc && qs && exp ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_search SNAPSHOT [QUERIES] [SEED]\n");
@@ -37,6 +75,7 @@ int main(int argc, char** argv) {
   }
   const size_t queries = argc > 2 ? std::stoul(argv[2]) : 20000;
   const uint64_t seed = argc > 3 ? std::stoull(argv[3]) : 1;
+  const std::string export_dir = argc > 5 && std::string(argv[4]) == "--export" ? argv[5] : "";
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
   if (!snap.ok()) {
@@ -64,6 +103,7 @@ int main(int argc, char** argv) {
     if (rng() % 2) q.modality = static_cast<int>(rng() % n_mod);
     mix.push_back(q);
   }
+  if (!export_dir.empty()) return Export(**snap, *index, mix, export_dir);
   // Warm-up pass (page-in), then the measured pass.
   uint64_t sink = 0;
   for (size_t i = 0; i < std::min<size_t>(2000, mix.size()); ++i)
