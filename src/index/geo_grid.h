@@ -127,6 +127,16 @@ class GeoGrid {
   std::span<const RowInfo> excl_info(uint32_t s, uint32_t nb) const {
     return Range(multi_info_, multi_[s * kBuckets], multi_[s * kBuckets + nb]);
   }
+  // Entries of bucket b at site s alone (rows ascending).
+  std::span<const uint32_t> bucket_rows(uint32_t s, uint32_t b) const {
+    return Range(multi_row_, multi_[s * kBuckets + b], multi_[s * kBuckets + b + 1]);
+  }
+  std::span<const uint16_t> bucket_loc(uint32_t s, uint32_t b) const {
+    return Range(multi_loc_, multi_[s * kBuckets + b], multi_[s * kBuckets + b + 1]);
+  }
+  std::span<const RowInfo> bucket_info(uint32_t s, uint32_t b) const {
+    return Range(multi_info_, multi_[s * kBuckets + b], multi_[s * kBuckets + b + 1]);
+  }
   std::span<const Profile> excl_profiles(uint32_t s, uint32_t nb) const {
     return Range(mprofile_, mprof_[s * kBuckets], mprof_[s * kBuckets + nb]);
   }

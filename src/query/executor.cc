@@ -233,25 +233,43 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
     std::sort(sites.begin(), sites.end(), [](const SiteHit& a, const SiteHit& b) {
       return a.miles != b.miles ? a.miles < b.miles : a.site < b.site;
     });
+    // Each site's single rows, and each exclusive bucket's rows, are runs
+    // ascending by row; a group of sites at one distance is merged run by run
+    // until the page is full.
+    struct Run {
+      std::span<const uint32_t> rows;
+      std::span<const RowInfo> info;
+      std::span<const uint16_t> loc;
+      size_t at;
+    };
+    thread_local std::vector<Run> runs;
     for (size_t i = 0; i < sites.size() && page.size() < need;) {
-      size_t j = i, group_begin = page.size();
-      for (; j < sites.size() && sites[j].miles == sites[i].miles; ++j) {
-        auto rows = grid.single_rows(sites[j].site);
-        auto info = grid.single_info(sites[j].site);
-        auto loc = grid.single_loc(sites[j].site);
-        for (size_t k = 0; k < rows.size(); ++k) {
-          GeoCandidate c{rows[k], loc[k], sites[j].miles};
-          if (passes_info(info[k]) && after_cursor(c)) page.push_back(c);
-        }
-        auto xrows = grid.excl_rows(sites[j].site, nb);
-        auto xinfo = grid.excl_info(sites[j].site, nb);
-        auto xloc = grid.excl_loc(sites[j].site, nb);
-        for (size_t k = 0; k < xrows.size(); ++k) {
-          GeoCandidate c{xrows[k], xloc[k], sites[j].miles};
-          if (passes_info(xinfo[k]) && after_cursor(c)) page.push_back(c);
-        }
+      size_t j = i;
+      while (j < sites.size() && sites[j].miles == sites[i].miles) ++j;
+      const double miles = sites[i].miles;
+      if (q.cursor && Bits(miles) < q.cursor->a) {  // wholly before the cursor
+        i = j;
+        continue;
       }
-      std::sort(page.begin() + static_cast<long>(group_begin), page.end(), by_distance);
+      runs.clear();
+      for (size_t k = i; k < j; ++k) {
+        const uint32_t s = sites[k].site;
+        runs.push_back({grid.single_rows(s), grid.single_info(s), grid.single_loc(s), 0});
+        for (uint32_t b = 0; b < nb; ++b)
+          if (!grid.bucket_rows(s, b).empty())
+            runs.push_back({grid.bucket_rows(s, b), grid.bucket_info(s, b), grid.bucket_loc(s, b), 0});
+      }
+      while (page.size() < need) {
+        Run* next = nullptr;
+        for (Run& run : runs)
+          if (run.at < run.rows.size() &&
+              (next == nullptr || run.rows[run.at] < next->rows[next->at]))
+            next = &run;
+        if (next == nullptr) break;
+        const size_t k = next->at++;
+        GeoCandidate c{next->rows[k], next->loc[k], miles};
+        if (passes_info(next->info[k]) && after_cursor(c)) page.push_back(c);
+      }
       i = j;
     }
     page.insert(page.end(), multi.begin(), multi.end());
