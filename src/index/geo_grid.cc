@@ -151,13 +151,34 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
   };
   group(singles, 1, &g.single_, &g.single_row_, &g.single_loc_, &g.single_info_);
   group(multis, kBuckets, &g.multi_, &g.multi_row_, &g.multi_loc_, &g.multi_info_);
-  // Dense ids for multi-location rows (entries of one row share one).
+  // Per multi entry: the row's other points (site, location), so a query
+  // can tell whether this entry is the row's nearest without per-row state.
   {
-    std::unordered_map<uint32_t, uint32_t> ids;
-    g.multi_id_.resize(g.multi_row_.size());
-    for (size_t k = 0; k < g.multi_row_.size(); ++k)
-      g.multi_id_[k] = ids.try_emplace(g.multi_row_[k], ids.size()).first->second;
-    g.multi_rows_count_ = static_cast<uint32_t>(ids.size());
+    const size_t m = g.multi_row_.size();
+    std::vector<uint32_t> entry_site(m);
+    for (uint32_t s = 0; s < sites; ++s)
+      for (uint32_t k = g.multi_[s * kBuckets]; k < g.multi_[(s + 1) * kBuckets]; ++k)
+        entry_site[k] = s;
+    std::vector<uint32_t> by_row(m);
+    std::iota(by_row.begin(), by_row.end(), 0u);
+    std::sort(by_row.begin(), by_row.end(), [&](uint32_t a, uint32_t b) {
+      return g.multi_row_[a] != g.multi_row_[b] ? g.multi_row_[a] < g.multi_row_[b] : a < b;
+    });
+    std::vector<std::pair<uint32_t, uint32_t>> span(m);  // entry -> [begin, end) in by_row
+    for (size_t a = 0; a < m;) {
+      size_t b = a;
+      while (b < m && g.multi_row_[by_row[b]] == g.multi_row_[by_row[a]]) ++b;
+      for (size_t k = a; k < b; ++k) span[by_row[k]] = {static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
+      a = b;
+    }
+    g.others_off_.assign(1, 0);
+    for (uint32_t k = 0; k < m; ++k) {
+      for (uint32_t x = span[k].first; x < span[k].second; ++x)
+        if (by_row[x] != k) g.others_.push_back({entry_site[by_row[x]], g.multi_loc_[by_row[x]]});
+      g.others_off_.push_back(static_cast<uint32_t>(g.others_.size()));
+    }
+    g.multi_rows_count_ = 0;
+    for (size_t a = 0; a < m; ++a) g.multi_rows_count_ += span[by_row[a]].first == a;
   }
   // Profiles: the histogram of each group's RowInfo values.
   auto histograms = [](const std::vector<uint32_t>& off, const std::vector<RowInfo>& infos,
@@ -300,7 +321,8 @@ size_t GeoGrid::memory_bytes() const {
   return bytes(keys_) + bytes(begin_) + bytes(site_lat_) + bytes(site_lon_) + bytes(site_xyz_) +
          bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
          bytes(prof_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) + bytes(multi_loc_) +
-         bytes(multi_info_) + bytes(multi_id_) + bytes(mprof_) + bytes(mprofile_);
+         bytes(multi_info_) + bytes(others_off_) + bytes(others_) + bytes(mprof_) +
+         bytes(mprofile_);
 }
 
 Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
@@ -358,7 +380,7 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     return Status::OK();
   };
   std::unordered_map<uint64_t, uint32_t> hist;
-  std::unordered_map<uint32_t, uint32_t> multi_ids;  // id -> row
+  std::unordered_map<uint32_t, std::vector<OtherPoint>> multi_points;  // row -> its entries
   for (uint32_t s = 0; s < n; ++s) {
     auto rows = single_rows(s);
     hist.clear();
@@ -399,13 +421,23 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     }
     for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
       MERIDIAN_RETURN_IF_ERROR(check(s, multi_row_[k], multi_loc_[k], multi_info_[k], false));
-      if (multi_id_[k] >= multi_rows_count_)
-        return Status::Corruption("geo grid: multi id out of range");
-      auto [it, fresh] = multi_ids.try_emplace(multi_id_[k], multi_row_[k]);
-      if (!fresh && it->second != multi_row_[k])
-        return Status::Corruption("geo grid: one multi id for two rows");
+      multi_points[multi_row_[k]].push_back({s, multi_loc_[k]});
     }
   }
+  // Each entry's "others" are exactly its row's other entries.
+  if (others_off_.size() != multi_row_.size() + 1 || others_off_.back() != others_.size())
+    return Status::Corruption("geo grid: other-point offsets are malformed");
+  for (uint32_t s = 0; s < n; ++s)
+    for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
+      std::vector<std::pair<uint32_t, uint16_t>> want, got;
+      for (const OtherPoint& o : multi_points[multi_row_[k]])
+        if (o.site != s) want.emplace_back(o.site, o.loc);
+      for (uint32_t x = others_off_[k]; x < others_off_[k + 1]; ++x)
+        got.emplace_back(others_[x].site, others_[x].loc);
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+      if (want != got) return Status::Corruption("geo grid: stale other points of a multi entry");
+    }
   for (size_t i = 0; i < snap.size(); ++i)
     if (seen[i] != distinct_points(i))
       return Status::Corruption("geo grid: row " + std::to_string(i) + " has " +

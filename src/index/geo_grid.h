@@ -187,44 +187,44 @@ class GeoGrid {
   std::vector<RowInfo> multi_info_;
   std::vector<uint32_t> mprof_;     // sites * kBuckets + 1 offsets into mprofile_
   std::vector<Profile> mprofile_;   // per (site, bucket): histogram of multi entries
-  std::vector<uint32_t> multi_id_;  // dense id of the entry's row among multi-location rows
+  struct OtherPoint {
+    uint32_t site;
+    uint16_t loc;
+  };
+  std::vector<uint32_t> others_off_;  // multi entries + 1 offsets into others_
+  std::vector<OtherPoint> others_;     // per multi entry: its row's other points
   uint32_t multi_rows_count_ = 0;
 };
 
 template <class F>
-void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, F f) const {
-  // Per multi-location row (dense ids): its nearest entry so far. A
-  // generation stamp makes clearing free; one pass over the entries, then
-  // one over the rows touched.
-  struct Best {
+void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket,
+                                 F f) const {
+  // Mark the hit sites with their distance (a generation stamp makes
+  // clearing free); an entry is its row's match when none of the row's other
+  // points is a hit that is nearer (ties: lower location index).
+  struct Mark {
     double miles;
     uint32_t stamp;
-    uint32_t entry;
   };
-  thread_local std::vector<Best> best;
-  thread_local std::vector<uint32_t> touched;
+  thread_local std::vector<Mark> mark;
   thread_local uint32_t generation = 0;
-  if (best.size() < multi_rows_count_) best.assign(multi_rows_count_, Best{0, 0, 0});
+  if (mark.size() < sites()) mark.assign(sites(), Mark{0, 0});
   if (++generation == 0) {  // wrapped: reset every stamp
-    for (Best& b : best) b.stamp = 0;
+    for (Mark& m : mark) m.stamp = 0;
     generation = 1;
   }
-  touched.clear();
+  for (const SiteHit& h : hits) mark[h.site] = {h.miles, generation};
   for (const SiteHit& h : hits)
     for (uint32_t k = multi_[h.site * kBuckets + first_bucket]; k < multi_[(h.site + 1) * kBuckets];
          ++k) {
-      Best& b = best[multi_id_[k]];
-      if (b.stamp != generation) {
-        b = {h.miles, generation, k};
-        touched.push_back(multi_id_[k]);
-      } else if (h.miles < b.miles || (h.miles == b.miles && multi_loc_[k] < multi_loc_[b.entry])) {
-        b.miles = h.miles, b.entry = k;
+      bool nearest = true;
+      for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
+        const Mark& m = mark[others_[x].site];
+        nearest = m.stamp != generation || m.miles > h.miles ||
+                  (m.miles == h.miles && others_[x].loc > multi_loc_[k]);
       }
+      if (nearest) f(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles}, multi_info_[k]);
     }
-  for (uint32_t id : touched) {
-    const Best& b = best[id];
-    f(GeoCandidate{multi_row_[b.entry], multi_loc_[b.entry], b.miles}, multi_info_[b.entry]);
-  }
 }
 
 template <class F>
