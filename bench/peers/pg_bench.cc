@@ -109,7 +109,9 @@ int main(int argc, char** argv) {
   }
   PQfinish(c);
   std::sort(us.begin(), us.end());
-  auto pct = [&](double p) { return us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))]; };
+  auto pct = [&](double p) {
+    return us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))];
+  };
   std::printf(
       "{\"peer\":\"postgis\",\"queries\":%zu,\"p50_us\":%.0f,\"p99_us\":%.0f,\"p999_us\":%.0f,"
       "\"max_us\":%.0f,\"same_total\":%zu,\"same_top10\":%zu}\n",

@@ -11,6 +11,7 @@
 // exactly), ANALYZE, a warm page cache (mmap), one prepared statement. Prints
 // one JSON line: p50/p99/p999 and agreement with Meridian's answers.
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,7 +20,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
 #include "geo/distance.h"
@@ -41,9 +41,9 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
 }
 
 void Hav(sqlite3_context* ctx, int, sqlite3_value** v) {
-  sqlite3_result_double(ctx, meridian::HaversineMiles(
-                                 sqlite3_value_double(v[0]), sqlite3_value_double(v[1]),
-                                 sqlite3_value_double(v[2]), sqlite3_value_double(v[3])));
+  sqlite3_result_double(
+      ctx, meridian::HaversineMiles(sqlite3_value_double(v[0]), sqlite3_value_double(v[1]),
+                                    sqlite3_value_double(v[2]), sqlite3_value_double(v[3])));
 }
 
 void Exec(sqlite3* db, const char* sql) {
@@ -189,7 +189,9 @@ int main(int argc, char** argv) {
   sqlite3_finalize(q);
   sqlite3_close(db);
   std::sort(us.begin(), us.end());
-  auto pct = [&](double p) { return us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))]; };
+  auto pct = [&](double p) {
+    return us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))];
+  };
   std::printf(
       "{\"peer\":\"sqlite\",\"sqlite_version\":\"%s\",\"queries\":%zu,\"p50_us\":%.0f,"
       "\"p99_us\":%.0f,\"p999_us\":%.0f,\"max_us\":%.0f,\"same_total\":%zu,\"same_top10\":%zu,"

@@ -168,7 +168,8 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
     for (size_t a = 0; a < m;) {
       size_t b = a;
       while (b < m && g.multi_row_[by_row[b]] == g.multi_row_[by_row[a]]) ++b;
-      for (size_t k = a; k < b; ++k) span[by_row[k]] = {static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
+      for (size_t k = a; k < b; ++k)
+        span[by_row[k]] = {static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
       a = b;
     }
     g.others_off_.assign(1, 0);
@@ -205,7 +206,8 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
   std::vector<uint32_t> ends_b;
   std::vector<Profile> profiles_b;
   g.prof_.assign(1, 0);
-  std::thread second([&] { histograms(g.single_, g.single_info_, half, sites, &ends_b, &profiles_b); });
+  std::thread second(
+      [&] { histograms(g.single_, g.single_info_, half, sites, &ends_b, &profiles_b); });
   histograms(g.single_, g.single_info_, 0, half, &g.prof_, &g.profile_);
   g.mprof_.assign(1, 0);
   histograms(g.multi_, g.multi_info_, 0, g.multi_.size() - 1, &g.mprof_, &g.mprofile_);
@@ -213,6 +215,17 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
   const uint32_t base = static_cast<uint32_t>(g.profile_.size());
   g.profile_.insert(g.profile_.end(), profiles_b.begin(), profiles_b.end());
   for (uint32_t e : ends_b) g.prof_.push_back(base + e);
+  // Each multi entry's profile (profiles of a group are sorted by RowInfo bits).
+  g.multi_prof_.resize(g.multi_row_.size());
+  for (size_t grp = 0; grp + 1 < g.multi_.size(); ++grp) {
+    auto first = g.mprofile_.begin() + g.mprof_[grp],
+         last = g.mprofile_.begin() + g.mprof_[grp + 1];
+    for (uint32_t k = g.multi_[grp]; k < g.multi_[grp + 1]; ++k)
+      g.multi_prof_[k] = static_cast<uint32_t>(
+          std::lower_bound(first, last, g.multi_info_[k].Bits(),
+                           [](const Profile& p, uint64_t bits) { return p.info.Bits() < bits; }) -
+          g.mprofile_.begin());
+  }
   return g;
 }
 
@@ -322,7 +335,7 @@ size_t GeoGrid::memory_bytes() const {
          bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
          bytes(prof_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) + bytes(multi_loc_) +
          bytes(multi_info_) + bytes(others_off_) + bytes(others_) + bytes(mprof_) +
-         bytes(mprofile_);
+         bytes(multi_prof_) + bytes(mprofile_);
 }
 
 Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
@@ -422,6 +435,8 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
       MERIDIAN_RETURN_IF_ERROR(check(s, multi_row_[k], multi_loc_[k], multi_info_[k], false));
       multi_points[multi_row_[k]].push_back({s, multi_loc_[k]});
+      if (multi_prof_[k] >= mprofile_.size() || !(mprofile_[multi_prof_[k]].info == multi_info_[k]))
+        return Status::Corruption("geo grid: multi entry names the wrong profile");
     }
   }
   // Each entry's "others" are exactly its row's other entries.

@@ -94,6 +94,12 @@ class GeoGrid {
   // lowest location index): f(candidate, info).
   template <class F>
   void ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, F f) const;
+  // The same rows, counted per profile: count(info, miles, n) once per
+  // (site, bucket, profile) with n matching rows whose profile passes
+  // `pass(info)`; row(candidate) for each such row (to pick a page).
+  template <class Pass, class Count, class Row>
+  void CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, Pass pass,
+                        Count count, Row row) const;
 
   // Rows standing on the sites of the cells a query visits (a cost estimate).
   size_t CountNear(double lat, double lon, double radius_mi) const;
@@ -185,20 +191,20 @@ class GeoGrid {
   std::vector<uint32_t> multi_row_;  // ascending per site
   std::vector<uint16_t> multi_loc_;
   std::vector<RowInfo> multi_info_;
-  std::vector<uint32_t> mprof_;     // sites * kBuckets + 1 offsets into mprofile_
-  std::vector<Profile> mprofile_;   // per (site, bucket): histogram of multi entries
+  std::vector<uint32_t> mprof_;    // sites * kBuckets + 1 offsets into mprofile_
+  std::vector<Profile> mprofile_;  // per (site, bucket): histogram of multi entries
   struct OtherPoint {
     uint32_t site;
     uint16_t loc;
   };
   std::vector<uint32_t> others_off_;  // multi entries + 1 offsets into others_
-  std::vector<OtherPoint> others_;     // per multi entry: its row's other points
+  std::vector<OtherPoint> others_;    // per multi entry: its row's other points
+  std::vector<uint32_t> multi_prof_;  // per multi entry: its profile in mprofile_
   uint32_t multi_rows_count_ = 0;
 };
 
 template <class F>
-void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket,
-                                 F f) const {
+void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, F f) const {
   // Mark the hit sites with their distance (a generation stamp makes
   // clearing free); an entry is its row's match when none of the row's other
   // points is a hit that is nearer (ties: lower location index).
@@ -224,6 +230,50 @@ void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_b
                   (m.miles == h.miles && others_[x].loc > multi_loc_[k]);
       }
       if (nearest) f(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles}, multi_info_[k]);
+    }
+}
+
+template <class Pass, class Count, class Row>
+void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, Pass pass,
+                               Count count, Row row) const {
+  struct Mark {
+    double miles;
+    uint32_t stamp;
+  };
+  thread_local std::vector<Mark> mark;
+  thread_local std::vector<uint32_t> n;      // per profile, zero between groups
+  thread_local std::vector<uint8_t> passes;  // per profile of the current group
+  thread_local uint32_t generation = 0;
+  if (mark.size() < sites()) mark.assign(sites(), Mark{0, 0});
+  if (n.size() < mprofile_.size()) n.assign(mprofile_.size(), 0);
+  if (++generation == 0) {
+    for (Mark& m : mark) m.stamp = 0;
+    generation = 1;
+  }
+  for (const SiteHit& h : hits) mark[h.site] = {h.miles, generation};
+  for (const SiteHit& h : hits)
+    for (uint32_t b = first_bucket; b < kBuckets; ++b) {
+      const uint32_t grp = h.site * kBuckets + b;
+      if (multi_[grp] == multi_[grp + 1]) continue;
+      const uint32_t p0 = mprof_[grp], p1 = mprof_[grp + 1];
+      passes.resize(p1 - p0);
+      bool any = false;
+      for (uint32_t p = p0; p < p1; ++p) any |= (passes[p - p0] = pass(mprofile_[p].info));
+      if (!any) continue;
+      for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k) {
+        if (!passes[multi_prof_[k] - p0]) continue;
+        bool nearest = true;
+        for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
+          const Mark& m = mark[others_[x].site];
+          nearest = m.stamp != generation || m.miles > h.miles ||
+                    (m.miles == h.miles && others_[x].loc > multi_loc_[k]);
+        }
+        if (!nearest) continue;
+        ++n[multi_prof_[k]];
+        row(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles});
+      }
+      for (uint32_t p = p0; p < p1; ++p)
+        if (n[p] != 0) count(mprofile_[p].info, h.miles, n[p]), n[p] = 0;
     }
 }
 

@@ -216,9 +216,8 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
     }
     const size_t need = from + q.limit + 1;
     // The `need` nearest multi-location matches: a bounded max-heap.
-    grid.ForEachMultiWithin(sites, nb, [&](const GeoCandidate& c, const RowInfo& info) {
-      if (!passes_info(info)) return;
-      count(info, c.exact_mi, 1);
+    grid.CountMultiWithin(sites, nb, passes_info, count, [&](const GeoCandidate& c) {
+      if (multi.size() == need && !by_distance(c, multi.front())) return;
       if (!after_cursor(c)) return;
       if (multi.size() < need) {
         multi.push_back(c);
@@ -257,7 +256,8 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
         runs.push_back({grid.single_rows(s), grid.single_info(s), grid.single_loc(s), 0});
         for (uint32_t b = 0; b < nb; ++b)
           if (!grid.bucket_rows(s, b).empty())
-            runs.push_back({grid.bucket_rows(s, b), grid.bucket_info(s, b), grid.bucket_loc(s, b), 0});
+            runs.push_back(
+                {grid.bucket_rows(s, b), grid.bucket_info(s, b), grid.bucket_loc(s, b), 0});
       }
       while (page.size() < need) {
         Run* next = nullptr;
