@@ -44,6 +44,8 @@ run: demo
 	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 5
 	@echo "== The same search as JSON, with facet counts =="
 	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 2 --json
+	@echo "== A name with a typo ('jonson'), 10 miles around the city of New York, NY =="
+	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --city "New York, NY" --radius 10mi --q jonson --limit 5
 
 test: build test-unit test-asan fuzz-smoke
 
