@@ -32,12 +32,12 @@ snap=$WORK/search_${ROWS}.snap
 data=$WORK/peers_${ROWS}
 if [ ! -f "$data/expected.csv" ] || [ "$snap" -nt "$data/expected.csv" ]; then
   rm -rf "$data" && mkdir -p "$data"
-  "$BUILD/bench_search" "$snap" "$QUERIES" 1 --export "$data"
+  "$BUILD/bench_search" "$snap" "$QUERIES" 1 --export "$data" --text-share 0
 fi
 chmod 755 "$data" && chmod 644 "$data"/*.csv
 
 # Meridian on exactly these queries (same seed, same count).
-meridian_json=$("$BUILD/bench_search" "$snap" "$QUERIES" 1)
+meridian_json=$("$BUILD/bench_search" "$snap" "$QUERIES" 1 --text-share 0)
 echo "meridian: $meridian_json" >&2
 
 # --- SQLite -------------------------------------------------------------------

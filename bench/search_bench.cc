@@ -1,11 +1,12 @@
 // In-process query latency of the search engine.
 //
-//   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR]
+//   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F]
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
 // query"), then runs a realistic mix: a point at a real ZIP centroid where
-// providers practise, radius 5-50 miles, half with a modality filter, default
-// sort and page size, facets included. Prints one JSON line with p50/p99/p999
+// providers practise, radius 5-50 miles, half with a modality filter, and a
+// quarter (--text-share) with 1-2 words of a name there, often with a typo;
+// default sort (distance) and page size, facets included. Prints one JSON line with p50/p99/p999
 // latency, load time and resident memory per provider.
 //
 // --export DIR also writes the same data and the same queries for the peer
@@ -14,6 +15,7 @@
 // queries.csv (lat, lon, radius_mi, modality mask) and expected.csv (this
 // engine's total and first NPIs per query, to check the peers' answers).
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -24,6 +26,7 @@
 #include "index/search_index.h"
 #include "query/executor.h"
 #include "snapshot/snapshot.h"
+#include "text/normalize.h"
 
 using namespace meridian;
 using Clock = std::chrono::steady_clock;
@@ -75,7 +78,12 @@ int main(int argc, char** argv) {
   }
   const size_t queries = argc > 2 ? std::stoul(argv[2]) : 20000;
   const uint64_t seed = argc > 3 ? std::stoull(argv[3]) : 1;
-  const std::string export_dir = argc > 5 && std::string(argv[4]) == "--export" ? argv[5] : "";
+  std::string export_dir;
+  double text_share = 0.25;
+  for (int a = 4; a + 1 < argc; a += 2) {
+    if (std::string(argv[a]) == "--export") export_dir = argv[a + 1];
+    if (std::string(argv[a]) == "--text-share") text_share = std::stod(argv[a + 1]);
+  }
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
   if (!snap.ok()) {
@@ -101,8 +109,40 @@ int main(int argc, char** argv) {
     q.lat = locs[0].lat, q.lon = locs[0].lon;
     q.radius_mi = radii[rng() % 4];
     if (rng() % 2) q.modality = static_cast<int>(rng() % n_mod);
+    // A share of queries also name someone there, as a person would type
+    // it: a last name, or first and last name (an organization: its first
+    // one or two words), half the time with a typo (a letter changed, or two
+    // swapped).
+    if (std::uniform_real_distribution<double>(0, 1)(rng) < text_share) {
+      Record rec;
+      if (!(*snap)->GetRecord(row, &rec).ok()) continue;
+      std::vector<std::string> words;
+      if (rec.entity == EntityType::kIndividual) {
+        words = NormalizeTokens(rec.last_name);
+        if (rng() % 2) {
+          std::vector<std::string> first = NormalizeTokens(rec.first_name);
+          words.insert(words.begin(), first.begin(), first.end());
+        }
+      } else {
+        words = NormalizeTokens(rec.org_name);
+        words.resize(std::min<size_t>(words.size(), 1 + rng() % 2));
+      }
+      if (words.empty()) continue;
+      for (std::string t : words) {
+        if (t.size() >= 5 && rng() % 2) {
+          if (rng() % 2)
+            t[1 + rng() % (t.size() - 1)] = static_cast<char>('a' + rng() % 26);
+          else
+            std::swap(t[1], t[2]);
+        }
+        q.text.push_back(t);
+      }
+      q.modality = -1;
+    }
     mix.push_back(q);
   }
+  size_t text_queries = 0;
+  for (const Query& q : mix) text_queries += !q.text.empty();
   if (!export_dir.empty()) return Export(**snap, *index, mix, export_dir);
   // Warm-up pass (page-in), then the measured pass.
   uint64_t sink = 0;
@@ -116,22 +156,29 @@ int main(int argc, char** argv) {
     sink += r.total;
     us[i] = std::chrono::duration<double, std::micro>(b - a).count();
   }
-  std::vector<double> sorted = us;
-  std::sort(sorted.begin(), sorted.end());
-  auto pct = [&](double p) {
-    return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
+  // Percentiles over all queries, and over the text ones alone.
+  auto percentiles = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    auto pct = [&](double p) {
+      return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+    };
+    return std::array<double, 4>{pct(0.50), pct(0.99), pct(0.999), v.empty() ? 0 : v.back()};
   };
+  std::vector<double> text_us;
+  for (size_t i = 0; i < mix.size(); ++i)
+    if (!mix[i].text.empty()) text_us.push_back(us[i]);
+  const auto all = percentiles(us), text = percentiles(text_us);
   double open_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double index_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
   std::printf(
       "{\"records\":%zu,\"queries\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
-      "\"max_us\":%.1f,\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,"
+      "\"max_us\":%.1f,\"text_queries\":%zu,\"text_p50_us\":%.1f,\"text_p99_us\":%.1f,"
+      "\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,"
       "\"rss_after_load_mb\":%.0f,\"rss_bytes_per_provider\":%.0f,\"index_bytes\":%zu,"
-      "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,\"profiles\":%"
-      "zu,"
-      "\"checksum\":%llu}\n",
-      (*snap)->size(), mix.size(), pct(0.50), pct(0.99), pct(0.999), sorted.back(), open_ms,
-      index_ms, open_ms + index_ms, rss_after_load / 1024.0,
+      "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,"
+      "\"profiles\":%zu,\"checksum\":%llu}\n",
+      (*snap)->size(), mix.size(), all[0], all[1], all[2], all[3], text_queries, text[0], text[1],
+      open_ms, index_ms, open_ms + index_ms, rss_after_load / 1024.0,
       rss_after_load * 1024.0 / static_cast<double>((*snap)->size()), index->memory_bytes(),
       RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),
       index->grid().multi_entries(), index->grid().profile_count(),

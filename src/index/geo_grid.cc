@@ -150,6 +150,7 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
     }
   };
   group(singles, 1, &g.single_, &g.single_row_, &g.single_loc_, &g.single_info_);
+
   group(multis, kBuckets, &g.multi_, &g.multi_row_, &g.multi_loc_, &g.multi_info_);
   // Per multi entry: the row's other points (site, location), so a query
   // can tell whether this entry is the row's nearest without per-row state.

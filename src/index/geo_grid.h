@@ -105,6 +105,16 @@ class GeoGrid {
   size_t CountNear(double lat, double lon, double radius_mi) const;
 
   size_t sites() const { return site_lat_.size(); }
+  // f(row) for every row with a point on one of `hits` (a multi-point row
+  // once per such point).
+  template <class F>
+  void ForEachRowAt(std::span<const SiteHit> hits, F f) const {
+    for (const SiteHit& h : hits) {
+      for (uint32_t row : single_rows(h.site)) f(row);
+      for (uint32_t k = multi_[h.site * kBuckets]; k < multi_[(h.site + 1) * kBuckets]; ++k)
+        f(multi_row_[k]);
+    }
+  }
   size_t single_entries() const { return single_row_.size(); }
   size_t multi_entries() const { return multi_row_.size(); }
   size_t multi_rows() const { return multi_rows_count_; }

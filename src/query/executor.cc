@@ -52,18 +52,24 @@ class TextFilter {
     }
     return {best, best_n};
   }
-  // Rows holding a term of word k, ascending, each once.
-  std::vector<uint32_t> Rows(size_t k) const {
-    std::vector<uint32_t> rows;
-    for (const TermMatch& m : per_word_[k]) {
-      auto p = ix_.postings(m.term);
-      rows.insert(rows.end(), p.begin(), p.end());
+  // f(row, term) for every posting of word k's terms: a row holding several
+  // of them comes once per term (see SeenEarlier).
+  template <class F>
+  void ForEachPosting(size_t k, F f) const {
+    for (const TermMatch& m : per_word_[k])
+      for (uint32_t row : ix_.postings(m.term)) f(row, m.term);
+  }
+  // True when `row` holds a term of word k with a smaller id than `term`: it
+  // was (or will be) visited through that term's postings instead.
+  bool SeenEarlier(size_t k, size_t row, uint32_t term) const {
+    const std::vector<TermMatch>& m = per_word_[k];
+    for (uint32_t t : ix_.row_terms(row)) {
+      if (t >= term) break;  // row terms ascend
+      auto it = std::lower_bound(m.begin(), m.end(), t,
+                                 [](const TermMatch& a, uint32_t id) { return a.term < id; });
+      if (it != m.end() && it->term == t) return true;
     }
-    if (per_word_[k].size() > 1) {
-      std::sort(rows.begin(), rows.end());
-      rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    }
-    return rows;
+    return false;
   }
 
  private:
@@ -291,12 +297,26 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   // rarest word, or from every row — whichever is cheaper and applies.
   const auto [rarest, rarest_rows] =
       text.active() ? text.Rarest() : std::pair<size_t, size_t>{0, SIZE_MAX};
-  if (q.has_point && rarest_rows >= grid.CountNear(q.lat, q.lon, q.radius_mi)) {
+  // A posting costs about one cache miss (its row's site); a radius candidate
+  // about three (its words, then matching them): hence the factor.
+  if (q.has_point && rarest_rows >= 3 * grid.CountNear(q.lat, q.lon, q.radius_mi)) {
     grid.ForEachWithin(q.lat, q.lon, q.radius_mi, consider);
   } else if (text.active()) {
-    for (uint32_t row : text.Rows(rarest)) {
+    // With a point, every row with a point on a site within the radius is
+    // marked in a bitmap first (sequential reads of the sites' row lists); a
+    // posting whose row is unmarked is outside without touching the row.
+    thread_local std::vector<SiteHit> hits;
+    thread_local std::vector<uint64_t> near;  // one bit per row, all zero between queries
+    if (q.has_point) {
+      hits.clear();
+      grid.SitesWithin(q.lat, q.lon, q.radius_mi, &hits);
+      if (near.size() < snap.size() / 64 + 1) near.assign(snap.size() / 64 + 1, 0);
+      grid.ForEachRowAt(hits, [](uint32_t row) { near[row >> 6] |= uint64_t{1} << (row & 63); });
+    }
+    text.ForEachPosting(rarest, [&](uint32_t row, uint32_t term) {
       GeoCandidate c{row, 0, 0};
       if (q.has_point) {
+        if (!(near[row >> 6] >> (row & 63) & 1)) return;
         // As the grid measures it: the nearest geocoded location (ties: lowest index).
         auto locs = snap.locations(row);
         double best = 1e300;
@@ -305,11 +325,14 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
           double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
           if (d < best) best = d, c.location = static_cast<uint32_t>(k);
         }
-        if (!(best <= q.radius_mi)) continue;
+        if (!(best <= q.radius_mi)) return;
         c.exact_mi = best;
       }
+      if (text.SeenEarlier(rarest, row, term)) return;
       consider(c, index.row_info(row));
-    }
+    });
+    if (q.has_point)  // clear exactly the bits set
+      grid.ForEachRowAt(hits, [](uint32_t row) { near[row >> 6] = 0; });
   } else {
     for (size_t i = 0; i < snap.size(); ++i)
       consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0}, index.row_info(i));
