@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <thread>
 
 #include "text/text_index.h"
 #include "util/bytes.h"
@@ -126,6 +127,12 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   auto section = [&](const char* name, std::string_view bytes, uint32_t eb, uint64_t count) {
     if (st.ok()) st = WriteSection(name, bytes, eb, count);
   };
+  // The text index is CPU work; build it while the columns are written.
+  TextIndexData t;
+  std::thread text_builder([&] {
+    t = BuildTextIndex(text_, text_off_);
+    std::string().swap(text_);
+  });
   section(s::kMeta, meta_json, 1, meta_json.size());
   section(s::kStates, state_bytes, 1, state_bytes.size());
   section(s::kTaxonomy, dict, 1, dict.size());
@@ -144,9 +151,8 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   section(s::kAttached, attached_, 1, attached_.size());
   section(s::kCredOffsets, AsBytes(cred_off_), 4, n + 1);
   section(s::kCredentials, credentials_, 1, credentials_.size());
+  text_builder.join();
   {
-    TextIndexData t = BuildTextIndex(text_, text_off_);
-    std::string().swap(text_);
     section(s::kTextVocab, t.vocab, 1, t.vocab.size());
     section(s::kTextVocabOff, AsBytes(t.vocab_off), 4, t.vocab_off.size());
     section(s::kTextPostOff, AsBytes(t.post_off), 4, t.post_off.size());

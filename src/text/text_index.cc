@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <unordered_map>
 
 #include "text/normalize.h"
 
@@ -11,9 +10,39 @@ namespace meridian {
 TextIndexData BuildTextIndex(std::string_view text, std::span<const uint64_t> text_off) {
   TextIndexData d;
   const size_t rows = text_off.empty() ? 0 : text_off.size() - 1;
-  // Pass 1: provisional ids in order of first appearance.
-  std::unordered_map<std::string_view, uint32_t> ids;
+  // Pass 1: provisional ids in order of first appearance. Tens of millions
+  // of lookups: open addressing (linear probing, FNV-1a), doubled at half full.
+  std::vector<uint32_t> table(1 << 16, UINT32_MAX);
   std::vector<std::string_view> terms;
+  std::vector<uint64_t> hashes;
+  auto hash = [](std::string_view s) {
+    uint64_t h = 1469598103934665603ull;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h;
+  };
+  auto id_of = [&](std::string_view w) -> uint32_t {
+    const uint64_t h = hash(w);
+    size_t mask = table.size() - 1, at = h & mask;
+    while (table[at] != UINT32_MAX) {
+      if (hashes[table[at]] == h && terms[table[at]] == w) return table[at];
+      at = (at + 1) & mask;
+    }
+    if (2 * (terms.size() + 1) > table.size()) {
+      table.assign(table.size() * 2, UINT32_MAX);
+      mask = table.size() - 1;
+      for (uint32_t id = 0; id < terms.size(); ++id) {
+        size_t a = hashes[id] & mask;
+        while (table[a] != UINT32_MAX) a = (a + 1) & mask;
+        table[a] = id;
+      }
+      at = h & mask;
+      while (table[at] != UINT32_MAX) at = (at + 1) & mask;
+    }
+    table[at] = static_cast<uint32_t>(terms.size());
+    terms.push_back(w);
+    hashes.push_back(h);
+    return table[at];
+  };
   d.fwd_off.reserve(rows + 1);
   d.fwd_off.push_back(0);
   for (size_t r = 0; r < rows; ++r) {
@@ -22,11 +51,7 @@ TextIndexData BuildTextIndex(std::string_view text, std::span<const uint64_t> te
     while (at < row.size()) {
       size_t end = row.find(' ', at);
       if (end == std::string_view::npos) end = row.size();
-      if (end > at) {
-        auto [it, fresh] = ids.try_emplace(row.substr(at, end - at), terms.size());
-        if (fresh) terms.push_back(it->first);
-        d.fwd.push_back(it->second);
-      }
+      if (end > at) d.fwd.push_back(id_of(row.substr(at, end - at)));
       at = end + 1;
     }
     d.fwd_off.push_back(static_cast<uint32_t>(d.fwd.size()));
