@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   auto t1 = Clock::now();
   auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
   auto t2 = Clock::now();
+  index->WaitForRelease();  // memory settles after load (see SearchIndex::Build)
   const long rss_after_load = RssKb();
 
   // Query centres: primary locations of random providers (real ZCTA points).

@@ -52,7 +52,18 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
   fill(0, snap.size() / 2);
   half.join();
   ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
+  // Opening (checksums) and building read every page; queries need few.
+  // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
+  ix->release_ = std::thread([&snap] { snap.ReleaseResident(); });
   return ix;
+}
+
+SearchIndex::~SearchIndex() { WaitForRelease(); }
+
+void SearchIndex::WaitForRelease() const {
+  std::call_once(release_once_, [this] {
+    if (release_.joinable()) release_.join();
+  });
 }
 
 ModalityMask SearchIndex::MaskOf(size_t row) const {

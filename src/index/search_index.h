@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "index/geo_grid.h"
@@ -41,6 +42,10 @@ class SearchIndex {
   const std::vector<uint32_t>& NameRank() const;
 
   size_t memory_bytes() const;
+  ~SearchIndex();
+  // Build() hands the snapshot's pages back to the page cache on a
+  // background thread (queries may run meanwhile); this waits for it.
+  void WaitForRelease() const;
   // The grid's invariants plus: masks agree with the modality map for every row.
   Status CheckInvariants() const;
 
@@ -57,6 +62,8 @@ class SearchIndex {
   std::vector<uint16_t> class_slot_;
   std::vector<std::string> class_names_;
   uint16_t none_slot_ = 0;
+  mutable std::thread release_;
+  mutable std::once_flag release_once_;
   mutable std::once_flag name_once_;
   mutable std::vector<uint32_t> name_rank_;
 };

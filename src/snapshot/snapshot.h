@@ -59,6 +59,10 @@ class Snapshot {
   const std::vector<Place>& places() const { return places_; }
   uint32_t place(size_t i) const { return place_[i]; }
   Status GetRecord(size_t i, Record* out) const;
+  // Drops the mapped pages from this process's resident set (they stay in
+  // the page cache and fault back in when read). Call after a pass that
+  // touched everything, e.g. opening with checksums and building indexes.
+  void ReleaseResident() const { file_->ReleaseResident(); }
   // Row of `npi`, or -1.
   int64_t Find(uint32_t npi) const;
 

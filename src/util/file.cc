@@ -138,6 +138,10 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(data_, size_);
 }
 
+void MappedFile::ReleaseResident() const {
+  if (size_ > 0) ::madvise(data_, size_, MADV_DONTNEED);  // read-only private map: no data lost
+}
+
 std::string BaseName(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);

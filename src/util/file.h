@@ -49,6 +49,10 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+  // Tells the kernel the pages need not stay mapped in this process (they
+  // stay in the page cache): after a full read such as a checksum pass, the
+  // resident set shrinks back to what is actually used afterwards.
+  void ReleaseResident() const;
 
  private:
   MappedFile(void* data, size_t size) : data_(data), size_(size) {}
