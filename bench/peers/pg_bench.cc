@@ -14,12 +14,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "peer_util.h"
+
 namespace {
+
+using meridian::peers::ReadCsv;
 
 const char* kSql = R"SQL(
 WITH q AS (SELECT ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography AS g),
@@ -47,20 +49,6 @@ SELECT (SELECT count(*) FROM f),
      UNION ALL SELECT 's' || state, count(*) FROM f GROUP BY state) g)
 )SQL";
 
-std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string x;
-    while (std::getline(ss, x, ',')) f.push_back(x);
-    rows.push_back(f);
-  }
-  return rows;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,8 +70,7 @@ int main(int argc, char** argv) {
   auto queries = ReadCsv(argv[2]);
   auto expected = ReadCsv(argv[3]);
   const size_t warmup = argc > 4 ? std::stoul(argv[4]) : 50;
-  std::vector<double> us;
-  size_t same_total = 0, same_top = 0;
+  meridian::peers::Tally tally;
   for (size_t pass = 0; pass < 2; ++pass) {
     const size_t n = pass == 0 ? std::min(warmup, queries.size()) : queries.size();
     for (size_t i = 0; i < n; ++i) {
@@ -97,24 +84,17 @@ int main(int argc, char** argv) {
         return 1;
       }
       if (pass == 1) {
-        us.push_back(std::chrono::duration<double, std::micro>(b - a).count());
-        const std::string total = PQgetvalue(r, 0, 0), top = PQgetvalue(r, 0, 1);
-        same_total += total == expected[i][0];
-        std::string want;
-        for (size_t k = 1; k < expected[i].size(); ++k) want += (k > 1 ? "," : "") + expected[i][k];
-        same_top += top == want;
+        tally.Add(std::chrono::duration<double, std::micro>(b - a).count(), PQgetvalue(r, 0, 0),
+                  PQgetvalue(r, 0, 1), expected[i]);
       }
       PQclear(r);
     }
   }
   PQfinish(c);
-  std::sort(us.begin(), us.end());
-  auto pct = [&](double p) {
-    return us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))];
-  };
   std::printf(
       "{\"peer\":\"postgis\",\"queries\":%zu,\"p50_us\":%.0f,\"p99_us\":%.0f,\"p999_us\":%.0f,"
       "\"max_us\":%.0f,\"same_total\":%zu,\"same_top10\":%zu}\n",
-      us.size(), pct(0.5), pct(0.99), pct(0.999), us.back(), same_total, same_top);
+      tally.us.size(), tally.Pct(0.5), tally.Pct(0.99), tally.Pct(0.999), tally.Pct(1),
+      tally.same_total, tally.same_top);
   return 0;
 }

@@ -17,28 +17,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "geo/distance.h"
+#include "peer_util.h"
 
 namespace {
 
-std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string x;
-    while (std::getline(ss, x, ',')) f.push_back(x);
-    rows.push_back(f);
-  }
-  return rows;
-}
+using meridian::peers::ReadCsv;
 
 void Hav(sqlite3_context* ctx, int, sqlite3_value** v) {
   sqlite3_result_double(
@@ -145,8 +132,7 @@ int main(int argc, char** argv) {
   sqlite3_stmt* q = Prepare(db, kSql);
   auto queries = ReadCsv(dir + "/queries.csv");
   auto expected = ReadCsv(dir + "/expected.csv");
-  std::vector<double> us;
-  size_t same_total = 0, same_top = 0;
+  meridian::peers::Tally tally;
   for (size_t pass = 0; pass < 2; ++pass) {
     const size_t n = pass == 0 ? std::min<size_t>(50, queries.size()) : queries.size();
     for (size_t i = 0; i < n; ++i) {
@@ -177,26 +163,18 @@ int main(int argc, char** argv) {
       for (int c = 2; c < 4; ++c) (void)sqlite3_column_text(q, c);
       sqlite3_reset(q);
       auto b = std::chrono::steady_clock::now();
-      if (pass == 1) {
-        us.push_back(std::chrono::duration<double, std::micro>(b - a).count());
-        same_total += total == expected[i][0];
-        std::string want;
-        for (size_t k = 1; k < expected[i].size(); ++k) want += (k > 1 ? "," : "") + expected[i][k];
-        same_top += top == want;
-      }
+      if (pass == 1)
+        tally.Add(std::chrono::duration<double, std::micro>(b - a).count(), total, top,
+                  expected[i]);
     }
   }
   sqlite3_finalize(q);
   sqlite3_close(db);
-  std::sort(us.begin(), us.end());
-  auto pct = [&](double p) {
-    return us[std::min(us.size() - 1, static_cast<size_t>(p * us.size()))];
-  };
   std::printf(
       "{\"peer\":\"sqlite\",\"sqlite_version\":\"%s\",\"queries\":%zu,\"p50_us\":%.0f,"
       "\"p99_us\":%.0f,\"p999_us\":%.0f,\"max_us\":%.0f,\"same_total\":%zu,\"same_top10\":%zu,"
       "\"load_s\":%.1f}\n",
-      sqlite3_libversion(), us.size(), pct(0.5), pct(0.99), pct(0.999), us.back(), same_total,
-      same_top, load_s);
+      sqlite3_libversion(), tally.us.size(), tally.Pct(0.5), tally.Pct(0.99), tally.Pct(0.999),
+      tally.Pct(1), tally.same_total, tally.same_top, load_s);
   return 0;
 }

@@ -144,6 +144,23 @@ inline void IngestOrDie(const std::string& nppes, const std::string& out,
   ASSERT_EQ(r.code, 0) << r.err;
 }
 
+// A TextIndex over `rows` (each row's space-separated words), owning its arrays.
+struct TextIndexFixture {
+  TextIndexData data;
+  TextIndex index;
+  explicit TextIndexFixture(const std::vector<std::string>& rows) {
+    std::string text;
+    std::vector<uint64_t> off{0};
+    for (const std::string& r : rows) {
+      text += r;
+      off.push_back(text.size());
+    }
+    data = BuildTextIndex(text, off);
+    index =
+        TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off, data.fwd);
+  }
+};
+
 // Every row's words in the text index are exactly the words of its record
 // (SearchTextOf), and its place is its practice city and state.
 inline void ExpectTextMatchesRecords(const Snapshot& s) {

@@ -9,20 +9,8 @@
 namespace meridian {
 namespace {
 
-struct Vocab {
-  TextIndexData data;
-  TextIndex index;
-  explicit Vocab(const std::vector<std::string>& words) {
-    std::string text;
-    std::vector<uint64_t> off{0};
-    for (const std::string& w : words) {
-      text += w;
-      off.push_back(text.size());
-    }
-    data = BuildTextIndex(text, off);
-    index =
-        TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off, data.fwd);
-  }
+struct Vocab : testing::TextIndexFixture {
+  using TextIndexFixture::TextIndexFixture;
   std::vector<std::string> Terms(const std::vector<TermMatch>& m) const {
     std::vector<std::string> out;
     for (const TermMatch& t : m) out.emplace_back(index.term(t.term));

@@ -165,23 +165,7 @@ int64_t TextIndex::Find(std::string_view token) const {
   return at < n && term(at) == token ? static_cast<int64_t>(at) : -1;
 }
 
-std::pair<uint32_t, uint32_t> TextIndex::PrefixRange(std::string_view prefix) const {
-  uint32_t n = static_cast<uint32_t>(term_count());
-  uint32_t first = LowerBound(prefix, 0, n);
-  uint32_t lo = first, hi = n;  // first term at or after `first` not starting with prefix
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (term(mid).starts_with(prefix))
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return {first, lo};
-}
-
-uint32_t TextIndex::SkipPrefix(uint32_t from, size_t len) const {
-  std::string_view t = term(from);
-  std::string_view prefix = t.substr(0, std::min(len, t.size()));
+uint32_t TextIndex::EndOfPrefix(std::string_view prefix, uint32_t from) const {
   uint32_t lo = from, hi = static_cast<uint32_t>(term_count());
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -191,6 +175,16 @@ uint32_t TextIndex::SkipPrefix(uint32_t from, size_t len) const {
       hi = mid;
   }
   return lo;
+}
+
+std::pair<uint32_t, uint32_t> TextIndex::PrefixRange(std::string_view prefix) const {
+  uint32_t first = LowerBound(prefix, 0, static_cast<uint32_t>(term_count()));
+  return {first, EndOfPrefix(prefix, first)};
+}
+
+uint32_t TextIndex::SkipPrefix(uint32_t from, size_t len) const {
+  std::string_view t = term(from);
+  return EndOfPrefix(t.substr(0, std::min(len, t.size())), from);
 }
 
 }  // namespace meridian

@@ -79,6 +79,9 @@ class TextIndex {
 
  private:
   uint32_t LowerBound(std::string_view key, uint32_t lo, uint32_t hi) const;
+  // First id >= `from` whose term does not start with `prefix`.
+  // REQUIRES: the terms from `from` on that start with it come first.
+  uint32_t EndOfPrefix(std::string_view prefix, uint32_t from) const;
 
   std::string_view vocab_;
   std::span<const uint32_t> vocab_off_, post_off_, postings_, fwd_off_, fwd_;

@@ -6,27 +6,13 @@
 #include <random>
 #include <set>
 
+#include "testing/test_util.h"
 #include "text/normalize.h"
 
 namespace meridian {
 namespace {
 
-// Keeps the built arrays alive behind a TextIndex view.
-struct Built {
-  TextIndexData data;
-  TextIndex index;
-  explicit Built(const std::vector<std::string>& rows) {
-    std::string text;
-    std::vector<uint64_t> off{0};
-    for (const std::string& r : rows) {
-      text += r;
-      off.push_back(text.size());
-    }
-    data = BuildTextIndex(text, off);
-    index =
-        TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off, data.fwd);
-  }
-};
+using Built = testing::TextIndexFixture;
 
 TEST(TextIndex, BuildsSortedVocabularyPostingsAndForwardLists) {
   Built b({"smith john john", "", "jones mary madison", "smith madison"});
