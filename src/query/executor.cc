@@ -295,8 +295,10 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   };
   // Candidates come from the grid (radius), from the text postings of the
   // rarest word, or from every row — whichever is cheaper and applies.
-  const auto [rarest, rarest_rows] =
+  // (Not a structured binding: the lambdas below capture these, which clang 14 refuses.)
+  const std::pair<size_t, size_t> rare =
       text.active() ? text.Rarest() : std::pair<size_t, size_t>{0, SIZE_MAX};
+  const size_t rarest = rare.first, rarest_rows = rare.second;
   // A posting costs about one cache miss (its row's site); a radius candidate
   // about three (its words, then matching them): hence the factor.
   if (q.has_point && rarest_rows >= 3 * grid.CountNear(q.lat, q.lon, q.radius_mi)) {
