@@ -7,6 +7,8 @@ extern const char meridian_states_begin[], meridian_states_end[];
 extern const char meridian_header_begin[], meridian_header_end[];
 extern const char meridian_counties_begin[], meridian_counties_end[];
 extern const char meridian_modalities_begin[], meridian_modalities_end[];
+extern const char meridian_credentials_begin[], meridian_credentials_end[];
+extern const char meridian_state_rules_begin[], meridian_state_rules_end[];
 }
 
 namespace meridian {
@@ -32,6 +34,16 @@ std::string_view EmbeddedCountiesTxt() {
 std::string_view EmbeddedModalitiesCsv() {
   return {meridian_modalities_begin,
           static_cast<size_t>(meridian_modalities_end - meridian_modalities_begin)};
+}
+
+std::string_view EmbeddedCredentialsCsv() {
+  return {meridian_credentials_begin,
+          static_cast<size_t>(meridian_credentials_end - meridian_credentials_begin)};
+}
+
+std::string_view EmbeddedStateRulesCsv() {
+  return {meridian_state_rules_begin,
+          static_cast<size_t>(meridian_state_rules_end - meridian_state_rules_begin)};
 }
 
 }  // namespace meridian

@@ -62,4 +62,15 @@ std::string_view StateTable::Name(uint8_t id) const {
   return id == 0 || id > names_.size() ? std::string_view() : names_[id - 1];
 }
 
+bool StateTable::IsStateOrDc(std::string_view usps) {
+  static constexpr std::string_view kCodes[] = {
+      "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID",
+      "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO",
+      "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA",
+      "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"};
+  for (std::string_view c : kCodes)
+    if (c == usps) return true;
+  return false;
+}
+
 }  // namespace meridian

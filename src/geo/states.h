@@ -25,6 +25,8 @@ class StateTable {
   std::string_view Code(uint8_t id) const;                          // "" for 0 or out of range
   std::string_view Name(uint8_t id) const;                          // "" when unknown
   const std::vector<std::string>& codes() const { return codes_; }  // index id-1
+  // True for the 50 states and DC (not territories or military codes).
+  static bool IsStateOrDc(std::string_view usps);
 
  private:
   std::vector<std::string> codes_, names_;

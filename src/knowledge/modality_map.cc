@@ -7,8 +7,6 @@
 
 namespace meridian {
 
-namespace {
-
 std::vector<std::string> SplitBar(std::string_view s) {
   std::vector<std::string> out;
   size_t pos = 0;
@@ -21,8 +19,6 @@ std::vector<std::string> SplitBar(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<std::string> CredentialTokens(std::string_view text) {
   std::vector<std::string> words;

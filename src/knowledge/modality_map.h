@@ -47,4 +47,7 @@ class ModalityMap {
 // pair of neighbours joined ("Dipl. Ac." -> DIPL, AC, DIPLAC).
 std::vector<std::string> CredentialTokens(std::string_view text);
 
+// "a|b||c" -> {"a", "b", "c"}: the list separator of Meridian's data files.
+std::vector<std::string> SplitBar(std::string_view s);
+
 }  // namespace meridian

@@ -1,0 +1,155 @@
+#include "knowledge/knowledge_base.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "data/embedded.h"
+#include "ingest/csv.h"
+#include "knowledge/modality_map.h"
+
+namespace meridian {
+
+namespace {
+
+bool OneOf(std::string_view v, std::initializer_list<std::string_view> allowed) {
+  return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+Status FieldError(std::string_view file, uint64_t line, std::string_view field,
+                  const std::string& why) {
+  return Status::InvalidArgument(std::string(file) + " line " + std::to_string(line) + ", " +
+                                 std::string(field) + ": " + why);
+}
+
+// A whole non-negative number, or empty (unknown).
+bool ParseHours(std::string_view s, std::optional<int>* out) {
+  out->reset();
+  if (s.empty()) return true;
+  int v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 0) return false;
+  *out = v;
+  return true;
+}
+
+// Sources and as-of date and confidence, shared by both files.
+Status CheckProvenance(std::string_view file, uint64_t line, const std::vector<std::string>& src,
+                       std::string_view as_of, std::string_view confidence) {
+  if (src.empty()) return FieldError(file, line, "sources", "at least one source is required");
+  for (const std::string& s : src)
+    if (!s.starts_with("http://") && !s.starts_with("https://"))
+      return FieldError(file, line, "sources", "not a web address: " + s);
+  if (as_of.empty()) return FieldError(file, line, "as_of", "an as-of date is required");
+  if (std::find(std::begin(kConfidences), std::end(kConfidences), confidence) ==
+      std::end(kConfidences))
+    return FieldError(file, line, "confidence", "unknown value \"" + std::string(confidence) + "\"");
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
+                                           std::string_view state_rules_csv,
+                                           const StateTable& states) {
+  KnowledgeBase kb;
+  constexpr std::string_view kCred = "credentials.csv", kRules = "state_rules.csv";
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      credentials_csv, kCred, "id", 14, 14, [&](const CsvRecord& rec) -> Status {
+        const auto& f = rec.fields;
+        Credential c;
+        c.id = f[0], c.name = f[1], c.text_tokens = SplitBar(f[2]);
+        if (c.id.empty() || c.name.empty()) return FieldError(kCred, rec.line, "id", "empty");
+        if (!OneOf(f[3], {"yes", "no"})) return FieldError(kCred, rec.line, "is_credential", "yes or no");
+        c.is_credential = f[3] == "yes";
+        c.granted_by = f[4], c.requirements = f[5];
+        if (!ParseHours(f[6], &c.hours_min) || !ParseHours(f[7], &c.hours_max))
+          return FieldError(kCred, rec.line, "hours", "a whole number or empty");
+        if (c.hours_min && c.hours_max && *c.hours_min > *c.hours_max)
+          return FieldError(kCred, rec.line, "hours", "minimum above maximum");
+        c.kept_current = f[8], c.tells_you = f[9], c.does_not_tell_you = f[10];
+        if (c.tells_you.empty() || c.does_not_tell_you.empty())
+          return FieldError(kCred, rec.line, "tells_you", "both sides are required");
+        for (const std::string& t : c.text_tokens)
+          if (CredentialTokens(t) != std::vector<std::string>{t})
+            return FieldError(kCred, rec.line, "text_tokens",
+                              "\"" + t + "\" is not written as CredentialTokens spells it");
+        c.sources = SplitBar(f[11]), c.as_of = f[12], c.confidence = f[13];
+        MERIDIAN_RETURN_IF_ERROR(CheckProvenance(kCred, rec.line, c.sources, c.as_of, c.confidence));
+        if (kb.FindCredential(c.id) != nullptr)
+          return FieldError(kCred, rec.line, "id", "duplicate " + c.id);
+        kb.credentials_.push_back(std::move(c));
+        return Status::OK();
+      }));
+  std::set<std::pair<std::string, std::string>> seen;
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      state_rules_csv, kRules, "usps", 10, 10, [&](const CsvRecord& rec) -> Status {
+        const auto& f = rec.fields;
+        StateRule r;
+        r.usps = f[0], r.topic = f[1], r.status = f[2], r.nccaom_required = f[3];
+        if (states.Id(r.usps) == 0) return FieldError(kRules, rec.line, "usps", "unknown state " + r.usps);
+        if (r.topic == "acupuncture_license") {
+          if (!OneOf(r.status, {"licensed", "certified", "registered", "regulated", "none", "unknown"}))
+            return FieldError(kRules, rec.line, "status", "unknown value \"" + r.status + "\"");
+          if (!OneOf(r.nccaom_required, {"yes", "no", "unknown"}))
+            return FieldError(kRules, rec.line, "nccaom_required", "yes, no or unknown");
+        } else if (r.topic == "pt_dry_needling" || r.topic == "dc_dry_needling") {
+          if (!OneOf(r.status, {"allowed", "prohibited", "law_silent", "unknown"}))
+            return FieldError(kRules, rec.line, "status", "unknown value \"" + r.status + "\"");
+          if (!r.nccaom_required.empty())
+            return FieldError(kRules, rec.line, "nccaom_required", "only for acupuncture_license");
+        } else {
+          return FieldError(kRules, rec.line, "topic", "unknown topic \"" + r.topic + "\"");
+        }
+        if (!ParseHours(f[4], &r.min_hours))
+          return FieldError(kRules, rec.line, "min_hours", "a whole number or empty");
+        if (r.min_hours && r.status != "allowed")
+          return FieldError(kRules, rec.line, "min_hours", "hours only where the practice is allowed");
+        r.conditions = f[5], r.sources = SplitBar(f[6]), r.as_of = f[7], r.confidence = f[8];
+        r.note = f[9];
+        MERIDIAN_RETURN_IF_ERROR(CheckProvenance(kRules, rec.line, r.sources, r.as_of, r.confidence));
+        if (r.confidence == "sources_disagree" && r.note.empty() && r.conditions.empty())
+          return FieldError(kRules, rec.line, "note", "say what the sources disagree on");
+        if (!seen.insert({r.usps, r.topic}).second)
+          return FieldError(kRules, rec.line, "usps", "second rule for " + r.usps + " " + r.topic);
+        kb.rules_.push_back(std::move(r));
+        return Status::OK();
+      }));
+  // Every jurisdiction has a row per topic (unknown is written down, not left out).
+  for (const std::string& code : states.codes()) {
+    for (const char* topic : kTopics)
+      if (!seen.count({code, topic}) && StateTable::IsStateOrDc(code))
+        return Status::InvalidArgument(std::string(kRules) + ": no " + topic + " rule for " + code);
+  }
+  return kb;
+}
+
+Result<KnowledgeBase> KnowledgeBase::LoadEmbedded() {
+  return Parse(EmbeddedCredentialsCsv(), EmbeddedStateRulesCsv(), StateTable::Embedded());
+}
+
+const Credential* KnowledgeBase::FindCredential(std::string_view id) const {
+  for (const Credential& c : credentials_)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+const StateRule* KnowledgeBase::Rule(std::string_view usps, std::string_view topic) const {
+  for (const StateRule& r : rules_)
+    if (r.usps == usps && r.topic == topic) return &r;
+  return nullptr;
+}
+
+std::vector<const Credential*> KnowledgeBase::Recognize(std::string_view credential_text) const {
+  const std::vector<std::string> tokens = CredentialTokens(credential_text);
+  std::vector<const Credential*> out;
+  for (const Credential& c : credentials_)
+    for (const std::string& t : c.text_tokens)
+      if (std::find(tokens.begin(), tokens.end(), t) != tokens.end()) {
+        out.push_back(&c);
+        break;
+      }
+  return out;
+}
+
+}  // namespace meridian
