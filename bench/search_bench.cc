@@ -91,7 +91,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto t1 = Clock::now();
-  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
+  auto knowledge = KnowledgeBase::LoadEmbedded();
+  if (!knowledge.ok()) return 1;
+  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded(), &*knowledge);
   auto t2 = Clock::now();
   index->WaitForRelease();  // memory settles after load (see SearchIndex::Build)
   const long rss_after_load = RssKb();

@@ -320,7 +320,9 @@ int Commands::Search() {
     }
     return Usage(msg);
   }
-  std::unique_ptr<SearchIndex> index = SearchIndex::Build(snap, modalities);
+  auto knowledge = KnowledgeBase::LoadEmbedded();
+  if (!knowledge.ok()) return Fail(knowledge.status());
+  std::unique_ptr<SearchIndex> index = SearchIndex::Build(snap, modalities, &*knowledge);
   auto t1 = std::chrono::steady_clock::now();
   SearchResult res = Execute(*index, q);
   auto took =

@@ -8,9 +8,9 @@
 
 namespace meridian {
 
-std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
-                                                const ModalityMap& modalities) {
-  std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities));
+std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const ModalityMap& modalities,
+                                                const KnowledgeBase* knowledge) {
+  std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities, knowledge));
   const TaxonomyDict& dict = snap.taxonomy();
   ix->taxonomy_mask_.resize(dict.size());
   ix->class_slot_.resize(dict.size());
@@ -26,6 +26,19 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
     ix->class_slot_[id] = slot_of(e.known ? e.info.classification : "unknown code");
   }
   ix->none_slot_ = slot_of("none");
+  // Dry needling by state rule: a (state id, taxonomy id) table.
+  const int dn = modalities.Find("dry_needling");
+  const ModalityMask dn_bit = knowledge && dn >= 0 ? static_cast<ModalityMask>(1u << dn) : 0;
+  const size_t n_states = snap.states().codes().size() + 1;
+  std::vector<uint8_t> may_needle;
+  if (dn_bit) {
+    may_needle.assign(n_states * dict.size(), 0);
+    for (size_t st = 1; st < n_states; ++st)
+      for (size_t id = 0; id < dict.size(); ++id)
+        may_needle[st * dict.size() + id] =
+            knowledge->MayDryNeedle(snap.states().Code(static_cast<uint8_t>(st)),
+                                    dict.entry(static_cast<uint16_t>(id)).info.code);
+  }
   ix->row_info_.resize(snap.size());
   // Two threads, each over half the rows. Credential texts repeat a lot
   // ("MD", "M.D.", "DDS"): each thread tokenizes each distinct one once.
@@ -38,6 +51,11 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap,
         it = by_credential.emplace(cred, modalities.MaskForCredential(cred)).first;
       ModalityMask m = it->second;
       for (uint16_t id : snap.taxonomy_ids(i)) m |= ix->taxonomy_mask_[id];
+      if (dn_bit) {
+        m &= static_cast<ModalityMask>(~dn_bit);
+        for (uint16_t id : snap.taxonomy_ids(i))
+          if (may_needle[snap.state(i) * dict.size() + id]) m |= dn_bit;
+      }
       RowInfo& info = ix->row_info_[i];
       info.modality_mask = m;
       uint16_t pt = snap.primary_taxonomy(i);
@@ -67,9 +85,23 @@ void SearchIndex::WaitForRelease() const {
 }
 
 ModalityMask SearchIndex::MaskOf(size_t row) const {
-  ModalityMask m = modalities_.MaskForCredential(snap_.credential(row));
-  for (uint16_t id : snap_.taxonomy_ids(row))
-    m |= modalities_.MaskForTaxonomy(snap_.taxonomy().entry(id).info.code);
+  return ProviderModalities(snap_, row, modalities_, knowledge_);
+}
+
+ModalityMask ProviderModalities(const Snapshot& snap, size_t row, const ModalityMap& modalities,
+                                const KnowledgeBase* knowledge) {
+  ModalityMask m = modalities.MaskForCredential(snap.credential(row));
+  for (uint16_t id : snap.taxonomy_ids(row))
+    m |= modalities.MaskForTaxonomy(snap.taxonomy().entry(id).info.code);
+  const int dn = modalities.Find("dry_needling");
+  if (knowledge != nullptr && dn >= 0) {
+    const ModalityMask bit = static_cast<ModalityMask>(1u << dn);
+    m &= static_cast<ModalityMask>(~bit);
+    for (uint16_t id : snap.taxonomy_ids(row))
+      if (knowledge->MayDryNeedle(snap.states().Code(snap.state(row)),
+                                  snap.taxonomy().entry(id).info.code))
+        m |= bit;
+  }
   return m;
 }
 

@@ -19,15 +19,26 @@
 #include <vector>
 
 #include "index/geo_grid.h"
+#include "knowledge/knowledge_base.h"
 #include "knowledge/modality_map.h"
 #include "snapshot/snapshot.h"
 
 namespace meridian {
 
+// The modalities a provider offers by its taxonomy codes and credential text
+// (data/modalities.csv) and, with `knowledge`, dry needling by its practice
+// state's rules. The plain per-row definition: the index precomputes it, the
+// scan oracle calls it.
+ModalityMask ProviderModalities(const Snapshot& snap, size_t row, const ModalityMap& modalities,
+                                const KnowledgeBase* knowledge);
+
 class SearchIndex {
  public:
-  // REQUIRES: `snap` and `modalities` outlive the index.
-  static std::unique_ptr<SearchIndex> Build(const Snapshot& snap, const ModalityMap& modalities);
+  // REQUIRES: `snap`, `modalities` and `knowledge` outlive the index. With
+  // `knowledge`, the dry_needling modality follows the provider's state rules
+  // (KnowledgeBase::MayDryNeedle) instead of the taxonomy prefixes alone.
+  static std::unique_ptr<SearchIndex> Build(const Snapshot& snap, const ModalityMap& modalities,
+                                            const KnowledgeBase* knowledge = nullptr);
 
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
@@ -50,12 +61,13 @@ class SearchIndex {
   Status CheckInvariants() const;
 
  private:
-  SearchIndex(const Snapshot& snap, const ModalityMap& modalities)
-      : snap_(snap), modalities_(modalities) {}
+  SearchIndex(const Snapshot& snap, const ModalityMap& modalities, const KnowledgeBase* knowledge)
+      : snap_(snap), modalities_(modalities), knowledge_(knowledge) {}
   ModalityMask MaskOf(size_t row) const;
 
   const Snapshot& snap_;
   const ModalityMap& modalities_;
+  const KnowledgeBase* knowledge_;
   GeoGrid grid_;
   std::vector<RowInfo> row_info_;
   std::vector<ModalityMask> taxonomy_mask_;  // per taxonomy id

@@ -43,7 +43,8 @@ Status CheckProvenance(std::string_view file, uint64_t line, const std::vector<s
   if (as_of.empty()) return FieldError(file, line, "as_of", "an as-of date is required");
   if (std::find(std::begin(kConfidences), std::end(kConfidences), confidence) ==
       std::end(kConfidences))
-    return FieldError(file, line, "confidence", "unknown value \"" + std::string(confidence) + "\"");
+    return FieldError(file, line, "confidence",
+                      "unknown value \"" + std::string(confidence) + "\"");
   return Status::OK();
 }
 
@@ -60,7 +61,8 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
         Credential c;
         c.id = f[0], c.name = f[1], c.text_tokens = SplitBar(f[2]);
         if (c.id.empty() || c.name.empty()) return FieldError(kCred, rec.line, "id", "empty");
-        if (!OneOf(f[3], {"yes", "no"})) return FieldError(kCred, rec.line, "is_credential", "yes or no");
+        if (!OneOf(f[3], {"yes", "no"}))
+          return FieldError(kCred, rec.line, "is_credential", "yes or no");
         c.is_credential = f[3] == "yes";
         c.granted_by = f[4], c.requirements = f[5];
         if (!ParseHours(f[6], &c.hours_min) || !ParseHours(f[7], &c.hours_max))
@@ -75,7 +77,8 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
             return FieldError(kCred, rec.line, "text_tokens",
                               "\"" + t + "\" is not written as CredentialTokens spells it");
         c.sources = SplitBar(f[11]), c.as_of = f[12], c.confidence = f[13];
-        MERIDIAN_RETURN_IF_ERROR(CheckProvenance(kCred, rec.line, c.sources, c.as_of, c.confidence));
+        MERIDIAN_RETURN_IF_ERROR(
+            CheckProvenance(kCred, rec.line, c.sources, c.as_of, c.confidence));
         if (kb.FindCredential(c.id) != nullptr)
           return FieldError(kCred, rec.line, "id", "duplicate " + c.id);
         kb.credentials_.push_back(std::move(c));
@@ -87,9 +90,11 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
         const auto& f = rec.fields;
         StateRule r;
         r.usps = f[0], r.topic = f[1], r.status = f[2], r.nccaom_required = f[3];
-        if (states.Id(r.usps) == 0) return FieldError(kRules, rec.line, "usps", "unknown state " + r.usps);
+        if (states.Id(r.usps) == 0)
+          return FieldError(kRules, rec.line, "usps", "unknown state " + r.usps);
         if (r.topic == "acupuncture_license") {
-          if (!OneOf(r.status, {"licensed", "certified", "registered", "regulated", "none", "unknown"}))
+          if (!OneOf(r.status,
+                     {"licensed", "certified", "registered", "regulated", "none", "unknown"}))
             return FieldError(kRules, rec.line, "status", "unknown value \"" + r.status + "\"");
           if (!OneOf(r.nccaom_required, {"yes", "no", "unknown"}))
             return FieldError(kRules, rec.line, "nccaom_required", "yes, no or unknown");
@@ -104,10 +109,12 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
         if (!ParseHours(f[4], &r.min_hours))
           return FieldError(kRules, rec.line, "min_hours", "a whole number or empty");
         if (r.min_hours && r.status != "allowed")
-          return FieldError(kRules, rec.line, "min_hours", "hours only where the practice is allowed");
+          return FieldError(kRules, rec.line, "min_hours",
+                            "hours only where the practice is allowed");
         r.conditions = f[5], r.sources = SplitBar(f[6]), r.as_of = f[7], r.confidence = f[8];
         r.note = f[9];
-        MERIDIAN_RETURN_IF_ERROR(CheckProvenance(kRules, rec.line, r.sources, r.as_of, r.confidence));
+        MERIDIAN_RETURN_IF_ERROR(
+            CheckProvenance(kRules, rec.line, r.sources, r.as_of, r.confidence));
         if (r.confidence == "sources_disagree" && r.note.empty() && r.conditions.empty())
           return FieldError(kRules, rec.line, "note", "say what the sources disagree on");
         if (!seen.insert({r.usps, r.topic}).second)
@@ -138,6 +145,16 @@ const StateRule* KnowledgeBase::Rule(std::string_view usps, std::string_view top
   for (const StateRule& r : rules_)
     if (r.usps == usps && r.topic == topic) return &r;
   return nullptr;
+}
+
+bool KnowledgeBase::MayDryNeedle(std::string_view usps, std::string_view taxonomy_code) const {
+  if (taxonomy_code.starts_with("171100000X")) return true;
+  const char* topic = taxonomy_code.starts_with("2251")   ? "pt_dry_needling"
+                      : taxonomy_code.starts_with("111N") ? "dc_dry_needling"
+                                                          : nullptr;
+  if (topic == nullptr) return false;
+  const StateRule* r = Rule(usps, topic);
+  return r != nullptr && r->status == "allowed";
 }
 
 std::vector<const Credential*> KnowledgeBase::Recognize(std::string_view credential_text) const {

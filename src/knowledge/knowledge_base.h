@@ -64,6 +64,13 @@ class KnowledgeBase {
   const Credential* FindCredential(std::string_view id) const;
   const StateRule* Rule(std::string_view usps, std::string_view topic) const;
 
+  // Whether a provider with this NUCC taxonomy code may dry-needle in this
+  // state, by the rules above: physical therapists (2251…) by
+  // pt_dry_needling, chiropractors (111N…) by dc_dry_needling, both only when
+  // "allowed"; acupuncturists (171100000X) always (needling is their
+  // practice). Everyone else: no. NPPES does not record who actually offers it.
+  bool MayDryNeedle(std::string_view usps, std::string_view taxonomy_code) const;
+
   // The credentials a "Provider Credential Text" names ("PT, DPT" -> pt,
   // dpt), in data-file order; robust to dots, spaces and case.
   std::vector<const Credential*> Recognize(std::string_view credential_text) const;

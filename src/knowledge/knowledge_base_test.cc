@@ -107,7 +107,8 @@ TEST(KnowledgeBase, ParseRefusesFactsWithoutProvenanceAndNamesTheLine) {
   };
   // A rule without a source, with an unknown confidence, a duplicate, a
   // missing state, and hours on a prohibition.
-  expect_error(creds, replace(rules, "https://www.pphc.co/resources,2026-01,dated,", ",2026-01,dated,"),
+  expect_error(creds,
+               replace(rules, "https://www.pphc.co/resources,2026-01,dated,", ",2026-01,dated,"),
                "sources");
   expect_error(creds, replace(rules, ",dated,", ",probably,"), "confidence");
   std::string first_rule = rules.substr(rules.find('\n') + 1);
@@ -115,8 +116,10 @@ TEST(KnowledgeBase, ParseRefusesFactsWithoutProvenanceAndNamesTheLine) {
   expect_error(creds, rules + first_rule, "second rule");
   std::string no_wy = rules.substr(0, rules.rfind("WY,pt_dry_needling"));
   expect_error(creds, no_wy, "no pt_dry_needling rule for WY");
-  expect_error(creds, replace(rules, "CA,pt_dry_needling,prohibited,,,", "CA,pt_dry_needling,prohibited,,20,"),
-               "min_hours");
+  expect_error(
+      creds,
+      replace(rules, "CA,pt_dry_needling,prohibited,,,", "CA,pt_dry_needling,prohibited,,20,"),
+      "min_hours");
   expect_error(replace(creds, "|LICAC|", "|LIC.AC|"), rules, "text_tokens");
 }
 

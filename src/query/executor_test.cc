@@ -203,6 +203,49 @@ TEST_F(ExecutorVsOracle, CursorPagesConcatenateToTheFullList) {
   }
 }
 
+// With the state rules, dry needling means "may dry-needle in this state":
+// engine and oracle agree, and the rule visibly changes the answer.
+TEST_F(ExecutorVsOracle, DryNeedlingFollowsStateRules) {
+  auto kb = KnowledgeBase::LoadEmbedded();
+  ASSERT_TRUE(kb.ok());
+  auto index = SearchIndex::Build(*snap_, ModalityMap::Embedded(), &*kb);
+  ASSERT_TRUE(index->CheckInvariants().ok()) << index->CheckInvariants().ToString();
+  const int dn = ModalityMap::Embedded().Find("dry_needling");
+  std::mt19937_64 rng(8);
+  for (int iter = 0, n = testing::Iterations(150); iter < n; ++iter) {
+    Query q;
+    size_t row = rng() % snap_->size();
+    auto locs = snap_->locations(row);
+    if (rng() % 3 != 0 && !locs.empty() && locs[0].precision) {
+      q.has_point = true;
+      q.lat = locs[0].lat, q.lon = locs[0].lon;
+      q.radius_mi = 5 + rng() % 100;
+    } else {
+      const char* states[] = {"NY", "CA", "WI", "FL", "PA", "TX"};
+      q.state = states[rng() % 6];
+    }
+    q.modality = dn;
+    if (rng() % 2) q.taxonomies = {rng() % 2 ? "2251" : "111N"};
+    if (!q.has_point) q.sort = Query::Sort::kName;
+    SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), q, &*kb);
+    SearchResult got = Execute(*index, q);
+    ASSERT_EQ(want.total, got.total) << iter;
+    ASSERT_TRUE(want.hits == got.hits) << iter;
+    ASSERT_TRUE(want.facets == got.facets) << iter;
+  }
+  // New York prohibits dry needling by physical therapists: none match there.
+  Query ny;
+  ny.state = "NY";
+  ny.modality = dn;
+  ny.taxonomies = {"2251"};
+  ny.sort = Query::Sort::kName;
+  EXPECT_EQ(Execute(*index, ny).total, 0u);
+  EXPECT_GT(Execute(*index_, ny).total, 0u);  // without the rules, every PT counted
+  Query fl = ny;
+  fl.state = "FL";
+  EXPECT_GT(Execute(*index, fl).total, 0u);  // Florida allows it
+}
+
 // Golden JSON: fixed queries over the fixed synthetic snapshot (seed 77),
 // reviewed like code. Regenerate with MERIDIAN_UPDATE_GOLDEN=1.
 TEST_F(ExecutorVsOracle, GoldenQueries) {

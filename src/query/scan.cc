@@ -4,13 +4,15 @@
 #include <bit>
 
 #include "geo/distance.h"
+#include "index/search_index.h"
 #include "text/fuzzy.h"
 #include "text/normalize.h"
 #include "text/search_text.h"
 
 namespace meridian {
 
-SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q) {
+SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q,
+                        const KnowledgeBase* knowledge) {
   const TaxonomyDict& dict = snap.taxonomy();
   SearchResult r;
   r.facets.modality.assign(modalities.modalities().size(), 0);
@@ -30,9 +32,7 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
           ok = ok || dict.entry(id).info.code.starts_with(t);
       if (!ok) continue;
     }
-    ModalityMask mask = modalities.MaskForCredential(snap.credential(i));
-    for (uint16_t id : snap.taxonomy_ids(i))
-      mask |= modalities.MaskForTaxonomy(dict.entry(id).info.code);
+    const ModalityMask mask = ProviderModalities(snap, i, modalities, knowledge);
     if (q.modality >= 0 && !(mask & (1u << q.modality))) continue;
     if (!q.credentials.empty()) {
       std::vector<std::string> tokens = CredentialTokens(snap.credential(i));

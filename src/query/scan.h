@@ -4,6 +4,7 @@
 // must return exactly the same SearchResult; differential tests hold it to that.
 #pragma once
 
+#include "knowledge/knowledge_base.h"
 #include "knowledge/modality_map.h"
 #include "query/query.h"
 #include "query/result.h"
@@ -18,6 +19,7 @@ namespace meridian {
 // decoded record with MatchQuality (no index). Sorted by (distance, NPI),
 // (text quality, distance, NPI) or (SortName, NPI). next_cursor as the engine
 // makes it, except by name, where its key is the rank within the matches.
-SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q);
+SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, const Query& q,
+                        const KnowledgeBase* knowledge = nullptr);
 
 }  // namespace meridian
