@@ -1,6 +1,6 @@
 // In-process query latency of the search engine.
 //
-//   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F]
+//   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F] [--slowest N]
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
 // query"), then runs a realistic mix: a point at a real ZIP centroid where
@@ -26,6 +26,7 @@
 #include "index/search_index.h"
 #include "query/executor.h"
 #include "snapshot/snapshot.h"
+#include "text/fuzzy.h"
 #include "text/normalize.h"
 
 using namespace meridian;
@@ -80,9 +81,11 @@ int main(int argc, char** argv) {
   const uint64_t seed = argc > 3 ? std::stoull(argv[3]) : 1;
   std::string export_dir;
   double text_share = 0.25;
+  size_t slowest = 0;
   for (int a = 4; a + 1 < argc; a += 2) {
     if (std::string(argv[a]) == "--export") export_dir = argv[a + 1];
     if (std::string(argv[a]) == "--text-share") text_share = std::stod(argv[a + 1]);
+    if (std::string(argv[a]) == "--slowest") slowest = std::stoul(argv[a + 1]);
   }
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
@@ -158,6 +161,32 @@ int main(int argc, char** argv) {
     auto b = Clock::now();
     sink += r.total;
     us[i] = std::chrono::duration<double, std::micro>(b - a).count();
+  }
+  // --slowest N: the N slowest queries on stderr, to see what the tail is.
+  std::vector<size_t> by_time(mix.size());
+  for (size_t i = 0; i < by_time.size(); ++i) by_time[i] = i;
+  std::sort(by_time.begin(), by_time.end(), [&](size_t a, size_t b) { return us[a] > us[b]; });
+  for (size_t k = 0; k < std::min(slowest, by_time.size()); ++k) {
+    const Query& q = mix[by_time[k]];
+    std::string words;
+    for (const std::string& w : q.text) words += (words.empty() ? "" : " ") + w;
+    // Postings of each word's matching terms, and rows near the point.
+    std::string postings;
+    auto m0 = Clock::now();
+    for (size_t w = 0; w < q.text.size(); ++w)
+      sink += MatchTerms((*snap)->text(), q.text[w], w + 1 == q.text.size()).size();
+    postings = " match_terms_us=" +
+               std::to_string(std::chrono::duration<double, std::micro>(Clock::now() - m0).count());
+    for (size_t w = 0; w < q.text.size(); ++w) {
+      size_t n = 0;
+      for (const TermMatch& m : MatchTerms((*snap)->text(), q.text[w], w + 1 == q.text.size()))
+        n += (*snap)->text().postings(m.term).size();
+      postings += " " + std::to_string(n);
+    }
+    std::fprintf(stderr, "%9.1f us  %.4f,%.4f r=%g mod=%d q='%s' total=%llu postings%s near=%zu\n",
+                 us[by_time[k]], q.lat, q.lon, q.radius_mi, q.modality, words.c_str(),
+                 static_cast<unsigned long long>(Execute(*index, q).total), postings.c_str(),
+                 index->grid().CountNear(q.lat, q.lon, q.radius_mi));
   }
   // Percentiles over all queries, and over the text ones alone.
   auto percentiles = [](std::vector<double> v) {

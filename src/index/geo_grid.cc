@@ -150,6 +150,10 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
     }
   };
   group(singles, 1, &g.single_, &g.single_row_, &g.single_loc_, &g.single_info_);
+  g.row_site_.assign(snap.size(), kNoSite);
+  g.row_loc_.assign(snap.size(), 0);
+  for (const Entry& e : singles) g.row_site_[e.row] = remap[e.site], g.row_loc_[e.row] = e.location;
+  for (const Entry& e : multis) g.row_site_[e.row] = kMultiSite;
 
   group(multis, kBuckets, &g.multi_, &g.multi_row_, &g.multi_loc_, &g.multi_info_);
   // Per multi entry: the row's other points (site, location), so a query
@@ -231,8 +235,8 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
 }
 
 uint8_t GeoGrid::SeparationBucket(double sep) {
-  for (uint8_t b = 0; b + 1 < kBuckets; ++b)
-    if (sep > kBucketMiles[b]) return b;
+  for (uint32_t b = 0; b + 1 < kBuckets; ++b)
+    if (sep > kBucketMiles[b]) return static_cast<uint8_t>(b);
   return kBuckets - 1;
 }
 
@@ -336,7 +340,7 @@ size_t GeoGrid::memory_bytes() const {
          bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
          bytes(prof_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) + bytes(multi_loc_) +
          bytes(multi_info_) + bytes(others_off_) + bytes(others_) + bytes(mprof_) +
-         bytes(multi_prof_) + bytes(mprofile_);
+         bytes(multi_prof_) + bytes(mprofile_) + bytes(row_site_) + bytes(row_loc_);
 }
 
 Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
@@ -454,6 +458,19 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
       std::sort(got.begin(), got.end());
       if (want != got) return Status::Corruption("geo grid: stale other points of a multi entry");
     }
+  if (row_site_.size() != snap.size() || row_loc_.size() != snap.size())
+    return Status::Corruption("geo grid: row sites do not cover the snapshot");
+  for (uint32_t s = 0; s < n; ++s)
+    for (size_t k = 0; k < single_rows(s).size(); ++k)
+      if (row_site_[single_rows(s)[k]] != s || row_loc_[single_rows(s)[k]] != single_loc(s)[k])
+        return Status::Corruption("geo grid: row site differs from its single entry");
+  for (size_t i = 0; i < snap.size(); ++i) {
+    const size_t points = distinct_points(i);
+    const bool ok = points == 0   ? row_site_[i] == kNoSite
+                    : points == 1 ? row_site_[i] < n
+                                  : row_site_[i] == kMultiSite;
+    if (!ok) return Status::Corruption("geo grid: row " + std::to_string(i) + " has a stale site");
+  }
   for (size_t i = 0; i < snap.size(); ++i)
     if (seen[i] != distinct_points(i))
       return Status::Corruption("geo grid: row " + std::to_string(i) + " has " +

@@ -115,6 +115,12 @@ class GeoGrid {
         f(multi_row_[k]);
     }
   }
+  // Where a row stands, without reading the snapshot: its site when all its
+  // geocoded points share one (the location index is its lowest there),
+  // kMultiSite when it has several points, kNoSite when it has none.
+  static constexpr uint32_t kNoSite = UINT32_MAX, kMultiSite = UINT32_MAX - 1;
+  uint32_t row_site(size_t row) const { return row_site_[row]; }
+  uint16_t row_loc(size_t row) const { return row_loc_[row]; }
   size_t single_entries() const { return single_row_.size(); }
   size_t multi_entries() const { return multi_row_.size(); }
   size_t multi_rows() const { return multi_rows_count_; }
@@ -165,8 +171,9 @@ class GeoGrid {
 
   // Keys strictly ascending, offsets consistent, every site inside its cell
   // and distinct, exactly the snapshot's geocoded locations present (as
-  // single or multi entries), rows ascending per site, RowInfo current, and
-  // each site's profiles the exact histogram of its single rows' RowInfo.
+  // single or multi entries), rows ascending per site, RowInfo current,
+  // each site's profiles the exact histogram of its single rows' RowInfo, and
+  // row_site / row_loc naming each row's single entry (or its kind).
   Status CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const;
 
  private:
@@ -210,6 +217,8 @@ class GeoGrid {
   std::vector<uint32_t> others_off_;  // multi entries + 1 offsets into others_
   std::vector<OtherPoint> others_;    // per multi entry: its row's other points
   std::vector<uint32_t> multi_prof_;  // per multi entry: its profile in mprofile_
+  std::vector<uint32_t> row_site_;    // per row: site, kMultiSite or kNoSite
+  std::vector<uint16_t> row_loc_;     // per row: location index at row_site_ (single rows)
   uint32_t multi_rows_count_ = 0;
 };
 

@@ -52,25 +52,31 @@ class TextFilter {
     }
     return {best, best_n};
   }
-  // f(row, term) for every posting of word k's terms: a row holding several
-  // of them comes once per term (see SeenEarlier).
-  template <class F>
-  void ForEachPosting(size_t k, F f) const {
-    for (const TermMatch& m : per_word_[k])
-      for (uint32_t row : ix_.postings(m.term)) f(row, m.term);
-  }
-  // True when `row` holds a term of word k with a smaller id than `term`: it
-  // was (or will be) visited through that term's postings instead.
-  bool SeenEarlier(size_t k, size_t row, uint32_t term) const {
-    const std::vector<TermMatch>& m = per_word_[k];
-    for (uint32_t t : ix_.row_terms(row)) {
-      if (t >= term) break;  // row terms ascend
-      auto it = std::lower_bound(m.begin(), m.end(), t,
-                                 [](const TermMatch& a, uint32_t id) { return a.term < id; });
-      if (it != m.end() && it->term == t) return true;
+  // Sets, in `acc` (one bit per row), exactly the rows that match every
+  // word, reading word `rarest`'s postings once per other word plus twice,
+  // and every other word's postings twice. `tmp` is scratch of acc's size.
+  // REQUIRES: acc and tmp all zero; leaves tmp all zero. Undo with Unmark().
+  void Mark(size_t rarest, uint64_t* acc, uint64_t* tmp) const {
+    ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] |= Bit(row); });
+    for (size_t k = 0; k < per_word_.size(); ++k) {
+      if (k == rarest) continue;
+      ForEachRow(k, [&](uint32_t row) { tmp[row >> 6] |= Bit(row); });
+      ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] &= tmp[row >> 6]; });  // idempotent
+      ForEachRow(k, [&](uint32_t row) { tmp[row >> 6] = 0; });
     }
-    return false;
   }
+  // Zeroes every word of `acc` that Mark(rarest, ...) may have set.
+  void Unmark(size_t rarest, uint64_t* acc) const {
+    ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] = 0; });
+  }
+  // f(row) for every posting of word k's terms (a row holding several of
+  // them comes once per term).
+  template <class F>
+  void ForEachRow(size_t k, F f) const {
+    for (const TermMatch& m : per_word_[k])
+      for (uint32_t row : ix_.postings(m.term)) f(row);
+  }
+  static uint64_t Bit(uint32_t row) { return uint64_t{1} << (row & 63); }
 
  private:
   const TextIndex& ix_;
@@ -78,6 +84,12 @@ class TextFilter {
 };
 
 uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
+
+// Text with a point: reading the sites' rows costs less per row than a
+// posting (sequential, RowInfo beside it), so the sites win until they hold
+// this many times the rarest word's postings. Measured with
+// bench_search --text-share 1 at 9 M rows.
+constexpr size_t kSiteRowsPerPosting = 32;
 
 }  // namespace
 
@@ -122,7 +134,7 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
            (want_modality == 0 || (info.modality_mask & want_modality));
   };
   // ...and those that read the row: codes, credential text, words.
-  const bool row_filters = !wanted.empty() || !q.credentials.empty() || text.active();
+  const bool row_filters = !wanted.empty() || !q.credentials.empty();
   auto passes_row = [&](GeoCandidate* c) {
     if (!wanted.empty()) {
       bool ok = false;
@@ -136,12 +148,13 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
         ok = ok || std::find(tokens.begin(), tokens.end(), cred) != tokens.end();
       if (!ok) return false;
     }
-    if (text.active()) {
-      int quality = text.Quality(c->row);
-      if (quality < 0) return false;
-      c->text_quality = static_cast<uint8_t>(quality);
-    }
     return true;
+  };
+  // The text match quality, for the rows that need it: every match when the
+  // sort is by relevance (and for its cursor), else the page's rows only.
+  const bool rank_by_text = text.active() && q.sort == Query::Sort::kRelevance;
+  auto rate = [&](GeoCandidate* c) {
+    c->text_quality = static_cast<uint8_t>(text.Quality(c->row));
   };
   auto count = [&](const RowInfo& info, double miles, uint64_t n) {
     r.total += n;
@@ -195,16 +208,18 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   const size_t from = q.cursor ? 0 : q.offset;
   auto emit_page = [&](std::vector<GeoCandidate>& page) {  // page: sorted, after the cursor
     const size_t to = std::min(page.size(), from + q.limit);
-    for (size_t i = from; i < to; ++i)
+    for (size_t i = from; i < to; ++i) {
+      if (text.active() && !rank_by_text) rate(&page[i]);
       r.hits.push_back({page[i].row, q.has_point ? page[i].exact_mi : 0.0, page[i].location,
                         page[i].text_quality});
+    }
     if (page.size() > to && to > 0) {
       auto [a, b] = key(page[to - 1]);
       r.next_cursor = EncodeCursor({q.sort, a, b, snap.npi(page[to - 1].row), snap.id()});
     }
   };
 
-  if (q.has_point && !row_filters && q.sort == Query::Sort::kDistance) {
+  if (q.has_point && !row_filters && !text.active() && q.sort == Query::Sort::kDistance) {
     // Fast path: totals and facets per site profile; the page from the
     // nearest sites only.
     thread_local std::vector<SiteHit> sites;
@@ -290,51 +305,79 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
   auto consider = [&](GeoCandidate c, const RowInfo& info) {
     if (!passes_info(info)) return;
     if (row_filters && !passes_row(&c)) return;
+    if (rank_by_text) rate(&c);
     count(info, c.exact_mi, 1);
     if (after_cursor(c)) matches.push_back(c);
   };
-  // Candidates come from the grid (radius), from the text postings of the
-  // rarest word, or from every row — whichever is cheaper and applies.
-  // (Not a structured binding: the lambdas below capture these, which clang 14 refuses.)
-  const std::pair<size_t, size_t> rare =
-      text.active() ? text.Rarest() : std::pair<size_t, size_t>{0, SIZE_MAX};
-  const size_t rarest = rare.first, rarest_rows = rare.second;
-  // A posting costs about one cache miss (its row's site); a radius candidate
-  // about three (its words, then matching them): hence the factor.
-  if (q.has_point && rarest_rows >= 3 * grid.CountNear(q.lat, q.lon, q.radius_mi)) {
-    grid.ForEachWithin(q.lat, q.lon, q.radius_mi, consider);
-  } else if (text.active()) {
-    // With a point, every row with a point on a site within the radius is
-    // marked in a bitmap first (sequential reads of the sites' row lists); a
-    // posting whose row is unmarked is outside without touching the row.
-    thread_local std::vector<SiteHit> hits;
-    thread_local std::vector<uint64_t> near;  // one bit per row, all zero between queries
-    if (q.has_point) {
-      hits.clear();
-      grid.SitesWithin(q.lat, q.lon, q.radius_mi, &hits);
-      if (near.size() < snap.size() / 64 + 1) near.assign(snap.size() / 64 + 1, 0);
-      grid.ForEachRowAt(hits, [](uint32_t row) { near[row >> 6] |= uint64_t{1} << (row & 63); });
+  if (text.active()) {
+    // The rows matching every word are marked in a bitmap first (postings
+    // read in order, no row data touched). Then the candidates come from
+    // the sites within the radius, when they hold fewer rows than the rarest
+    // word's postings (rows read in site order with their RowInfo), or from
+    // those postings (each row once: its bit is cleared when it is seen).
+    thread_local std::vector<uint64_t> acc, tmp;  // one bit per row, all zero between queries
+    if (acc.size() < snap.size() / 64 + 1) {
+      acc.assign(snap.size() / 64 + 1, 0);
+      tmp.assign(acc.size(), 0);
     }
-    text.ForEachPosting(rarest, [&](uint32_t row, uint32_t term) {
-      GeoCandidate c{row, 0, 0};
+    const std::pair<size_t, size_t> rare = text.Rarest();  // (word, postings)
+    const size_t rarest = rare.first, rarest_rows = rare.second;
+    text.Mark(rarest, acc.data(), tmp.data());
+    auto take = [&](uint32_t row) {  // true once per marked row
+      uint64_t& w = acc[row >> 6];
+      const uint64_t bit = uint64_t{1} << (row & 63);
+      if (!(w & bit)) return false;
+      w &= ~bit;
+      return true;
+    };
+    if (q.has_point &&
+        grid.CountNear(q.lat, q.lon, q.radius_mi) <= kSiteRowsPerPosting * rarest_rows) {
+      grid.ForEachWithin(q.lat, q.lon, q.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
+        if (take(c.row)) consider(c, info);
+      });
+    } else {
+      // A posting's row is within the radius when its site is a hit (a
+      // stamped per-site table); rows with several points measure each.
+      thread_local std::vector<SiteHit> hits;
+      thread_local std::vector<std::pair<double, uint32_t>> site_mark;  // (miles, generation)
+      thread_local uint32_t generation = 0;
       if (q.has_point) {
-        if (!(near[row >> 6] >> (row & 63) & 1)) return;
-        // As the grid measures it: the nearest geocoded location (ties: lowest index).
-        auto locs = snap.locations(row);
-        double best = 1e300;
-        for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
-          if (locs[k].precision == 0) continue;
-          double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
-          if (d < best) best = d, c.location = static_cast<uint32_t>(k);
+        hits.clear();
+        grid.SitesWithin(q.lat, q.lon, q.radius_mi, &hits);
+        if (site_mark.size() < grid.sites()) site_mark.assign(grid.sites(), {0.0, 0});
+        if (++generation == 0) {  // wrapped: reset every stamp
+          for (auto& m : site_mark) m.second = 0;
+          generation = 1;
         }
-        if (!(best <= q.radius_mi)) return;
-        c.exact_mi = best;
+        for (const SiteHit& h : hits) site_mark[h.site] = {h.miles, generation};
       }
-      if (text.SeenEarlier(rarest, row, term)) return;
-      consider(c, index.row_info(row));
-    });
-    if (q.has_point)  // clear exactly the bits set
-      grid.ForEachRowAt(hits, [](uint32_t row) { near[row >> 6] = 0; });
+      text.ForEachRow(rarest, [&](uint32_t row) {
+        if (!take(row)) return;
+        GeoCandidate c{row, 0, 0};
+        if (q.has_point) {
+          const uint32_t site = grid.row_site(row);
+          if (site == GeoGrid::kNoSite) return;
+          if (site != GeoGrid::kMultiSite) {
+            if (site_mark[site].second != generation) return;
+            c.exact_mi = site_mark[site].first, c.location = grid.row_loc(row);
+          } else {  // as the grid measures it: the nearest point (ties: lowest index)
+            auto locs = snap.locations(row);
+            double best = 1e300;
+            for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
+              if (locs[k].precision == 0) continue;
+              double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
+              if (d < best) best = d, c.location = static_cast<uint32_t>(k);
+            }
+            if (!(best <= q.radius_mi)) return;
+            c.exact_mi = best;
+          }
+        }
+        consider(c, index.row_info(row));
+      });
+    }
+    text.Unmark(rarest, acc.data());
+  } else if (q.has_point) {
+    grid.ForEachWithin(q.lat, q.lon, q.radius_mi, consider);
   } else {
     for (size_t i = 0; i < snap.size(); ++i)
       consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0}, index.row_info(i));
