@@ -93,7 +93,7 @@ constexpr size_t kSiteRowsPerPosting = 32;
 
 }  // namespace
 
-SearchResult Execute(const SearchIndex& index, const Query& q) {
+SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
   const Snapshot& snap = index.snapshot();
   const size_t n_mod = index.modalities().modalities().size();
   SearchResult r;
@@ -330,8 +330,11 @@ SearchResult Execute(const SearchIndex& index, const Query& q) {
       w &= ~bit;
       return true;
     };
-    if (q.has_point &&
-        grid.CountNear(q.lat, q.lon, q.radius_mi) <= kSiteRowsPerPosting * rarest_rows) {
+    const bool by_sites =
+        q.has_point && (plan == TextPlan::kAuto ? grid.CountNear(q.lat, q.lon, q.radius_mi) <=
+                                                      kSiteRowsPerPosting * rarest_rows
+                                                : plan == TextPlan::kSites);
+    if (by_sites) {
       grid.ForEachWithin(q.lat, q.lon, q.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
         if (take(c.row)) consider(c, info);
       });

@@ -13,6 +13,10 @@
 
 namespace meridian {
 
-SearchResult Execute(const SearchIndex& index, const Query& q);
+// How candidates are found for a text query with a point. kAuto picks by
+// cost; tests force each plan to check both against the oracle.
+enum class TextPlan { kAuto, kSites, kPostings };
+
+SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan = TextPlan::kAuto);
 
 }  // namespace meridian
