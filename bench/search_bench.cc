@@ -11,9 +11,10 @@
 //
 // --export DIR also writes the same data and the same queries for the peer
 // benchmark (bench/peers.sh): prov.csv (row, npi, entity, sex, state,
-// classification, modality mask), loc.csv (row, location, lat, lon),
-// queries.csv (lat, lon, radius_mi, modality mask) and expected.csv (this
-// engine's total and first NPIs per query, to check the peers' answers).
+// classification, modality mask, the row's normalized words), loc.csv (row,
+// location, lat, lon), queries.csv (lat, lon, radius_mi, modality mask,
+// words) and expected.csv (this engine's total and first NPIs per query, to
+// check the peers' answers).
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -47,7 +48,10 @@ static int Export(const Snapshot& snap, const SearchIndex& index, const std::vec
   for (size_t i = 0; i < snap.size(); ++i) {
     const RowInfo& r = index.row_info(i);
     prov << i << ',' << snap.npi(i) << ',' << int(r.entity) << ',' << int(r.sex) << ','
-         << int(r.state) << ',' << r.class_slot << ',' << r.modality_mask << '\n';
+         << int(r.state) << ',' << r.class_slot << ',' << r.modality_mask << ',';
+    const char* sep = "";
+    for (uint32_t t : snap.text().row_terms(i)) prov << sep << snap.text().term(t), sep = " ";
+    prov << '\n';
     auto locs = snap.locations(i);
     for (size_t k = 0; k < locs.size(); ++k)
       if (locs[k].precision != 0) {
@@ -59,9 +63,11 @@ static int Export(const Snapshot& snap, const SearchIndex& index, const std::vec
   }
   for (const Query& q : mix) {
     char buf[128];
-    std::snprintf(buf, sizeof buf, "%.17g,%.17g,%.17g,%d\n", q.lat, q.lon, q.radius_mi,
+    std::snprintf(buf, sizeof buf, "%.17g,%.17g,%.17g,%d,", q.lat, q.lon, q.radius_mi,
                   q.modality >= 0 ? 1 << q.modality : 0);
     qs << buf;
+    for (size_t w = 0; w < q.text.size(); ++w) qs << (w ? " " : "") << q.text[w];
+    qs << '\n';
     SearchResult r = Execute(index, q);
     exp << r.total;
     for (const SearchHit& h : r.hits) exp << ',' << snap.npi(h.row);
@@ -196,23 +202,24 @@ int main(int argc, char** argv) {
     };
     return std::array<double, 4>{pct(0.50), pct(0.99), pct(0.999), v.empty() ? 0 : v.back()};
   };
-  std::vector<double> text_us;
+  std::vector<double> text_us, plain_us;
   for (size_t i = 0; i < mix.size(); ++i)
-    if (!mix[i].text.empty()) text_us.push_back(us[i]);
-  const auto all = percentiles(us), text = percentiles(text_us);
+    (mix[i].text.empty() ? plain_us : text_us).push_back(us[i]);
+  const auto all = percentiles(us), text = percentiles(text_us), plain = percentiles(plain_us);
   double open_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double index_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
   std::printf(
       "{\"records\":%zu,\"queries\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
       "\"max_us\":%.1f,\"text_queries\":%zu,\"text_p50_us\":%.1f,\"text_p99_us\":%.1f,"
+      "\"text_p999_us\":%.1f,\"plain_p50_us\":%.1f,\"plain_p99_us\":%.1f,\"plain_p999_us\":%.1f,"
       "\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,"
       "\"rss_after_load_mb\":%.0f,\"rss_bytes_per_provider\":%.0f,\"index_bytes\":%zu,"
       "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,"
       "\"profiles\":%zu,\"checksum\":%llu}\n",
       (*snap)->size(), mix.size(), all[0], all[1], all[2], all[3], text_queries, text[0], text[1],
-      open_ms, index_ms, open_ms + index_ms, rss_after_load / 1024.0,
-      rss_after_load * 1024.0 / static_cast<double>((*snap)->size()), index->memory_bytes(),
-      RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),
+      text[2], plain[0], plain[1], plain[2], open_ms, index_ms, open_ms + index_ms,
+      rss_after_load / 1024.0, rss_after_load * 1024.0 / static_cast<double>((*snap)->size()),
+      index->memory_bytes(), RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),
       index->grid().multi_entries(), index->grid().profile_count(),
       static_cast<unsigned long long>(sink));
   return 0;
