@@ -10,6 +10,7 @@
 #include "index/search_index.h"
 #include "ingest/ingest.h"
 #include "ingest/nucc.h"
+#include "knowledge/explain.h"
 #include "query/executor.h"
 #include "query/query.h"
 #include "query/result_json.h"
@@ -108,6 +109,12 @@ void Commands::Register(CLI::App* app) {
   search_->add_option("--limit", limit_, "1..100 (default 10)");
   search_->add_option("--offset", offset_);
   search_->add_flag("--json", json_, "print JSON");
+
+  explain_ = app->add_subcommand("explain",
+                                 "What a provider's credential means and what their state allows");
+  explain_->add_option("--snapshot", snapshot_)->required();
+  explain_->add_option("--npi", npi_)->required();
+  explain_->add_flag("--json", json_, "print JSON");
 }
 
 int Commands::Run() {
@@ -118,6 +125,7 @@ int Commands::Run() {
   if (verify_->parsed()) return Verify();
   if (synth_->parsed()) return Synth();
   if (search_->parsed()) return Search();
+  if (explain_->parsed()) return Explain();
   return Usage("no command given");
 }
 
@@ -359,6 +367,159 @@ int Commands::Search() {
         pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
   }
   if (!res.next_cursor.empty()) std::printf("next page: --cursor %s\n", res.next_cursor.c_str());
+  return kExitOk;
+}
+
+namespace {
+
+std::string HoursText(const Credential& c) {
+  auto n = [](int v) {  // 1900 -> "1,900"
+    std::string s = std::to_string(v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+      s.insert(static_cast<size_t>(i), ",");
+    return s;
+  };
+  if (c.hours_min && c.hours_max)
+    return "about " + n(*c.hours_min) + " to " + n(*c.hours_max) + " hours";
+  if (c.hours_min) return "at least " + n(*c.hours_min) + " hours";
+  if (c.hours_max) return "up to " + n(*c.hours_max) + " hours";
+  return "unknown";
+}
+
+std::string Joined(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+void WriteSources(const std::vector<std::string>& sources, const std::string& as_of,
+                  const std::string& confidence, JsonWriter* w) {
+  w->Key("sources").BeginArray();
+  for (const std::string& u : sources) w->String(u);
+  w->EndArray();
+  w->Field("as_of", as_of).Field("confidence", confidence);
+}
+
+}  // namespace
+
+int Commands::Explain() {
+  auto snap = Snapshot::Open(snapshot_);
+  if (!snap.ok()) return Fail(snap.status());
+  int64_t row = npi_ > UINT32_MAX ? -1 : (*snap)->Find(static_cast<uint32_t>(npi_));
+  if (row < 0) return Fail(Status::NotFound("no provider with NPI " + std::to_string(npi_)));
+  Record r;
+  Status s = (*snap)->GetRecord(static_cast<size_t>(row), &r);
+  if (!s.ok()) return Fail(s);
+  auto kb = KnowledgeBase::LoadEmbedded();
+  if (!kb.ok()) return Fail(kb.status());
+  const ModalityMap& mods = ModalityMap::Embedded();
+  const Explanation e = meridian::Explain(*kb, mods, r);
+  const TaxonomyDict& tax = (*snap)->taxonomy();
+  auto plain_name = [&](const std::string& code) {
+    int id = tax.Find(code);
+    return id >= 0 && tax.entry(static_cast<uint16_t>(id)).known
+               ? tax.entry(static_cast<uint16_t>(id)).info.display_name
+               : std::string("unknown code");
+  };
+  const bool deactivated = r.entity == EntityType::kDeactivated;
+  if (json_) {
+    JsonWriter w;
+    w.BeginObject();
+    w.Field("npi", NpiToString(r.npi)).Field("display_name", r.DisplayName());
+    w.Field("entity_type", EntityTypeName(r.entity));
+    if (deactivated) w.Field("deactivation_date", FormatIsoDate(r.deactivation_date));
+    w.Field("credential_text", r.credential);
+    w.Key("self_reported").Bool(true);
+    w.Field("source", "NPPES (CMS National Plan and Provider Enumeration System)");
+    w.Field("last_updated", FormatIsoDate(r.last_update_date));
+    w.Field("practice_state", r.practice.address.state);
+    w.Key("taxonomies").BeginArray();
+    const int primary = r.PrimaryTaxonomyIndex();
+    for (size_t i = 0; i < r.taxonomies.size(); ++i) {
+      const TaxonomySlot& t = r.taxonomies[i];
+      w.BeginObject();
+      w.Field("code", t.code).Field("name", plain_name(t.code));
+      w.Field("license_number", t.license_number).Field("license_state", t.license_state);
+      w.Key("primary").Bool(static_cast<int>(i) == primary);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("cards").BeginArray();
+    for (const Credential* c : e.cards) {
+      w.BeginObject();
+      w.Field("id", c->id).Field("name", c->name);
+      w.Key("is_credential").Bool(c->is_credential);
+      w.Field("granted_by", c->granted_by).Field("requirements", c->requirements);
+      w.Key("hours").BeginObject();
+      c->hours_min ? w.Key("min").Int(*c->hours_min) : w.Key("min").Null();
+      c->hours_max ? w.Key("max").Int(*c->hours_max) : w.Key("max").Null();
+      w.EndObject();
+      w.Field("kept_current", c->kept_current).Field("tells_you", c->tells_you);
+      w.Field("does_not_tell_you", c->does_not_tell_you);
+      WriteSources(c->sources, c->as_of, c->confidence, &w);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("modalities").BeginArray();
+    for (const std::string& m : e.modalities) w.String(m);
+    w.EndArray();
+    w.Key("state_notes").BeginArray();
+    for (const StateNote& n : e.notes) {
+      w.BeginObject();
+      w.Field("modality", n.modality).Field("state", n.state);
+      w.Field("topic", n.rule->topic).Field("status", n.rule->status);
+      n.rule->min_hours ? w.Key("min_hours").Int(*n.rule->min_hours) : w.Key("min_hours").Null();
+      w.Field("text", n.text);
+      WriteSources(n.rule->sources, n.rule->as_of, n.rule->confidence, &w);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("cautions").BeginArray();
+    for (const std::string& c : e.cautions) w.String(c);
+    w.EndArray();
+    w.EndObject();
+    Print(w.str());
+    return kExitOk;
+  }
+  std::string out = NpiToString(r.npi) + "  " + r.DisplayName();
+  if (!r.credential.empty()) out += ", " + r.credential;
+  out += "\n";
+  if (deactivated)
+    out += "This NPI was deactivated on " + FormatIsoDate(r.deactivation_date) + ".\n";
+  const Address& a = r.practice.address;
+  if (!a.city.empty()) out += "Practice: " + a.city + ", " + a.state + " " + a.postal_code + "\n";
+  out += "From NPPES, self-reported by the provider, last updated " +
+         FormatIsoDate(r.last_update_date) + ". Not verified.\n";
+  for (const TaxonomySlot& t : r.taxonomies) {
+    out += "  Listed as: " + plain_name(t.code) + " (" + t.code + ")";
+    if (!t.license_number.empty())
+      out += ", license " + t.license_number +
+             (t.license_state.empty() ? "" : " in " + t.license_state);
+    out += "\n";
+  }
+  out += "\nWhat the credential means\n";
+  if (e.cards.empty()) out += "  We do not recognize a credential in \"" + r.credential + "\".\n";
+  for (const Credential* c : e.cards) {
+    out += "* " + c->name + (c->is_credential ? "" : " (a course, not a credential)") + "\n";
+    out += "  Granted by: " + c->granted_by + "\n";
+    out += "  What it takes: " + c->requirements + "\n";
+    out += "  Training: " + HoursText(*c) + "\n";
+    out += "  Kept current: " + c->kept_current + "\n";
+    out += "  It tells you: " + c->tells_you + "\n";
+    out += "  It does not tell you: " + c->does_not_tell_you + "\n";
+    out += "  Sources: " + Joined(c->sources, " | ") + " (as of " + c->as_of + "; " +
+           c->confidence + ")\n";
+  }
+  out += "\nWhat the state says\n";
+  if (e.notes.empty()) out += "  We have no state rules on file for this kind of provider.\n";
+  for (const StateNote& n : e.notes) {
+    out += "* " + n.text + "\n";
+    out += "  Source: " + Joined(n.rule->sources, " | ") + " (as of " + n.rule->as_of + "; " +
+           n.rule->confidence + ")\n";
+  }
+  out += "\nGood to know\n";
+  for (const std::string& c : e.cautions) out += "* " + c + "\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
 

@@ -26,6 +26,7 @@ class Commands {
   int Verify();
   int Synth();
   int Search();
+  int Explain();
 
   CLI::App* ingest_ = nullptr;
   CLI::App* update_ = nullptr;
@@ -34,6 +35,7 @@ class Commands {
   CLI::App* verify_ = nullptr;
   CLI::App* synth_ = nullptr;
   CLI::App* search_ = nullptr;
+  CLI::App* explain_ = nullptr;
 
   std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
   std::string nucc_, zcta_;

@@ -9,6 +9,9 @@ extern const char meridian_counties_begin[], meridian_counties_end[];
 extern const char meridian_modalities_begin[], meridian_modalities_end[];
 extern const char meridian_credentials_begin[], meridian_credentials_end[];
 extern const char meridian_state_rules_begin[], meridian_state_rules_end[];
+extern const char meridian_modality_info_begin[], meridian_modality_info_end[];
+extern const char meridian_evidence_begin[], meridian_evidence_end[];
+extern const char meridian_corrections_begin[], meridian_corrections_end[];
 }
 
 namespace meridian {
@@ -44,6 +47,21 @@ std::string_view EmbeddedCredentialsCsv() {
 std::string_view EmbeddedStateRulesCsv() {
   return {meridian_state_rules_begin,
           static_cast<size_t>(meridian_state_rules_end - meridian_state_rules_begin)};
+}
+
+std::string_view EmbeddedModalityInfoCsv() {
+  return {meridian_modality_info_begin,
+          static_cast<size_t>(meridian_modality_info_end - meridian_modality_info_begin)};
+}
+
+std::string_view EmbeddedEvidenceCsv() {
+  return {meridian_evidence_begin,
+          static_cast<size_t>(meridian_evidence_end - meridian_evidence_begin)};
+}
+
+std::string_view EmbeddedCorrectionsCsv() {
+  return {meridian_corrections_begin,
+          static_cast<size_t>(meridian_corrections_end - meridian_corrections_begin)};
 }
 
 }  // namespace meridian

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <ranges>
 #include <thread>
 #include <unordered_map>
 
@@ -90,19 +91,11 @@ ModalityMask SearchIndex::MaskOf(size_t row) const {
 
 ModalityMask ProviderModalities(const Snapshot& snap, size_t row, const ModalityMap& modalities,
                                 const KnowledgeBase* knowledge) {
-  ModalityMask m = modalities.MaskForCredential(snap.credential(row));
-  for (uint16_t id : snap.taxonomy_ids(row))
-    m |= modalities.MaskForTaxonomy(snap.taxonomy().entry(id).info.code);
-  const int dn = modalities.Find("dry_needling");
-  if (knowledge != nullptr && dn >= 0) {
-    const ModalityMask bit = static_cast<ModalityMask>(1u << dn);
-    m &= static_cast<ModalityMask>(~bit);
-    for (uint16_t id : snap.taxonomy_ids(row))
-      if (knowledge->MayDryNeedle(snap.states().Code(snap.state(row)),
-                                  snap.taxonomy().entry(id).info.code))
-        m |= bit;
-  }
-  return m;
+  auto codes = snap.taxonomy_ids(row) | std::views::transform([&](uint16_t id) {
+                 return std::string_view(snap.taxonomy().entry(id).info.code);
+               });
+  return ModalitiesOf(snap.credential(row), codes, snap.states().Code(snap.state(row)), modalities,
+                      knowledge);
 }
 
 const std::vector<uint32_t>& SearchIndex::NameRank() const {

@@ -131,8 +131,121 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
   return kb;
 }
 
+Status KnowledgeBase::AddModalityFacts(std::string_view modality_info_csv,
+                                       std::string_view evidence_csv,
+                                       std::string_view corrections_csv,
+                                       const ModalityMap& modalities) {
+  constexpr std::string_view kInfo = "modality_info.csv", kEvidence = "evidence.csv",
+                             kCorrections = "corrections.csv";
+  auto known = [&](std::string_view id) {
+    for (const Modality& m : modalities.modalities())
+      if (m.id == id) return true;
+    return false;
+  };
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      modality_info_csv, kInfo, "modality", 8, 8, [&](const CsvRecord& rec) -> Status {
+        const auto& f = rec.fields;
+        auto str = [&](size_t k) { return std::string(f[k]); };
+        ModalityInfo m{str(0), str(1), str(2), str(3), str(4), SplitBar(f[5]), str(6), str(7)};
+        if (!known(m.id)) return FieldError(kInfo, rec.line, "modality", "unknown " + m.id);
+        if (FindModality(m.id) != nullptr)
+          return FieldError(kInfo, rec.line, "modality", "duplicate " + m.id);
+        for (size_t k = 1; k <= 4; ++k)
+          if (f[k].empty()) return FieldError(kInfo, rec.line, "text", "every text is required");
+        MERIDIAN_RETURN_IF_ERROR(
+            CheckProvenance(kInfo, rec.line, m.sources, m.as_of, m.confidence));
+        modality_info_.push_back(std::move(m));
+        return Status::OK();
+      }));
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      evidence_csv, kEvidence, "modality", 8, 8, [&](const CsvRecord& rec) -> Status {
+        const auto& f = rec.fields;
+        auto str = [&](size_t k) { return std::string(f[k]); };
+        Evidence e{str(0), str(1), str(2), str(3), str(4), SplitBar(f[5]), str(6), str(7)};
+        if (!known(e.modality))
+          return FieldError(kEvidence, rec.line, "modality", "unknown " + e.modality);
+        if (e.text.empty()) return FieldError(kEvidence, rec.line, "text", "empty");
+        const bool gap = e.kind == "benefit_gap" || e.kind == "harm_gap";
+        if (!gap && !OneOf(e.kind, {"benefit", "harm", "guideline"}))
+          return FieldError(kEvidence, rec.line, "kind", "unknown value \"" + e.kind + "\"");
+        if (gap) {
+          if (e.certainty != "unknown" || !e.sources.empty() || !e.citation.empty())
+            return FieldError(kEvidence, rec.line, "certainty",
+                              "a gap has certainty unknown and no sources");
+        } else {
+          if (!OneOf(e.certainty, {"high", "moderate", "low", "very low", "low to moderate",
+                                   "very low to moderate", "varies"}))
+            return FieldError(kEvidence, rec.line, "certainty",
+                              "unknown value \"" + e.certainty + "\"");
+          if (e.citation.empty()) return FieldError(kEvidence, rec.line, "citation", "required");
+          MERIDIAN_RETURN_IF_ERROR(
+              CheckProvenance(kEvidence, rec.line, e.sources, e.as_of, e.confidence));
+        }
+        evidence_.push_back(std::move(e));
+        return Status::OK();
+      }));
+  MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
+      corrections_csv, kCorrections, "claim", 5, 5, [&](const CsvRecord& rec) -> Status {
+        const auto& f = rec.fields;
+        auto str = [&](size_t k) { return std::string(f[k]); };
+        Correction c{str(0), str(1), SplitBar(f[2]), str(3), str(4)};
+        if (c.claim.empty() || c.correction.empty())
+          return FieldError(kCorrections, rec.line, "correction", "claim and correction required");
+        MERIDIAN_RETURN_IF_ERROR(
+            CheckProvenance(kCorrections, rec.line, c.sources, c.as_of, c.confidence));
+        corrections_.push_back(std::move(c));
+        return Status::OK();
+      }));
+  // Balance (IPDAS): both sides of every modality are written down.
+  for (const Modality& m : modalities.modalities()) {
+    if (FindModality(m.id) == nullptr)
+      return Status::InvalidArgument(std::string(kInfo) + ": no row for " + m.id);
+    bool good = false, bad = false;
+    for (const Evidence& e : evidence_) {
+      if (e.modality != m.id) continue;
+      good = good || OneOf(e.kind, {"benefit", "guideline", "benefit_gap"});
+      bad = bad || OneOf(e.kind, {"harm", "harm_gap"});
+    }
+    if (!good || !bad)
+      return Status::InvalidArgument(std::string(kEvidence) + ": " + m.id +
+                                     " needs both a benefit and a harm row (or a gap row)");
+  }
+  return Status::OK();
+}
+
 Result<KnowledgeBase> KnowledgeBase::LoadEmbedded() {
-  return Parse(EmbeddedCredentialsCsv(), EmbeddedStateRulesCsv(), StateTable::Embedded());
+  auto kb = Parse(EmbeddedCredentialsCsv(), EmbeddedStateRulesCsv(), StateTable::Embedded());
+  if (!kb.ok()) return kb.status();
+  MERIDIAN_RETURN_IF_ERROR(kb->AddModalityFacts(EmbeddedModalityInfoCsv(), EmbeddedEvidenceCsv(),
+                                                EmbeddedCorrectionsCsv(), ModalityMap::Embedded()));
+  return kb;
+}
+
+const ModalityInfo* KnowledgeBase::FindModality(std::string_view id) const {
+  for (const ModalityInfo& m : modality_info_)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
+std::vector<PatientText> KnowledgeBase::PatientTexts() const {
+  std::vector<PatientText> out;
+  auto block = [](std::initializer_list<const std::string*> parts) {
+    std::string s;
+    for (const std::string* p : parts)
+      if (!p->empty()) s += (s.empty() ? "" : " ") + *p;
+    return s;
+  };
+  for (const Credential& c : credentials_)
+    out.push_back({"credentials.csv " + c.id,
+                   block({&c.requirements, &c.kept_current, &c.tells_you, &c.does_not_tell_you})});
+  for (const ModalityInfo& m : modality_info_)
+    out.push_back({"modality_info.csv " + m.id,
+                   block({&m.what_it_is, &m.visit, &m.who_may_offer, &m.nppes_note})});
+  for (const Evidence& e : evidence_)
+    out.push_back({"evidence.csv " + e.modality + " " + e.kind, e.text});
+  for (const Correction& c : corrections_)
+    out.push_back({"corrections.csv \"" + c.claim.substr(0, 30) + "\"", c.correction});
+  return out;
 }
 
 const Credential* KnowledgeBase::FindCredential(std::string_view id) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "geo/states.h"
+#include "knowledge/modality_map.h"
 #include "util/status.h"
 
 namespace meridian {
@@ -44,6 +45,39 @@ struct StateRule {
   std::string as_of, confidence, note;
 };
 
+// What a modality is, in plain words (data/knowledge/modality_info.csv).
+struct ModalityInfo {
+  std::string id;  // a ModalityMap id
+  std::string what_it_is, visit, who_may_offer, nppes_note;
+  std::vector<std::string> sources;
+  std::string as_of, confidence;
+};
+
+// One finding about a modality (data/knowledge/evidence.csv). Kinds:
+// benefit, harm, guideline (a guideline's advice), and harm_gap / benefit_gap
+// (we have not checked that side yet: written down, never left blank, so the
+// two sides are always shown together).
+struct Evidence {
+  std::string modality, kind, text;
+  std::string certainty;  // high | moderate | low | very low | ... | unknown (gaps)
+  std::string citation;
+  std::vector<std::string> sources;
+  std::string as_of, confidence;
+};
+
+// A common claim and what the sources say instead (data/knowledge/corrections.csv).
+struct Correction {
+  std::string claim, correction;
+  std::vector<std::string> sources;
+  std::string as_of, confidence;
+};
+
+// A block of patient-facing text read together (a credential card, a
+// modality card, a finding, a correction) and where it lives.
+struct PatientText {
+  std::string where, text;
+};
+
 class KnowledgeBase {
  public:
   // Topics and the statuses each allows.
@@ -57,12 +91,28 @@ class KnowledgeBase {
   // state (50 + DC) and topic. Errors name the file, line and field.
   static Result<KnowledgeBase> Parse(std::string_view credentials_csv,
                                      std::string_view state_rules_csv, const StateTable& states);
+  // Adds the modality facts. Checks, besides provenance: every modality of
+  // `modalities` has exactly one info row and, in evidence, at least one
+  // benefit or guideline (or benefit_gap) and at least one harm (or
+  // harm_gap) row; gap rows have certainty "unknown" and no sources;
+  // findings have a citation.
+  Status AddModalityFacts(std::string_view modality_info_csv, std::string_view evidence_csv,
+                          std::string_view corrections_csv, const ModalityMap& modalities);
+  // All embedded files (data/knowledge/), checked as above.
   static Result<KnowledgeBase> LoadEmbedded();
 
   const std::vector<Credential>& credentials() const { return credentials_; }
   const std::vector<StateRule>& rules() const { return rules_; }
   const Credential* FindCredential(std::string_view id) const;
   const StateRule* Rule(std::string_view usps, std::string_view topic) const;
+  const std::vector<ModalityInfo>& modality_info() const { return modality_info_; }
+  const ModalityInfo* FindModality(std::string_view id) const;
+  const std::vector<Evidence>& evidence() const { return evidence_; }
+  const std::vector<Correction>& corrections() const { return corrections_; }
+  // Every text a patient may read from the data files, as the blocks they
+  // are read in, for the reading-level check. (State rule conditions are
+  // read inside their note: explain.h StateNoteText.)
+  std::vector<PatientText> PatientTexts() const;
 
   // Whether a provider with this NUCC taxonomy code may dry-needle in this
   // state, by the rules above: physical therapists (2251…) by
@@ -78,6 +128,31 @@ class KnowledgeBase {
  private:
   std::vector<Credential> credentials_;
   std::vector<StateRule> rules_;
+  std::vector<ModalityInfo> modality_info_;
+  std::vector<Evidence> evidence_;
+  std::vector<Correction> corrections_;
 };
+
+// The modalities a provider may offer: by its taxonomy codes and credential
+// text (data/modalities.csv) and, with `knowledge`, dry needling by its
+// practice state's rules (KnowledgeBase::MayDryNeedle) instead of the
+// taxonomy prefixes alone. `codes`: a range of the provider's taxonomy codes
+// (anything convertible to std::string_view). The one definition the search
+// index, the scan oracle and `meridian explain` share.
+template <class Codes>
+ModalityMask ModalitiesOf(std::string_view credential_text, const Codes& codes,
+                          std::string_view practice_state, const ModalityMap& modalities,
+                          const KnowledgeBase* knowledge) {
+  ModalityMask m = modalities.MaskForCredential(credential_text);
+  for (std::string_view code : codes) m |= modalities.MaskForTaxonomy(code);
+  const int dn = modalities.Find("dry_needling");
+  if (knowledge != nullptr && dn >= 0) {
+    const ModalityMask bit = static_cast<ModalityMask>(1u << dn);
+    m &= static_cast<ModalityMask>(~bit);
+    for (std::string_view code : codes)
+      if (knowledge->MayDryNeedle(practice_state, code)) m |= bit;
+  }
+  return m;
+}
 
 }  // namespace meridian

@@ -33,8 +33,12 @@ TEST(KnowledgeBase, EmbeddedDataLoadsWithEveryStateAndTopic) {
   EXPECT_EQ(kb->Rule("AL", "acupuncture_license")->status, "none");
   EXPECT_EQ(kb->Rule("PR", "pt_dry_needling"), nullptr);
   for (const StateRule& r : kb->rules()) {
-    if (r.status == "unknown") EXPECT_NE(r.confidence, "confirmed") << r.usps << " " << r.topic;
-    if (r.status != "allowed") EXPECT_FALSE(r.min_hours.has_value()) << r.usps << " " << r.topic;
+    if (r.status == "unknown") {
+      EXPECT_NE(r.confidence, "confirmed") << r.usps << " " << r.topic;
+    }
+    if (r.status != "allowed") {
+      EXPECT_FALSE(r.min_hours.has_value()) << r.usps << " " << r.topic;
+    }
   }
   const Credential* cnt = kb->FindCredential("cnt");
   ASSERT_NE(cnt, nullptr);
