@@ -12,6 +12,8 @@ extern const char meridian_state_rules_begin[], meridian_state_rules_end[];
 extern const char meridian_modality_info_begin[], meridian_modality_info_end[];
 extern const char meridian_evidence_begin[], meridian_evidence_end[];
 extern const char meridian_corrections_begin[], meridian_corrections_end[];
+extern const char meridian_guide_questions_begin[], meridian_guide_questions_end[];
+extern const char meridian_guide_rules_begin[], meridian_guide_rules_end[];
 }
 
 namespace meridian {
@@ -62,6 +64,16 @@ std::string_view EmbeddedEvidenceCsv() {
 std::string_view EmbeddedCorrectionsCsv() {
   return {meridian_corrections_begin,
           static_cast<size_t>(meridian_corrections_end - meridian_corrections_begin)};
+}
+
+std::string_view EmbeddedGuideQuestionsCsv() {
+  return {meridian_guide_questions_begin,
+          static_cast<size_t>(meridian_guide_questions_end - meridian_guide_questions_begin)};
+}
+
+std::string_view EmbeddedGuideRulesCsv() {
+  return {meridian_guide_rules_begin,
+          static_cast<size_t>(meridian_guide_rules_end - meridian_guide_rules_begin)};
 }
 
 }  // namespace meridian

@@ -1,9 +1,9 @@
 #include "index/search_index.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <numeric>
-#include <ranges>
 #include <thread>
 #include <unordered_map>
 
@@ -91,11 +91,12 @@ ModalityMask SearchIndex::MaskOf(size_t row) const {
 
 ModalityMask ProviderModalities(const Snapshot& snap, size_t row, const ModalityMap& modalities,
                                 const KnowledgeBase* knowledge) {
-  auto codes = snap.taxonomy_ids(row) | std::views::transform([&](uint16_t id) {
-                 return std::string_view(snap.taxonomy().entry(id).info.code);
-               });
-  return ModalitiesOf(snap.credential(row), codes, snap.states().Code(snap.state(row)), modalities,
-                      knowledge);
+  std::array<std::string_view, 16> codes;  // NPPES has 15 taxonomy slots
+  size_t n = 0;
+  for (uint16_t id : snap.taxonomy_ids(row))
+    if (n < codes.size()) codes[n++] = snap.taxonomy().entry(id).info.code;
+  return ModalitiesOf(snap.credential(row), std::span(codes.data(), n),
+                      snap.states().Code(snap.state(row)), modalities, knowledge);
 }
 
 const std::vector<uint32_t>& SearchIndex::NameRank() const {

@@ -19,7 +19,8 @@ std::string AcupunctureNote(const StateRule& r, const std::string& state) {
   else if (r.status == "regulated")
     t = state + " has a law on acupuncture. We could not confirm if it asks for a license.";
   else if (r.status == "none")
-    t = state + " has no license for acupuncture. Ask about the person's school and national exams.";
+    t = state +
+        " has no license for acupuncture. Ask about the person's school and national exams.";
   else
     t = "We do not know the rules for acupuncture in " + state + ". Check with the state board.";
   if (r.nccaom_required == "yes") t += " The state also asks for the national exams (NCCAOM).";
@@ -90,14 +91,11 @@ Explanation Explain(const KnowledgeBase& kb, const ModalityMap& modalities, cons
   };
   const bool acupuncturist = HasCode(rec, "171100000X");
   const int acu = modalities.Find("acupuncture");
-  if (acupuncturist || (acu >= 0 && (mask >> acu & 1)))
-    note("acupuncture", "acupuncture_license");
+  if (acupuncturist || (acu >= 0 && (mask >> acu & 1))) note("acupuncture", "acupuncture_license");
   // Dry needling: for the practitioner types whose state rules decide it,
   // whether or not the rule allows it (a "no" is worth knowing too).
-  if (HasCode(rec, "2251"))
-    note("dry_needling", "pt_dry_needling");
-  if (HasCode(rec, "111N"))
-    note("dry_needling", "dc_dry_needling");
+  if (HasCode(rec, "2251")) note("dry_needling", "pt_dry_needling");
+  if (HasCode(rec, "111N")) note("dry_needling", "dc_dry_needling");
 
   e.cautions.push_back(
       "The provider reported this to the national NPI registry (NPPES) themselves. Nobody "

@@ -21,8 +21,8 @@ namespace meridian {
 
 // What one state rule means for this provider, in plain words.
 struct StateNote {
-  std::string modality;  // ModalityMap id
-  std::string state;     // USPS code of the practice location
+  std::string modality;             // ModalityMap id
+  std::string state;                // USPS code of the practice location
   const StateRule* rule = nullptr;  // its sources, as-of date and confidence
   std::string text;                 // grade-8 words
 };

@@ -85,7 +85,8 @@ TEST(Explain, AcupuncturistInWisconsin) {
   EXPECT_FALSE(e.notes[0].rule->sources.empty());
   // Dry needling: the directory cannot know who offers it.
   bool says = false;
-  for (const std::string& c : e.cautions) says = says || c.find("does not record") != std::string::npos;
+  for (const std::string& c : e.cautions)
+    says = says || c.find("does not record") != std::string::npos;
   EXPECT_TRUE(says);
 }
 
@@ -138,7 +139,8 @@ TEST(Explain, EveryPatientTextReadsAtGradeEightOrBelow) {
   std::sort(graded.rbegin(), graded.rend());
   std::string worst;
   for (size_t i = 0; i < std::min<size_t>(8, graded.size()); ++i)
-    worst += "  grade " + std::to_string(graded[i].first).substr(0, 4) + "  " + graded[i].second + "\n";
+    worst +=
+        "  grade " + std::to_string(graded[i].first).substr(0, 4) + "  " + graded[i].second + "\n";
   std::printf("hardest patient texts (of %zu):\n%s", graded.size(), worst.c_str());
   EXPECT_EQ(graded.size(), Kb().PatientTexts().size() + by_state.size() + 1);
   EXPECT_EQ(by_state.size(), 51u);
@@ -148,33 +150,37 @@ TEST(Explain, EveryPatientTextReadsAtGradeEightOrBelow) {
 // `meridian explain` end to end on an ingested file.
 TEST(Explain, CommandPrintsCardsAndSourcedStateNotes) {
   TempDir dir;
-  std::string csv = testing::NppesHeaderLine() +
-                    testing::NppesRow({{"NPI", "1234567893"},
-                                       {"Entity Type Code", "1"},
-                                       {"Provider Last Name (Legal Name)", "NEEDLE"},
-                                       {"Provider First Name", "ANA"},
-                                       {"Provider Credential Text", "PT, DPT"},
-                                       {"Provider Business Practice Location Address State Name", "WI"},
-                                       {"Provider Business Practice Location Address Postal Code", "53703"},
-                                       {"Last Update Date", "07/08/2025"},
-                                       {"Healthcare Provider Taxonomy Code_1", "225100000X"},
-                                       {"Provider License Number_1", "12345-24"},
-                                       {"Provider License Number State Code_1", "WI"},
-                                       {"Healthcare Provider Primary Taxonomy Switch_1", "Y"}});
+  std::string csv =
+      testing::NppesHeaderLine() +
+      testing::NppesRow({{"NPI", "1234567893"},
+                         {"Entity Type Code", "1"},
+                         {"Provider Last Name (Legal Name)", "NEEDLE"},
+                         {"Provider First Name", "ANA"},
+                         {"Provider Credential Text", "PT, DPT"},
+                         {"Provider Business Practice Location Address State Name", "WI"},
+                         {"Provider Business Practice Location Address Postal Code", "53703"},
+                         {"Last Update Date", "07/08/2025"},
+                         {"Healthcare Provider Taxonomy Code_1", "225100000X"},
+                         {"Provider License Number_1", "12345-24"},
+                         {"Provider License Number State Code_1", "WI"},
+                         {"Healthcare Provider Primary Taxonomy Switch_1", "Y"}});
   testing::WriteAll(dir.File("p.csv"), csv);
   testing::IngestOrDie(dir.File("p.csv"), dir.File("p.snap"));
-  auto r = testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1234567893 --json", dir);
+  auto r = testing::RunMeridian(
+      "explain --snapshot " + dir.File("p.snap") + " --npi 1234567893 --json", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"self_reported\":true"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"id\":\"dpt\""), std::string::npos);
   EXPECT_NE(r.out.find("\"topic\":\"pt_dry_needling\""), std::string::npos);
   EXPECT_NE(r.out.find("\"last_updated\":\"2025-07-08\""), std::string::npos);
   EXPECT_NE(r.out.find("\"sources\":[\"http"), std::string::npos);
-  auto text = testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1234567893", dir);
+  auto text =
+      testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1234567893", dir);
   ASSERT_EQ(text.code, 0);
   EXPECT_NE(text.out.find("Doctor of Physical Therapy"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Not verified."), std::string::npos);
-  auto missing = testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1999999999", dir);
+  auto missing =
+      testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1999999999", dir);
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("no provider"), std::string::npos);
 }

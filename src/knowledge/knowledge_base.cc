@@ -143,10 +143,15 @@ Status KnowledgeBase::AddModalityFacts(std::string_view modality_info_csv,
     return false;
   };
   MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
-      modality_info_csv, kInfo, "modality", 8, 8, [&](const CsvRecord& rec) -> Status {
+      modality_info_csv, kInfo, "modality", 11, 11, [&](const CsvRecord& rec) -> Status {
         const auto& f = rec.fields;
         auto str = [&](size_t k) { return std::string(f[k]); };
-        ModalityInfo m{str(0), str(1), str(2), str(3), str(4), SplitBar(f[5]), str(6), str(7)};
+        ModalityInfo m{str(0), str(1), str(2),         str(3), str(4), str(5),
+                       str(6), str(7), SplitBar(f[8]), str(9), str(10)};
+        for (size_t k = 5; k <= 7; ++k)
+          if (!OneOf(f[k], {"yes", "no", "sometimes"}))
+            return FieldError(kInfo, rec.line, "uses_needles/hands_on/home_exercise",
+                              "yes, no or sometimes");
         if (!known(m.id)) return FieldError(kInfo, rec.line, "modality", "unknown " + m.id);
         if (FindModality(m.id) != nullptr)
           return FieldError(kInfo, rec.line, "modality", "duplicate " + m.id);
@@ -158,10 +163,12 @@ Status KnowledgeBase::AddModalityFacts(std::string_view modality_info_csv,
         return Status::OK();
       }));
   MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
-      evidence_csv, kEvidence, "modality", 8, 8, [&](const CsvRecord& rec) -> Status {
+      evidence_csv, kEvidence, "modality", 9, 9, [&](const CsvRecord& rec) -> Status {
         const auto& f = rec.fields;
         auto str = [&](size_t k) { return std::string(f[k]); };
-        Evidence e{str(0), str(1), str(2), str(3), str(4), SplitBar(f[5]), str(6), str(7)};
+        Evidence e{str(0), str(1),         str(2), SplitBar(f[3]), str(4),
+                   str(5), SplitBar(f[6]), str(7), str(8)};
+        if (e.pain.empty()) return FieldError(kEvidence, rec.line, "pain", "a pain site or any");
         if (!known(e.modality))
           return FieldError(kEvidence, rec.line, "modality", "unknown " + e.modality);
         if (e.text.empty()) return FieldError(kEvidence, rec.line, "text", "empty");
@@ -280,6 +287,21 @@ std::vector<const Credential*> KnowledgeBase::Recognize(std::string_view credent
         break;
       }
   return out;
+}
+
+ModalityMask ModalitiesOf(std::string_view credential_text, std::span<const std::string_view> codes,
+                          std::string_view practice_state, const ModalityMap& modalities,
+                          const KnowledgeBase* knowledge) {
+  ModalityMask m = modalities.MaskForCredential(credential_text);
+  for (std::string_view code : codes) m |= modalities.MaskForTaxonomy(code);
+  const int dn = modalities.Find("dry_needling");
+  if (knowledge != nullptr && dn >= 0) {
+    const ModalityMask bit = static_cast<ModalityMask>(1u << dn);
+    m &= static_cast<ModalityMask>(~bit);
+    for (std::string_view code : codes)
+      if (knowledge->MayDryNeedle(practice_state, code)) m |= bit;
+  }
+  return m;
 }
 
 }  // namespace meridian

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,8 @@ struct StateRule {
 struct ModalityInfo {
   std::string id;  // a ModalityMap id
   std::string what_it_is, visit, who_may_offer, nppes_note;
+  // What the care is like, for the guide's comparison: yes | no | sometimes.
+  std::string uses_needles, hands_on, home_exercise;
   std::vector<std::string> sources;
   std::string as_of, confidence;
 };
@@ -59,6 +62,9 @@ struct ModalityInfo {
 // two sides are always shown together).
 struct Evidence {
   std::string modality, kind, text;
+  // The kinds of pain it is about: answers to the guide's "where" question
+  // (low_back, neck, ...), or "any".
+  std::vector<std::string> pain;
   std::string certainty;  // high | moderate | low | very low | ... | unknown (gaps)
   std::string citation;
   std::vector<std::string> sources;
@@ -136,23 +142,11 @@ class KnowledgeBase {
 // The modalities a provider may offer: by its taxonomy codes and credential
 // text (data/modalities.csv) and, with `knowledge`, dry needling by its
 // practice state's rules (KnowledgeBase::MayDryNeedle) instead of the
-// taxonomy prefixes alone. `codes`: a range of the provider's taxonomy codes
-// (anything convertible to std::string_view). The one definition the search
-// index, the scan oracle and `meridian explain` share.
-template <class Codes>
-ModalityMask ModalitiesOf(std::string_view credential_text, const Codes& codes,
+// taxonomy prefixes alone. The one definition the search index, the scan
+// oracle and `meridian explain` share.
+ModalityMask ModalitiesOf(std::string_view credential_text,
+                          std::span<const std::string_view> taxonomy_codes,
                           std::string_view practice_state, const ModalityMap& modalities,
-                          const KnowledgeBase* knowledge) {
-  ModalityMask m = modalities.MaskForCredential(credential_text);
-  for (std::string_view code : codes) m |= modalities.MaskForTaxonomy(code);
-  const int dn = modalities.Find("dry_needling");
-  if (knowledge != nullptr && dn >= 0) {
-    const ModalityMask bit = static_cast<ModalityMask>(1u << dn);
-    m &= static_cast<ModalityMask>(~bit);
-    for (std::string_view code : codes)
-      if (knowledge->MayDryNeedle(practice_state, code)) m |= bit;
-  }
-  return m;
-}
+                          const KnowledgeBase* knowledge);
 
 }  // namespace meridian

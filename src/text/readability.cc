@@ -29,8 +29,8 @@ int CountSyllables(std::string_view word) {
     in_vowels = v;
   }
   const size_t n = w.size();
-  if (n >= 3 && w[n - 1] == 'e' && !IsVowel(w[n - 2]) &&
-      !(w[n - 2] == 'l' && !IsVowel(w[n - 3])) && groups > 1)
+  if (n >= 3 && w[n - 1] == 'e' && !IsVowel(w[n - 2]) && !(w[n - 2] == 'l' && !IsVowel(w[n - 3])) &&
+      groups > 1)
     --groups;  // silent final e: "course", but not "able"
   return groups < 1 ? 1 : groups;
 }
@@ -65,9 +65,8 @@ TextCounts CountText(std::string_view t) {
     }
     if (IsDigit(ch)) {
       size_t j = i;
-      while (j < t.size() &&
-             (IsDigit(t[j]) || ((t[j] == ',' || t[j] == '.') && j + 1 < t.size() &&
-                                IsDigit(t[j + 1]))))
+      while (j < t.size() && (IsDigit(t[j]) || ((t[j] == ',' || t[j] == '.') && j + 1 < t.size() &&
+                                                IsDigit(t[j + 1]))))
         ++j;
       ++c.words;
       c.syllables += 2;
