@@ -11,6 +11,8 @@
 #include "ingest/ingest.h"
 #include "ingest/nucc.h"
 #include "knowledge/explain.h"
+#include "knowledge/guide.h"
+#include "knowledge/knowledge_json.h"
 #include "query/executor.h"
 #include "query/query.h"
 #include "query/result_json.h"
@@ -115,6 +117,12 @@ void Commands::Register(CLI::App* app) {
   explain_->add_option("--snapshot", snapshot_)->required();
   explain_->add_option("--npi", npi_)->required();
   explain_->add_flag("--json", json_, "print JSON");
+
+  guide_ =
+      app->add_subcommand("guide", "The decision guide: questions, or a comparison for answers");
+  guide_->add_flag("--questions", questions_, "print the questions and their choices");
+  guide_->add_option("--answer", answers_, "QUESTION=CHOICE, e.g. where=low_back (repeatable)");
+  guide_->add_flag("--json", json_, "print JSON");
 }
 
 int Commands::Run() {
@@ -126,6 +134,7 @@ int Commands::Run() {
   if (synth_->parsed()) return Synth();
   if (search_->parsed()) return Search();
   if (explain_->parsed()) return Explain();
+  if (guide_->parsed()) return GuideCmd();
   return Usage("no command given");
 }
 
@@ -392,14 +401,6 @@ std::string Joined(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
-void WriteSources(const std::vector<std::string>& sources, const std::string& as_of,
-                  const std::string& confidence, JsonWriter* w) {
-  w->Key("sources").BeginArray();
-  for (const std::string& u : sources) w->String(u);
-  w->EndArray();
-  w->Field("as_of", as_of).Field("confidence", confidence);
-}
-
 }  // namespace
 
 int Commands::Explain() {
@@ -444,39 +445,7 @@ int Commands::Explain() {
       w.EndObject();
     }
     w.EndArray();
-    w.Key("cards").BeginArray();
-    for (const Credential* c : e.cards) {
-      w.BeginObject();
-      w.Field("id", c->id).Field("name", c->name);
-      w.Key("is_credential").Bool(c->is_credential);
-      w.Field("granted_by", c->granted_by).Field("requirements", c->requirements);
-      w.Key("hours").BeginObject();
-      c->hours_min ? w.Key("min").Int(*c->hours_min) : w.Key("min").Null();
-      c->hours_max ? w.Key("max").Int(*c->hours_max) : w.Key("max").Null();
-      w.EndObject();
-      w.Field("kept_current", c->kept_current).Field("tells_you", c->tells_you);
-      w.Field("does_not_tell_you", c->does_not_tell_you);
-      WriteSources(c->sources, c->as_of, c->confidence, &w);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Key("modalities").BeginArray();
-    for (const std::string& m : e.modalities) w.String(m);
-    w.EndArray();
-    w.Key("state_notes").BeginArray();
-    for (const StateNote& n : e.notes) {
-      w.BeginObject();
-      w.Field("modality", n.modality).Field("state", n.state);
-      w.Field("topic", n.rule->topic).Field("status", n.rule->status);
-      n.rule->min_hours ? w.Key("min_hours").Int(*n.rule->min_hours) : w.Key("min_hours").Null();
-      w.Field("text", n.text);
-      WriteSources(n.rule->sources, n.rule->as_of, n.rule->confidence, &w);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Key("cautions").BeginArray();
-    for (const std::string& c : e.cautions) w.String(c);
-    w.EndArray();
+    WriteExplanationFields(e, &w);
     w.EndObject();
     Print(w.str());
     return kExitOk;
@@ -519,6 +488,72 @@ int Commands::Explain() {
   }
   out += "\nGood to know\n";
   for (const std::string& c : e.cautions) out += "* " + c + "\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int Commands::GuideCmd() {
+  auto kb = KnowledgeBase::LoadEmbedded();
+  if (!kb.ok()) return Fail(kb.status());
+  auto guide = Guide::LoadEmbedded(*kb);
+  if (!guide.ok()) return Fail(guide.status());
+  JsonWriter w;
+  std::string out;
+  if (questions_) {
+    if (json_) {
+      WriteGuideQuestionsJson(*guide, &w);
+      Print(w.str());
+      return kExitOk;
+    }
+    for (const GuideQuestion& q : guide->questions()) {
+      out += q.id + (q.many ? " (any number)" : " (one)") + ": " + q.question + "\n";
+      for (const auto& [value, label] : q.options) out += "  " + value + " = " + label + "\n";
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return kExitOk;
+  }
+  GuideAnswers answers;
+  for (const std::string& a : answers_) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos) return Usage("--answer takes QUESTION=CHOICE, got \"" + a + "\"");
+    answers.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+  }
+  auto r = guide->Evaluate(answers);
+  if (!r.ok()) return Usage(r.status().message());
+  if (json_) {
+    WriteGuideResultJson(*r, &w);
+    Print(w.str());
+    return kExitOk;
+  }
+  if (!r->urgent.empty()) {
+    out +=
+        "GET CARE NOW. Before you look for a practitioner, see a doctor today or go to urgent "
+        "care:\n";
+    for (const GuideRule* u : r->urgent) out += "  ! " + u->text + "\n";
+    out += "\n";
+  }
+  const ModalityMap& mods = ModalityMap::Embedded();
+  for (const GuideOption& o : r->options) {
+    out += "== " + mods.modalities()[static_cast<size_t>(mods.Find(o.info->id))].label +
+           (o.tried ? " (you tried this)" : "") + "\n";
+    out += "  " + o.info->what_it_is + "\n";
+    for (const std::string& f : o.fits) out += "  + " + f + "\n";
+    for (const std::string& c : o.conflicts) out += "  - " + c + "\n";
+    out += "  What studies found:\n";
+    for (const Evidence* e : o.benefits)
+      out += "    * " + e->text + " (certainty: " + e->certainty + "; " + e->citation + ")\n";
+    if (!o.benefit_gap.empty()) out += "    * " + o.benefit_gap + "\n";
+    out += "  Harms:\n";
+    for (const Evidence* e : o.harms)
+      out += "    * " + e->text + " (certainty: " + e->certainty + "; " + e->citation + ")\n";
+    if (!o.harm_gap.empty()) out += "    * " + o.harm_gap + "\n";
+    for (const GuideRule* c : o.cautions) out += "  Caution: " + c->text + "\n";
+    out += "  Questions to ask:\n";
+    for (const GuideRule* a : o.ask) out += "    ? " + a->text + "\n";
+    out += "  Search: meridian search --" + o.search.substr(0, o.search.find('=')) + " " +
+           o.search.substr(o.search.find('=') + 1) + " --near YOUR_ZIP\n\n";
+  }
+  for (const GuideRule* n : r->notices) out += n->text + "\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

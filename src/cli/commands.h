@@ -27,6 +27,7 @@ class Commands {
   int Synth();
   int Search();
   int Explain();
+  int GuideCmd();
 
   CLI::App* ingest_ = nullptr;
   CLI::App* update_ = nullptr;
@@ -36,6 +37,7 @@ class Commands {
   CLI::App* synth_ = nullptr;
   CLI::App* search_ = nullptr;
   CLI::App* explain_ = nullptr;
+  CLI::App* guide_ = nullptr;
 
   std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
   std::string nucc_, zcta_;
@@ -49,6 +51,8 @@ class Commands {
   std::vector<std::string> taxonomy_, credential_;
   bool include_deactivated_ = false, has_secondary_ = false;
   size_t limit_ = 10, offset_ = 0;
+  std::vector<std::string> answers_;
+  bool questions_ = false;
 };
 
 }  // namespace meridian::cli

@@ -24,7 +24,7 @@ bool Contains(const std::vector<std::string>& v, std::string_view x) {
 struct PreferenceAttribute {
   const char* preference;
   std::string ModalityInfo::*attribute;
-  const char* fits;      // when the attribute is "no" (needles) or "yes" (others)
+  const char* fits;       // when the attribute is "no" (needles) or "yes" (others)
   const char* conflicts;  // the opposite; "sometimes" gives the "may" wording
   const char* maybe;
 };

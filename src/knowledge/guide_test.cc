@@ -7,6 +7,7 @@
 #include <set>
 
 #include "data/embedded.h"
+#include "testing/test_util.h"
 #include "text/readability.h"
 
 namespace meridian {
@@ -170,14 +171,18 @@ TEST(Guide, RulesWithoutProvenanceOrWithUnknownAnswersAreRefused) {
   auto parse = [&](const std::string& rules) {
     return Guide::Parse(q, head + rules, Kb(), ModalityMap::Embedded());
   };
-  EXPECT_TRUE(parse("c1,cautions,pregnant,caution,massage,Tell them.,https://x.org,2020,dated\n").ok());
+  EXPECT_TRUE(
+      parse("c1,cautions,pregnant,caution,massage,Tell them.,https://x.org,2020,dated\n").ok());
   EXPECT_FALSE(parse("c1,cautions,pregnant,caution,massage,Tell them.,,,\n").ok());
-  EXPECT_FALSE(parse("c1,cautions,twins,caution,massage,Tell them.,https://x.org,2020,dated\n").ok());
-  EXPECT_FALSE(parse("c1,cautions,pregnant,caution,yoga,Tell them.,https://x.org,2020,dated\n").ok());
+  EXPECT_FALSE(
+      parse("c1,cautions,twins,caution,massage,Tell them.,https://x.org,2020,dated\n").ok());
+  EXPECT_FALSE(
+      parse("c1,cautions,pregnant,caution,yoga,Tell them.,https://x.org,2020,dated\n").ok());
   EXPECT_FALSE(parse("a1,cautions,pregnant,ask,*,Ask.,,,\n").ok());  // an ask has no trigger
   // Evidence must name kinds of pain the guide asks about.
-  auto narrow = Guide::Parse("id,kind,question,options,help\nwhere,one,Where?,low_back=Back|neck=Neck,\n",
-                             head, Kb(), ModalityMap::Embedded());
+  auto narrow =
+      Guide::Parse("id,kind,question,options,help\nwhere,one,Where?,low_back=Back|neck=Neck,\n",
+                   head, Kb(), ModalityMap::Embedded());
   ASSERT_FALSE(narrow.ok());
   EXPECT_NE(narrow.status().message().find("is not an answer"), std::string::npos);
 }
@@ -203,6 +208,26 @@ TEST(Guide, GuideTextReadsAtGradeEightOrBelow) {
     if (g > worst) worst = g, worst_what = what;
   }
   std::printf("hardest guide passage: grade %.1f (%s)\n", worst, worst_what.c_str());
+}
+
+}  // namespace
+}  // namespace meridian
+
+namespace meridian {
+namespace {
+
+TEST(GuideCommand, JsonForAnswersAndClearErrors) {
+  testing::TempDir dir;
+  auto ok = testing::RunMeridian("guide --answer where=neck --answer red_flags=chest --json", dir);
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("\"urgent\":[{\"id\":\"urgent_chest\""), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\"search\":\"modality=acupuncture\""), std::string::npos);
+  auto q = testing::RunMeridian("guide --questions --json", dir);
+  ASSERT_EQ(q.code, 0);
+  EXPECT_NE(q.out.find("\"id\":\"red_flags\""), std::string::npos);
+  auto bad = testing::RunMeridian("guide --answer where=elbow", dir);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("answers.where"), std::string::npos) << bad.err;
 }
 
 }  // namespace

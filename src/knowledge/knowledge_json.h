@@ -1,0 +1,22 @@
+// JSON for the knowledge module's answers, shared by `meridian explain`,
+// `meridian guide` and the HTTP API (one shape everywhere). Field names are a
+// contract: add freely, never rename.
+#pragma once
+
+#include "knowledge/explain.h"
+#include "knowledge/guide.h"
+#include "util/json.h"
+
+namespace meridian {
+
+// {"id","name","is_credential","granted_by","requirements","hours":{"min","max"},
+//  "kept_current","tells_you","does_not_tell_you","sources","as_of","confidence"}
+void WriteCredentialJson(const Credential& c, JsonWriter* w);
+// "cards", "modalities", "state_notes", "cautions" (keys of an open object).
+void WriteExplanationFields(const Explanation& e, JsonWriter* w);
+// {"questions":[{"id","kind","question","help","options":[{"value","label"}]}]}
+void WriteGuideQuestionsJson(const Guide& g, JsonWriter* w);
+// {"urgent":[...], "options":[...], "notices":[...]}
+void WriteGuideResultJson(const GuideResult& r, JsonWriter* w);
+
+}  // namespace meridian
