@@ -7,6 +7,8 @@
 
 #include "cli/progress.h"
 #include "geo/zcta.h"
+#include "http/server.h"
+#include "http/service.h"
 #include "index/search_index.h"
 #include "ingest/ingest.h"
 #include "ingest/nucc.h"
@@ -123,6 +125,19 @@ void Commands::Register(CLI::App* app) {
   guide_->add_flag("--questions", questions_, "print the questions and their choices");
   guide_->add_option("--answer", answers_, "QUESTION=CHOICE, e.g. where=low_back (repeatable)");
   guide_->add_flag("--json", json_, "print JSON");
+
+  serve_ = app->add_subcommand("serve", "Serve the JSON API over HTTP");
+  serve_->add_option("--snapshot", snapshot_)->required();
+  serve_->add_option("--listen", listen_, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 = any)");
+  serve_->add_option("--threads", serve_threads_, "I/O threads (default 2)")
+      ->check(CLI::Range(1, 256));
+  serve_->add_option("--access-log", access_log_, "JSON-lines access log: a file, or - for stderr");
+  serve_->add_option("--read-timeout-ms", read_timeout_ms_, "a request must arrive within this");
+  serve_->add_option("--idle-timeout-ms", idle_timeout_ms_,
+                     "keep-alive connections idle this long close");
+  serve_->add_option("--rate", rate_, "requests per second per client on expensive routes");
+  serve_->add_option("--burst", burst_, "burst per client on expensive routes");
+  serve_->add_option("--max-connections", max_connections_);
 }
 
 int Commands::Run() {
@@ -135,6 +150,7 @@ int Commands::Run() {
   if (search_->parsed()) return Search();
   if (explain_->parsed()) return Explain();
   if (guide_->parsed()) return GuideCmd();
+  if (serve_->parsed()) return Serve();
   return Usage("no command given");
 }
 
@@ -555,6 +571,49 @@ int Commands::GuideCmd() {
   }
   for (const GuideRule* n : r->notices) out += n->text + "\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int Commands::Serve() {
+  const size_t colon = listen_.rfind(':');
+  if (colon == std::string::npos) return Usage("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  ServerOptions so;
+  so.address = listen_.substr(0, colon);
+  int port = -1;
+  auto pr = std::from_chars(listen_.data() + colon + 1, listen_.data() + listen_.size(), port);
+  if (pr.ec != std::errc() || pr.ptr != listen_.data() + listen_.size() || port < 0 || port > 65535)
+    return Usage("--listen: bad port in \"" + listen_ + "\"");
+  so.port = static_cast<uint16_t>(port);
+  so.threads = serve_threads_;
+  so.read_timeout = std::chrono::milliseconds(read_timeout_ms_);
+  so.idle_timeout = std::chrono::milliseconds(idle_timeout_ms_);
+  so.max_connections = max_connections_;
+  ServiceOptions opts;
+  opts.snapshot = snapshot_;
+  opts.rate_per_second = rate_, opts.rate_burst = burst_;
+  if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;
+  std::FILE* log = nullptr;
+  if (access_log_ == "-") {
+    opts.access_log = stderr;
+  } else if (!access_log_.empty()) {
+    log = std::fopen(access_log_.c_str(), "a");
+    if (log == nullptr) return Fail(Status::IoError("cannot open " + access_log_));
+    opts.access_log = log;
+  }
+  auto service = Service::Create(opts);
+  if (!service.ok()) return Fail(service.status());
+  Server server(service->get(), so);
+  Status s = server.Start();
+  if (!s.ok()) return Fail(s);
+  const auto data = (*service)->data();
+  std::fprintf(
+      stderr, "meridian: serving %zu providers%s on http://%s:%u (SIGHUP reloads, SIGTERM stops)\n",
+      data->snap->size(), data->snap->synthetic() ? " (SYNTHETIC sample data)" : "",
+      so.address.c_str(), server.port());
+  std::fflush(stderr);
+  server.Run();
+  std::fprintf(stderr, "meridian: stopped\n");
+  if (log != nullptr) std::fclose(log);
   return kExitOk;
 }
 

@@ -28,6 +28,7 @@ class Commands {
   int Search();
   int Explain();
   int GuideCmd();
+  int Serve();
 
   CLI::App* ingest_ = nullptr;
   CLI::App* update_ = nullptr;
@@ -38,6 +39,7 @@ class Commands {
   CLI::App* search_ = nullptr;
   CLI::App* explain_ = nullptr;
   CLI::App* guide_ = nullptr;
+  CLI::App* serve_ = nullptr;
 
   std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
   std::string nucc_, zcta_;
@@ -53,6 +55,11 @@ class Commands {
   size_t limit_ = 10, offset_ = 0;
   std::vector<std::string> answers_;
   bool questions_ = false;
+  std::string listen_ = "127.0.0.1:8080", access_log_;
+  int serve_threads_ = 2;
+  int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000;
+  double rate_ = 20, burst_ = 40;
+  size_t max_connections_ = 4096;
 };
 
 }  // namespace meridian::cli

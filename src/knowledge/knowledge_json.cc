@@ -21,7 +21,8 @@ void WriteStrings(const char* key, const std::vector<std::string>& v, JsonWriter
 void WriteRule(const GuideRule& r, JsonWriter* w) {
   w->BeginObject();
   w->Field("id", r.id).Field("text", r.text);
-  if (r.effect == "urgent" || r.effect == "caution") WriteProvenance(r.sources, r.as_of, r.confidence, w);
+  if (r.effect == "urgent" || r.effect == "caution")
+    WriteProvenance(r.sources, r.as_of, r.confidence, w);
   w->EndObject();
 }
 

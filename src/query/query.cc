@@ -83,16 +83,21 @@ bool DecodeCursor(std::string_view text, Query::Cursor* c) {
   return EncodeCursor(*c) == text;  // one spelling per cursor
 }
 
+const std::vector<std::string>& SearchParameterNames() {
+  static const std::vector<std::string> kNames = {
+      "near",          "radius", "city", "taxonomy",   "modality",
+      "entity",        "state",  "sex",  "credential", "include_deactivated",
+      "has_secondary", "q",      "sort", "limit",      "offset",
+      "cursor"};
+  return kNames;
+}
+
 bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q, QueryError* err,
                 const Snapshot* snap) {
   *q = Query();
   static const std::set<std::string> kRepeatable = {"taxonomy", "credential"};
-  static const std::set<std::string> kKnown = {"near",          "radius",     "taxonomy",
-                                               "modality",      "entity",     "state",
-                                               "sex",           "credential", "include_deactivated",
-                                               "has_secondary", "sort",       "limit",
-                                               "offset",        "q",          "city",
-                                               "cursor"};
+  static const std::set<std::string> kKnown(SearchParameterNames().begin(),
+                                            SearchParameterNames().end());
   std::set<std::string> seen;
   std::string radius_text, sort_text, city_text, cursor_text;
   for (const auto& [name, value] : params) {

@@ -84,6 +84,9 @@ struct QueryError {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// The parameter names ParseQuery accepts (the OpenAPI document lists exactly these).
+const std::vector<std::string>& SearchParameterNames();
+
 // Builds *q from `params`. Unknown parameter names, repeated single-valued
 // ones, bad values and out-of-range numbers are errors. `snap` resolves
 // `city` and checks cursors; without it those parameters are refused.

@@ -1,0 +1,368 @@
+#include "http/api.h"
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "geo/zcta.h"
+#include "ingest/nucc.h"
+#include "knowledge/explain.h"
+#include "knowledge/knowledge_json.h"
+#include "query/executor.h"
+#include "query/result_json.h"
+#include "snapshot/record_json.h"
+#include "text/normalize.h"
+#include "util/json.h"
+
+namespace meridian {
+
+namespace {
+
+HttpResponse Json(std::string body, int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// "1234567893" -> its packed form, or false.
+bool ParseNpi(const std::string& s, uint32_t* out) {
+  if (s.size() != 10 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  const uint64_t v = std::stoull(s);
+  if (v > UINT32_MAX) return false;
+  *out = static_cast<uint32_t>(v);
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Links NPPES itself states between a provider and an organization, by the
+// organization's legal name (lower-cased): an organization subpart names its
+// parent (Parent Organization LBN), and an endpoint marked affiliated names
+// the organization it belongs to (Affiliation Legal Business Name). Nothing
+// else counts: a shared address or phone number is not a link.
+void BuildLinks(const Dataset& d) {
+  Record r;
+  for (size_t i = 0; i < d.snap->size(); ++i) {
+    if (!d.snap->GetRecord(i, &r).ok()) continue;
+    std::vector<std::string> names;
+    if (r.is_org_subpart == "Y" && !r.parent_org_lbn.empty())
+      names.push_back(Lower(r.parent_org_lbn));
+    for (const Endpoint& e : r.endpoints)
+      if (e.affiliation == "Y" && !e.affiliation_legal_name.empty())
+        names.push_back(Lower(e.affiliation_legal_name));
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const std::string& n : names) d.links[n].push_back(static_cast<uint32_t>(i));
+  }
+}
+
+void WriteProviderSummary(const Snapshot& snap, size_t row, const Record& rec, JsonWriter* w) {
+  w->BeginObject();
+  w->Field("npi", NpiToString(rec.npi)).Field("display_name", rec.DisplayName());
+  w->Field("entity_type", EntityTypeName(rec.entity)).Field("credential", rec.credential);
+  const uint16_t pt = snap.primary_taxonomy(row);
+  const bool has_pt = pt != snapshot::kNoTaxonomy;
+  w->Field("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
+  w->Field("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
+  w->Field("city", rec.practice.address.city).Field("state", rec.practice.address.state);
+  w->EndObject();
+}
+
+}  // namespace
+
+HttpResponse ApiError(int status, std::string code, std::string message, std::string param,
+                      const std::vector<std::string>& suggestions) {
+  JsonWriter w;
+  w.BeginObject().Key("error").BeginObject();
+  w.Field("code", code).Field("message", message);
+  param.empty() ? w.Key("param").Null() : w.Field("param", param);
+  if (!suggestions.empty()) {
+    w.Key("suggestions").BeginArray();
+    for (const std::string& s : suggestions) w.String(s);
+    w.EndArray();
+  }
+  w.EndObject().EndObject();
+  return Json(w.str(), status);
+}
+
+HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
+  Query q;
+  QueryError qe;
+  if (!ParseQuery(params, ModalityMap::Embedded(), &q, &qe, d.snap.get()))
+    return ApiError(400, "bad_parameter", qe.message, qe.param, qe.suggestions);
+  const auto t0 = std::chrono::steady_clock::now();
+  SearchResult res = Execute(*d.index, q);
+  const auto took =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  JsonWriter w;
+  Status s = WriteSearchJson(*d.index, q, res, took, &w);
+  if (!s.ok()) return ApiError(500, "internal", s.message());
+  return Json(w.str());
+}
+
+HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const HttpRequest& req) {
+  uint32_t npi;
+  if (!ParseNpi(npi_text, &npi))
+    return ApiError(400, "bad_parameter", "expected a 10-digit NPI", "npi");
+  const int64_t row = d.snap->Find(npi);
+  if (row < 0) return ApiError(404, "not_found", "no provider with NPI " + npi_text, "npi");
+  Record rec;
+  Status s = d.snap->GetRecord(static_cast<size_t>(row), &rec);
+  if (!s.ok()) return ApiError(500, "internal", s.message());
+  if (rec.entity == EntityType::kDeactivated) {
+    JsonWriter w;
+    w.BeginObject().Key("error").BeginObject();
+    w.Field("code", "deactivated");
+    w.Field("message",
+            "NPI " + npi_text + " was deactivated on " + FormatIsoDate(rec.deactivation_date));
+    w.Field("param", "npi").Field("deactivation_date", FormatIsoDate(rec.deactivation_date));
+    w.EndObject().EndObject();
+    return Json(w.str(), 410);
+  }
+  char etag[48];
+  std::snprintf(etag, sizeof etag, "\"%08x-%s\"", d.snap->id(), npi_text.c_str());
+  HttpResponse r;
+  r.headers.emplace_back("ETag", etag);
+  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  if (req.Header("if-none-match") == etag) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  const Explanation e = Explain(d.knowledge, ModalityMap::Embedded(), rec);
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("provider");
+  WriteRecordJson(rec, d.snap->taxonomy(), &w);
+  w.Key("knowledge").BeginObject();
+  WriteExplanationFields(e, &w);
+  w.EndObject();
+  w.Key("self_reported").Bool(true);
+  w.Field("source", "NPPES (CMS National Plan and Provider Enumeration System)");
+  w.Field("last_updated", FormatIsoDate(rec.last_update_date));
+  w.Key("synthetic").Bool(d.snap->synthetic());
+  w.EndObject();
+  r.body = w.str();
+  return r;
+}
+
+HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& npi_text) {
+  uint32_t npi;
+  if (!ParseNpi(npi_text, &npi))
+    return ApiError(400, "bad_parameter", "expected a 10-digit NPI", "npi");
+  const int64_t row = d.snap->Find(npi);
+  if (row < 0) return ApiError(404, "not_found", "no provider with NPI " + npi_text, "npi");
+  Record org;
+  if (!d.snap->GetRecord(static_cast<size_t>(row), &org).ok())
+    return ApiError(500, "internal", "record unreadable");
+  if (org.entity != EntityType::kOrganization)
+    return ApiError(404, "not_found", "NPI " + npi_text + " is not an organization", "npi");
+  std::call_once(d.links_once, [&] { BuildLinks(d); });
+  JsonWriter w;
+  w.BeginObject();
+  w.Field("organization", org.org_name);
+  w.Field("link_rule",
+          "Only links NPPES states: organization subparts that name this organization as their "
+          "parent, and providers with an endpoint marked as affiliated with it. A shared address "
+          "or phone number is not a link.");
+  w.Key("providers").BeginArray();
+  auto it = d.links.find(Lower(org.org_name));
+  size_t n = 0;
+  if (it != d.links.end())
+    for (uint32_t r : it->second) {
+      if (r == static_cast<uint32_t>(row)) continue;
+      Record rec;
+      if (!d.snap->GetRecord(r, &rec).ok()) continue;
+      WriteProviderSummary(*d.snap, r, rec, &w);
+      if (++n == 1000) break;
+    }
+  w.EndArray();
+  w.EndObject();
+  return Json(w.str());
+}
+
+HttpResponse HandleTaxonomies() {
+  JsonWriter w;
+  w.BeginObject().Key("taxonomies").BeginArray();
+  for (const TaxonomyInfo& t : TaxonomyTable::Embedded().rows()) {
+    w.BeginObject();
+    w.Field("code", t.code).Field("display_name", t.display_name);
+    w.Field("grouping", t.grouping).Field("classification", t.classification);
+    w.Field("specialization", t.specialization);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Field("source", "NUCC Health Care Provider Taxonomy code set v25.1");
+  w.EndObject();
+  HttpResponse r = Json(w.str());
+  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  return r;
+}
+
+HttpResponse HandleModalities(const Dataset& d) {
+  JsonWriter w;
+  w.BeginObject().Key("modalities").BeginArray();
+  for (const Modality& m : ModalityMap::Embedded().modalities()) {
+    w.BeginObject();
+    w.Field("id", m.id).Field("label", m.label);
+    if (const ModalityInfo* info = d.knowledge.FindModality(m.id)) {
+      w.Field("what_it_is", info->what_it_is).Field("who_may_offer", info->who_may_offer);
+      w.Field("nppes_note", info->nppes_note);
+    }
+    w.Key("taxonomy_prefixes").BeginArray();
+    for (const std::string& t : m.taxonomy_prefixes) w.String(t);
+    w.EndArray();
+    w.Key("credential_tokens").BeginArray();
+    for (const std::string& t : m.credential_tokens) w.String(t);
+    w.EndArray();
+    w.Field("confidence", m.confidence).Field("as_of", m.as_of).Field("source", m.source);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  HttpResponse r = Json(w.str());
+  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  return r;
+}
+
+HttpResponse HandlePlaces(const Dataset& d, const QueryParams& params) {
+  std::string q;
+  for (const auto& [name, value] : params) q = value;
+  JsonWriter w;
+  w.BeginObject().Key("places").BeginArray();
+  const bool digits = !q.empty() && q.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
+    if (q.size() < 3 || q.size() > 5)
+      return ApiError(400, "bad_parameter", "give 3 to 5 digits of a ZIP code", "q");
+    // Every ZIP with this prefix, in order, at most 10.
+    size_t n = 0, span = 1;
+    for (size_t k = q.size(); k < 5; ++k) span *= 10;
+    for (size_t i = 0; i < span && n < 10; ++i) {
+      std::string zip = q + (span > 1 ? std::to_string(span + i).substr(1) : "");
+      LatLon p;
+      if (!ZctaTable::Embedded().Find(zip, &p)) continue;
+      ++n;
+      w.BeginObject().Field("kind", "zip").Field("label", zip).Field("near", zip);
+      w.Key("lat").Double(p.lat, 4).Key("lon").Double(p.lon, 4).EndObject();
+    }
+  } else {
+    const std::vector<std::string> words = NormalizeTokens(q);
+    std::string prefix;
+    for (const std::string& t : words) prefix += (prefix.empty() ? "" : " ") + t;
+    if (prefix.size() < 2)
+      return ApiError(400, "bad_parameter", "give at least 2 letters of a city", "q");
+    std::vector<const Place*> hits;
+    for (const Place& p : d.snap->places())
+      if (p.geocoded > 0 && std::string_view(p.city).starts_with(prefix)) hits.push_back(&p);
+    std::sort(hits.begin(), hits.end(), [](const Place* a, const Place* b) {
+      return a->rows != b->rows ? a->rows > b->rows : a->city < b->city;
+    });
+    hits.resize(std::min<size_t>(hits.size(), 10));
+    for (const Place* p : hits) {
+      const std::string state(d.snap->states().Code(p->state));
+      const std::string label = CityDisplay(p->city) + (state.empty() ? "" : ", " + state);
+      w.BeginObject().Field("kind", "city").Field("label", label).Field("city", label);
+      w.Key("lat").Double(p->lat, 4).Key("lon").Double(p->lon, 4);
+      w.Key("providers").Uint(p->rows).EndObject();
+    }
+  }
+  w.EndArray().EndObject();
+  return Json(w.str());
+}
+
+HttpResponse HandleStateRules(const Dataset& d, const std::string& state_in) {
+  std::string usps = state_in;
+  for (char& c : usps) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!StateTable::IsStateOrDc(usps))
+    return ApiError(404, "not_found",
+                    "no rules on file for \"" + state_in + "\"; give one of the 50 states or DC",
+                    "state");
+  JsonWriter w;
+  w.BeginObject();
+  w.Field("state", usps).Field("name", StateName(usps));
+  w.Key("rules").BeginArray();
+  for (const char* topic : KnowledgeBase::kTopics) {
+    const StateRule* r = d.knowledge.Rule(usps, topic);
+    if (r == nullptr) continue;
+    w.BeginObject();
+    w.Field("topic", r->topic).Field("status", r->status);
+    r->nccaom_required.empty() ? w.Key("nccaom_required").Null()
+                               : w.Field("nccaom_required", r->nccaom_required);
+    r->min_hours ? w.Key("min_hours").Int(*r->min_hours) : w.Key("min_hours").Null();
+    w.Field("conditions", r->conditions).Field("text", StateNoteText(*r));
+    w.Key("sources").BeginArray();
+    for (const std::string& s : r->sources) w.String(s);
+    w.EndArray();
+    w.Field("as_of", r->as_of).Field("confidence", r->confidence);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  HttpResponse resp = Json(w.str());
+  resp.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  return resp;
+}
+
+HttpResponse HandleCredentials(const Dataset& d) {
+  JsonWriter w;
+  w.BeginObject().Key("credentials").BeginArray();
+  for (const Credential& c : d.knowledge.credentials()) WriteCredentialJson(c, &w);
+  w.EndArray().EndObject();
+  HttpResponse r = Json(w.str());
+  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  return r;
+}
+
+HttpResponse HandleGuide(const Dataset& d) {
+  JsonWriter w;
+  WriteGuideQuestionsJson(*d.guide, &w);
+  HttpResponse r = Json(w.str());
+  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  return r;
+}
+
+HttpResponse HandleGuideAnswers(const Dataset& d, const std::string& body) {
+  // {"answers": {"where": "low_back", "cautions": ["pregnant", "device"]}}
+  nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object())
+    return ApiError(400, "bad_body", "the body must be a JSON object", "body");
+  for (auto it = doc.begin(); it != doc.end(); ++it)
+    if (it.key() != "answers")
+      return ApiError(400, "bad_body", "unknown field \"" + it.key() + "\"", it.key());
+  GuideAnswers answers;
+  if (doc.contains("answers")) {
+    const nlohmann::json& a = doc["answers"];
+    if (!a.is_object()) return ApiError(400, "bad_body", "answers must be an object", "answers");
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      const std::string param = "answers." + it.key();
+      if (it->is_string()) {
+        answers.emplace_back(it.key(), it->get<std::string>());
+      } else if (it->is_array()) {
+        for (const nlohmann::json& v : *it) {
+          if (!v.is_string()) return ApiError(400, "bad_body", "choices are strings", param);
+          answers.emplace_back(it.key(), v.get<std::string>());
+        }
+      } else {
+        return ApiError(400, "bad_body", "give a choice or a list of choices", param);
+      }
+    }
+  }
+  auto r = d.guide->Evaluate(answers);
+  if (!r.ok()) {
+    const std::string& m = r.status().message();
+    const size_t colon = m.find(':');
+    return ApiError(400, "bad_parameter", m,
+                    colon == std::string::npos ? "answers" : m.substr(0, colon));
+  }
+  JsonWriter w;
+  WriteGuideResultJson(*r, &w);
+  HttpResponse resp = Json(w.str());
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  return resp;
+}
+
+}  // namespace meridian

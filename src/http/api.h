@@ -1,0 +1,28 @@
+// The API's handlers (service.cc dispatches to them). Each reads one Dataset
+// and returns a complete response; none keeps state between requests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "http/service.h"
+#include "query/query.h"
+
+namespace meridian {
+
+// {"error":{"code","message","param","suggestions"}} with `status`.
+HttpResponse ApiError(int status, std::string code, std::string message, std::string param = "",
+                      const std::vector<std::string>& suggestions = {});
+
+HttpResponse HandleSearch(const Dataset& d, const QueryParams& params);
+HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req);
+HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& npi);
+HttpResponse HandleTaxonomies();
+HttpResponse HandleModalities(const Dataset& d);
+HttpResponse HandlePlaces(const Dataset& d, const QueryParams& params);
+HttpResponse HandleStateRules(const Dataset& d, const std::string& state);
+HttpResponse HandleCredentials(const Dataset& d);
+HttpResponse HandleGuide(const Dataset& d);
+HttpResponse HandleGuideAnswers(const Dataset& d, const std::string& body);
+
+}  // namespace meridian

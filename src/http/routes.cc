@@ -1,0 +1,283 @@
+#include "http/routes.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "query/query.h"
+#include "util/json.h"
+
+namespace meridian {
+
+namespace {
+
+// Descriptions of the search parameters, in SearchParameterNames() order.
+const std::map<std::string, RouteParam>& SearchParamDocs() {
+  static const std::map<std::string, RouteParam> docs = [] {
+    std::map<std::string, RouteParam> m;
+    auto add = [&](std::string name, std::string type, bool repeatable, std::string d) {
+      m[name] = RouteParam{name, "query", std::move(type), false, repeatable, std::move(d)};
+    };
+    add("near", "string", false, "A 5-digit ZIP code or \"lat,lon\".");
+    add("radius", "string", false, "N, Nmi or Nkm; default 25 mi, at most 500 mi.");
+    add("city", "string", false,
+        "A practice city, \"Madison\" or \"Madison, WI\" (instead of near).");
+    add("taxonomy", "string", true, "NUCC taxonomy code or code prefix, e.g. 171100000X or 2251.");
+    add("modality", "string", false,
+        "acupuncture, dry_needling, chiropractic, massage, physical_therapy, osteopathic, "
+        "pain_medicine.");
+    add("entity", "string", false, "individual or organization.");
+    add("state", "string", false, "USPS code of the practice state, e.g. WI.");
+    add("sex", "string", false, "F or M, as self-reported to NPPES.");
+    add("credential", "string", true, "Credential text token, e.g. L.Ac. or DPT.");
+    add("include_deactivated", "boolean", false, "Include deactivated NPIs (default false).");
+    add("has_secondary", "boolean", false, "Only providers with a secondary practice location.");
+    add("q", "string", false, "Words of names and cities; typos allowed, the last word a prefix.");
+    add("sort", "string", false, "distance, relevance or name.");
+    add("limit", "integer", false, "1 to 100 (default 10).");
+    add("offset", "integer", false, "0 to 10000.");
+    add("cursor", "string", false, "next_cursor of the previous page.");
+    return m;
+  }();
+  return docs;
+}
+
+std::vector<RouteParam> SearchParams() {
+  std::vector<RouteParam> out;
+  for (const std::string& name : SearchParameterNames()) {
+    auto it = SearchParamDocs().find(name);
+    out.push_back(it != SearchParamDocs().end()
+                      ? it->second
+                      : RouteParam{name, "query", "string", false, false, "(undocumented)"});
+  }
+  return out;
+}
+
+RouteParam PathParam(std::string name, std::string type, std::string d) {
+  return RouteParam{std::move(name), "path", std::move(type), true, false, std::move(d)};
+}
+
+std::vector<std::string> Segments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t at = 1;
+  while (at <= path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.emplace_back(path.substr(at, slash - at));
+    at = slash + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> routes = {
+      {RouteId::kHealthz, "healthz", "GET", "/healthz", "The process is up.", {}, false, false},
+      {RouteId::kReadyz,
+       "readyz",
+       "GET",
+       "/readyz",
+       "A snapshot is loaded and serving.",
+       {},
+       false,
+       false},
+      {RouteId::kMetrics,
+       "metrics",
+       "GET",
+       "/metrics",
+       "Prometheus metrics: requests and latency per route, snapshot age and records.",
+       {},
+       false,
+       false},
+      {RouteId::kSearch, "search", "GET", "/api/v1/search",
+       "Find providers by place, care type, filters and names.", SearchParams(), true, false},
+      {RouteId::kProvider,
+       "provider",
+       "GET",
+       "/api/v1/providers/{npi}",
+       "One provider's full NPPES record, credential cards and state notes.",
+       {PathParam("npi", "string", "The 10-digit NPI.")},
+       false,
+       false},
+      {RouteId::kOrganizationProviders,
+       "organization_providers",
+       "GET",
+       "/api/v1/organizations/{npi}/providers",
+       "Providers NPPES links to an organization (subparts naming it as parent; endpoints "
+       "affiliated with it). A shared address or phone is not a link.",
+       {PathParam("npi", "string", "The organization's 10-digit NPI.")},
+       true,
+       false},
+      {RouteId::kTaxonomies,
+       "taxonomies",
+       "GET",
+       "/api/v1/taxonomies",
+       "The NUCC taxonomy code set with plain names.",
+       {},
+       false,
+       false},
+      {RouteId::kModalities,
+       "modalities",
+       "GET",
+       "/api/v1/modalities",
+       "The kinds of care Meridian searches by, with what each is.",
+       {},
+       false,
+       false},
+      {RouteId::kPlaces,
+       "places",
+       "GET",
+       "/api/v1/places",
+       "ZIP codes and cities that start with q, for as-you-type place boxes.",
+       {RouteParam{"q", "query", "string", true, false, "At least 2 letters or 3 digits."}},
+       true,
+       false},
+      {RouteId::kStateRules,
+       "state_rules",
+       "GET",
+       "/api/v1/states/{state}/rules",
+       "What a state's rules say about acupuncture and dry needling, with sources.",
+       {PathParam("state", "string", "USPS code of one of the 50 states or DC.")},
+       false,
+       false},
+      {RouteId::kCredentials,
+       "credentials",
+       "GET",
+       "/api/v1/credentials",
+       "What each credential means, with sources.",
+       {},
+       false,
+       false},
+      {RouteId::kGuide,
+       "guide",
+       "GET",
+       "/api/v1/guide",
+       "The decision guide's questions.",
+       {},
+       false,
+       false},
+      {RouteId::kGuideAnswers,
+       "guide_answers",
+       "POST",
+       "/api/v1/guide/answers",
+       "A neutral comparison of care options for the answers given (JSON body "
+       "{\"answers\":{\"where\":\"low_back\",\"cautions\":[\"pregnant\"]}}).",
+       {},
+       true,
+       true},
+      {RouteId::kOpenApi,
+       "openapi",
+       "GET",
+       "/api/v1/openapi.json",
+       "This document.",
+       {},
+       false,
+       false},
+      {RouteId::kAdminReload,
+       "admin_reload",
+       "POST",
+       "/admin/reload",
+       "Load the snapshot again and swap it in (needs the admin token).",
+       {},
+       false,
+       false},
+  };
+  return routes;
+}
+
+const Route* MatchRoute(std::string_view method, std::string_view path,
+                        std::vector<std::string>* args, bool* method_ok) {
+  if (path.empty() || path[0] != '/') return nullptr;
+  const std::vector<std::string> got = Segments(path);
+  const Route* path_match = nullptr;
+  for (const Route& r : Routes()) {
+    const std::vector<std::string> want = Segments(r.path);
+    if (want.size() != got.size()) continue;
+    std::vector<std::string> a;
+    bool ok = true;
+    for (size_t i = 0; i < want.size() && ok; ++i) {
+      if (want[i].size() > 2 && want[i].front() == '{')
+        ok = !got[i].empty(), a.push_back(got[i]);
+      else
+        ok = want[i] == got[i];
+    }
+    if (!ok) continue;
+    if (r.method == method) {
+      *args = std::move(a);
+      *method_ok = true;
+      return &r;
+    }
+    path_match = &r;
+  }
+  *method_ok = false;
+  return path_match;
+}
+
+std::string OpenApiJson() {
+  JsonWriter w;
+  w.BeginObject();
+  w.Field("openapi", "3.1.0");
+  w.Key("info").BeginObject();
+  w.Field("title", "Meridian API");
+  w.Field("version", "1");
+  w.Field("description",
+          "Find qualified practitioners of non-drug pain care from the CMS NPPES registry. "
+          "Everything NPPES says is self-reported by providers and is labelled so. Errors are "
+          "{\"error\":{\"code\",\"message\",\"param\"}}.");
+  w.EndObject();
+  w.Key("paths").BeginObject();
+  // Group by path (one path can have several methods).
+  std::vector<std::string> paths;
+  for (const Route& r : Routes())
+    if (std::find(paths.begin(), paths.end(), r.path) == paths.end()) paths.push_back(r.path);
+  for (const std::string& path : paths) {
+    w.Key(path).BeginObject();
+    for (const Route& r : Routes()) {
+      if (r.path != path) continue;
+      std::string m = r.method;
+      for (char& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      w.Key(m).BeginObject();
+      w.Field("operationId", r.name).Field("summary", r.summary);
+      w.Key("parameters").BeginArray();
+      for (const RouteParam& p : r.params) {
+        w.BeginObject();
+        w.Field("name", p.name).Field("in", p.in).Field("description", p.description);
+        w.Key("required").Bool(p.required);
+        w.Key("schema").BeginObject();
+        if (p.repeatable) {
+          w.Field("type", "array").Key("items").BeginObject().Field("type", p.type).EndObject();
+        } else {
+          w.Field("type", p.type);
+        }
+        w.EndObject();
+        if (p.repeatable) w.Key("explode").Bool(true);
+        w.EndObject();
+      }
+      w.EndArray();
+      if (r.has_body) {
+        w.Key("requestBody").BeginObject().Key("required").Bool(true);
+        w.Key("content").BeginObject().Key("application/json").BeginObject();
+        w.Key("schema").BeginObject().Field("type", "object").EndObject();
+        w.EndObject().EndObject().EndObject();
+      }
+      w.Key("responses").BeginObject();
+      w.Key("200").BeginObject().Field("description", "OK").EndObject();
+      if (!r.params.empty() || r.has_body)
+        w.Key("400").BeginObject().Field("description", "A bad parameter").EndObject();
+      if (r.expensive)
+        w.Key("429")
+            .BeginObject()
+            .Field("description", "Too many requests; see Retry-After")
+            .EndObject();
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return w.str();
+}
+
+}  // namespace meridian

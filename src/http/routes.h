@@ -1,0 +1,61 @@
+// The HTTP API's routes: one table that dispatch (service.cc), the OpenAPI
+// document (OpenApiJson) and the test that keeps them in step all read.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace meridian {
+
+struct RouteParam {
+  std::string name;
+  std::string in;    // "query" or "path"
+  std::string type;  // "string", "integer", "boolean"
+  bool required = false;
+  bool repeatable = false;
+  std::string description;
+};
+
+enum class RouteId {
+  kHealthz,
+  kReadyz,
+  kMetrics,
+  kSearch,
+  kProvider,
+  kOrganizationProviders,
+  kTaxonomies,
+  kModalities,
+  kPlaces,
+  kStateRules,
+  kCredentials,
+  kGuide,
+  kGuideAnswers,
+  kOpenApi,
+  kAdminReload,
+  kCount
+};
+
+struct Route {
+  RouteId id;
+  std::string name;    // metrics label, e.g. "search"
+  std::string method;  // "GET" or "POST"
+  std::string path;    // "/api/v1/providers/{npi}"
+  std::string summary;
+  std::vector<RouteParam> params;
+  bool expensive = false;  // rate limited per client
+  bool has_body = false;   // a JSON request body (POST)
+};
+
+const std::vector<Route>& Routes();
+
+// The route whose path pattern matches `path` ({x} matches one non-empty
+// segment, whose text goes to *path_args in order), or nullptr.
+// *method_ok says whether the method matches too (else 405).
+const Route* MatchRoute(std::string_view method, std::string_view path,
+                        std::vector<std::string>* path_args, bool* method_ok);
+
+// The OpenAPI 3.1 document for Routes().
+std::string OpenApiJson();
+
+}  // namespace meridian

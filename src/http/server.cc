@@ -1,0 +1,303 @@
+#include <utility>  // before Asio: Boost 1.74 + g++ 12 + C++20 need it
+//
+#include <zlib.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "http/server.h"
+
+namespace meridian {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+std::string Gzip(std::string_view in) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 4, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return "";
+  std::string out;
+  out.resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return rc == Z_STREAM_END ? out : "";
+}
+
+namespace {
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  // "gzip", "gzip, br", "deflate, gzip;q=1.0"; "gzip;q=0" refuses it.
+  size_t at = accept_encoding.find("gzip");
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = accept_encoding.substr(at + 4);
+  return !(rest.starts_with(";q=0") && !rest.starts_with(";q=0."));
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Service* service;
+  ServerOptions options;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::atomic<size_t> connections{0};
+  std::atomic<bool> stopping{false};
+  net::signal_set signals{ioc};
+  net::steady_timer drain{ioc};
+  std::mutex reload_mu;
+  std::thread reloader;
+
+  Impl(Service* s, const ServerOptions& o) : service(s), options(o) {}
+
+  void Accept();
+  void BeginStop();
+  void ReloadInBackground();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server::Impl* server)
+      : stream_(std::move(socket)), server_(server) {}
+  ~Session() { --server_->connections; }
+
+  void Start() {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    auto ep = stream_.socket().remote_endpoint(ec);
+    client_ = ec ? "" : ep.address().to_string();
+    Read(server_->options.read_timeout);
+  }
+
+  // 503 and close: too many connections.
+  void Refuse() {
+    auto res =
+        std::make_shared<http::response<http::string_body>>(http::status::service_unavailable, 11);
+    res->set(http::field::content_type, "application/json");
+    res->set(http::field::retry_after, "1");
+    res->body() =
+        "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections\",\"param\":null}}";
+    res->keep_alive(false);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(2));
+    auto self = shared_from_this();
+    http::async_write(stream_, *res, [self, res](beast::error_code, size_t) {
+      beast::error_code ec;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    });
+  }
+
+ private:
+  void Read(std::chrono::milliseconds timeout) {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
+    parser_->body_limit(server_->options.max_body_bytes);
+    // The first byte must come within `timeout` (idle between keep-alive
+    // requests); once it has, the whole request within read_timeout.
+    stream_.expires_after(timeout);
+    auto self = shared_from_this();
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return Fail(ec);
+    stream_.expires_after(server_->options.read_timeout);
+    auto self = shared_from_this();
+    http::async_read(stream_, buffer_, *parser_,
+                     [self](beast::error_code ec2, size_t) { self->OnRead(ec2); });
+  }
+
+  void Fail(beast::error_code ec) {
+    // Answer what can be answered; otherwise just close.
+    if (ec == http::error::header_limit)
+      return Error(http::status::request_header_fields_too_large, "headers too large");
+    if (ec == http::error::body_limit)
+      return Error(http::status::payload_too_large, "body too large");
+    if (ec == http::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset)
+      return Close();
+    if (ec.category() == http::make_error_code(http::error::bad_method).category())
+      return Error(http::status::bad_request, "malformed HTTP request");
+    Close();
+  }
+
+  void Error(http::status status, const char* message) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
+    res->set(http::field::content_type, "application/json");
+    res->body() = std::string("{\"error\":{\"code\":\"bad_request\",\"message\":\"") + message +
+                  "\",\"param\":null}}";
+    res->keep_alive(false);
+    res->prepare_payload();
+    Write(res, true);
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return Fail(ec);
+    http::request<http::string_body> req = parser_->release();
+    const std::string_view target(req.target().data(), req.target().size());
+    if (target.size() > server_->options.max_target_bytes)
+      return Error(http::status::uri_too_long, "URL too long");
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    const size_t qm = target.find('?');
+    r.path = std::string(target.substr(0, qm));
+    if (qm != std::string_view::npos) r.query = std::string(target.substr(qm + 1));
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    r.body = std::move(req.body());
+    r.client = client_;
+    HttpResponse out = server_->service->Handle(r);
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(out.status), req.version());
+    if (!out.content_type.empty()) res->set(http::field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) res->set(k, v);
+    const bool keep = req.keep_alive() && !server_->stopping.load();
+    res->keep_alive(keep);
+    if (out.body.size() >= server_->options.gzip_min_bytes &&
+        AcceptsGzip(r.Header("accept-encoding"))) {
+      std::string z = Gzip(out.body);
+      if (!z.empty()) {
+        out.body = std::move(z);
+        res->set(http::field::content_encoding, "gzip");
+      }
+      res->set(http::field::vary, "Accept-Encoding");
+    }
+    if (r.method != "HEAD") res->body() = std::move(out.body);
+    res->prepare_payload();
+    Write(res, !keep);
+  }
+
+  void Write(std::shared_ptr<http::response<http::string_body>> res, bool close) {
+    stream_.expires_after(server_->options.read_timeout);
+    auto self = shared_from_this();
+    http::async_write(stream_, *res, [self, res, close](beast::error_code ec, size_t) {
+      if (ec || close) return self->Close();
+      self->Read(self->server_->options.idle_timeout);
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl* server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string client_;
+};
+
+}  // namespace
+
+void Server::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!stopping.load() && acceptor.is_open()) Accept();
+      return;
+    }
+    const size_t n = ++connections;
+    auto session = std::make_shared<Session>(std::move(socket), this);
+    if (n > options.max_connections)
+      session->Refuse();
+    else
+      session->Start();
+    if (!stopping.load()) Accept();
+  });
+}
+
+void Server::Impl::BeginStop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ec;
+  acceptor.close(ec);
+  signals.cancel(ec);
+  // In-flight requests finish; idle keep-alive connections are cut at the deadline.
+  drain.expires_after(options.drain_timeout);
+  drain.async_wait([this](beast::error_code) { ioc.stop(); });
+}
+
+void Server::Impl::ReloadInBackground() {
+  std::lock_guard<std::mutex> lock(reload_mu);
+  if (reloader.joinable()) reloader.join();
+  reloader = std::thread([this] {
+    Status s = service->Reload();
+    std::fprintf(stderr, "meridian: reload %s%s\n",
+                 s.ok() ? "done" : "refused: ", s.ok() ? "" : s.ToString().c_str());
+  });
+}
+
+Server::Server(Service* service, const ServerOptions& options)
+    : impl_(std::make_unique<Impl>(service, options)) {}
+
+Server::~Server() {
+  std::lock_guard<std::mutex> lock(impl_->reload_mu);
+  if (impl_->reloader.joinable()) impl_->reloader.join();
+}
+
+Status Server::Start() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.address, ec);
+  if (ec) return Status::InvalidArgument("bad listen address " + impl_->options.address);
+  tcp::endpoint ep(address, impl_->options.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::IoError("cannot listen on " + impl_->options.address + ":" +
+                           std::to_string(impl_->options.port) + ": " + ec.message());
+  return Status::OK();
+}
+
+uint16_t Server::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Server::Run() {
+  Impl& s = *impl_;
+  s.signals.add(SIGINT);
+  s.signals.add(SIGTERM);
+  s.signals.add(SIGHUP);
+  std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      s.ReloadInBackground();
+      s.signals.async_wait(on_signal);
+    } else {
+      s.BeginStop();
+    }
+  };
+  s.signals.async_wait(on_signal);
+  s.Accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (std::thread& t : threads) t.join();
+}
+
+void Server::Stop() {
+  net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+}
+
+}  // namespace meridian

@@ -1,0 +1,63 @@
+// Server: the Service on a TCP socket, with Boost.Beast/Asio.
+//
+// Asynchronous HTTP/1.1 with keep-alive and TCP_NODELAY on N threads. Every
+// connection is bounded: a request (headers and body) must arrive within
+// read_timeout (slow clients are dropped, never allowed to hold a thread);
+// headers over max_header_bytes get 431, a target over max_target_bytes 414,
+// a body over max_body_bytes 413, malformed HTTP 400 (then the connection
+// closes). Past max_connections new connections get 503 and are closed.
+// Responses of at least gzip_min_bytes are gzipped for clients that accept it.
+//
+// Signals (Run() installs them): SIGHUP reloads the snapshot on a background
+// thread (Service::Reload; a bad snapshot is refused and the old keeps
+// serving); SIGTERM or SIGINT stops accepting, lets requests in flight finish
+// (at most drain_timeout), then returns from Run().
+//
+// Thread safety: Start() then Run() from one thread; Stop() from any.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/service.h"
+#include "util/status.h"
+
+namespace meridian {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (see Server::port())
+  int threads = 2;
+  size_t max_connections = 4096;
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_target_bytes = 8 * 1024;
+  size_t max_body_bytes = 64 * 1024;
+  std::chrono::milliseconds read_timeout{10000};  // per request, headers and body
+  std::chrono::milliseconds idle_timeout{30000};  // between keep-alive requests
+  std::chrono::milliseconds drain_timeout{5000};
+  size_t gzip_min_bytes = 1400;
+};
+
+class Server {
+ public:
+  Server(Service* service, const ServerOptions& options);
+  ~Server();
+  // Binds and listens. After it, port() is the bound port.
+  Status Start();
+  uint16_t port() const;
+  // Serves until Stop() or SIGTERM/SIGINT.
+  void Run();
+  void Stop();
+
+  struct Impl;  // the I/O state (server.cc); public so connections can reach it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// gzip of `in` (RFC 1952), or "" on failure.
+std::string Gzip(std::string_view in);
+
+}  // namespace meridian

@@ -1,0 +1,119 @@
+// Service: Meridian's HTTP API as a function from request to response, with
+// no sockets in it (server.h puts it on the network; tests call it directly
+// too). It owns the loaded data and swaps it on reload, counts requests for
+// /metrics, limits expensive routes per client, and writes the access log.
+//
+// Routes and their parameters are one table (routes.h) that dispatch, the
+// OpenAPI document and its test all read.
+//
+// Thread safety: Handle() and Reload() may be called from any number of
+// threads at once. A request holds a shared_ptr to the Dataset it started
+// with, so a reload never changes data under a request in flight.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "index/search_index.h"
+#include "knowledge/guide.h"
+#include "knowledge/knowledge_base.h"
+#include "snapshot/snapshot.h"
+#include "util/status.h"
+
+namespace meridian {
+
+struct HttpRequest {
+  std::string method;  // "GET"
+  std::string path;    // "/api/v1/search" (not decoded)
+  std::string query;   // "near=53703&radius=10mi" (not decoded)
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  std::string client;  // the peer's address, for rate limits only (never logged)
+  std::string_view Header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Everything a request reads, loaded together and never changed after.
+// Members are declared in dependency order (the index and guide point into
+// the snapshot and knowledge).
+struct Dataset {
+  std::string path;
+  std::unique_ptr<Snapshot> snap;
+  KnowledgeBase knowledge;
+  std::unique_ptr<SearchIndex> index;
+  std::unique_ptr<Guide> guide;
+  std::chrono::system_clock::time_point loaded_at;
+  // Organization links (see api.cc OrganizationLinks), built on first use.
+  mutable std::once_flag links_once;
+  mutable std::unordered_map<std::string, std::vector<uint32_t>> links;
+
+  static Result<std::unique_ptr<Dataset>> Load(const std::string& path);
+};
+
+struct ServiceOptions {
+  std::string snapshot;     // path of the snapshot to serve (and reload)
+  std::string admin_token;  // POST /admin/reload needs "Authorization: Bearer <token>"; "" = off
+  double rate_per_second = 20;  // per client, on expensive routes
+  double rate_burst = 40;
+  std::FILE* access_log = nullptr;  // JSON lines; nullptr = off
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> Create(const ServiceOptions& options);
+
+  HttpResponse Handle(const HttpRequest& req);
+  // Loads the configured snapshot again (it may have been replaced on disk),
+  // verifies it, and swaps it in; on failure the old one keeps serving.
+  Status Reload();
+  std::shared_ptr<const Dataset> data() const;
+
+  // Request counts and latency per route, Prometheus text format.
+  std::string MetricsText() const;
+
+  static constexpr size_t kLatencyBuckets = 14;
+  static constexpr double kBucketSeconds[kLatencyBuckets] = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
+
+ private:
+  explicit Service(const ServiceOptions& o) : options_(o) {}
+  bool Allow(const std::string& client, double* retry_after_s);
+  void Observe(size_t route, int status, double seconds);
+
+  ServiceOptions options_;
+  mutable std::mutex data_mu_;
+  std::shared_ptr<const Dataset> data_;
+  std::mutex reload_mu_;  // one reload at a time
+  std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+
+  struct RouteStats {
+    std::atomic<uint64_t> by_class[6] = {};  // 1xx..5xx by status / 100
+    std::atomic<uint64_t> buckets[kLatencyBuckets + 1] = {};
+    std::atomic<uint64_t> sum_us{0};
+  };
+  std::unique_ptr<RouteStats[]> stats_;
+
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex rate_mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+  std::mutex log_mu_;
+};
+
+}  // namespace meridian
