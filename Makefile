@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
 .PHONY: all deps build run test test-unit test-asan fuzz fuzz-smoke format format-check \
-        bench-ingest bench-search demo clean
+        bench-ingest bench-search bench-http demo clean
 
 all: build
 
@@ -34,18 +34,12 @@ $(DEMO_DIR)/demo.snap: | build
 
 demo: build $(DEMO_DIR)/demo.snap
 
-# Until the HTTP server lands, the demo is an example search printed by the CLI.
+# Serves the demo snapshot (synthetic data) on http://127.0.0.1:8080 until Ctrl-C.
 run: demo
 	@echo "== Meridian demo: SYNTHETIC sample data ($(DEMO_ROWS) generated rows, seed $(DEMO_SEED)); not real providers =="
-	$(BUILD)/meridian stats --snapshot $(DEMO_DIR)/demo.snap --json
-	@echo "== Acupuncture near ZIP 10001 (New York, NY), 25 miles =="
-	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 10001 --modality acupuncture --limit 10
-	@echo "== Physical therapists (NUCC 2251...) within 10 km of 53703 (Madison, WI) =="
-	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 5
-	@echo "== The same search as JSON, with facet counts =="
-	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --near 53703 --radius 10km --taxonomy 2251 --limit 2 --json
-	@echo "== A name with a typo ('jonson'), 10 miles around the city of New York, NY =="
-	$(BUILD)/meridian search --snapshot $(DEMO_DIR)/demo.snap --city "New York, NY" --radius 10mi --q jonson --limit 5
+	@echo "== Try: curl 'http://127.0.0.1:8080/api/v1/search?near=10001&modality=acupuncture&limit=3'"
+	@echo "==      curl http://127.0.0.1:8080/api/v1/openapi.json"
+	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log -
 
 test: build test-unit test-asan fuzz-smoke
 
@@ -65,7 +59,8 @@ $(FUZZ_BUILD)/build.ninja:
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_FUZZ=ON
 
-# libFuzzer over the CSV tokenizer + NPPES row mapping. Inputs that crash are
+# libFuzzer over the CSV tokenizer + NPPES row mapping (and, in fuzz-smoke,
+# the HTTP query-string / search-parameter parser). Inputs that crash are
 # written to tests/fuzz/artifacts/; copy them into tests/fuzz/regressions/.
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz
@@ -74,11 +69,13 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	  -artifact_prefix=tests/fuzz/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus tests/fuzz/regressions
 
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz
-	@mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz query_string_fuzz
+	@mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/qs_corpus
 	@set -e; for f in tests/fuzz/regressions/*; do [ -f "$$f" ] && $(FUZZ_BUILD)/ingest_fuzz "$$f"; done; true
 	$(FUZZ_BUILD)/ingest_fuzz -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=8192 \
 	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+	$(FUZZ_BUILD)/query_string_fuzz -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=4096 \
+	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/qs_corpus tests/fuzz/query_string_corpus
 
 format:
 	clang-format-14 -i $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'tests/*.cc')
@@ -95,6 +92,10 @@ bench-ingest: build
 bench-search: build
 	bench/search.sh $(BUILD)
 	bench/peers.sh $(BUILD)
+
+# wrk on loopback against a 1 M synthetic snapshot (BENCH_ROWS=9000000 for 9 M).
+bench-http: build
+	bench/http.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,6 +1,9 @@
 // In-process query latency of the search engine.
 //
 //   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F] [--slowest N]
+//                [--urls FILE]
+//
+// --urls FILE writes the mix as /api/v1/search URLs instead (bench/http.sh).
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
 // query"), then runs a realistic mix: a point at a real ZIP centroid where
@@ -78,6 +81,23 @@ static int Export(const Snapshot& snap, const SearchIndex& index, const std::vec
   return prov && loc && qs && exp ? 0 : 1;
 }
 
+// The same mix as API search URLs, one per line (bench/http.sh feeds them to wrk).
+static int WriteUrls(const std::vector<Query>& mix, const std::string& path) {
+  std::ofstream out(path);
+  const auto& mods = ModalityMap::Embedded().modalities();
+  for (const Query& q : mix) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "/api/v1/search?near=%.5f,%.5f&radius=%gmi", q.lat, q.lon,
+                  q.radius_mi);
+    out << buf;
+    if (q.modality >= 0) out << "&modality=" << mods[static_cast<size_t>(q.modality)].id;
+    for (size_t w = 0; w < q.text.size(); ++w) out << (w ? "+" : "&q=") << q.text[w];
+    out << '\n';
+  }
+  std::fprintf(stderr, "wrote %zu search URLs to %s\n", mix.size(), path.c_str());
+  return out ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_search SNAPSHOT [QUERIES] [SEED]\n");
@@ -88,10 +108,12 @@ int main(int argc, char** argv) {
   std::string export_dir;
   double text_share = 0.25;
   size_t slowest = 0;
+  std::string urls_path;
   for (int a = 4; a + 1 < argc; a += 2) {
     if (std::string(argv[a]) == "--export") export_dir = argv[a + 1];
     if (std::string(argv[a]) == "--text-share") text_share = std::stod(argv[a + 1]);
     if (std::string(argv[a]) == "--slowest") slowest = std::stoul(argv[a + 1]);
+    if (std::string(argv[a]) == "--urls") urls_path = argv[a + 1];
   }
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
@@ -156,6 +178,7 @@ int main(int argc, char** argv) {
   size_t text_queries = 0;
   for (const Query& q : mix) text_queries += !q.text.empty();
   if (!export_dir.empty()) return Export(**snap, *index, mix, export_dir);
+  if (!urls_path.empty()) return WriteUrls(mix, urls_path);
   // Warm-up pass (page-in), then the measured pass.
   uint64_t sink = 0;
   for (size_t i = 0; i < std::min<size_t>(2000, mix.size()); ++i)

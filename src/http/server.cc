@@ -64,7 +64,9 @@ struct Server::Impl {
 
   void Accept();
   void BeginStop();
+  void Drain();
   void ReloadInBackground();
+  std::chrono::steady_clock::time_point drain_deadline;
 };
 
 namespace {
@@ -229,9 +231,19 @@ void Server::Impl::BeginStop() {
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
-  // In-flight requests finish; idle keep-alive connections are cut at the deadline.
-  drain.expires_after(options.drain_timeout);
-  drain.async_wait([this](beast::error_code) { ioc.stop(); });
+  // In-flight requests finish (their connections close after the response);
+  // idle keep-alive connections are cut at the deadline.
+  drain_deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+  Drain();
+}
+
+void Server::Impl::Drain() {
+  if (connections.load() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+    ioc.stop();
+    return;
+  }
+  drain.expires_after(std::chrono::milliseconds(20));
+  drain.async_wait([this](beast::error_code) { Drain(); });
 }
 
 void Server::Impl::ReloadInBackground() {

@@ -132,10 +132,10 @@ HttpResponse Service::Handle(const HttpRequest& req) {
                      [&](const RouteParam& rp) { return rp.in == "query" && rp.name == p.first; });
                })) {
       std::string bad;
-      for (const auto& [name, value] : params)
+      for (const auto& p : params)
         if (std::none_of(route->params.begin(), route->params.end(),
-                         [&](const RouteParam& rp) { return rp.name == name; }))
-          bad = name;
+                         [&](const RouteParam& rp) { return rp.name == p.first; }))
+          bad = p.first;
       resp = ApiError(400, "bad_parameter", "unknown parameter", bad);
     } else {
       switch (route->id) {

@@ -24,6 +24,7 @@ std::string AcupunctureNote(const StateRule& r, const std::string& state) {
   else
     t = "We do not know the rules for acupuncture in " + state + ". Check with the state board.";
   if (r.nccaom_required == "yes") t += " The state also asks for the national exams (NCCAOM).";
+  if (!r.conditions.empty()) t += " " + r.conditions;
   return t;
 }
 

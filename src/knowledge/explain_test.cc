@@ -81,7 +81,8 @@ TEST(Explain, AcupuncturistInWisconsin) {
             "In Wisconsin, a person needs a state certificate to do acupuncture." +
                 std::string(Kb().Rule("WI", "acupuncture_license")->nccaom_required == "yes"
                                 ? " The state also asks for the national exams (NCCAOM)."
-                                : ""));
+                                : "") +
+                " " + Kb().Rule("WI", "acupuncture_license")->conditions);
   EXPECT_FALSE(e.notes[0].rule->sources.empty());
   // Dry needling: the directory cannot know who offers it.
   bool says = false;

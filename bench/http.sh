@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk on loopback against `meridian serve`, a realistic mix
+# of search URLs (bench_search --urls: the same mix as bench/search.sh), 64
+# connections, a bounded run; then a soak of SOAK_SECONDS (default 600) with
+# resident memory read before and after.
+#
+#   bench/http.sh [BUILD_DIR]                  # 1 M providers
+#   BENCH_ROWS=9000000 SOAK_SECONDS=0 bench/http.sh
+#
+# Both wrk and the server run on this machine's 2 cores (wrk 1 thread, the
+# server 2 I/O threads). Appends a Markdown section to bench/results/http.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+ROWS=${BENCH_ROWS:-1000000}
+DURATION=${DURATION:-30}
+SOAK=${SOAK_SECONDS:-600}
+CONNS=${CONNECTIONS:-64}
+PORT=${HTTP_PORT:-18181}
+WORK=bench/work
+OUT=bench/results/http.md
+mkdir -p "$WORK" bench/results
+scripts/install-deps --bench
+csv=$WORK/synth_${ROWS}.csv
+snap=$WORK/search_${ROWS}.snap
+[ -f "$csv" ] || "$BUILD/meridian" synth --rows "$ROWS" --seed 7 --out "$csv" >&2
+[ -f "$snap" ] || "$BUILD/meridian" ingest --nppes "$csv" --pl "${csv%.csv}_pl.csv" --out "$snap" >&2
+urls=$WORK/urls_${ROWS}.txt
+"$BUILD/bench_search" "$snap" 20000 1 --urls "$urls"
+
+"$BUILD/meridian" serve --snapshot "$snap" --listen 127.0.0.1:$PORT --threads 2 \
+  --rate 1000000000 --burst 1000000000 2> "$WORK/serve.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do
+  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && break
+  sleep 0.1
+done
+rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
+# Warm-up: every URL once.
+URLS=$urls wrk -t1 -c8 -d5s -s bench/wrk_urls.lua "http://127.0.0.1:$PORT" > /dev/null
+rss_before=$(rss)
+run=$(URLS=$urls wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s bench/wrk_urls.lua "http://127.0.0.1:$PORT")
+echo "$run" >&2
+rps=$(echo "$run" | awk '/Requests\/sec/ {print $2}')
+lat() { echo "$run" | awk -v p="$1" '$1 == p {print $2}'; }
+errors=$(echo "$run" | awk '/Non-2xx/ {print $5}')
+soak_line="not run (SOAK_SECONDS=0)"
+if [ "$SOAK" -gt 0 ]; then
+  soak=$(URLS=$urls wrk -t1 -c"$CONNS" -d"${SOAK}s" -s bench/wrk_urls.lua "http://127.0.0.1:$PORT")
+  soak_rps=$(echo "$soak" | awk '/Requests\/sec/ {print $2}')
+  soak_line="${rss_before} MB before, $(rss) MB after ${SOAK} s at ${soak_rps} requests/s"
+fi
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) — $ROWS providers, $CONNS connections, ${DURATION} s"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). Command: \`BENCH_ROWS=$ROWS DURATION=$DURATION SOAK_SECONDS=$SOAK bench/http.sh\`. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') (1 thread) and the server (2 I/O threads) share the machine; URLs: the bench_search mix (radius 5-50 mi around real ZIPs, half with a modality, a quarter with a name, often misspelled), every facet, page of 10."
+  echo
+  echo "| requests/s | p50 | p90 | p99 | non-2xx | RSS soak |"
+  echo "|---|---|---|---|---|---|"
+  echo "| $rps | $(lat 50%) | $(lat 90%) | $(lat 99%) | ${errors:-0} | $soak_line |"
+} >> "$OUT"
+tail -n 6 "$OUT"

@@ -1,0 +1,325 @@
+// End to end over a real socket: the server on 127.0.0.1, port 0, with a
+// raw client, so malformed and hostile requests can be sent as bytes.
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "testing/test_util.h"
+
+namespace meridian {
+namespace {
+
+using testing::TempDir;
+
+int Connect(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+void SendAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Reads until the peer closes (or the 5 s receive timeout).
+std::string ReadToClose(int fd) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// Reads one response (headers + Content-Length body) from a kept-alive connection.
+std::string ReadResponse(int fd) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const size_t end = out.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      size_t len = 0;
+      const size_t cl = out.find("Content-Length: ");
+      if (cl != std::string::npos && cl < end) len = std::stoul(out.substr(cl + 16));
+      if (out.size() >= end + 4 + len) return out.substr(0, end + 4 + len);
+    }
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+int StatusOf(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0) return -1;
+  return std::stoi(response.substr(9, 3));
+}
+
+std::string BodyOf(const std::string& response) {
+  const size_t end = response.find("\r\n\r\n");
+  return end == std::string::npos ? "" : response.substr(end + 4);
+}
+
+std::string Request(const std::string& target, const std::string& extra = "") {
+  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "Connection: close\r\n\r\n";
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir_.File("s.snap"));
+    ServiceOptions so;
+    so.snapshot = dir_.File("s.snap");
+    so.rate_per_second = 10000, so.rate_burst = 10000;
+    auto s = Service::Create(so);
+    ASSERT_TRUE(s.ok());
+    service_ = std::move(s).value();
+    ServerOptions o;
+    o.port = 0;
+    o.read_timeout = std::chrono::milliseconds(400);
+    o.idle_timeout = std::chrono::milliseconds(400);
+    o.drain_timeout = std::chrono::milliseconds(200);
+    o.max_connections = 64;
+    server_ = std::make_unique<Server>(service_.get(), o);
+    ASSERT_TRUE(server_->Start().ok());
+    port_ = server_->port();
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    thread_.join();
+  }
+  std::string Exchange(const std::string& bytes) {
+    int fd = Connect(port_);
+    EXPECT_GE(fd, 0);
+    SendAll(fd, bytes);
+    std::string r = ReadToClose(fd);
+    ::close(fd);
+    return r;
+  }
+  // The server still answers a well-formed request.
+  void ExpectAlive() {
+    std::string r = Exchange(Request("/healthz"));
+    EXPECT_EQ(StatusOf(r), 200) << r;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<Server> server_;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, AnswersSearchAndKeepsConnectionsAlive) {
+  int fd = Connect(port_);
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < 3; ++i) {
+    SendAll(fd, "GET /api/v1/search?state=TX&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string r = ReadResponse(fd);
+    ASSERT_EQ(StatusOf(r), 200) << r;
+    auto j = nlohmann::json::parse(BodyOf(r));
+    EXPECT_GT(j["total"].get<int>(), 0);
+  }
+  ::close(fd);
+}
+
+TEST_F(ServerTest, GzipsLargeResponsesForClientsThatAsk) {
+  std::string plain = Exchange(Request("/api/v1/taxonomies"));
+  std::string zipped = Exchange(Request("/api/v1/taxonomies", "Accept-Encoding: gzip, br\r\n"));
+  ASSERT_EQ(StatusOf(zipped), 200);
+  EXPECT_NE(zipped.find("Content-Encoding: gzip"), std::string::npos);
+  EXPECT_EQ(plain.find("Content-Encoding: gzip"), std::string::npos);
+  const std::string z = BodyOf(zipped);
+  EXPECT_LT(z.size(), BodyOf(plain).size() / 3);
+  // Inflate and compare with the plain body.
+  z_stream zs{};
+  ASSERT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
+  std::string out(BodyOf(plain).size() + 16, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(z.data()));
+  zs.avail_in = static_cast<uInt>(z.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  inflateEnd(&zs);
+  EXPECT_EQ(out, BodyOf(plain));
+}
+
+TEST_F(ServerTest, MalformedRequestsGetErrorsAndTheServerStaysUp) {
+  EXPECT_EQ(StatusOf(Exchange("GARBAGE\r\n\r\n")), 400);
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/9.9\r\n\r\n")), 400);
+  EXPECT_EQ(StatusOf(Exchange("\x01\x02\x03\xff\r\n\r\n")), 400);
+  ExpectAlive();
+  // Percent-encoding and UTF-8 errors are 400 from the API.
+  EXPECT_EQ(StatusOf(Exchange(Request("/api/v1/search?q=%ZZ"))), 400);
+  EXPECT_EQ(StatusOf(Exchange(Request("/api/v1/search?q=%C3%28"))), 400);
+  EXPECT_EQ(StatusOf(Exchange(Request("/api/v1/search?q=\xC3\x28"))), 400);
+  ExpectAlive();
+}
+
+TEST_F(ServerTest, SizeLimits) {
+  // A URL over 8 KiB (inside the header limit): 414.
+  EXPECT_EQ(StatusOf(Exchange(Request("/api/v1/search?q=" + std::string(9000, 'a')))), 414);
+  // Headers over 16 KiB: 431.
+  EXPECT_EQ(StatusOf(Exchange(Request("/healthz", "X-Big: " + std::string(20000, 'b') + "\r\n"))),
+            431);
+  // A body over 64 KiB: 413.
+  const std::string body(70000, '{');
+  EXPECT_EQ(StatusOf(Exchange("POST /api/v1/guide/answers HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body)),
+            413);
+  // 10 000 query parameters: refused (too long for the URL limit), not a crash.
+  std::string many;
+  for (int i = 0; i < 10000; ++i) many += "a=1&";
+  const int s = StatusOf(Exchange(Request("/api/v1/search?" + many)));
+  EXPECT_TRUE(s == 414 || s == 431) << s;
+  // 100 parameters fit the URL but not the parameter limit: 400.
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "taxonomy=2251&";
+  EXPECT_EQ(StatusOf(Exchange(Request("/api/v1/search?" + hundred))), 400);
+  ExpectAlive();
+}
+
+TEST_F(ServerTest, SlowClientsAreDroppedAndAbruptDisconnectsAreHarmless) {
+  // Slowloris: half a request line, then nothing. The server closes the
+  // connection after the read timeout (400 ms here) without answering.
+  int slow = Connect(port_);
+  SendAll(slow, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: ");
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string r = ReadToClose(slow);
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(slow);
+  EXPECT_TRUE(r.empty()) << r;
+  EXPECT_LT(waited, 3.0);  // dropped by the server, not by our 5 s receive timeout
+  // Trickling one header byte at a time does not extend the deadline.
+  int trickle = Connect(port_);
+  SendAll(trickle, "GET /healthz HTTP/1.1\r\n");
+  for (int i = 0; i < 10; ++i) {
+    SendAll(trickle, "X");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(ReadToClose(trickle).empty());
+  ::close(trickle);
+  // Abrupt disconnects mid-request and mid-body.
+  for (int i = 0; i < 20; ++i) {
+    int fd = Connect(port_);
+    SendAll(fd, i % 2 ? "GET /api/v1/sea"
+                      : "POST /api/v1/guide/answers HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"a");
+    ::close(fd);
+  }
+  ExpectAlive();
+}
+
+TEST_F(ServerTest, ManyConnectionsAtOnceAreBoundedNotFatal) {
+  std::vector<int> fds;
+  for (int i = 0; i < 80; ++i) fds.push_back(Connect(port_));
+  // Past max_connections (64) new connections are answered 503 and closed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  int busy = 0;
+  for (size_t i = 64; i < fds.size(); ++i) {
+    std::string r = ReadToClose(fds[i]);
+    busy += StatusOf(r) == 503;
+  }
+  EXPECT_GT(busy, 0);
+  for (int fd : fds) ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // idle ones time out
+  ExpectAlive();
+}
+
+// The real binary: SIGHUP swaps in a new snapshot; a bad one is refused;
+// SIGTERM stops it cleanly.
+TEST(ServeProcess, ReloadOnSighupAndStopOnSigterm) {
+  TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  const std::string log = dir.File("err.txt");
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", dir.File("s.snap").c_str(),
+            "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto port_from_log = [&]() -> int {
+    for (int i = 0; i < 100; ++i) {
+      std::string text = testing::ReadAll(log);
+      size_t at = text.find("http://127.0.0.1:");
+      if (at != std::string::npos) return std::stoi(text.substr(at + 17));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+  };
+  const int port = port_from_log();
+  ASSERT_GT(port, 0) << testing::ReadAll(log);
+  auto get = [&](const std::string& target) {
+    int fd = Connect(static_cast<uint16_t>(port));
+    SendAll(fd, Request(target));
+    std::string r = ReadToClose(fd);
+    ::close(fd);
+    return r;
+  };
+  auto records = [&] {
+    return nlohmann::json::parse(BodyOf(get("/readyz")))["records"].get<int>();
+  };
+  EXPECT_EQ(records(), 99);
+  // Replace the snapshot with a smaller one (atomically, as ingest does) and reload.
+  std::string csv = testing::ReadAll(testing::TestData("npidata_sample_99.csv"));
+  std::string head = csv.substr(0, csv.find('\n') + 1);
+  std::string rows = csv.substr(head.size());
+  std::string ten;
+  for (int i = 0, at = 0; i < 10; ++i) {
+    size_t nl = rows.find('\n', at);
+    ten += rows.substr(at, nl - at + 1);
+    at = static_cast<int>(nl + 1);
+  }
+  testing::WriteAll(dir.File("ten.csv"), head + ten);
+  testing::IngestOrDie(dir.File("ten.csv"), dir.File("s.snap"));
+  ::kill(pid, SIGHUP);
+  int n = 0;
+  for (int i = 0; i < 100 && (n = records()) != 10; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(n, 10);
+  // A corrupt file: refused, the 10-row snapshot keeps serving.
+  std::string bytes = testing::ReadAll(dir.File("s.snap"));
+  bytes[bytes.size() - 100] ^= 1;
+  testing::WriteAll(dir.File("s.snap"), bytes);
+  ::kill(pid, SIGHUP);
+  for (int i = 0; i < 100 && testing::ReadAll(log).find("reload refused") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_NE(testing::ReadAll(log).find("reload refused"), std::string::npos);
+  EXPECT_EQ(records(), 10);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_NE(testing::ReadAll(log).find("meridian: stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace meridian

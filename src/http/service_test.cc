@@ -1,0 +1,292 @@
+#include "http/service.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "http/routes.h"
+#include "query/query.h"
+#include "testing/test_util.h"
+
+namespace meridian {
+namespace {
+
+using nlohmann::json;
+using testing::TempDir;
+
+// One service over the 99 real NPPES rows for the whole suite.
+class ServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir_->File("s.snap"));
+    ServiceOptions o;
+    o.snapshot = dir_->File("s.snap");
+    o.admin_token = "sesame";
+    o.rate_per_second = 1000, o.rate_burst = 1000;
+    auto s = Service::Create(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    service_ = std::move(s).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete service_;
+    delete dir_;
+  }
+  static HttpResponse Get(const std::string& target,
+                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpRequest r;
+    r.method = "GET";
+    const size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) r.query = target.substr(q + 1);
+    r.headers = std::move(headers);
+    r.client = "test";
+    return service_->Handle(r);
+  }
+  static HttpResponse Post(const std::string& path, const std::string& body,
+                           std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpRequest r;
+    r.method = "POST";
+    r.path = path;
+    r.body = body;
+    r.headers = std::move(headers);
+    r.client = "test";
+    return service_->Handle(r);
+  }
+  static std::string HeaderOf(const HttpResponse& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return "";
+  }
+  static TempDir* dir_;
+  static Service* service_;
+};
+TempDir* ServiceTest::dir_ = nullptr;
+Service* ServiceTest::service_ = nullptr;
+
+TEST_F(ServiceTest, HealthReadinessAndMetrics) {
+  EXPECT_EQ(Get("/healthz").status, 200);
+  HttpResponse ready = Get("/readyz");
+  ASSERT_EQ(ready.status, 200);
+  EXPECT_EQ(json::parse(ready.body)["records"], 99);
+  Get("/api/v1/search?state=TX");
+  HttpResponse m = Get("/metrics");
+  EXPECT_EQ(m.content_type, "text/plain; version=0.0.4");
+  EXPECT_NE(m.body.find("meridian_requests_total{route=\"search\",code=\"2xx\"}"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("meridian_request_seconds_bucket{route=\"search\",le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("meridian_snapshot_records 99"), std::string::npos);
+  EXPECT_NE(m.body.find("meridian_snapshot_age_seconds"), std::string::npos);
+}
+
+TEST_F(ServiceTest, SearchAnswersAndBadParametersAre400WithTheParamNamed) {
+  HttpResponse ok = Get("/api/v1/search?state=TX&entity=organization&limit=2");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  json j = json::parse(ok.body);
+  EXPECT_GT(j["total"].get<int>(), 0);
+  EXPECT_LE(j["results"].size(), 2u);
+  EXPECT_TRUE(j.contains("facets") && j.contains("took_us"));
+  EXPECT_EQ(HeaderOf(ok, "Access-Control-Allow-Origin"), "*");
+  HttpResponse bad = Get("/api/v1/search?modality=reiki");
+  ASSERT_EQ(bad.status, 400);
+  json e = json::parse(bad.body)["error"];
+  EXPECT_EQ(e["param"], "modality");
+  EXPECT_EQ(e["code"], "bad_parameter");
+  EXPECT_FALSE(e["suggestions"].empty());
+  HttpResponse place = Get("/api/v1/search?city=Nowhereville");
+  ASSERT_EQ(place.status, 400);
+  EXPECT_EQ(json::parse(place.body)["error"]["param"], "city");
+  EXPECT_EQ(Get("/api/v1/search?near=%zz").status, 400);
+  EXPECT_EQ(Get("/api/v1/search?bogus=1").status, 400);
+}
+
+TEST_F(ServiceTest, ProviderRecordWithKnowledgeEtagAndGone) {
+  HttpResponse r = Get("/api/v1/providers/1114920261");  // a D.O. in the real sample
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["provider"]["npi"], "1114920261");
+  EXPECT_EQ(j["self_reported"], true);
+  EXPECT_EQ(j["knowledge"]["cards"][0]["id"], "do");
+  const std::string etag = HeaderOf(r, "ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(Get("/api/v1/providers/1114920261", {{"if-none-match", etag}}).status, 304);
+  EXPECT_EQ(Get("/api/v1/providers/1999999999").status, 404);
+  EXPECT_EQ(Get("/api/v1/providers/12345").status, 400);
+  // A deactivated row of the sample: 410 with its date.
+  Record rec;
+  auto d = service_->data();
+  for (size_t i = 0; i < d->snap->size(); ++i)
+    if (d->snap->entity(i) == EntityType::kDeactivated) {
+      HttpResponse g = Get("/api/v1/providers/" + NpiToString(d->snap->npi(i)));
+      ASSERT_EQ(g.status, 410) << g.body;
+      EXPECT_TRUE(json::parse(g.body)["error"].contains("deactivation_date"));
+      break;
+    }
+}
+
+TEST_F(ServiceTest, ReferenceRoutes) {
+  json t = json::parse(Get("/api/v1/taxonomies").body);
+  EXPECT_EQ(t["taxonomies"].size(), 883u);
+  json m = json::parse(Get("/api/v1/modalities").body);
+  EXPECT_EQ(m["modalities"].size(), 7u);
+  json s = json::parse(Get("/api/v1/states/wi/rules").body);
+  EXPECT_EQ(s["name"], "Wisconsin");
+  EXPECT_EQ(s["rules"].size(), 3u);
+  for (const json& r : s["rules"]) EXPECT_FALSE(r["sources"].empty());
+  EXPECT_EQ(Get("/api/v1/states/PR/rules").status, 404);
+  json c = json::parse(Get("/api/v1/credentials").body);
+  EXPECT_GE(c["credentials"].size(), 17u);
+  json zip = json::parse(Get("/api/v1/places?q=537").body);
+  ASSERT_FALSE(zip["places"].empty());
+  EXPECT_EQ(zip["places"][0]["label"].get<std::string>().substr(0, 3), "537");
+  EXPECT_EQ(Get("/api/v1/places?q=5").status, 400);
+  EXPECT_EQ(Get("/api/v1/places").status, 400);
+  EXPECT_EQ(Get("/api/v1/guide").status, 200);
+}
+
+TEST_F(ServiceTest, GuideAnswersValidateTheBody) {
+  HttpResponse ok = Post(
+      "/api/v1/guide/answers",
+      R"({"answers":{"where":"low_back","cautions":["blood_thinners"],"red_flags":["fever"]}})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  json j = json::parse(ok.body);
+  EXPECT_EQ(j["urgent"][0]["id"], "urgent_fever");
+  EXPECT_EQ(j["options"].size(), 7u);
+  for (const char* body : {"not json", "[]", R"({"answers":5})", R"({"extra":1})",
+                           R"({"answers":{"where":"elbow"}})", R"({"answers":{"where":[1]}})"}) {
+    HttpResponse bad = Post("/api/v1/guide/answers", body);
+    EXPECT_EQ(bad.status, 400) << body;
+    EXPECT_TRUE(json::parse(bad.body).contains("error")) << body;
+  }
+  EXPECT_EQ(
+      json::parse(
+          Post("/api/v1/guide/answers", R"({"answers":{"where":"elbow"}})").body)["error"]["param"],
+      "answers.where");
+}
+
+TEST_F(ServiceTest, UnknownPathsMethodsAndParameters) {
+  EXPECT_EQ(Get("/nope").status, 404);
+  HttpResponse m = Post("/api/v1/search", "");
+  EXPECT_EQ(m.status, 405);
+  EXPECT_EQ(HeaderOf(m, "Allow"), "GET");
+  EXPECT_EQ(Get("/api/v1/taxonomies?x=1").status, 400);
+}
+
+TEST_F(ServiceTest, AdminReloadNeedsTheTokenAndSwaps) {
+  EXPECT_EQ(Post("/admin/reload", "").status, 401);
+  EXPECT_EQ(Post("/admin/reload", "", {{"authorization", "Bearer wrong"}}).status, 401);
+  auto before = service_->data();
+  HttpResponse r = Post("/admin/reload", "", {{"authorization", "Bearer sesame"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(service_->data(), before);   // a new dataset...
+  EXPECT_EQ(before->snap->size(), 99u);  // ...the old one still valid for its holders
+  EXPECT_EQ(service_->data()->snap->size(), 99u);
+}
+
+// A bad snapshot on disk is refused; the old one keeps serving.
+TEST(ServiceReload, BadSnapshotIsRefusedAndTheOldKeepsServing) {
+  TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  ServiceOptions o;
+  o.snapshot = dir.File("s.snap");
+  auto s = Service::Create(o);
+  ASSERT_TRUE(s.ok());
+  std::string bytes = testing::ReadAll(dir.File("s.snap"));
+  bytes[bytes.size() / 2] ^= 0x40;  // one flipped bit
+  testing::WriteAll(dir.File("s.snap"), bytes);
+  Status r = (*s)->Reload();
+  EXPECT_FALSE(r.ok());
+  HttpRequest req;
+  req.method = "GET", req.path = "/api/v1/search", req.query = "state=TX";
+  EXPECT_EQ((*s)->Handle(req).status, 200);
+  EXPECT_NE((*s)->MetricsText().find("meridian_reloads_total{result=\"failed\"} 1"),
+            std::string::npos);
+}
+
+TEST(ServiceRateLimit, ExpensiveRoutesGet429WithRetryAfter) {
+  TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  ServiceOptions o;
+  o.snapshot = dir.File("s.snap");
+  o.rate_per_second = 1, o.rate_burst = 3;
+  auto s = Service::Create(o);
+  ASSERT_TRUE(s.ok());
+  HttpRequest req;
+  req.method = "GET", req.path = "/api/v1/search", req.query = "state=TX", req.client = "a";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ((*s)->Handle(req).status, 200);
+  HttpResponse limited = (*s)->Handle(req);
+  EXPECT_EQ(limited.status, 429);
+  bool retry = false;
+  for (const auto& [k, v] : limited.headers) retry = retry || (k == "Retry-After" && v == "1");
+  EXPECT_TRUE(retry);
+  req.client = "b";  // another client is not affected
+  EXPECT_EQ((*s)->Handle(req).status, 200);
+  HttpRequest cheap;
+  cheap.method = "GET", cheap.path = "/api/v1/credentials", cheap.client = "a";
+  EXPECT_EQ((*s)->Handle(cheap).status, 200);  // cheap routes are not limited
+}
+
+// The OpenAPI document lists exactly the routes the server dispatches and,
+// for search, exactly the parameters ParseQuery accepts.
+TEST(OpenApi, DocumentMatchesWhatTheServerAccepts) {
+  json doc = json::parse(OpenApiJson());
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  size_t operations = 0;
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [method, op] : ops.items()) {
+      ++operations;
+      std::string m = method;
+      for (char& c : m) c = static_cast<char>(std::toupper(c));
+      std::string concrete = path;
+      for (size_t b; (b = concrete.find('{')) != std::string::npos;)
+        concrete.replace(b, concrete.find('}') - b + 1, "X1");
+      std::vector<std::string> args;
+      bool method_ok = false;
+      const Route* r = MatchRoute(m, concrete, &args, &method_ok);
+      ASSERT_NE(r, nullptr) << path;
+      EXPECT_TRUE(method_ok) << method << " " << path;
+      EXPECT_EQ(op["operationId"], r->name);
+    }
+  EXPECT_EQ(operations, Routes().size());
+  std::set<std::string> documented;
+  for (const json& p : doc["paths"]["/api/v1/search"]["get"]["parameters"]) {
+    documented.insert(p["name"]);
+    EXPECT_NE(p["description"], "(undocumented)") << p["name"];
+  }
+  EXPECT_EQ(documented,
+            std::set<std::string>(SearchParameterNames().begin(), SearchParameterNames().end()));
+  // And every documented search parameter is accepted by the parser.
+  for (const std::string& name : documented) {
+    Query q;
+    QueryError e;
+    ParseQuery({{name, ""}}, ModalityMap::Embedded(), &q, &e, nullptr);
+    EXPECT_NE(e.message, "unknown parameter") << name;
+  }
+}
+
+// Golden request -> response files over the real sample (reviewed like
+// code; regenerate with MERIDIAN_UPDATE_GOLDEN=1).
+TEST_F(ServiceTest, GoldenResponses) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"provider_do", "/api/v1/providers/1114920261"},
+      {"state_rules_wi", "/api/v1/states/WI/rules"},
+      {"search_tx_orgs", "/api/v1/search?state=TX&entity=organization&limit=3"},
+      {"search_bad_radius", "/api/v1/search?near=53703&radius=900mi"},
+      {"places_madison", "/api/v1/places?q=537"},
+  };
+  for (const auto& [name, target] : cases) {
+    HttpResponse r = Get(target);
+    json j = json::parse(r.body);
+    if (j.contains("took_us")) j["took_us"] = 0;  // the one field that varies
+    const std::string got =
+        "GET " + target + "\n" + std::to_string(r.status) + "\n" + j.dump(1) + "\n";
+    const std::string path = testing::SourceDir() + "/tests/golden/http/" + name + ".txt";
+    if (std::getenv("MERIDIAN_UPDATE_GOLDEN") != nullptr) testing::WriteAll(path, got);
+    EXPECT_EQ(got, testing::ReadAll(path)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace meridian
