@@ -11,7 +11,7 @@ DEMO_SEED  ?= 42
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all deps build run test test-unit test-asan fuzz fuzz-smoke format format-check \
+.PHONY: all deps build run test test-unit test-e2e test-asan fuzz fuzz-smoke format format-check \
         bench-ingest bench-search bench-http demo clean
 
 all: build
@@ -39,12 +39,23 @@ run: demo
 	@echo "== Meridian demo: SYNTHETIC sample data ($(DEMO_ROWS) generated rows, seed $(DEMO_SEED)); not real providers =="
 	@echo "== Try: curl 'http://127.0.0.1:8080/api/v1/search?near=10001&modality=acupuncture&limit=3'"
 	@echo "==      curl http://127.0.0.1:8080/api/v1/openapi.json"
-	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log -
+	@echo "== Open http://127.0.0.1:8080/ in a browser"
+	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log - \
+	  --reports $(DEMO_DIR)/reports.sqlite
 
-test: build test-unit test-asan fuzz-smoke
+test: build test-unit test-e2e test-asan fuzz-smoke
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Browser tests of the web pages (tests/e2e): Debian chromium + playwright-core
+# and @axe-core/playwright from npm (versions pinned in package-lock.json).
+# Screenshots go to build/e2e-screenshots; UPDATE_DOC_SCREENSHOTS=1 also
+# refreshes docs/screenshots.
+test-e2e: build
+	cd tests/e2e && npm ci --no-audit --no-fund --silent
+	cd tests/e2e && MERIDIAN_BIN=$(CURDIR)/$(BUILD)/meridian SCREENSHOT_DIR=$(CURDIR)/$(BUILD)/e2e-screenshots \
+	  node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec .
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMERIDIAN_SANITIZE=ON

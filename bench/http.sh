@@ -32,10 +32,12 @@ urls=$WORK/urls_${ROWS}.txt
   --rate 1000000000 --burst 1000000000 2> "$WORK/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && break
+ready=0
+for _ in $(seq 1 1200); do  # a 9 M snapshot read from a cold cache takes a while
+  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && ready=1 && break
   sleep 0.1
 done
+[ "$ready" = 1 ] || { echo "http.sh: the server did not become ready" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 # Warm-up: every URL once.
 URLS=$urls wrk -t1 -c8 -d5s -s bench/wrk_urls.lua "http://127.0.0.1:$PORT" > /dev/null

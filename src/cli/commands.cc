@@ -138,6 +138,7 @@ void Commands::Register(CLI::App* app) {
   serve_->add_option("--rate", rate_, "requests per second per client on expensive routes");
   serve_->add_option("--burst", burst_, "burst per client on expensive routes");
   serve_->add_option("--max-connections", max_connections_);
+  serve_->add_option("--reports", reports_, "SQLite file that keeps \"report a problem\" forms");
 }
 
 int Commands::Run() {
@@ -591,6 +592,7 @@ int Commands::Serve() {
   ServiceOptions opts;
   opts.snapshot = snapshot_;
   opts.rate_per_second = rate_, opts.rate_burst = burst_;
+  opts.reports = reports_;
   if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;
   std::FILE* log = nullptr;
   if (access_log_ == "-") {

@@ -90,6 +90,12 @@ HttpResponse ApiError(int status, std::string code, std::string message, std::st
   return Json(w.str(), status);
 }
 
+std::vector<uint32_t> OrganizationLinks(const Dataset& d, const std::string& org_name) {
+  std::call_once(d.links_once, [&] { BuildLinks(d); });
+  auto it = d.links.find(Lower(org_name));
+  return it == d.links.end() ? std::vector<uint32_t>() : it->second;
+}
+
 HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
   Query q;
   QueryError qe;
@@ -163,7 +169,6 @@ HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& np
     return ApiError(500, "internal", "record unreadable");
   if (org.entity != EntityType::kOrganization)
     return ApiError(404, "not_found", "NPI " + npi_text + " is not an organization", "npi");
-  std::call_once(d.links_once, [&] { BuildLinks(d); });
   JsonWriter w;
   w.BeginObject();
   w.Field("organization", org.org_name);
@@ -172,16 +177,14 @@ HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& np
           "parent, and providers with an endpoint marked as affiliated with it. A shared address "
           "or phone number is not a link.");
   w.Key("providers").BeginArray();
-  auto it = d.links.find(Lower(org.org_name));
   size_t n = 0;
-  if (it != d.links.end())
-    for (uint32_t r : it->second) {
-      if (r == static_cast<uint32_t>(row)) continue;
-      Record rec;
-      if (!d.snap->GetRecord(r, &rec).ok()) continue;
-      WriteProviderSummary(*d.snap, r, rec, &w);
-      if (++n == 1000) break;
-    }
+  for (uint32_t r : OrganizationLinks(d, org.org_name)) {
+    if (r == static_cast<uint32_t>(row)) continue;
+    Record rec;
+    if (!d.snap->GetRecord(r, &rec).ok()) continue;
+    WriteProviderSummary(*d.snap, r, rec, &w);
+    if (++n == 1000) break;
+  }
   w.EndArray();
   w.EndObject();
   return Json(w.str());

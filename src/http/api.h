@@ -14,6 +14,11 @@ namespace meridian {
 HttpResponse ApiError(int status, std::string code, std::string message, std::string param = "",
                       const std::vector<std::string>& suggestions = {});
 
+// Rows NPPES links to the organization with this legal name: subparts naming
+// it as their parent, and providers with an endpoint affiliated with it (a
+// shared address or phone is not a link). Built on first use per dataset.
+std::vector<uint32_t> OrganizationLinks(const Dataset& d, const std::string& org_name);
+
 HttpResponse HandleSearch(const Dataset& d, const QueryParams& params);
 HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req);
 HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& npi);

@@ -53,6 +53,10 @@ std::vector<RouteParam> SearchParams() {
   return out;
 }
 
+RouteParam Form(std::string name, std::string d) {
+  return RouteParam{std::move(name), "query", "string", false, false, std::move(d)};
+}
+
 RouteParam PathParam(std::string name, std::string type, std::string d) {
   return RouteParam{std::move(name), "path", std::move(type), true, false, std::move(d)};
 }
@@ -182,6 +186,92 @@ const std::vector<Route>& Routes() {
        {},
        false,
        false},
+      {RouteId::kPageHome,
+       "page_home",
+       "GET",
+       "/",
+       "Web page: the search form.",
+       {Form("where", "ZIP code or city"), Form("q", "Name")},
+       false,
+       false,
+       true},
+      {RouteId::kPageSearch,
+       "page_search",
+       "GET",
+       "/search",
+       "Web page: results.",
+       {Form("where", "ZIP code, city or lat,lon"), Form("care", "A modality id"),
+        Form("q", "Name"), Form("radius", "Miles: 5, 10, 25, 50 or 100"),
+        Form("sort", "distance, relevance or name"), Form("page", "Page number from 1"),
+        Form("sex", "F or M"), Form("entity", "individual or organization"),
+        RouteParam{"taxonomy", "query", "string", false, true, "NUCC code or prefix"}},
+       true,
+       false,
+       true},
+      {RouteId::kPageProvider,
+       "page_provider",
+       "GET",
+       "/provider/{npi}",
+       "Web page: one provider.",
+       {PathParam("npi", "string", "The 10-digit NPI.")},
+       false,
+       false,
+       true},
+      {RouteId::kPageOrganization,
+       "page_organization",
+       "GET",
+       "/organization/{npi}",
+       "Web page: an organization and the providers NPPES links to it.",
+       {PathParam("npi", "string", "The organization's 10-digit NPI.")},
+       true,
+       false,
+       true},
+      {RouteId::kPageGuide,
+       "page_guide",
+       "GET",
+       "/guide",
+       "Web page: the decision guide.",
+       {},
+       false,
+       false,
+       true},
+      {RouteId::kPageGuideResult,
+       "page_guide_result",
+       "POST",
+       "/guide",
+       "Web page: the comparison for the guide's answers (form body).",
+       {},
+       true,
+       true,
+       true},
+      {RouteId::kPageAbout,
+       "page_about",
+       "GET",
+       "/about",
+       "Web page: about the data.",
+       {},
+       false,
+       false,
+       true},
+      {RouteId::kPageReport,
+       "page_report",
+       "POST",
+       "/report",
+       "Web page: report a problem with a listing (form body: npi, kind, details; same-origin "
+       "only).",
+       {},
+       true,
+       true,
+       true},
+      {RouteId::kStatic,
+       "static",
+       "GET",
+       "/static/{file}",
+       "The site's CSS and JavaScript.",
+       {PathParam("file", "string", "site.css or app.js")},
+       false,
+       false,
+       true},
   };
   return routes;
 }
@@ -257,12 +347,13 @@ std::string OpenApiJson() {
       w.EndArray();
       if (r.has_body) {
         w.Key("requestBody").BeginObject().Key("required").Bool(true);
-        w.Key("content").BeginObject().Key("application/json").BeginObject();
+        w.Key("content").BeginObject();
+        w.Key(r.html ? "application/x-www-form-urlencoded" : "application/json").BeginObject();
         w.Key("schema").BeginObject().Field("type", "object").EndObject();
         w.EndObject().EndObject().EndObject();
       }
       w.Key("responses").BeginObject();
-      w.Key("200").BeginObject().Field("description", "OK").EndObject();
+      w.Key("200").BeginObject().Field("description", r.html ? "An HTML page" : "OK").EndObject();
       if (!r.params.empty() || r.has_body)
         w.Key("400").BeginObject().Field("description", "A bad parameter").EndObject();
       if (r.expensive)

@@ -33,6 +33,16 @@ enum class RouteId {
   kGuideAnswers,
   kOpenApi,
   kAdminReload,
+  // The web pages (HTML).
+  kPageHome,
+  kPageSearch,
+  kPageProvider,
+  kPageOrganization,
+  kPageGuide,
+  kPageGuideResult,
+  kPageAbout,
+  kPageReport,
+  kStatic,
   kCount
 };
 
@@ -44,7 +54,8 @@ struct Route {
   std::string summary;
   std::vector<RouteParam> params;
   bool expensive = false;  // rate limited per client
-  bool has_body = false;   // a JSON request body (POST)
+  bool has_body = false;   // a request body (POST): JSON for the API, a form for pages
+  bool html = false;       // a web page: errors come back as pages, with the page headers
 };
 
 const std::vector<Route>& Routes();

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "http/api.h"
+#include "http/pages.h"
 #include "http/query_string.h"
 #include "http/routes.h"
 #include "util/json.h"
@@ -14,6 +15,20 @@ namespace meridian {
 namespace {
 
 constexpr size_t kMaxRateClients = 100000;  // beyond this the table starts afresh
+constexpr const char* kPageCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+// A form post from this site: Sec-Fetch-Site says same-origin (browsers
+// that send it), or else the Origin names this host. Anything else, such as
+// a post from another site or one with neither header, is refused.
+bool SameOrigin(const HttpRequest& req) {
+  const std::string_view host = req.Header("host"), origin = req.Header("origin");
+  const std::string_view fetch_site = req.Header("sec-fetch-site");
+  if (!fetch_site.empty()) return fetch_site == "same-origin";
+  return !origin.empty() && !host.empty() &&
+         (origin == "http://" + std::string(host) || origin == "https://" + std::string(host));
+}
 
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -50,6 +65,11 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   auto d = Dataset::Load(options.snapshot);
   if (!d.ok()) return d.status();
   s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
+  if (!options.reports.empty()) {
+    auto store = ReportStore::Open(options.reports);
+    if (!store.ok()) return store.status();
+    s->reports_ = std::move(store).value();
+  }
   return s;
 }
 
@@ -109,21 +129,30 @@ HttpResponse Service::Handle(const HttpRequest& req) {
   const Route* route = MatchRoute(req.method, req.path, &args, &method_ok);
   HttpResponse resp;
   size_t stat_slot = static_cast<size_t>(RouteId::kCount);  // none: unmatched
+  std::shared_ptr<const Dataset> d = data();
+  // Errors as JSON for the API, as a page for the web pages.
+  const bool html = route != nullptr ? route->html : !req.path.starts_with("/api/");
+  auto error = [&](int status, const char* code, const std::string& message,
+                   const std::string& param = "") {
+    return html
+               ? PageMessage(d.get(), status, status == 429 ? "Please slow down" : "Sorry", message)
+               : ApiError(status, code, message, param);
+  };
   if (route == nullptr) {
-    resp = ApiError(404, "not_found", "no such path; see /api/v1/openapi.json");
+    resp = error(404, "not_found",
+                 html ? "We could not find that page." : "no such path; see /api/v1/openapi.json");
   } else if (!method_ok) {
-    resp = ApiError(405, "method_not_allowed", req.method + " is not allowed here");
+    resp = error(405, "method_not_allowed", req.method + " is not allowed here");
     resp.headers.emplace_back("Allow", route->method);
   } else {
     stat_slot = static_cast<size_t>(route->id);
     QueryParams params;
     Status qs = ParseQueryString(req.query, &params);
     double retry = 0;
-    std::shared_ptr<const Dataset> d = data();
     if (!qs.ok()) {
-      resp = ApiError(400, "bad_query_string", qs.message());
+      resp = error(400, "bad_query_string", qs.message());
     } else if (route->expensive && !Allow(req.client, &retry)) {
-      resp = ApiError(429, "rate_limited", "too many requests; try again shortly");
+      resp = error(429, "rate_limited", "too many requests; try again shortly");
       resp.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry))));
     } else if (route->id != RouteId::kSearch &&
                std::any_of(params.begin(), params.end(), [&](const auto& p) {
@@ -136,7 +165,9 @@ HttpResponse Service::Handle(const HttpRequest& req) {
         if (std::none_of(route->params.begin(), route->params.end(),
                          [&](const RouteParam& rp) { return rp.name == p.first; }))
           bad = p.first;
-      resp = ApiError(400, "bad_parameter", "unknown parameter", bad);
+      resp = error(400, "bad_parameter", "unknown parameter " + bad, bad);
+    } else if (route->id == RouteId::kPageReport && !SameOrigin(req)) {
+      resp = error(403, "forbidden", "This form must be sent from this site.");
     } else {
       switch (route->id) {
         case RouteId::kHealthz:
@@ -205,13 +236,49 @@ HttpResponse Service::Handle(const HttpRequest& req) {
           }
           break;
         }
+        case RouteId::kPageHome:
+          resp = PageHome(*d, params);
+          break;
+        case RouteId::kPageSearch:
+          resp = PageSearch(*d, params);
+          break;
+        case RouteId::kPageProvider:
+          resp = PageProvider(*d, args[0], reports_ != nullptr);
+          break;
+        case RouteId::kPageOrganization:
+          resp = PageOrganization(*d, args[0]);
+          break;
+        case RouteId::kPageGuide:
+          resp = PageGuide(*d);
+          break;
+        case RouteId::kPageGuideResult:
+          resp = PageGuideResult(*d, req.body);
+          break;
+        case RouteId::kPageAbout:
+          resp = PageAbout(*d);
+          break;
+        case RouteId::kPageReport:
+          resp = PageReport(*d, req.body, reports_.get());
+          break;
+        case RouteId::kStatic:
+          resp = StaticFile(args[0]);
+          break;
         case RouteId::kCount:
           break;
       }
     }
   }
-  // Every API response: readable from any origin for GET, never sniffed.
-  if (req.method == "GET") resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  // API responses are readable from any origin for GET; pages are locked
+  // down (own scripts and styles only, no framing, no referrer). Nothing is
+  // ever sniffed.
+  if (resp.content_type.starts_with("text/html")) {
+    resp.headers.emplace_back("Content-Security-Policy", kPageCsp);
+    resp.headers.emplace_back("X-Frame-Options", "DENY");
+    resp.headers.emplace_back("Referrer-Policy", "same-origin");
+    resp.headers.emplace_back("Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
+  } else if (req.method == "GET" && !html) {
+    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  }
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
   if (std::none_of(resp.headers.begin(), resp.headers.end(),
                    [](const auto& h) { return h.first == "Cache-Control"; }))

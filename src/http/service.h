@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/report_store.h"
 #include "index/search_index.h"
 #include "knowledge/guide.h"
 #include "knowledge/knowledge_base.h"
@@ -70,6 +71,7 @@ struct ServiceOptions {
   double rate_per_second = 20;  // per client, on expensive routes
   double rate_burst = 40;
   std::FILE* access_log = nullptr;  // JSON lines; nullptr = off
+  std::string reports;              // SQLite file for "report a problem"; "" = reports off
 };
 
 class Service {
@@ -114,6 +116,7 @@ class Service {
   std::mutex rate_mu_;
   std::unordered_map<std::string, Bucket> buckets_;
   std::mutex log_mu_;
+  std::unique_ptr<ReportStore> reports_;
 };
 
 }  // namespace meridian

@@ -11,7 +11,8 @@ void AppendJsonString(std::string* out, std::string_view s) {
   size_t run = 0;  // start of the bytes not yet appended (copied in one go)
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    // <, > and & as \u escapes too, so JSON is inert even pasted into HTML.
+    if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {

@@ -2,7 +2,8 @@
 //
 // Usage: w.BeginObject(); w.Key("a"); w.Int(1); w.EndObject(); w.str().
 // Commas are inserted automatically. Strings must be valid UTF-8 (Meridian
-// validates all input at ingest); control characters are escaped as \uXXXX.
+// validates all input at ingest); control characters, and < > & (so JSON is
+// inert inside HTML), are escaped as \uXXXX.
 #pragma once
 
 #include <cstdint>

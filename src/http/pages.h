@@ -1,0 +1,31 @@
+// Pages: the patient's web pages, server-rendered from web/templates with
+// mustache (every {{value}} HTML-escaped), working without JavaScript.
+// The search page takes form fields (where, care, q, radius, sort, page,
+// sex, entity, taxonomy) and maps them onto the API's query model, so
+// pages and API answer from the same parser and executor.
+#pragma once
+
+#include <string>
+
+#include "http/report_store.h"
+#include "http/service.h"
+#include "query/query.h"
+
+namespace meridian {
+
+HttpResponse PageHome(const Dataset& d, const QueryParams& params);
+HttpResponse PageSearch(const Dataset& d, const QueryParams& params);
+HttpResponse PageProvider(const Dataset& d, const std::string& npi, bool reports_on);
+HttpResponse PageOrganization(const Dataset& d, const std::string& npi);
+HttpResponse PageGuide(const Dataset& d);
+HttpResponse PageGuideResult(const Dataset& d, const std::string& form_body);
+HttpResponse PageAbout(const Dataset& d);
+// POST /report. REQUIRES the caller checked the request is same-origin.
+HttpResponse PageReport(const Dataset& d, const std::string& form_body, ReportStore* store);
+// A page for an error (404, 400, 403, 429 ...), in the site's layout.
+HttpResponse PageMessage(const Dataset* d, int status, const std::string& heading,
+                         const std::string& message);
+// GET /static/<name>: site.css, app.js.
+HttpResponse StaticFile(const std::string& name);
+
+}  // namespace meridian

@@ -1,0 +1,261 @@
+#include "http/pages.h"
+
+#include <gtest/gtest.h>
+
+#include "http/routes.h"
+#include "testing/test_util.h"
+
+namespace meridian {
+namespace {
+
+using testing::TempDir;
+
+// The pages over a small synthetic snapshot (sample data) with reports on.
+class PagesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto r =
+        testing::RunMeridian("synth --rows 5000 --seed 42 --out " + dir_->File("d.csv"), *dir_);
+    ASSERT_EQ(r.code, 0) << r.err;
+    testing::IngestOrDie(dir_->File("d.csv"), dir_->File("d.snap"), dir_->File("d_pl.csv"));
+    ServiceOptions o;
+    o.snapshot = dir_->File("d.snap");
+    o.reports = dir_->File("reports.sqlite");
+    o.rate_per_second = 1e6, o.rate_burst = 1e6;
+    auto s = Service::Create(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    service_ = std::move(s).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete service_;
+    delete dir_;
+  }
+  static HttpResponse Send(const std::string& method, const std::string& target,
+                           const std::string& body = "",
+                           std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpRequest r;
+    r.method = method;
+    const size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) r.query = target.substr(q + 1);
+    r.body = body;
+    r.headers = std::move(headers);
+    r.client = "t";
+    return service_->Handle(r);
+  }
+  static std::string Header(const HttpResponse& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return "";
+  }
+  static std::string SomeNpi() {
+    auto d = service_->data();
+    for (size_t i = 0; i < d->snap->size(); ++i)
+      if (d->snap->entity(i) == EntityType::kIndividual) return NpiToString(d->snap->npi(i));
+    return "";
+  }
+  static TempDir* dir_;
+  static Service* service_;
+};
+TempDir* PagesTest::dir_ = nullptr;
+Service* PagesTest::service_ = nullptr;
+
+TEST_F(PagesTest, EveryPageRendersWithSecurityHeadersAndTheSampleBanner) {
+  const std::vector<std::string> pages = {"/", "/search?where=10001&care=acupuncture",
+                                          "/provider/" + SomeNpi(), "/guide", "/about"};
+  for (const std::string& p : pages) {
+    HttpResponse r = Send("GET", p);
+    EXPECT_EQ(r.status, 200) << p;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << p;
+    EXPECT_NE(r.body.find("<main id=\"main\""), std::string::npos) << p;
+    EXPECT_NE(r.body.find("Sample data."), std::string::npos) << p;  // synthetic snapshot
+    const std::string csp = Header(r, "Content-Security-Policy");
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << p;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << p;
+    EXPECT_EQ(Header(r, "X-Content-Type-Options"), "nosniff") << p;
+    EXPECT_FALSE(Header(r, "Referrer-Policy").empty()) << p;
+    EXPECT_TRUE(Header(r, "Access-Control-Allow-Origin").empty()) << p;  // pages are not CORS
+    EXPECT_EQ(r.body.find("<script>"), std::string::npos) << p;          // no inline script
+    EXPECT_LT(r.body.size(), 100u * 1024) << p;                          // ~100 KB budget
+  }
+  EXPECT_EQ(Send("GET", "/static/site.css").content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(Send("GET", "/static/nope.js").status, 404);
+  EXPECT_EQ(Send("GET", "/provider/1234").status, 404);
+  EXPECT_NE(Send("GET", "/no/such/page").body.find("We could not find that page"),
+            std::string::npos);
+}
+
+TEST_F(PagesTest, SearchPageShowsResultsFacetsMapAndPaging) {
+  HttpResponse r = Send("GET", "/search?where=10001");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("providers found"), std::string::npos);
+  EXPECT_NE(r.body.find("<ol start=\"1\">"), std::string::npos);
+  EXPECT_NE(r.body.find("role=\"img\""), std::string::npos);  // the SVG map
+  EXPECT_NE(r.body.find("rel=\"next\""), std::string::npos);
+  EXPECT_NE(r.body.find("sex=F"), std::string::npos);  // a facet link
+  HttpResponse p2 = Send("GET", "/search?where=10001&page=2");
+  EXPECT_NE(p2.body.find("<ol start=\"11\">"), std::string::npos);
+  // Dry needling says what the directory cannot know.
+  EXPECT_NE(
+      Send("GET", "/search?where=10001&care=dry_needling").body.find("does not record who offers"),
+      std::string::npos);
+  // Empty results offer a way out; an unknown place is a 400 page with the field named.
+  HttpResponse empty = Send("GET", "/search?where=10001&q=zzzzzqqqq");
+  EXPECT_NE(empty.body.find("We found no"), std::string::npos);
+  EXPECT_NE(empty.body.find("Search without the name"), std::string::npos);
+  HttpResponse bad = Send("GET", "/search?where=Qwertyville");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("role=\"alert\""), std::string::npos);
+  EXPECT_EQ(Send("GET", "/search").status, 400);  // where is required
+}
+
+// Every parameter and form field, fed hostile strings: nothing comes back
+// unescaped, in pages or in the API.
+TEST_F(PagesTest, XssCorpusIsNeverReflectedUnescaped) {
+  const std::vector<std::string> corpus = {"<script>alert(1)</script>",
+                                           "\"><img src=x onerror=alert(1)>",
+                                           "'><svg/onload=alert(1)>",
+                                           "javascript:alert(1)",
+                                           "</textarea><script>x</script>",
+                                           "\xE2\x80\xAE<script>x</script>",
+                                           "<iframe src=//evil>",
+                                           "{{body}}",
+                                           "{{{body}}}",
+                                           "%3Cscript%3E"};
+  auto encode = [](const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+    return out;
+  };
+  auto clean = [](const std::string& body, const std::string& payload) {
+    // No tag or URL the payload would open; a payload with markup characters
+    // never appears raw (as text, "javascript:alert(1)" is harmless).
+    const bool markup = payload.find_first_of("<>\"'") != std::string::npos;
+    for (const char* bad : {"<script>", "<img src=x", "<svg/onload", "<iframe",
+                            "href=\"javascript:", "src=\"javascript:", "href='javascript:"})
+      if (body.find(bad) != std::string::npos) return false;
+    return !markup || body.find(payload) == std::string::npos;
+  };
+  const std::string npi = SomeNpi();
+  for (const std::string& x : corpus) {
+    const std::string e = encode(x);
+    std::vector<std::string> targets;
+    for (const char* f :
+         {"where", "care", "q", "radius", "sort", "page", "sex", "entity", "taxonomy"})
+      targets.push_back("/search?where=10001&" + std::string(f) + "=" + e);
+    targets.push_back("/search?where=" + e);
+    targets.push_back("/?where=" + e + "&q=" + e);
+    targets.push_back("/provider/" + e);
+    targets.push_back("/organization/" + e);
+    targets.push_back("/" + e);
+    targets.push_back("/api/v1/search?q=" + e);
+    targets.push_back("/api/v1/search?city=" + e);
+    targets.push_back("/api/v1/search?modality=" + e);
+    targets.push_back("/api/v1/places?q=" + e);
+    targets.push_back("/api/v1/providers/" + e);
+    targets.push_back("/api/v1/states/" + e + "/rules");
+    for (const std::string& t : targets) {
+      HttpResponse r = Send("GET", t);
+      EXPECT_TRUE(clean(r.body, x)) << t << "\n" << r.body.substr(0, 400);
+    }
+    for (const std::string& body :
+         {"where=" + e, "cautions=" + e, e + "=1", "npi=" + npi + "&kind=other&details=" + e,
+          "npi=" + e + "&kind=" + e}) {
+      for (const char* path : {"/guide", "/report"}) {
+        HttpResponse r = Send("POST", path, body, {{"sec-fetch-site", "same-origin"}});
+        EXPECT_TRUE(clean(r.body, x)) << path << " " << body;
+      }
+      HttpResponse j =
+          Send("POST", "/api/v1/guide/answers", "{\"answers\":{\"" + x + "\":\"" + x + "\"}}");
+      EXPECT_TRUE(clean(j.body, x)) << "guide answers";
+    }
+  }
+}
+
+TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
+  auto store = ReportStore::Open(dir_->File("reports.sqlite"));
+  ASSERT_TRUE(store.ok());
+  const int64_t before = *(*store)->Count();
+  const std::string form = "npi=" + SomeNpi() + "&kind=address&details=Wrong+phone";
+  // From another site, or with no sign of where it came from: refused.
+  EXPECT_EQ(
+      Send("POST", "/report", form, {{"origin", "https://evil.example"}, {"host", "x"}}).status,
+      403);
+  EXPECT_EQ(Send("POST", "/report", form, {{"sec-fetch-site", "cross-site"}}).status, 403);
+  EXPECT_EQ(Send("POST", "/report", form).status, 403);
+  EXPECT_EQ(*(*store)->Count(), before);
+  // Same origin: stored.
+  HttpResponse ok = Send("POST", "/report", form,
+                         {{"origin", "http://127.0.0.1:8080"}, {"host", "127.0.0.1:8080"}});
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.body.find("Thank you"), std::string::npos);
+  EXPECT_EQ(Send("POST", "/report", form, {{"sec-fetch-site", "same-origin"}}).status, 200);
+  EXPECT_EQ(*(*store)->Count(), before + 2);
+  // Bad fields: a clear page, nothing stored.
+  EXPECT_EQ(
+      Send("POST", "/report", "npi=1&kind=address", {{"sec-fetch-site", "same-origin"}}).status,
+      400);
+  EXPECT_EQ(Send("POST", "/report", "npi=" + SomeNpi() + "&kind=spam",
+                 {{"sec-fetch-site", "same-origin"}})
+                .status,
+            400);
+  EXPECT_EQ(
+      Send("POST", "/report", "npi=" + SomeNpi() + "&kind=other&details=" + std::string(2100, 'a'),
+           {{"sec-fetch-site", "same-origin"}})
+          .status,
+      400);
+  EXPECT_EQ(*(*store)->Count(), before + 2);
+}
+
+TEST_F(PagesTest, GuidePageWorksAsOneFormWithoutJavaScript) {
+  HttpResponse g = Send("GET", "/guide");
+  EXPECT_NE(g.body.find("type=\"radio\" id=\"where-low_back\""), std::string::npos);
+  EXPECT_NE(g.body.find("type=\"checkbox\" id=\"cautions-pregnant\""), std::string::npos);
+  HttpResponse r = Send("POST", "/guide", "where=neck&cautions=pregnant&red_flags=weakness");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Get care now"), std::string::npos);
+  EXPECT_NE(r.body.find("Tell the practitioner you are pregnant"), std::string::npos);
+  EXPECT_EQ(Header(r, "Cache-Control"), "no-store");  // answers are health details
+  EXPECT_EQ(Send("POST", "/guide", "where=elbow").status, 400);
+}
+
+}  // namespace
+}  // namespace meridian
+
+#include "http/assets.h"
+#include "text/readability.h"
+
+namespace meridian {
+namespace {
+
+// The pages' own words (templates without tags) read at grade 8 or below.
+TEST(PagesText, TemplatesReadAtGradeEightOrBelow) {
+  for (const char* name : {"layout", "home", "results", "provider", "organization", "guide",
+                           "guide_result", "about", "message"}) {
+    std::string t(WebAsset(std::string("templates/") + name + ".mustache"));
+    ASSERT_FALSE(t.empty()) << name;
+    std::string text;
+    bool in_tag = false;
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t.compare(i, 2, "{{") == 0) {
+        const size_t end = t.find("}}", i);
+        i = end == std::string::npos ? t.size() : end + 1;
+        continue;
+      }
+      if (t[i] == '<') in_tag = true;
+      if (!in_tag) text.push_back(t[i]);
+      if (t[i] == '>') in_tag = false, text.push_back(' ');
+    }
+    const double grade = FleschKincaidGrade(text);
+    std::printf("%-14s grade %.1f\n", name, grade);
+    EXPECT_LE(grade, 8.0) << name << ": " << text;
+  }
+}
+
+}  // namespace
+}  // namespace meridian

@@ -1,0 +1,217 @@
+// Browser tests of the web pages: Debian chromium driven by playwright-core,
+// axe-core for accessibility. Starts `meridian serve` on a fresh synthetic
+// snapshot (127.0.0.1, a free port), then runs the patient's flows with
+// JavaScript on and off, checks every page type with axe, and saves
+// screenshots at desktop and 360 px widths (SCREENSHOT_DIR).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+const BIN = process.env.MERIDIAN_BIN || "../../build/meridian";
+const SHOTS = process.env.SCREENSHOT_DIR || "../../build/e2e-screenshots";
+const DOCS = process.env.UPDATE_DOC_SCREENSHOTS ? "../../docs/screenshots" : null;
+const LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+let dir, server, base, browser;
+const jsOn = new WeakMap();  // page -> whether JavaScript is enabled
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "meridian-e2e-"));
+  mkdirSync(SHOTS, { recursive: true });
+  execFileSync(BIN, ["synth", "--rows", "30000", "--seed", "42", "--out", join(dir, "d.csv")]);
+  execFileSync(BIN, ["ingest", "--nppes", join(dir, "d.csv"), "--pl", join(dir, "d_pl.csv"),
+    "--out", join(dir, "d.snap")]);
+  server = spawn(BIN, ["serve", "--snapshot", join(dir, "d.snap"), "--listen", "127.0.0.1:0",
+    "--reports", join(dir, "reports.sqlite")], { stdio: ["ignore", "ignore", "pipe"] });
+  base = await new Promise((resolve, reject) => {
+    let err = "";
+    server.stderr.on("data", (chunk) => {
+      err += chunk;
+      const m = err.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+    });
+    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: LAUNCH_ARGS,
+    userDataDir: undefined });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill("SIGTERM");
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function newPage({ js = true, width = 1280 } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  jsOn.set(page, js);
+  const problems = [];
+  page.on("dialog", (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("request", (r) => { if (!r.url().startsWith(base)) problems.push(`third-party request: ${r.url()}`); });
+  return { page, context, problems };
+}
+
+async function axe(page, what) {
+  // axe runs as a script in the page: only where JavaScript is on (the same
+  // pages are checked in the JavaScript runs).
+  if (jsOn.get(page) === false) return;
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  assert.ok(result.passes.length > 10, `axe checked ${what}`);
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), [], `axe on ${what}`);
+}
+
+async function shot(page, name) {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 900 });
+    const file = join(SHOTS, `${name}-${width}.png`);
+    await page.screenshot({ path: file, fullPage: width === 1280 });
+    if (DOCS && (width === 1280 || name === "results")) {
+      mkdirSync(DOCS, { recursive: true });
+      copyFileSync(file, join(DOCS, `${name}-${width}.png`));
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+for (const js of [true, false]) {
+  const mode = js ? "with JavaScript" : "without JavaScript";
+
+  test(`search by ZIP, filter, page and open a profile (${mode})`, async () => {
+    const { page, context, problems } = await newPage({ js });
+    await page.goto(base + "/");
+    await axe(page, "home");
+    if (js) await shot(page, "home");
+    await page.fill("#where", "10001");
+    await page.check("#care-physical_therapy");
+    await page.click("form.search button[type=submit]");
+    await page.waitForURL(/\/search\?/);
+    const count = await page.textContent(".count");
+    assert.match(count, /providers? found/);
+    const total = Number(count.match(/^(\d+)/)[1]);
+    assert.ok(total > 30, `enough physical therapists near 10001 (${total})`);
+    await axe(page, "results");
+    if (js) await shot(page, "results");
+    // Numbered list, distances, and a map with a text equivalent.
+    assert.equal(await page.locator(".results ol > li").count(), 10);
+    assert.match(await page.textContent(".results ol > li .distance"), /miles away/);
+    assert.ok(await page.locator("svg[role=img] title").count() === 1);
+    // A facet narrows the results and shows as active.
+    await page.click(".facets a:has-text('Women')");
+    await page.waitForURL(/sex=F/);
+    const narrowed = Number((await page.textContent(".count")).match(/^(\d+)/)[1]);
+    assert.ok(narrowed < total && narrowed > 0);
+    // Next page.
+    await page.click("a[rel=next]");
+    await page.waitForURL(/page=2/);
+    assert.equal(await page.getAttribute(".results ol", "start"), "11");
+    // A profile.
+    await page.click(".results ol > li a.name");
+    await page.waitForURL(/\/provider\/\d{10}/);
+    assert.match(await page.textContent("main"), /What the credential means/);
+    assert.match(await page.textContent("main"), /reported this themselves/);
+    await axe(page, "provider");
+    if (js) await shot(page, "provider");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`run the decision guide (${mode})`, async () => {
+    const { page, context, problems } = await newPage({ js });
+    await page.goto(base + "/guide");
+    await axe(page, "guide");
+    if (js) {
+      // One question per step; answer some, move on with Next.
+      assert.equal(await page.locator("fieldset.step:visible").count(), 1);
+      await page.check("#where-low_back");
+      await page.click("button:has-text('Next question')");
+      await page.check("#how_long-long");
+      for (let i = 0; i < 4; i++) await page.click("button:has-text('Next question')");
+      await page.check("#cautions-blood_thinners");
+      await page.click("button:has-text('Next question')");
+      await page.check("#red_flags-fever");
+      await shot(page, "guide");
+    } else {
+      // All questions on one page.
+      assert.ok(await page.locator("fieldset.step").count() >= 5);
+      await page.check("#where-low_back");
+      await page.check("#cautions-blood_thinners");
+      await page.check("#red_flags-fever");
+    }
+    await page.click("button[type=submit]");
+    await page.waitForSelector("h1:has-text('Your options')");
+    const text = await page.textContent("main");
+    assert.match(text, /Get care now/);
+    assert.match(text, /blood thinners/);
+    assert.match(text, /not say which care is best/);
+    assert.equal(await page.locator("article.option").count(), 7);
+    await axe(page, "guide result");
+    if (js) await shot(page, "guide-result");
+    // The link into a pre-filtered search.
+    await page.click("article.option a:has-text('Find acupuncture')");
+    await page.waitForURL(/care=acupuncture/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`report a problem with a listing (${mode})`, async () => {
+    const { page, context, problems } = await newPage({ js });
+    await page.goto(base + "/search?where=53703&care=physical_therapy");
+    await page.click(".results ol > li a.name");
+    await page.waitForURL(/\/provider\//);
+    await page.selectOption("#kind", "address");
+    await page.fill("#details", "The phone number <b>rings</b> a bakery.");
+    await page.click("button:has-text('Send report')");
+    await page.waitForSelector("h1:has-text('Thank you')");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test("empty results explain why and offer a wider search; other pages pass axe", async () => {
+  const { page, context, problems } = await newPage();
+  await page.goto(base + "/search?where=59001&care=acupuncture&radius=5&q=zzyzx");
+  assert.match(await page.textContent(".empty"), /We found no/);
+  assert.ok(await page.locator(".empty a").count() >= 1);
+  await axe(page, "empty results");
+  await page.goto(base + "/search?where=53703&care=dry_needling");
+  assert.match(await page.textContent(".notice"), /does not record who offers dry needling/);
+  await page.goto(base + "/about");
+  await axe(page, "about");
+  await shot(page, "about");
+  await page.goto(base + "/search?where=Nowheresville");
+  await axe(page, "search error");
+  await page.goto(base + "/no/such/page");
+  await axe(page, "404");
+  // An organization page.
+  await page.goto(base + "/search?where=10001&entity=organization");
+  const href = await page.getAttribute(".results ol > li a.name", "href");
+  await page.goto(base + href.replace("/provider/", "/organization/"));
+  assert.match(await page.textContent("main"), /Providers NPPES links to it/);
+  await axe(page, "organization");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("XSS payloads in parameters never run", async () => {
+  const { page, context, problems } = await newPage();
+  const payloads = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>",
+    "javascript:alert(3)", "'><svg/onload=alert(4)>", "\u202e<script>alert(5)</script>"];
+  for (const p of payloads) {
+    for (const field of ["where", "q", "care", "sort", "radius"]) {
+      await page.goto(`${base}/search?where=10001&${field}=${encodeURIComponent(p)}`);
+      assert.equal(await page.locator("script:not([src])").count(), 0, `${field}=${p}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
