@@ -21,10 +21,8 @@ WORK=bench/work
 OUT=bench/results/http.md
 mkdir -p "$WORK" bench/results
 scripts/install-deps --bench
-csv=$WORK/synth_${ROWS}.csv
-snap=$WORK/search_${ROWS}.snap
-[ -f "$csv" ] || "$BUILD/meridian" synth --rows "$ROWS" --seed 7 --out "$csv" >&2
-[ -f "$snap" ] || "$BUILD/meridian" ingest --nppes "$csv" --pl "${csv%.csv}_pl.csv" --out "$snap" >&2
+. bench/lib.sh
+ensure_snapshot "$BUILD" "$ROWS"
 urls=$WORK/urls_${ROWS}.txt
 "$BUILD/bench_search" "$snap" 20000 1 --urls "$urls"
 

@@ -23,10 +23,8 @@ PORT=${PEER_PG_PORT:-55432}
 mkdir -p "$WORK" bench/results
 
 scripts/install-deps --bench
-csv=$WORK/synth_${ROWS}.csv
-snap=$WORK/search_${ROWS}.snap
-[ -f "$csv" ] || "$BUILD/meridian" synth --rows "$ROWS" --seed 7 --out "$csv" >&2
-[ -f "$snap" ] || "$BUILD/meridian" ingest --nppes "$csv" --pl "${csv%.csv}_pl.csv" --out "$snap" >&2
+. bench/lib.sh
+ensure_snapshot "$BUILD" "$ROWS"
 
 # Same data, same queries: exported from the snapshot by the engine's own bench.
 data=$WORK/peers_text_${ROWS}

@@ -15,14 +15,8 @@ QUERIES=${BENCH_QUERIES:-20000}
 WORK=bench/work
 OUT=bench/results/search.md
 mkdir -p "$WORK" bench/results
-csv=$WORK/synth_${ROWS}.csv
-snap=$WORK/search_${ROWS}.snap
-if [ ! -f "$csv" ]; then
-  "$BUILD/meridian" synth --rows "$ROWS" --seed 7 --out "$csv" >&2
-fi
-if [ ! -f "$snap" ]; then
-  "$BUILD/meridian" ingest --nppes "$csv" --pl "${csv%.csv}_pl.csv" --out "$snap" >&2
-fi
+. bench/lib.sh
+ensure_snapshot "$BUILD" "$ROWS"
 cat "$snap" > /dev/null  # warm the page cache: load time measures verify + index build
 json=$("$BUILD/bench_search" "$snap" "$QUERIES" 1)
 field() { echo "$json" | grep -o "\"$1\":[0-9.]*" | cut -d: -f2; }

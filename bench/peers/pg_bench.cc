@@ -8,7 +8,7 @@
 // the optional modality filter, then the same answer Meridian gives — exact
 // total, facets (modality, classification, entity, sex, state, distance
 // bands) and the 10 nearest NPIs — in one round trip; text queries add a
-// pg_trgm word-similarity filter per word (kSqlText). Timed client-side over
+// pg_trgm word-similarity filter per word (kText). Timed client-side over
 // loopback. Prints one JSON line: p50/p99/p999 and agreement with Meridian,
 // for the queries without text and (prefix text_) those with.
 #include <libpq-fe.h>
@@ -29,36 +29,21 @@ using meridian::peers::ReadCsv;
 // PostGIS measures on a sphere of radius 6371008.7714 m, Meridian on one of
 // 3958.8 mi (6371.07 km): radii and band edges are scaled by the ratio so both
 // decide "within" at the same angle.
-const char* kSql = R"SQL(
+//
+// Radius queries: the locations within the radius (GiST), each provider at
+// its nearest one.
+const char* kRadius = R"SQL(
 WITH q AS (SELECT ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography AS g),
 m AS MATERIALIZED (
   SELECT l.row, min(ST_Distance(l.g, q.g, false)) AS d
   FROM loc l, q
   WHERE ST_DWithin(l.g, q.g, $3 * 6371008.7714 / 3958.8, false)
-  GROUP BY l.row),
-f AS MATERIALIZED (
-  SELECT p.npi, p.entity, p.sex, p.state, p.class, p.modmask, m.d
-  FROM m JOIN prov p ON p.row = m.row
-  WHERE p.entity <> 0 AND ($4 = 0 OR (p.modmask & $4) <> 0)
-  AND m.d <= $3 * 6371008.7714 / 3958.8)
-SELECT (SELECT count(*) FROM f),
-  (SELECT string_agg(npi::text, ',') FROM (SELECT npi FROM f ORDER BY d, npi LIMIT 10) t),
-  (SELECT concat_ws(',', count(*) FILTER (WHERE d <= 5 * 6371008.7714 / 3958.8), count(*) FILTER (WHERE d <= 10 * 6371008.7714 / 3958.8),
-     count(*) FILTER (WHERE d <= 25 * 6371008.7714 / 3958.8), count(*) FILTER (WHERE d <= 50 * 6371008.7714 / 3958.8),
-     sum((modmask & 1 <> 0)::int), sum((modmask & 2 <> 0)::int), sum((modmask & 4 <> 0)::int),
-     sum((modmask & 8 <> 0)::int), sum((modmask & 16 <> 0)::int), sum((modmask & 32 <> 0)::int),
-     sum((modmask & 64 <> 0)::int)) FROM f),
-  (SELECT string_agg(k || ':' || c, ',') FROM (
-     SELECT 'c' || class AS k, count(*) AS c FROM f GROUP BY class
-     UNION ALL SELECT 'e' || entity, count(*) FROM f GROUP BY entity
-     UNION ALL SELECT 'x' || sex, count(*) FROM f GROUP BY sex
-     UNION ALL SELECT 's' || state, count(*) FROM f GROUP BY state) g)
-)SQL";
+  GROUP BY l.row),)SQL";
 
 // Text queries (1-3 words of a name): every word must be similar to a word of
 // the provider's names (pg_trgm word similarity, GIN trigram index), within
 // the radius. The planner chooses between the trigram and the GiST index.
-const char* kSqlText = R"SQL(
+const char* kText = R"SQL(
 WITH q AS (SELECT ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography AS g),
 t AS (SELECT row FROM prov
   WHERE names %> $5 AND ($6 = '' OR names %> $6) AND ($7 = '' OR names %> $7)),
@@ -66,7 +51,10 @@ m AS MATERIALIZED (
   SELECT l.row, min(ST_Distance(l.g, q.g, false)) AS d
   FROM loc l JOIN t ON t.row = l.row, q
   WHERE ST_DWithin(l.g, q.g, $3 * 6371008.7714 / 3958.8, false)
-  GROUP BY l.row),
+  GROUP BY l.row),)SQL";
+
+// The answer over m, as Meridian gives it: total, the 10 nearest, facets.
+const char* kAnswer = R"SQL(
 f AS MATERIALIZED (
   SELECT p.npi, p.entity, p.sex, p.state, p.class, p.modmask, m.d
   FROM m JOIN prov p ON p.row = m.row
@@ -98,7 +86,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "connect: %s", PQerrorMessage(c));
     return 1;
   }
-  for (auto [name, sql, n] : {std::tuple{"search", kSql, 4}, {"search_text", kSqlText, 7}}) {
+  const std::string radius_sql = std::string(kRadius) + kAnswer;
+  const std::string text_sql = std::string(kText) + kAnswer;
+  for (auto [name, sql, n] :
+       {std::tuple{"search", radius_sql.c_str(), 4}, {"search_text", text_sql.c_str(), 7}}) {
     PGresult* prep = PQprepare(c, name, sql, n, nullptr);
     if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
       std::fprintf(stderr, "prepare: %s", PQerrorMessage(c));

@@ -14,14 +14,7 @@ namespace {
 
 using testing::TempDir;
 
-const KnowledgeBase& Kb() {
-  static const KnowledgeBase kb = [] {
-    auto r = KnowledgeBase::LoadEmbedded();
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(r).value() : KnowledgeBase();
-  }();
-  return kb;
-}
+const KnowledgeBase& Kb() { return testing::EmbeddedKnowledge(); }
 
 std::vector<std::string> CardIds(const Explanation& e) {
   std::vector<std::string> ids;

@@ -13,14 +13,7 @@
 namespace meridian {
 namespace {
 
-const KnowledgeBase& Kb() {
-  static const KnowledgeBase kb = [] {
-    auto r = KnowledgeBase::LoadEmbedded();
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(r).value() : KnowledgeBase();
-  }();
-  return kb;
-}
+const KnowledgeBase& Kb() { return testing::EmbeddedKnowledge(); }
 
 const Guide& G() {
   static const Guide g = [] {

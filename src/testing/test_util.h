@@ -15,6 +15,7 @@
 
 #include "data/embedded.h"
 #include "ingest/csv.h"
+#include "knowledge/knowledge_base.h"
 #include "snapshot/snapshot.h"
 #include "text/normalize.h"
 #include "text/search_text.h"
@@ -42,6 +43,17 @@ class TempDir {
 };
 
 inline std::string SourceDir() { return MERIDIAN_SOURCE_DIR; }
+
+// The embedded knowledge data, loaded once per test binary (a load failure
+// fails the test that asked).
+inline const KnowledgeBase& EmbeddedKnowledge() {
+  static const KnowledgeBase kb = [] {
+    auto r = KnowledgeBase::LoadEmbedded();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(r).value() : KnowledgeBase();
+  }();
+  return kb;
+}
 
 // Iteration count for randomized tests: `n`, scaled by MERIDIAN_TEST_SCALE
 // (the sanitizer run uses 0.25 to stay fast; never below 50).
