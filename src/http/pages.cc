@@ -5,6 +5,7 @@
 #include <ctime>
 #include <kainjow/mustache.hpp>
 
+#include "geo/distance.h"
 #include "http/api.h"
 #include "http/assets.h"
 #include "http/query_string.h"
@@ -265,6 +266,31 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
       empty.set("without_name", Href("/search", With(With(kept, "q", ""), "page", "")));
     if (!care.empty())
       empty.set("any_care", Href("/search", With(With(kept, "care", ""), "page", "")));
+    // Nearby places with the most providers, within 60 miles.
+    if (q.has_point) {
+      std::vector<std::pair<const Place*, double>> near;
+      for (const Place& p : d.snap->places()) {
+        if (p.geocoded == 0) continue;
+        const double miles = HaversineMiles(q.lat, q.lon, p.lat, p.lon);
+        if (miles > 1 && miles <= 60) near.emplace_back(&p, miles);
+      }
+      std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
+        return a.first->rows != b.first->rows ? a.first->rows > b.first->rows
+                                              : a.first->city < b.first->city;
+      });
+      data nearby = List();
+      for (size_t i = 0; i < std::min<size_t>(3, near.size()); ++i) {
+        const std::string state(d.snap->states().Code(near[i].first->state));
+        const std::string label =
+            CityDisplay(near[i].first->city) + (state.empty() ? "" : ", " + state);
+        data item;
+        item.set("label", label);
+        item.set("href", Href("/search", With(With(kept, "where", label), "page", "")));
+        item.set("miles", std::to_string(static_cast<int>(std::lround(near[i].second))));
+        nearby.push_back(item);
+      }
+      empty.set("nearby", nearby);
+    }
     v.set("empty", empty);
     return Html(&d, "Search", Render("results", v));
   }

@@ -104,9 +104,11 @@ TEST_F(PagesTest, SearchPageShowsResultsFacetsMapAndPaging) {
   HttpResponse empty = Send("GET", "/search?where=10001&q=zzzzzqqqq");
   EXPECT_NE(empty.body.find("We found no"), std::string::npos);
   EXPECT_NE(empty.body.find("Search without the name"), std::string::npos);
+  EXPECT_NE(empty.body.find("Search near "), std::string::npos);  // nearby places
   HttpResponse bad = Send("GET", "/search?where=Qwertyville");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("role=\"alert\""), std::string::npos);
+  EXPECT_NE(bad.body.find("aria-describedby=\"search-error\""), std::string::npos);
   EXPECT_EQ(Send("GET", "/search").status, 400);  // where is required
 }
 
