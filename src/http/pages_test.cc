@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/routes.h"
+#include "testing/http_test_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -32,22 +33,11 @@ class PagesTest : public ::testing::Test {
     delete dir_;
   }
   static HttpResponse Send(const std::string& method, const std::string& target,
-                           const std::string& body = "",
-                           std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpRequest r;
-    r.method = method;
-    const size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = target.substr(q + 1);
-    r.body = body;
-    r.headers = std::move(headers);
-    r.client = "t";
-    return service_->Handle(r);
+                           const std::string& body = "", testing::Headers headers = {}) {
+    return service_->Handle(testing::MakeRequest(method, target, body, std::move(headers)));
   }
   static std::string Header(const HttpResponse& r, const std::string& name) {
-    for (const auto& [k, v] : r.headers)
-      if (k == name) return v;
-    return "";
+    return testing::HeaderOf(r, name);
   }
   static std::string SomeNpi() {
     auto d = service_->data();

@@ -7,6 +7,7 @@
 
 #include "http/routes.h"
 #include "query/query.h"
+#include "testing/http_test_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -33,31 +34,15 @@ class ServiceTest : public ::testing::Test {
     delete service_;
     delete dir_;
   }
-  static HttpResponse Get(const std::string& target,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpRequest r;
-    r.method = "GET";
-    const size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = target.substr(q + 1);
-    r.headers = std::move(headers);
-    r.client = "test";
-    return service_->Handle(r);
+  static HttpResponse Get(const std::string& target, testing::Headers headers = {}) {
+    return service_->Handle(testing::MakeRequest("GET", target, "", std::move(headers)));
   }
   static HttpResponse Post(const std::string& path, const std::string& body,
-                           std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpRequest r;
-    r.method = "POST";
-    r.path = path;
-    r.body = body;
-    r.headers = std::move(headers);
-    r.client = "test";
-    return service_->Handle(r);
+                           testing::Headers headers = {}) {
+    return service_->Handle(testing::MakeRequest("POST", path, body, std::move(headers)));
   }
   static std::string HeaderOf(const HttpResponse& r, const std::string& name) {
-    for (const auto& [k, v] : r.headers)
-      if (k == name) return v;
-    return "";
+    return testing::HeaderOf(r, name);
   }
   static TempDir* dir_;
   static Service* service_;
