@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <kainjow/mustache.hpp>
+#include <map>
 
 #include "geo/distance.h"
 #include "http/api.h"
@@ -135,6 +136,21 @@ data ModalityList(const Dataset& d, const std::string& selected) {
     list.push_back(item);
   }
   return list;
+}
+
+// The NUCC codes of a classification ("Physical Therapist" -> 225100000X,
+// 2251B1300X, ...), in code order, at most 40; built once from the embedded
+// code set, which never changes.
+const std::vector<std::string>& CodesOf(const std::string& classification) {
+  static const std::map<std::string, std::vector<std::string>> by_class = [] {
+    std::map<std::string, std::vector<std::string>> m;
+    for (const TaxonomyInfo& t : TaxonomyTable::Embedded().rows())
+      if (m[t.classification].size() < 40) m[t.classification].push_back(t.code);
+    return m;
+  }();
+  static const std::vector<std::string> none;
+  auto it = by_class.find(classification);
+  return it == by_class.end() ? none : it->second;
 }
 
 // Form fields -> the API's query parameters.
@@ -389,15 +405,19 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     data items = List();
     for (const auto& [key, count] : r.facets.classification) {
       // The classification's codes from the NUCC table, as taxonomy filters.
+      const std::vector<std::string>& codes = CodesOf(key);
+      if (codes.empty()) continue;
+      std::vector<std::string> current;
+      for (const auto& [k, val] : kept)
+        if (k == "taxonomy") current.push_back(val);
+      const bool active = current == codes;
       data item;
       item.set("label", key);
       item.set("count", std::to_string(count));
-      item.set("active", Bool(false));
+      item.set("active", Bool(active));
       QueryParams p = With(With(kept, "taxonomy", ""), "page", "");
-      size_t codes = 0;
-      for (const TaxonomyInfo& t : TaxonomyTable::Embedded().rows())
-        if (t.classification == key && codes < 40) p.emplace_back("taxonomy", t.code), ++codes;
-      if (codes == 0) continue;
+      if (!active)
+        for (const std::string& c : codes) p.emplace_back("taxonomy", c);
       item.set("href", Href("/search", p));
       items.push_back(item);
     }
