@@ -193,6 +193,13 @@ TEST_F(ServerTest, SizeLimits) {
   EXPECT_EQ(StatusOf(Exchange("POST /api/v1/guide/answers HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                               std::to_string(body.size()) + "\r\n\r\n" + body)),
             413);
+  // A JSON body nested 32 000 deep (within the body limit): a clear 400.
+  const std::string deep =
+      "{\"answers\":{\"where\":" + std::string(32000, '[') + std::string(32000, ']') + "}}";
+  const std::string deep_resp =
+      Exchange("POST /api/v1/guide/answers HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+               std::to_string(deep.size()) + "\r\nConnection: close\r\n\r\n" + deep);
+  EXPECT_EQ(StatusOf(deep_resp), 400) << deep_resp.substr(0, 200);
   // 10 000 query parameters: refused (too long for the URL limit), not a crash.
   std::string many;
   for (int i = 0; i < 10000; ++i) many += "a=1&";
