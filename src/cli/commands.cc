@@ -398,20 +398,6 @@ int Commands::Search() {
 
 namespace {
 
-std::string HoursText(const Credential& c) {
-  auto n = [](int v) {  // 1900 -> "1,900"
-    std::string s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-      s.insert(static_cast<size_t>(i), ",");
-    return s;
-  };
-  if (c.hours_min && c.hours_max)
-    return "about " + n(*c.hours_min) + " to " + n(*c.hours_max) + " hours";
-  if (c.hours_min) return "at least " + n(*c.hours_min) + " hours";
-  if (c.hours_max) return "up to " + n(*c.hours_max) + " hours";
-  return "unknown";
-}
-
 std::string Joined(const std::vector<std::string>& v, const char* sep) {
   std::string s;
   for (const std::string& x : v) s += (s.empty() ? "" : sep) + x;
@@ -489,7 +475,7 @@ int Commands::Explain() {
     out += "* " + c->name + (c->is_credential ? "" : " (a course, not a credential)") + "\n";
     out += "  Granted by: " + c->granted_by + "\n";
     out += "  What it takes: " + c->requirements + "\n";
-    out += "  Training: " + HoursText(*c) + "\n";
+    out += "  Training: " + TrainingHoursText(*c) + "\n";
     out += "  Kept current: " + c->kept_current + "\n";
     out += "  It tells you: " + c->tells_you + "\n";
     out += "  It does not tell you: " + c->does_not_tell_you + "\n";

@@ -18,27 +18,16 @@ namespace meridian {
 
 namespace {
 
-HttpResponse Json(std::string body, int status = 200) {
+// A JSON response; `cache` sets Cache-Control (otherwise the service's default).
+HttpResponse Json(std::string body, int status = 200, const char* cache = nullptr) {
   HttpResponse r;
   r.status = status;
   r.body = std::move(body);
+  if (cache != nullptr) r.headers.emplace_back("Cache-Control", cache);
   return r;
 }
 
-// "1234567893" -> its packed form, or false.
-bool ParseNpi(const std::string& s, uint32_t* out) {
-  if (s.size() != 10 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  const uint64_t v = std::stoull(s);
-  if (v > UINT32_MAX) return false;
-  *out = static_cast<uint32_t>(v);
-  return true;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+constexpr const char* kHour = "public, max-age=3600";
 
 // Links NPPES itself states between a provider and an organization, by the
 // organization's legal name (lower-cased): an organization subpart names its
@@ -74,6 +63,20 @@ void WriteProviderSummary(const Snapshot& snap, size_t row, const Record& rec, J
 }
 
 }  // namespace
+
+bool ParseNpi(const std::string& s, uint32_t* out) {
+  if (s.size() != 10 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  const uint64_t v = std::stoull(s);
+  if (v > UINT32_MAX) return false;
+  *out = static_cast<uint32_t>(v);
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 HttpResponse ApiError(int status, std::string code, std::string message, std::string param,
                       const std::vector<std::string>& suggestions) {
@@ -135,7 +138,7 @@ HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const
   std::snprintf(etag, sizeof etag, "\"%08x-%s\"", d.snap->id(), npi_text.c_str());
   HttpResponse r;
   r.headers.emplace_back("ETag", etag);
-  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  r.headers.emplace_back("Cache-Control", kHour);
   if (req.Header("if-none-match") == etag) {
     r.status = 304;
     r.content_type.clear();
@@ -203,9 +206,7 @@ HttpResponse HandleTaxonomies() {
   w.EndArray();
   w.Field("source", "NUCC Health Care Provider Taxonomy code set v25.1");
   w.EndObject();
-  HttpResponse r = Json(w.str());
-  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
-  return r;
+  return Json(w.str(), 200, "public, max-age=86400");
 }
 
 HttpResponse HandleModalities(const Dataset& d) {
@@ -228,9 +229,7 @@ HttpResponse HandleModalities(const Dataset& d) {
     w.EndObject();
   }
   w.EndArray().EndObject();
-  HttpResponse r = Json(w.str());
-  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-  return r;
+  return Json(w.str(), 200, kHour);
 }
 
 HttpResponse HandlePlaces(const Dataset& d, const QueryParams& params) {
@@ -293,21 +292,11 @@ HttpResponse HandleStateRules(const Dataset& d, const std::string& state_in) {
     const StateRule* r = d.knowledge.Rule(usps, topic);
     if (r == nullptr) continue;
     w.BeginObject();
-    w.Field("topic", r->topic).Field("status", r->status);
-    r->nccaom_required.empty() ? w.Key("nccaom_required").Null()
-                               : w.Field("nccaom_required", r->nccaom_required);
-    r->min_hours ? w.Key("min_hours").Int(*r->min_hours) : w.Key("min_hours").Null();
-    w.Field("conditions", r->conditions).Field("text", StateNoteText(*r));
-    w.Key("sources").BeginArray();
-    for (const std::string& s : r->sources) w.String(s);
-    w.EndArray();
-    w.Field("as_of", r->as_of).Field("confidence", r->confidence);
+    WriteStateRuleFields(*r, &w);
     w.EndObject();
   }
   w.EndArray().EndObject();
-  HttpResponse resp = Json(w.str());
-  resp.headers.emplace_back("Cache-Control", "public, max-age=3600");
-  return resp;
+  return Json(w.str(), 200, kHour);
 }
 
 HttpResponse HandleCredentials(const Dataset& d) {
@@ -315,17 +304,13 @@ HttpResponse HandleCredentials(const Dataset& d) {
   w.BeginObject().Key("credentials").BeginArray();
   for (const Credential& c : d.knowledge.credentials()) WriteCredentialJson(c, &w);
   w.EndArray().EndObject();
-  HttpResponse r = Json(w.str());
-  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-  return r;
+  return Json(w.str(), 200, kHour);
 }
 
 HttpResponse HandleGuide(const Dataset& d) {
   JsonWriter w;
   WriteGuideQuestionsJson(*d.guide, &w);
-  HttpResponse r = Json(w.str());
-  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-  return r;
+  return Json(w.str(), 200, kHour);
 }
 
 HttpResponse HandleGuideAnswers(const Dataset& d, const std::string& body) {
@@ -363,9 +348,7 @@ HttpResponse HandleGuideAnswers(const Dataset& d, const std::string& body) {
   }
   JsonWriter w;
   WriteGuideResultJson(*r, &w);
-  HttpResponse resp = Json(w.str());
-  resp.headers.emplace_back("Cache-Control", "no-store");
-  return resp;
+  return Json(w.str(), 200, "no-store");
 }
 
 }  // namespace meridian

@@ -10,6 +10,11 @@
 
 namespace meridian {
 
+// "1234567893" -> its packed form; false unless exactly 10 digits that fit.
+bool ParseNpi(const std::string& text, uint32_t* out);
+// ASCII lower case.
+std::string Lower(std::string_view s);
+
 // {"error":{"code","message","param","suggestions"}} with `status`.
 HttpResponse ApiError(int status, std::string code, std::string message, std::string param = "",
                       const std::vector<std::string>& suggestions = {});

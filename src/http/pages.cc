@@ -109,11 +109,6 @@ std::string AddressLine(const Address& a) {
   return s;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string Iso(uint64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
@@ -162,18 +157,11 @@ QueryParams ToQuery(const QueryParams& form, std::string* where_error) {
   const bool zip = where.size() == 5 && where.find_first_not_of("0123456789") == std::string::npos;
   const bool point = where.find(',') != std::string::npos &&
                      where.find_first_not_of("0123456789.,- ") == std::string::npos;
+  if (point) where.erase(std::remove(where.begin(), where.end(), ' '), where.end());
   if (where.empty())
     *where_error = "Tell us where: a ZIP code or a city.";
-  else if (zip || point)
-    q.emplace_back("near", point ? [&] {
-      std::string s;
-      for (char c : where)
-        if (c != ' ') s.push_back(c);
-      return s;
-    }()
-                                 : where);
   else
-    q.emplace_back("city", where);
+    q.emplace_back(zip || point ? "near" : "city", where);
   const std::string radius = Get(form, "radius");
   if (!radius.empty()) q.emplace_back("radius", radius + "mi");
   if (const std::string care = Get(form, "care"); !care.empty()) q.emplace_back("modality", care);
@@ -447,10 +435,8 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
 
 HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool reports_on) {
   uint32_t npi = 0;
-  if (npi_text.size() != 10 || npi_text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoull(npi_text) > UINT32_MAX)
+  if (!ParseNpi(npi_text, &npi))
     return PageMessage(&d, 404, "Not found", "That is not an NPI number.");
-  npi = static_cast<uint32_t>(std::stoull(npi_text));
   const int64_t row = d.snap->Find(npi);
   if (row < 0) return PageMessage(&d, 404, "Not found", "We have no provider with that number.");
   Record rec;
@@ -507,13 +493,7 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
     item.set("is_credential", Bool(c->is_credential));
     item.set("granted_by", c->granted_by);
     item.set("requirements", c->requirements);
-    std::string hours = "Unknown";
-    if (c->hours_min && c->hours_max)
-      hours = "About " + std::to_string(*c->hours_min) + " to " + std::to_string(*c->hours_max) +
-              " hours";
-    else if (c->hours_min)
-      hours = "At least " + std::to_string(*c->hours_min) + " hours";
-    item.set("hours", hours);
+    item.set("hours", TrainingHoursText(*c));
     item.set("kept_current", c->kept_current);
     item.set("tells_you", c->tells_you);
     item.set("does_not_tell_you", c->does_not_tell_you);
@@ -551,10 +531,10 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
 }
 
 HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
-  if (npi_text.size() != 10 || npi_text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoull(npi_text) > UINT32_MAX)
+  uint32_t npi = 0;
+  if (!ParseNpi(npi_text, &npi))
     return PageMessage(&d, 404, "Not found", "That is not an NPI number.");
-  const int64_t row = d.snap->Find(static_cast<uint32_t>(std::stoull(npi_text)));
+  const int64_t row = d.snap->Find(npi);
   Record org;
   if (row < 0 || !d.snap->GetRecord(static_cast<size_t>(row), &org).ok() ||
       org.entity != EntityType::kOrganization)
@@ -703,15 +683,15 @@ HttpResponse PageReport(const Dataset& d, const std::string& body, ReportStore* 
     return PageMessage(&d, 400, "We could not read the form", "Please go back and try again.");
   const std::string npi = Get(form, "npi"), kind = Get(form, "kind"),
                     details = Get(form, "details");
-  if (npi.size() != 10 || npi.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoull(npi) > UINT32_MAX || d.snap->Find(static_cast<uint32_t>(std::stoull(npi))) < 0)
+  uint32_t packed = 0;
+  if (!ParseNpi(npi, &packed) || d.snap->Find(packed) < 0)
     return PageMessage(&d, 400, "We could not send the report", "The listing number is not valid.");
   if (kind != "address" && kind != "credential" && kind != "closed" && kind != "other")
     return PageMessage(&d, 400, "We could not send the report", "Please pick what is wrong.");
   if (details.size() > 2000)
     return PageMessage(&d, 400, "We could not send the report",
                        "Please keep it under 2,000 letters.");
-  Status s = store->Add(static_cast<uint32_t>(std::stoull(npi)), kind, details);
+  Status s = store->Add(packed, kind, details);
   if (!s.ok())
     return PageMessage(&d, 500, "We could not save the report", "Please try again later.");
   data v;

@@ -34,6 +34,17 @@ double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+// The first query parameter `route` does not take, or nullptr. Search
+// parameters are checked by ParseQuery itself.
+const std::string* UnknownParameter(const Route& route, const QueryParams& params) {
+  if (route.id == RouteId::kSearch) return nullptr;
+  for (const auto& p : params)
+    if (std::none_of(route.params.begin(), route.params.end(),
+                     [&](const RouteParam& rp) { return rp.in == "query" && rp.name == p.first; }))
+      return &p.first;
+  return nullptr;
+}
+
 }  // namespace
 
 std::string_view HttpRequest::Header(std::string_view name) const {
@@ -154,18 +165,8 @@ HttpResponse Service::Handle(const HttpRequest& req) {
     } else if (route->expensive && !Allow(req.client, &retry)) {
       resp = error(429, "rate_limited", "too many requests; try again shortly");
       resp.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry))));
-    } else if (route->id != RouteId::kSearch &&
-               std::any_of(params.begin(), params.end(), [&](const auto& p) {
-                 return std::none_of(
-                     route->params.begin(), route->params.end(),
-                     [&](const RouteParam& rp) { return rp.in == "query" && rp.name == p.first; });
-               })) {
-      std::string bad;
-      for (const auto& p : params)
-        if (std::none_of(route->params.begin(), route->params.end(),
-                         [&](const RouteParam& rp) { return rp.name == p.first; }))
-          bad = p.first;
-      resp = error(400, "bad_parameter", "unknown parameter " + bad, bad);
+    } else if (const std::string* bad = UnknownParameter(*route, params)) {
+      resp = error(400, "bad_parameter", "unknown parameter " + *bad, *bad);
     } else if (route->id == RouteId::kPageReport && !SameOrigin(req)) {
       resp = error(403, "forbidden", "This form must be sent from this site.");
     } else {

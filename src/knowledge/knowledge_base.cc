@@ -304,4 +304,18 @@ ModalityMask ModalitiesOf(std::string_view credential_text, std::span<const std:
   return m;
 }
 
+std::string TrainingHoursText(const Credential& c) {
+  auto n = [](int v) {  // 1900 -> "1,900"
+    std::string s = std::to_string(v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+      s.insert(static_cast<size_t>(i), ",");
+    return s;
+  };
+  if (c.hours_min && c.hours_max)
+    return "about " + n(*c.hours_min) + " to " + n(*c.hours_max) + " hours";
+  if (c.hours_min) return "at least " + n(*c.hours_min) + " hours";
+  if (c.hours_max) return "up to " + n(*c.hours_max) + " hours";
+  return "unknown";
+}
+
 }  // namespace meridian

@@ -139,6 +139,10 @@ class KnowledgeBase {
   std::vector<Correction> corrections_;
 };
 
+// A credential's training hours in words: "about 1,900 to 4,000 hours",
+// "at least 40 hours", "up to 300 hours", or "unknown".
+std::string TrainingHoursText(const Credential& c);
+
 // The modalities a provider may offer: by its taxonomy codes and credential
 // text (data/modalities.csv) and, with `knowledge`, dry needling by its
 // practice state's rules (KnowledgeBase::MayDryNeedle) instead of the

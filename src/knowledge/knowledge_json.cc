@@ -51,6 +51,15 @@ void WriteCredentialJson(const Credential& c, JsonWriter* w) {
   w->EndObject();
 }
 
+void WriteStateRuleFields(const StateRule& r, JsonWriter* w) {
+  w->Field("topic", r.topic).Field("status", r.status);
+  r.nccaom_required.empty() ? w->Key("nccaom_required").Null()
+                            : w->Field("nccaom_required", r.nccaom_required);
+  r.min_hours ? w->Key("min_hours").Int(*r.min_hours) : w->Key("min_hours").Null();
+  w->Field("conditions", r.conditions).Field("text", StateNoteText(r));
+  WriteProvenance(r.sources, r.as_of, r.confidence, w);
+}
+
 void WriteExplanationFields(const Explanation& e, JsonWriter* w) {
   w->Key("cards").BeginArray();
   for (const Credential* c : e.cards) WriteCredentialJson(*c, w);
@@ -60,10 +69,7 @@ void WriteExplanationFields(const Explanation& e, JsonWriter* w) {
   for (const StateNote& n : e.notes) {
     w->BeginObject();
     w->Field("modality", n.modality).Field("state", n.state);
-    w->Field("topic", n.rule->topic).Field("status", n.rule->status);
-    n.rule->min_hours ? w->Key("min_hours").Int(*n.rule->min_hours) : w->Key("min_hours").Null();
-    w->Field("text", n.text);
-    WriteProvenance(n.rule->sources, n.rule->as_of, n.rule->confidence, w);
+    WriteStateRuleFields(*n.rule, w);
     w->EndObject();
   }
   w->EndArray();
