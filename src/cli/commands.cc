@@ -98,7 +98,7 @@ void Commands::Register(CLI::App* app) {
   search_->add_option("--taxonomy", taxonomy_, "NUCC code or prefix (repeatable)");
   search_->add_option("--modality", modality_,
                       "acupuncture, dry_needling, chiropractic, massage, physical_therapy, "
-                      "osteopathic, pain_medicine");
+                      "osteopathic, pain_medicine, or any (at least one of them)");
   search_->add_option("--entity", entity_, "individual or organization");
   search_->add_option("--state", state_, "practice state, e.g. WI");
   search_->add_option("--sex", sex_, "F or M");
@@ -138,7 +138,9 @@ void Commands::Register(CLI::App* app) {
   serve_->add_option("--rate", rate_, "requests per second per client on expensive routes");
   serve_->add_option("--burst", burst_, "burst per client on expensive routes");
   serve_->add_option("--max-connections", max_connections_);
-  serve_->add_option("--reports", reports_, "SQLite file that keeps \"report a problem\" forms");
+  serve_->add_option("--reports", reports_,
+                     "SQLite file that keeps \"report a problem\" forms (default "
+                     "meridian-reports.sqlite in the working directory; reports are always on)");
 }
 
 int Commands::Run() {

@@ -55,7 +55,7 @@ class Commands {
   size_t limit_ = 10, offset_ = 0;
   std::vector<std::string> answers_;
   bool questions_ = false;
-  std::string listen_ = "127.0.0.1:8080", access_log_, reports_;
+  std::string listen_ = "127.0.0.1:8080", access_log_, reports_ = "meridian-reports.sqlite";
   int serve_threads_ = 2;
   int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000;
   double rate_ = 20, burst_ = 40;

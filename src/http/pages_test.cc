@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "http/api.h"
 #include "http/routes.h"
 #include "testing/http_test_util.h"
 #include "testing/test_util.h"
@@ -94,12 +95,84 @@ TEST_F(PagesTest, SearchPageShowsResultsFacetsMapAndPaging) {
   HttpResponse empty = Send("GET", "/search?where=10001&q=zzzzzqqqq");
   EXPECT_NE(empty.body.find("We found no"), std::string::npos);
   EXPECT_NE(empty.body.find("Search without the name"), std::string::npos);
-  EXPECT_NE(empty.body.find("Search near "), std::string::npos);  // nearby places
+  EXPECT_EQ(empty.body.find("Search near "), std::string::npos);  // no towns inside the circle
   HttpResponse bad = Send("GET", "/search?where=Qwertyville");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("role=\"alert\""), std::string::npos);
   EXPECT_NE(bad.body.find("aria-describedby=\"search-error\""), std::string::npos);
-  EXPECT_EQ(Send("GET", "/search").status, 400);  // where is required
+}
+
+// The guide's "Find ... near you" links carry no place: the page asks for
+// one (200, the care kept), not a red 400.
+TEST_F(PagesTest, NoPlaceYetAsksWhere) {
+  for (const char* target : {"/search", "/search?care=acupuncture", "/search?where=+&care=massage"}) {
+    HttpResponse r = Send("GET", target);
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_NE(r.body.find("Where should we look?"), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("role=\"alert\""), std::string::npos) << target;
+  }
+  EXPECT_NE(Send("GET", "/search?care=acupuncture").body.find("value=\"acupuncture\" selected"),
+            std::string::npos);
+}
+
+// "Any of these" means any of Meridian's kinds of care, never every
+// provider in the area; the heading names the place with its state.
+TEST_F(PagesTest, AnyCareMeansMeridiansKindsOfCare) {
+  auto d = service_->data();
+  HttpResponse r = Send("GET", "/search?where=10001&radius=100");
+  ASSERT_EQ(r.status, 200);
+  // Every listed provider covers a modality (the synthetic file has others).
+  size_t at = 0, listed = 0;
+  while ((at = r.body.find("href=\"/provider/", at)) != std::string::npos) {
+    at += 16;
+    const std::string npi = r.body.substr(at, 10);
+    uint32_t packed = 0;
+    ASSERT_TRUE(ParseNpi(npi, &packed));
+    const int64_t row = d->snap->Find(packed);
+    ASSERT_GE(row, 0);
+    EXPECT_NE(d->index->modality_mask(static_cast<size_t>(row)), 0) << npi;
+    ++listed;
+  }
+  EXPECT_GE(listed, 5u);
+  EXPECT_NE(Send("GET", "/search?where=New+York,+NY").body.find("near New York, NY"),
+            std::string::npos);
+  EXPECT_NE(Send("GET", "/search?where=new+york,+ny").body.find("near New York, NY"),
+            std::string::npos);
+}
+
+// One box: a kind of care typed as a name searches for that care and says
+// what it understood, with a way back to a name search.
+TEST_F(PagesTest, OneBoxUnderstandsAKindOfCare) {
+  HttpResponse r = Send("GET", "/search?where=10001&q=physical+therapy");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("providers found"), std::string::npos);
+  EXPECT_NE(r.body.find("We took it as a kind of care and searched for physical therapy"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("Physical therapy near ZIP 10001"), std::string::npos);
+  EXPECT_NE(r.body.find("as=name"), std::string::npos);
+  HttpResponse as_name = Send("GET", "/search?where=10001&q=physical+therapy&as=name");
+  EXPECT_EQ(as_name.body.find("We took it as a kind of care"), std::string::npos);
+  EXPECT_NE(as_name.body.find("value=\"physical therapy\""), std::string::npos);  // a name
+}
+
+// Rural: the radius menu goes to 500 miles, and an empty search names the
+// nearest match beyond the circle, with a link that reaches it.
+TEST_F(PagesTest, EmptyRuralSearchNamesTheNearestMatch) {
+  HttpResponse r = Send("GET", "/search?where=59901&radius=5&care=acupuncture");  // Kalispell, MT
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<option value=\"500\""), std::string::npos);
+  if (r.body.find("providers found") != std::string::npos) GTEST_SKIP() << "synthetic data has one";
+  const size_t at = r.body.find("The nearest acupuncture provider we list is ");
+  ASSERT_NE(at, std::string::npos) << r.body;
+  const int miles = std::atoi(r.body.c_str() + at + 44);
+  EXPECT_GT(miles, 5);
+  const size_t wider = r.body.find("Search within ");
+  ASSERT_NE(wider, std::string::npos);
+  const int radius = std::atoi(r.body.c_str() + wider + 14);
+  EXPECT_GE(radius, miles);
+  HttpResponse follow = Send("GET", "/search?where=59901&care=acupuncture&radius=" +
+                                        std::to_string(radius));
+  EXPECT_NE(follow.body.find("providers found"), std::string::npos);
 }
 
 // Every parameter and form field, fed hostile strings: nothing comes back
@@ -186,6 +259,8 @@ TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
                          {{"origin", "http://127.0.0.1:8080"}, {"host", "127.0.0.1:8080"}});
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_NE(ok.body.find("Thank you"), std::string::npos);
+  EXPECT_NE(ok.body.find("Its number is R-"), std::string::npos);  // a reference to quote
+  EXPECT_NE(ok.body.find("nppes.cms.hhs.gov"), std::string::npos);
   EXPECT_EQ(Send("POST", "/report", form, {{"sec-fetch-site", "same-origin"}}).status, 200);
   EXPECT_EQ(*(*store)->Count(), before + 2);
   // Bad fields: a clear page, nothing stored.
@@ -201,17 +276,71 @@ TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
            {{"sec-fetch-site", "same-origin"}})
           .status,
       400);
+  // A report needs some text.
+  for (const char* details : {"", "+++", "%0A%20"})
+    EXPECT_EQ(Send("POST", "/report", "npi=" + SomeNpi() + "&kind=other&details=" + details,
+                   {{"sec-fetch-site", "same-origin"}})
+                  .status,
+              400)
+        << details;
   EXPECT_EQ(*(*store)->Count(), before + 2);
+}
+
+// No dead ends on a profile: directions to the street address, the
+// registry record when there is no phone, an old entry says it is old, an
+// unknown credential is named, and providers learn where to fix their entry.
+TEST_F(PagesTest, ProfileHasNoDeadEnds) {
+  auto d = service_->data();
+  bool saw_no_phone = false, saw_stale = false, saw_phone = false;
+  for (size_t i = 0; i < d->snap->size() && !(saw_no_phone && saw_stale && saw_phone); ++i) {
+    if (d->snap->entity(i) == EntityType::kDeactivated) continue;
+    Record rec;
+    ASSERT_TRUE(d->snap->GetRecord(i, &rec).ok());
+    const std::string npi = NpiToString(rec.npi);
+    const bool no_phone = rec.practice.address.phone.empty();
+    const bool stale = rec.last_update_date != 0 && rec.last_update_date / 10000 + 3 <= 2026;
+    if ((no_phone && saw_no_phone) && (stale && saw_stale)) continue;
+    HttpResponse r = Send("GET", "/provider/" + npi);
+    ASSERT_EQ(r.status, 200) << npi;
+    EXPECT_NE(r.body.find("https://nppes.cms.hhs.gov/"), std::string::npos);
+    if (!rec.practice.address.line1.empty()) {
+      // The link carries the street, not coordinates.
+      const size_t at = r.body.find("openstreetmap.org/directions?to=");
+      ASSERT_NE(at, std::string::npos) << npi;
+      std::string street = rec.practice.address.line1.substr(0, rec.practice.address.line1.find(' '));
+      EXPECT_NE(r.body.find(street, at), std::string::npos) << npi;
+    }
+    if (no_phone) {
+      saw_no_phone = true;
+      EXPECT_NE(r.body.find("No phone number on file."), std::string::npos) << npi;
+      EXPECT_NE(r.body.find("npiregistry.cms.hhs.gov/provider-view/" + npi), std::string::npos);
+    } else {
+      saw_phone = true;
+    }
+    if (stale) {
+      saw_stale = true;
+      EXPECT_NE(r.body.find("The registry entry was last updated in " +
+                            std::to_string(rec.last_update_date / 10000)),
+                std::string::npos)
+          << npi;
+    }
+  }
+  EXPECT_TRUE(saw_phone);
 }
 
 TEST_F(PagesTest, GuidePageWorksAsOneFormWithoutJavaScript) {
   HttpResponse g = Send("GET", "/guide");
   EXPECT_NE(g.body.find("type=\"radio\" id=\"where-low_back\""), std::string::npos);
   EXPECT_NE(g.body.find("type=\"checkbox\" id=\"cautions-pregnant\""), std::string::npos);
+  // Warning signs are the first question on the page.
+  EXPECT_LT(g.body.find("id=\"step-red_flags\""), g.body.find("id=\"step-where\""));
   HttpResponse r = Send("POST", "/guide", "where=neck&cautions=pregnant&red_flags=weakness");
   ASSERT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("Get care now"), std::string::npos);
-  EXPECT_NE(r.body.find("Tell the practitioner you are pregnant"), std::string::npos);
+  EXPECT_NE(r.body.find("See a doctor first"), std::string::npos);
+  EXPECT_NE(r.body.find("Tell your acupuncturist you are pregnant"), std::string::npos);
+  EXPECT_NE(r.body.find("rare tear in a neck artery"), std::string::npos);  // neck + manipulation
+  HttpResponse e = Send("POST", "/guide", "where=low_back&red_flags=numb");
+  EXPECT_NE(e.body.find("Call 911 or go to the emergency room now"), std::string::npos);
   EXPECT_EQ(Header(r, "Cache-Control"), "no-store");  // answers are health details
   EXPECT_EQ(Send("POST", "/guide", "where=elbow").status, 400);
 }

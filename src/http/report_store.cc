@@ -32,7 +32,8 @@ Result<std::unique_ptr<ReportStore>> ReportStore::Open(const std::string& path) 
 
 ReportStore::~ReportStore() { sqlite3_close(db_); }
 
-Status ReportStore::Add(uint32_t npi, const std::string& kind, const std::string& details) {
+Result<int64_t> ReportStore::Add(uint32_t npi, const std::string& kind,
+                                 const std::string& details) {
   std::lock_guard<std::mutex> lock(mu_);
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_,
@@ -47,7 +48,7 @@ Status ReportStore::Add(uint32_t npi, const std::string& kind, const std::string
   const int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return Status::IoError(std::string("reports: ") + sqlite3_errmsg(db_));
-  return Status::OK();
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
 Result<int64_t> ReportStore::Count() {

@@ -22,7 +22,8 @@ class ReportStore {
   static Result<std::unique_ptr<ReportStore>> Open(const std::string& path);
   ~ReportStore();
 
-  Status Add(uint32_t npi, const std::string& kind, const std::string& details);
+  // The new report's number (its row id: a reference the reporter can quote).
+  Result<int64_t> Add(uint32_t npi, const std::string& kind, const std::string& details);
   Result<int64_t> Count();
 
  private:

@@ -25,7 +25,7 @@ const std::map<std::string, RouteParam>& SearchParamDocs() {
     add("taxonomy", "string", true, "NUCC taxonomy code or code prefix, e.g. 171100000X or 2251.");
     add("modality", "string", false,
         "acupuncture, dry_needling, chiropractic, massage, physical_therapy, osteopathic, "
-        "pain_medicine.");
+        "pain_medicine, or any (at least one of them).");
     add("entity", "string", false, "individual or organization.");
     add("state", "string", false, "USPS code of the practice state, e.g. WI.");
     add("sex", "string", false, "F or M, as self-reported to NPPES.");
@@ -200,8 +200,11 @@ const std::vector<Route>& Routes() {
        "GET",
        "/search",
        "Web page: results.",
-       {Form("where", "ZIP code, city or lat,lon"), Form("care", "A modality id"),
-        Form("q", "Name"), Form("radius", "Miles: 5, 10, 25, 50 or 100"),
+       {Form("where", "ZIP code, city or lat,lon"),
+        Form("care", "A modality id; empty = any of Meridian's kinds of care"),
+        Form("q", "A name or a kind of care (\"physical therapy\")"),
+        Form("as", "name: take q as a name even when it names a kind of care"),
+        Form("radius", "Miles: 5, 10, 25, 50, 100, 250 or 500"),
         Form("sort", "distance, relevance or name"), Form("page", "Page number from 1"),
         Form("sex", "F or M"), Form("entity", "individual or organization"),
         RouteParam{"taxonomy", "query", "string", false, true, "NUCC code or prefix"}},

@@ -270,7 +270,8 @@ TEST(ServeProcess, ReloadOnSighupAndStopOnSigterm) {
   if (pid == 0) {
     std::freopen(log.c_str(), "w", stderr);
     ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", dir.File("s.snap").c_str(),
-            "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+            "--listen", "127.0.0.1:0", "--reports", dir.File("r.sqlite").c_str(),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   auto port_from_log = [&]() -> int {

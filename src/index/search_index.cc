@@ -14,6 +14,7 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
   std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities, knowledge));
   const TaxonomyDict& dict = snap.taxonomy();
   ix->taxonomy_mask_.resize(dict.size());
+  std::vector<ModalityMask> qualifies(dict.size());
   ix->class_slot_.resize(dict.size());
   std::map<std::string, uint16_t> slots;
   auto slot_of = [&](const std::string& name) {
@@ -24,6 +25,7 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
   for (size_t id = 0; id < dict.size(); ++id) {
     const TaxonomyEntry& e = dict.entry(static_cast<uint16_t>(id));
     ix->taxonomy_mask_[id] = modalities.MaskForTaxonomy(e.info.code);
+    qualifies[id] = modalities.CredentialTaxonomyMask(e.info.code);
     ix->class_slot_[id] = slot_of(e.known ? e.info.classification : "unknown code");
   }
   ix->none_slot_ = slot_of("none");
@@ -50,8 +52,12 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
       auto it = by_credential.find(cred);
       if (it == by_credential.end())
         it = by_credential.emplace(cred, modalities.MaskForCredential(cred)).first;
-      ModalityMask m = it->second;
-      for (uint16_t id : snap.taxonomy_ids(i)) m |= ix->taxonomy_mask_[id];
+      ModalityMask by_code = 0, code_qualifies = 0;
+      for (uint16_t id : snap.taxonomy_ids(i)) {
+        by_code |= ix->taxonomy_mask_[id];
+        code_qualifies |= qualifies[id];
+      }
+      ModalityMask m = modalities.Covered(it->second, by_code, code_qualifies);
       if (dn_bit) {
         m &= static_cast<ModalityMask>(~dn_bit);
         for (uint16_t id : snap.taxonomy_ids(i))

@@ -1,5 +1,7 @@
 #include "knowledge/explain.h"
 
+#include <algorithm>
+
 #include <string_view>
 
 #include "geo/states.h"
@@ -78,6 +80,10 @@ Explanation Explain(const KnowledgeBase& kb, const ModalityMap& modalities, cons
     for (const Credential* x : e.cards) seen = seen || x == c;
     if (!seen) e.cards.push_back(c);
   }
+  e.unexplained = kb.Unexplained(rec.credential);
+  for (const std::string& u : kb.Unexplained(rec.other_credential))
+    if (std::find(e.unexplained.begin(), e.unexplained.end(), u) == e.unexplained.end())
+      e.unexplained.push_back(u);
   std::vector<std::string_view> codes;
   for (const TaxonomySlot& t : rec.taxonomies) codes.push_back(t.code);
   const std::string& usps = rec.practice.address.state;

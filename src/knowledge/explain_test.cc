@@ -40,7 +40,8 @@ Record Person(const std::string& credential, const std::string& code, const std:
 }
 
 // The real sample has D.O.s (and no acupuncturist, PT or chiropractor):
-// each gets the D.O. card, the osteopathic modality and the self-reported caution.
+// each gets the D.O. card and the self-reported caution; the osteopathic
+// modality only in the specialties that use OMT (modalities.csv).
 TEST(Explain, RealSampleDoctorsOfOsteopathy) {
   TempDir dir;
   testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
@@ -54,13 +55,50 @@ TEST(Explain, RealSampleDoctorsOfOsteopathy) {
     ++dos;
     Explanation e = Explain(Kb(), ModalityMap::Embedded(), r);
     EXPECT_TRUE(Has(CardIds(e), "do")) << r.npi;
-    EXPECT_TRUE(Has(e.modalities, "osteopathic")) << r.npi;
+    bool omt_specialty = false;
+    for (const TaxonomySlot& t : r.taxonomies)
+      for (const char* p : {"204D", "204C", "207Q", "208D", "2081", "207RS0010X", "2080S0010X",
+                            "2083S0010X", "207PS0010X"})
+        omt_specialty = omt_specialty || t.code.starts_with(p);
+    EXPECT_EQ(Has(e.modalities, "osteopathic"), omt_specialty) << r.npi;
     ASSERT_FALSE(e.cautions.empty());
     EXPECT_NE(e.cautions[0].find("Nobody checked it"), std::string::npos);
     // No acupuncture or dry-needling rule is claimed for a D.O. without those codes.
     for (const StateNote& n : e.notes) EXPECT_NE(n.modality, "dry_needling");
   }
   EXPECT_EQ(dos, 4u);
+}
+
+// Only 4 of 291 D.O.s near Orlando were OMM specialists: a D.O. radiologist
+// is not listed for osteopathic manipulation; a D.O. in family medicine or
+// an NMM/OMM specialist (of any degree) is.
+TEST(Explain, OsteopathicManipulationFollowsTheSpecialty) {
+  auto mods = [](const char* cred, const char* code) {
+    return Explain(Kb(), ModalityMap::Embedded(), Person(cred, code, "FL")).modalities;
+  };
+  EXPECT_FALSE(Has(mods("D.O.", "2085R0202X"), "osteopathic"));  // diagnostic radiology
+  EXPECT_FALSE(Has(mods("DO", "207RC0000X"), "osteopathic"));    // cardiology
+  EXPECT_TRUE(Has(mods("D.O.", "207Q00000X"), "osteopathic"));   // family medicine
+  EXPECT_TRUE(Has(mods("DO", "207QS0010X"), "osteopathic"));     // sports medicine (FM)
+  EXPECT_TRUE(Has(mods("M.D.", "204D00000X"), "osteopathic"));   // NMM & OMM
+  EXPECT_TRUE(Has(mods("", "204C00000X"), "osteopathic"));       // NMM, sports medicine
+  EXPECT_FALSE(Has(mods("M.D.", "207Q00000X"), "osteopathic"));  // not a D.O.
+}
+
+// An advanced credential never reads as less than a plain one: a card when
+// we have one, "a credential we don't explain yet" when we don't.
+TEST(Explain, UnknownCredentialsAreNamedNotDropped) {
+  Explanation e = Explain(Kb(), ModalityMap::Embedded(), Person("PT, DPT, OCS, FAAOMPT", "225100000X", "FL"));
+  EXPECT_TRUE(Has(CardIds(e), "ocs"));
+  EXPECT_TRUE(Has(CardIds(e), "faaompt"));
+  EXPECT_TRUE(e.unexplained.empty());
+  e = Explain(Kb(), ModalityMap::Embedded(), Person("DC, DACBSP, XYZQ", "111N00000X", "WI"));
+  EXPECT_TRUE(Has(CardIds(e), "dacbsp"));
+  EXPECT_EQ(e.unexplained, std::vector<std::string>{"XYZQ"});
+  e = Explain(Kb(), ModalityMap::Embedded(), Person("Dipl. Ac. (NCCAOM), L.Ac.", "171100000X", "WI"));
+  EXPECT_EQ(e.unexplained, std::vector<std::string>{"NCCAOM"});
+  for (const char* c : {"CCSP", "SCS", "COMT", "CMTPT", "FIPP", "DABPM", "DABIPP", "ATC", "CSCS"})
+    EXPECT_FALSE(Explain(Kb(), ModalityMap::Embedded(), Person(c, "", "WI")).cards.empty()) << c;
 }
 
 TEST(Explain, AcupuncturistInWisconsin) {

@@ -81,9 +81,16 @@ Result<Guide> Guide::Parse(std::string_view questions_csv, std::string_view rule
         for (const std::string& m : r.modalities)
           if (modalities.Find(m) < 0) return FieldError(kR, rec.line, "modalities", "unknown " + m);
         if (r.text.empty()) return FieldError(kR, rec.line, "text", "empty");
-        const bool triggered = r.effect == "urgent" || r.effect == "caution";
-        if (!triggered && r.effect != "ask" && r.effect != "notice")
-          return FieldError(kR, rec.line, "effect", "urgent, caution, ask or notice");
+        const bool warning = r.effect == "emergency" || r.effect == "urgent";
+        if (!warning && r.effect != "caution" && r.effect != "ask" && r.effect != "notice")
+          return FieldError(kR, rec.line, "effect", "emergency, urgent, caution, ask or notice");
+        if ((warning || r.effect == "caution") && r.question.empty())
+          return FieldError(kR, rec.line, "question", r.effect + " rules need a trigger");
+        if (warning && r.question != "red_flags")
+          return FieldError(kR, rec.line, "question", "warning signs answer red_flags");
+        if (r.effect == "ask" && !r.question.empty())
+          return FieldError(kR, rec.line, "question", "ask rules have no trigger");
+        const bool triggered = !r.question.empty() || !r.answer.empty();
         if (triggered) {
           const GuideQuestion* q = g.Find(r.question);
           if (q == nullptr) return FieldError(kR, rec.line, "question", "unknown " + r.question);
@@ -94,26 +101,30 @@ Result<Guide> Guide::Parse(std::string_view questions_csv, std::string_view rule
               std::find(std::begin(kConfidences), std::end(kConfidences), r.confidence) ==
                   std::end(kConfidences))
             return FieldError(kR, rec.line, "sources",
-                              "urgent and caution rules need sources, as_of and confidence");
+                              "triggered rules need sources, as_of and confidence");
           for (const std::string& s : r.sources)
             if (!s.starts_with("http://") && !s.starts_with("https://"))
               return FieldError(kR, rec.line, "sources", "not a web address: " + s);
-        } else if (!r.question.empty() || !r.answer.empty()) {
-          return FieldError(kR, rec.line, "question", "ask and notice rules have no trigger");
         }
         g.rules_.push_back(std::move(r));
         return Status::OK();
       }));
-  const GuideQuestion* where = g.Find("where");
-  if (where == nullptr) return Status::InvalidArgument(std::string(kQ) + ": no \"where\" question");
-  for (const Evidence& e : kb.evidence())
-    for (const std::string& site : e.pain) {
-      bool known = site == "any";
-      for (const auto& [value, label] : where->options) known = known || value == site;
-      if (!known)
-        return Status::InvalidArgument("evidence.csv: " + e.modality + " pain \"" + site +
-                                       "\" is not an answer to the \"where\" question");
-    }
+  if (g.questions_.empty() || g.questions_[0].id != "red_flags")
+    return Status::InvalidArgument(std::string(kQ) + ": warning signs (red_flags) come first");
+  // Evidence rows name answers: pain sites ("where") and durations ("how_long").
+  for (auto [qid, field] : {std::pair{"where", &Evidence::pain}, {"how_long", &Evidence::duration}}) {
+    const GuideQuestion* q = g.Find(qid);
+    if (q == nullptr)
+      return Status::InvalidArgument(std::string(kQ) + ": no \"" + qid + "\" question");
+    for (const Evidence& e : kb.evidence())
+      for (const std::string& v : e.*field) {
+        bool known = v == "any";
+        for (const auto& [value, label] : q->options) known = known || value == v;
+        if (!known)
+          return Status::InvalidArgument("evidence.csv: " + e.modality + " \"" + v +
+                                         "\" is not an answer to the \"" + qid + "\" question");
+      }
+  }
   return g;
 }
 
@@ -150,24 +161,35 @@ Result<GuideResult> Guide::Evaluate(const GuideAnswers& answers) const {
   auto has = [&](std::string_view q, std::string_view v) {
     return given.count({std::string(q), std::string(v)}) > 0;
   };
-  std::string site;  // the "where" answer, or "" (every finding applies)
-  for (const auto& [qid, value] : answers)
+  std::string site, duration;  // the "where" and "how_long" answers, or "" (all apply)
+  for (const auto& [qid, value] : answers) {
     if (qid == "where") site = value;
+    if (qid == "how_long") duration = value;
+  }
 
   GuideResult r;
-  for (const GuideRule& rule : rules_) {
-    if (rule.effect == "urgent" && has(rule.question, rule.answer)) r.urgent.push_back(&rule);
-    if (rule.effect == "notice") r.notices.push_back(&rule);
-  }
-  // "tried" answers name modalities, except exercise (physical therapy).
+  for (const char* level : {"emergency", "urgent"})
+    for (const GuideRule& rule : rules_)
+      if (rule.effect == level && has(rule.question, rule.answer)) {
+        r.urgent.push_back(&rule);
+        r.emergency = r.emergency || rule.effect == "emergency";
+      }
+  for (const GuideRule& rule : rules_)
+    if (rule.effect == "notice" && (rule.question.empty() || has(rule.question, rule.answer)))
+      r.notices.push_back(&rule);
+  // "tried" answers name modalities, except exercise (physical therapy) and
+  // medicine (pain medicine).
   auto tried = [&](const std::string& modality) {
-    return has("tried", modality) || (modality == "physical_therapy" && has("tried", "exercise"));
+    return has("tried", modality) ||
+           (modality == "physical_therapy" && has("tried", "exercise")) ||
+           (modality == "pain_medicine" && has("tried", "medicine"));
   };
   for (const Modality& m : modalities_->modalities()) {
     GuideOption o;
     o.info = kb_->FindModality(m.id);
     auto for_site = [&](const Evidence& e) {
-      return site.empty() || Contains(e.pain, "any") || Contains(e.pain, site);
+      return (site.empty() || Contains(e.pain, "any") || Contains(e.pain, site)) &&
+             (duration.empty() || Contains(e.duration, "any") || Contains(e.duration, duration));
     };
     for (const Evidence& e : kb_->evidence()) {
       if (e.modality != m.id || !for_site(e)) continue;
@@ -192,7 +214,7 @@ Result<GuideResult> Guide::Evaluate(const GuideAnswers& answers) const {
       const bool bad = p.attribute == &ModalityInfo::uses_needles ? v == "yes" : v == "no";
       if (good) o.fits.push_back(p.fits);
       if (bad) o.conflicts.push_back(p.conflicts);
-      if (v == "sometimes") o.fits.push_back(p.maybe);
+      if (v == "sometimes") o.maybe.push_back(p.maybe);  // never a match: ask
     }
     o.tried = tried(m.id);
     o.search = "modality=" + m.id;

@@ -10,7 +10,12 @@
 //     a side with no finding says so;
 //   - cautions for the person's answers (blood thinners, pregnancy, devices
 //     ...), questions to ask a practitioner, and a pre-filtered search;
-//   - warning signs first: any of them puts "get care now" above everything.
+//   - warning signs first (the first question, and shown first): an
+//     emergency sign says "call 911 or go to the emergency room now", an
+//     urgent one "see a doctor today or soon";
+//   - every answer changes what is shown (a question whose answers change
+//     nothing is not asked): how long the pain has lasted picks the findings
+//     for that duration (Evidence::duration) and its notices.
 //
 // Thread safety: immutable after Parse(); Evaluate() is const and pure.
 #pragma once
@@ -34,11 +39,12 @@ struct GuideQuestion {
 
 // One rule: when `question` has answer `answer` (or always, for rules with
 // neither), the effect applies to the listed modalities ("*" = all).
-//   urgent   a warning sign: get care now (shown first, whatever else)
-//   caution  something to tell or ask the practitioner for that option
-//   ask      a question to ask a practitioner
-//   notice   a general note (information, not advice; ...)
-// Urgent and caution rules carry sources, an as-of date and a confidence.
+//   emergency  a warning sign: call 911 or go to the emergency room now
+//   urgent     a warning sign: see a doctor today or soon
+//   caution    something to tell or ask the practitioner for that option
+//   ask        a question to ask a practitioner (never triggered)
+//   notice     a general note (information, not advice; ...); may be triggered
+// Every triggered rule carries sources, an as-of date and a confidence.
 struct GuideRule {
   std::string id, question, answer, effect;
   std::vector<std::string> modalities;  // empty = all
@@ -58,13 +64,16 @@ struct GuideOption {
   std::string benefit_gap, harm_gap;      // when a side has no finding for this pain
   std::vector<const GuideRule*> cautions;
   std::vector<std::string> fits, conflicts;  // what matches / goes against a preference
+  std::vector<std::string> maybe;  // "sometimes": neither, ask ("May use needles")
   std::vector<const GuideRule*> ask;
   bool tried = false;  // the person said they tried it
   std::string search;  // query string of a pre-filtered search, e.g. "modality=acupuncture"
 };
 
 struct GuideResult {
-  std::vector<const GuideRule*> urgent;  // warning signs given; non-empty: get care first
+  // Warning signs given, emergencies first; non-empty: get care first.
+  std::vector<const GuideRule*> urgent;
+  bool emergency = false;  // one of them is an emergency: 911 or the emergency room now
   std::vector<GuideOption> options;      // every modality, data-file order
   std::vector<const GuideRule*> notices;
 };

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <random>
 #include <set>
@@ -55,7 +57,7 @@ TEST(Guide, EveryOptionShownInTheSameOrderWhateverTheAnswers) {
 }
 
 TEST(Guide, BothSidesOfEveryOptionAreAlwaysShown) {
-  for (const auto& [value, label] : G().questions()[0].options) {
+  for (const auto& [value, label] : G().questions()[1].options) {
     auto r = G().Evaluate({{"where", value}});
     ASSERT_TRUE(r.ok());
     for (const GuideOption& o : r->options) {
@@ -85,10 +87,117 @@ TEST(Guide, FindingsFollowTheKindOfPain) {
 }
 
 TEST(Guide, WarningSignsComeFirst) {
-  auto r = G().Evaluate({{"red_flags", "bladder"}, {"red_flags", "fever"}, {"where", "low_back"}});
+  EXPECT_EQ(G().questions()[0].id, "red_flags");  // asked before anything else
+  auto r = G().Evaluate({{"red_flags", "fever"}, {"red_flags", "bladder"}, {"where", "low_back"}});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Ids(r->urgent), (std::vector<std::string>{"urgent_bladder", "urgent_fever"}));
+  // The emergency first, whatever order the answers came in.
+  EXPECT_EQ(Ids(r->urgent), (std::vector<std::string>{"emergency_bladder", "urgent_fever"}));
+  EXPECT_TRUE(r->emergency);
   for (const GuideRule* u : r->urgent) EXPECT_FALSE(u->sources.empty());
+  auto fever = G().Evaluate({{"red_flags", "fever"}});
+  EXPECT_FALSE(fever->emergency);
+}
+
+// Cauda equina signs (numbness around the genitals or bottom, new bladder
+// or bowel trouble, weakness spreading in the legs), a bad fall, chest pain
+// and stroke signs are emergencies: 911 or the emergency room now. Every
+// warning sign names what to do.
+TEST(Guide, EmergenciesSayCall911) {
+  for (const char* sign : {"numb", "bladder", "legs", "stroke", "chest", "injury"}) {
+    auto r = G().Evaluate({{"red_flags", sign}});
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->emergency) << sign;
+    ASSERT_EQ(r->urgent.size(), 1u) << sign;
+    EXPECT_EQ(r->urgent[0]->effect, "emergency") << sign;
+    const std::string& t = r->urgent[0]->text;
+    EXPECT_TRUE(t.find("911") != std::string::npos || t.find("emergency room") != std::string::npos)
+        << t;
+  }
+  for (const GuideRule& rule : G().rules())
+    if (rule.effect == "urgent")
+      EXPECT_TRUE(rule.text.find("See a doctor") != std::string::npos ||
+                  rule.text.find("checked by a doctor") != std::string::npos)
+          << rule.id;
+}
+
+// Neck pain with chiropractic or osteopathic manipulation: the rare artery
+// tear and stroke, and the signs that need 911; on those options only.
+TEST(Guide, NeckManipulationCarriesTheStrokeCaution) {
+  auto r = G().Evaluate({{"where", "neck"}});
+  ASSERT_TRUE(r.ok());
+  for (const char* m : {"chiropractic", "osteopathic"}) {
+    const auto ids = Ids(Option(*r, m).cautions);
+    EXPECT_TRUE(std::count(ids.begin(), ids.end(), "neck_manipulation")) << m;
+    EXPECT_TRUE(std::count(ids.begin(), ids.end(), "neck_stroke_signs")) << m;
+  }
+  EXPECT_TRUE(Option(*r, "massage").cautions.empty());
+  EXPECT_TRUE(Option(*G().Evaluate({{"where", "low_back"}}), "chiropractic").cautions.empty());
+}
+
+// Blood thinners: every option that can cause bleeding has its caution,
+// pain medicine included (shots and nerve blocks; pain pills).
+TEST(Guide, BloodThinnersCautionEveryOptionThatCanBleed) {
+  auto r = G().Evaluate({{"cautions", "blood_thinners"}});
+  ASSERT_TRUE(r.ok());
+  for (const GuideOption& o : r->options) EXPECT_FALSE(o.cautions.empty()) << o.info->id;
+  const auto pain = Ids(Option(*r, "pain_medicine").cautions);
+  EXPECT_TRUE(std::count(pain.begin(), pain.end(), "thinners_injections"));
+  EXPECT_TRUE(std::count(pain.begin(), pain.end(), "thinners_pills"));
+}
+
+// A caution speaks of the option it is attached to: a rule on dry needling
+// must not talk about "acupuncturists", one on massage not about
+// "chiropractors" (the practitioner words are the modalities' search words).
+TEST(Guide, EachCautionSpeaksOfItsOwnOption) {
+  const ModalityMap& mods = ModalityMap::Embedded();
+  for (const GuideRule& rule : G().rules()) {
+    if (rule.effect != "caution") continue;
+    std::string lower;
+    for (char c : rule.text) lower.push_back(static_cast<char>(std::tolower(c)));
+    for (const Modality& other : mods.modalities())
+      for (const std::string& word : other.search_words) {
+        if (word.size() < 6 || lower.find(word) == std::string::npos) continue;
+        for (const std::string& m : rule.modalities)
+          EXPECT_TRUE(m == other.id || (other.id == "massage" && word == "massage"))
+              << rule.id << " says \"" << word << "\" but is shown on " << m;
+      }
+  }
+}
+
+// Every answer to every question changes what the guide shows; a question
+// whose answers change nothing is not asked.
+TEST(Guide, EveryAnswerChangesTheResult) {
+  auto render = [](const GuideAnswers& a) {
+    auto r = G().Evaluate(a);
+    std::string out = r->emergency ? "E" : "";
+    for (const GuideRule* u : r->urgent) out += u->id + ";";
+    for (const GuideRule* n : r->notices) out += n->id + ";";
+    for (const GuideOption& o : r->options) {
+      out += o.info->id + (o.tried ? "T" : "") + ":";
+      for (const Evidence* e : o.benefits) out += e->text + "|";
+      for (const Evidence* e : o.harms) out += e->text + "|";
+      for (const GuideRule* c : o.cautions) out += c->id + "|";
+      for (const std::string& f : o.fits) out += "+" + f;
+      for (const std::string& f : o.conflicts) out += "-" + f;
+      for (const std::string& f : o.maybe) out += "?" + f;
+    }
+    return out;
+  };
+  for (const GuideQuestion& q : G().questions()) {
+    // With the pain in the low back, where findings split by how long it lasted.
+    const GuideAnswers base =
+        q.id == "where" ? GuideAnswers{} : GuideAnswers{{"where", "low_back"}};
+    std::set<std::string> seen;
+    if (q.many) seen.insert(render(base));  // each choice differs from none
+    for (const auto& [value, label] : q.options) {
+      GuideAnswers a = base;
+      a.emplace_back(q.id, value);
+      EXPECT_TRUE(seen.insert(render(a)).second) << q.id << "=" << value << " changes nothing";
+    }
+  }
+  // The complaint that started this: new and long-lasting low back pain.
+  EXPECT_NE(render({{"where", "low_back"}, {"how_long", "new"}}),
+            render({{"where", "low_back"}, {"how_long", "long"}}));
 }
 
 // Cautions against an independent reading of the rule table, over random
@@ -129,7 +238,11 @@ TEST(Guide, SpecificCautionsAndQuestions) {
   EXPECT_EQ(Ids(Option(*r, "acupuncture").cautions),
             (std::vector<std::string>{"thinners_needles", "device_needles"}));
   EXPECT_EQ(Ids(Option(*r, "massage").cautions), std::vector<std::string>{"thinners_hands"});
-  EXPECT_TRUE(Option(*r, "physical_therapy").cautions.empty());
+  EXPECT_EQ(Ids(Option(*r, "physical_therapy").cautions),
+            std::vector<std::string>{"thinners_hands"});
+  auto pregnant = G().Evaluate({{"cautions", "pregnant"}});
+  EXPECT_EQ(Ids(Option(*pregnant, "dry_needling").cautions),
+            std::vector<std::string>{"pregnant_other"});  // not the acupuncturist's note
   auto asks = Ids(Option(*r, "dry_needling").ask);
   EXPECT_TRUE(std::count(asks.begin(), asks.end(), "ask_dn_hours"));
   EXPECT_FALSE(std::count(asks.begin(), asks.end(), "ask_acu_license"));
@@ -140,7 +253,11 @@ TEST(Guide, PreferencesMarkButNeverHide) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Option(*r, "acupuncture").conflicts, std::vector<std::string>{"Uses needles"});
   EXPECT_EQ(Option(*r, "massage").fits, std::vector<std::string>{"No needles"});
-  EXPECT_EQ(Option(*r, "physical_therapy").fits, std::vector<std::string>{"May use needles"});
+  // "May use needles" is never a match for "care without needles".
+  EXPECT_TRUE(Option(*r, "physical_therapy").fits.empty());
+  EXPECT_EQ(Option(*r, "physical_therapy").maybe, std::vector<std::string>{"May use needles"});
+  for (const GuideOption& o : r->options)
+    if (o.info->uses_needles != "no") EXPECT_TRUE(o.fits.empty()) << o.info->id;
   EXPECT_TRUE(Option(*r, "physical_therapy").tried);
   EXPECT_FALSE(Option(*r, "acupuncture").tried);
 }
@@ -172,10 +289,20 @@ TEST(Guide, RulesWithoutProvenanceOrWithUnknownAnswersAreRefused) {
   EXPECT_FALSE(
       parse("c1,cautions,pregnant,caution,yoga,Tell them.,https://x.org,2020,dated\n").ok());
   EXPECT_FALSE(parse("a1,cautions,pregnant,ask,*,Ask.,,,\n").ok());  // an ask has no trigger
+  // A warning sign answers the warning-sign question, with a source.
+  EXPECT_FALSE(parse("e1,cautions,pregnant,emergency,*,Go.,https://x.org,2020,dated\n").ok());
+  EXPECT_FALSE(parse("e1,red_flags,chest,emergency,*,Go.,,,\n").ok());
+  EXPECT_TRUE(parse("e1,red_flags,chest,emergency,*,Go.,https://x.org,2020,dated\n").ok());
+  // Warning signs must be the first question.
+  EXPECT_FALSE(Guide::Parse("id,kind,question,options,help\nwhere,one,Where?,low_back=Back|neck=Neck,\n"
+                            "red_flags,many,Any?,numb=Numb|chest=Chest,\n",
+                            head, Kb(), ModalityMap::Embedded())
+                   .ok());
   // Evidence must name kinds of pain the guide asks about.
-  auto narrow =
-      Guide::Parse("id,kind,question,options,help\nwhere,one,Where?,low_back=Back|neck=Neck,\n",
-                   head, Kb(), ModalityMap::Embedded());
+  auto narrow = Guide::Parse(
+      "id,kind,question,options,help\nred_flags,many,Any?,numb=Numb|chest=Chest,\n"
+      "where,one,Where?,low_back=Back|neck=Neck,\nhow_long,one,How long?,new=New|long=Long,\n",
+      head, Kb(), ModalityMap::Embedded());
   ASSERT_FALSE(narrow.ok());
   EXPECT_NE(narrow.status().message().find("is not an answer"), std::string::npos);
 }
@@ -213,7 +340,9 @@ TEST(GuideCommand, JsonForAnswersAndClearErrors) {
   testing::TempDir dir;
   auto ok = testing::RunMeridian("guide --answer where=neck --answer red_flags=chest --json", dir);
   ASSERT_EQ(ok.code, 0) << ok.err;
-  EXPECT_NE(ok.out.find("\"urgent\":[{\"id\":\"urgent_chest\""), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\"emergency\":true,\"urgent\":[{\"id\":\"emergency_chest\""),
+            std::string::npos)
+      << ok.out;
   EXPECT_NE(ok.out.find("\"search\":\"modality=acupuncture\""), std::string::npos);
   auto q = testing::RunMeridian("guide --questions --json", dir);
   ASSERT_EQ(q.code, 0);

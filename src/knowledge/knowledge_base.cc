@@ -163,12 +163,14 @@ Status KnowledgeBase::AddModalityFacts(std::string_view modality_info_csv,
         return Status::OK();
       }));
   MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
-      evidence_csv, kEvidence, "modality", 9, 9, [&](const CsvRecord& rec) -> Status {
+      evidence_csv, kEvidence, "modality", 10, 10, [&](const CsvRecord& rec) -> Status {
         const auto& f = rec.fields;
         auto str = [&](size_t k) { return std::string(f[k]); };
         Evidence e{str(0), str(1),         str(2), SplitBar(f[3]), str(4),
-                   str(5), SplitBar(f[6]), str(7), str(8)};
+                   str(5), SplitBar(f[6]), str(7), str(8),         SplitBar(f[9])};
         if (e.pain.empty()) return FieldError(kEvidence, rec.line, "pain", "a pain site or any");
+        if (e.duration.empty())
+          return FieldError(kEvidence, rec.line, "duration", "how long (new, weeks, long) or any");
         if (!known(e.modality))
           return FieldError(kEvidence, rec.line, "modality", "unknown " + e.modality);
         if (e.text.empty()) return FieldError(kEvidence, rec.line, "text", "empty");
@@ -289,11 +291,43 @@ std::vector<const Credential*> KnowledgeBase::Recognize(std::string_view credent
   return out;
 }
 
+std::vector<std::string> KnowledgeBase::Unexplained(std::string_view text) const {
+  std::vector<std::string> words;
+  std::string cur;
+  for (char c : text) {
+    if (c == ',' || c == ';' || c == '/' || c == ' ' || c == '\t' || c == '(' || c == ')') {
+      if (!cur.empty()) words.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  std::vector<bool> explained(words.size(), false);
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (CredentialTokens(words[i]).empty()) explained[i] = true;  // punctuation only
+    if (!Recognize(words[i]).empty()) explained[i] = true;
+    if (i + 1 < words.size() && !Recognize(words[i] + " " + words[i + 1]).empty() &&
+        Recognize(words[i]).empty() && Recognize(words[i + 1]).empty())
+      explained[i] = explained[i + 1] = true;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < words.size(); ++i)
+    if (!explained[i] && std::find(out.begin(), out.end(), words[i]) == out.end())
+      out.push_back(words[i]);
+  return out;
+}
+
 ModalityMask ModalitiesOf(std::string_view credential_text, std::span<const std::string_view> codes,
                           std::string_view practice_state, const ModalityMap& modalities,
                           const KnowledgeBase* knowledge) {
-  ModalityMask m = modalities.MaskForCredential(credential_text);
-  for (std::string_view code : codes) m |= modalities.MaskForTaxonomy(code);
+  ModalityMask by_code = 0, qualifies = 0;
+  for (std::string_view code : codes) {
+    by_code |= modalities.MaskForTaxonomy(code);
+    qualifies |= modalities.CredentialTaxonomyMask(code);
+  }
+  ModalityMask m = modalities.Covered(modalities.MaskForCredential(credential_text), by_code,
+                                      qualifies);
   const int dn = modalities.Find("dry_needling");
   if (knowledge != nullptr && dn >= 0) {
     const ModalityMask bit = static_cast<ModalityMask>(1u << dn);

@@ -69,6 +69,9 @@ struct Evidence {
   std::string citation;
   std::vector<std::string> sources;
   std::string as_of, confidence;
+  // How long the pain has lasted: answers to the guide's "how_long"
+  // question (new, weeks, long), or "any".
+  std::vector<std::string> duration;
 };
 
 // A common claim and what the sources say instead (data/knowledge/corrections.csv).
@@ -130,6 +133,12 @@ class KnowledgeBase {
   // The credentials a "Provider Credential Text" names ("PT, DPT" -> pt,
   // dpt), in data-file order; robust to dots, spaces and case.
   std::vector<const Credential*> Recognize(std::string_view credential_text) const;
+  // The parts of a credential text that no credential row explains
+  // ("PT, DPT, XYZ" -> {"XYZ"}), as written; parts are split at commas,
+  // semicolons, slashes and spaces (two words that name a credential
+  // together, "Dipl. Ac.", count as explained). A patient sees each as "a
+  // credential we don't explain yet", never as nothing.
+  std::vector<std::string> Unexplained(std::string_view credential_text) const;
 
  private:
   std::vector<Credential> credentials_;

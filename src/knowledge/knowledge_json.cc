@@ -21,8 +21,10 @@ void WriteStrings(const char* key, const std::vector<std::string>& v, JsonWriter
 void WriteRule(const GuideRule& r, JsonWriter* w) {
   w->BeginObject();
   w->Field("id", r.id).Field("text", r.text);
-  if (r.effect == "urgent" || r.effect == "caution")
+  if (!r.question.empty()) {  // triggered rules carry provenance
+    w->Field("effect", r.effect);
     WriteProvenance(r.sources, r.as_of, r.confidence, w);
+  }
   w->EndObject();
 }
 
@@ -73,6 +75,7 @@ void WriteExplanationFields(const Explanation& e, JsonWriter* w) {
     w->EndObject();
   }
   w->EndArray();
+  WriteStrings("unexplained_credentials", e.unexplained, w);
   WriteStrings("cautions", e.cautions, w);
 }
 
@@ -95,6 +98,7 @@ void WriteGuideQuestionsJson(const Guide& g, JsonWriter* w) {
 
 void WriteGuideResultJson(const GuideResult& r, JsonWriter* w) {
   w->BeginObject();
+  w->Key("emergency").Bool(r.emergency);
   w->Key("urgent").BeginArray();
   for (const GuideRule* u : r.urgent) WriteRule(*u, w);
   w->EndArray();
@@ -117,6 +121,7 @@ void WriteGuideResultJson(const GuideResult& r, JsonWriter* w) {
     w->EndArray();
     WriteStrings("fits", o.fits, w);
     WriteStrings("conflicts", o.conflicts, w);
+    WriteStrings("maybe", o.maybe, w);
     w->Key("questions_to_ask").BeginArray();
     for (const GuideRule* a : o.ask) w->String(a->text);
     w->EndArray();

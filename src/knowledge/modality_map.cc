@@ -4,6 +4,7 @@
 
 #include "data/embedded.h"
 #include "ingest/csv.h"
+#include "text/normalize.h"
 
 namespace meridian {
 
@@ -42,7 +43,7 @@ std::vector<std::string> CredentialTokens(std::string_view text) {
 Result<ModalityMap> ModalityMap::Parse(std::string_view csv) {
   ModalityMap m;
   MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
-      csv, "modalities.csv", "modality", 8, 8, [&m](const CsvRecord& rec) -> Status {
+      csv, "modalities.csv", "modality", 10, 10, [&m](const CsvRecord& rec) -> Status {
         Modality x;
         x.id = rec.fields[0];
         x.label = rec.fields[1];
@@ -52,6 +53,17 @@ Result<ModalityMap> ModalityMap::Parse(std::string_view csv) {
         x.as_of = rec.fields[5];
         x.source = rec.fields[6];
         x.note = rec.fields[7];
+        x.credential_needs_taxonomy = SplitBar(rec.fields[8]);
+        for (const std::string& w : SplitBar(rec.fields[9])) {
+          std::string n;
+          AppendNormalizedTokens(w, &n);
+          if (n.empty())
+            return Status::InvalidArgument("modalities.csv line " + std::to_string(rec.line) +
+                                           ": search word \"" + w + "\" has no letters");
+          x.search_words.push_back(std::move(n));
+        }
+        if (!x.credential_needs_taxonomy.empty())
+          m.needs_taxonomy_ |= static_cast<ModalityMask>(1u << m.modalities_.size());
         if (x.id.empty() || x.source.empty() || x.as_of.empty() || x.confidence.empty())
           return Status::InvalidArgument("modalities.csv line " + std::to_string(rec.line) +
                                          ": id, confidence, as_of and source are required");
@@ -81,6 +93,14 @@ ModalityMask ModalityMap::MaskForTaxonomy(std::string_view code) const {
   ModalityMask m = 0;
   for (size_t i = 0; i < modalities_.size(); ++i)
     for (const std::string& p : modalities_[i].taxonomy_prefixes)
+      if (code.starts_with(p)) m |= static_cast<ModalityMask>(1u << i);
+  return m;
+}
+
+ModalityMask ModalityMap::CredentialTaxonomyMask(std::string_view code) const {
+  ModalityMask m = 0;
+  for (size_t i = 0; i < modalities_.size(); ++i)
+    for (const std::string& p : modalities_[i].credential_needs_taxonomy)
       if (code.starts_with(p)) m |= static_cast<ModalityMask>(1u << i);
   return m;
 }

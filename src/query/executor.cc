@@ -120,8 +120,7 @@ SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
   std::array<uint64_t, 256> by_sex{}, by_state{};
   const GeoGrid& grid = index.grid();
   const uint8_t want_entity = q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF;
-  const ModalityMask want_modality =
-      q.modality >= 0 ? static_cast<ModalityMask>(1u << q.modality) : 0;
+  const ModalityMask want_modality = WantedModalities(q, index.modalities());
   const uint8_t deactivated = static_cast<uint8_t>(EntityType::kDeactivated);
 
   // Filters RowInfo decides (so they apply to a whole profile at once)...

@@ -63,6 +63,12 @@ class ExecutorVsOracle : public ::testing::Test {
     else
       ASSERT_EQ(want.next_cursor, got.next_cursor) << what;
   }
+  // One modality, or now and then "any of them".
+  static int RandomModality(std::mt19937_64& rng, const ModalityMap& mods) {
+    const size_t n = mods.modalities().size();
+    const size_t pick = rng() % (n + 1);
+    return pick == n ? kAnyModality : static_cast<int>(pick);
+  }
   // A word of a random row, maybe cut short or given a typo.
   static std::string RandomWord(std::mt19937_64& rng) {
     for (;;) {
@@ -124,7 +130,7 @@ TEST_F(ExecutorVsOracle, RandomQueriesWithEveryFilter) {
         q.radius_mi = HaversineMiles(q.lat, q.lon, locs[0].lat, locs[0].lon);
       }
     }
-    if (rng() % 3 == 0) q.modality = static_cast<int>(rng() % mods.modalities().size());
+    if (rng() % 3 == 0) q.modality = RandomModality(rng, mods);
     if (rng() % 5 == 0) q.entity = rng() % 2 ? EntityType::kIndividual : EntityType::kOrganization;
     if (rng() % 5 == 0) q.state = states[rng() % states.size()];
     if (rng() % 6 == 0) q.sex = rng() % 2 ? 'F' : 'M';
@@ -158,7 +164,7 @@ TEST_F(ExecutorVsOracle, RandomTextQueries) {
       const double radii[] = {2, 10, 50, 500};
       q.radius_mi = radii[rng() % 4];
     }
-    if (rng() % 4 == 0) q.modality = static_cast<int>(rng() % mods.modalities().size());
+    if (rng() % 4 == 0) q.modality = RandomModality(rng, mods);
     if (rng() % 6 == 0) q.entity = rng() % 2 ? EntityType::kIndividual : EntityType::kOrganization;
     q.include_deactivated = rng() % 6 == 0;
     const int s = static_cast<int>(rng() % 3);
@@ -253,6 +259,26 @@ TEST_F(ExecutorVsOracle, DryNeedlingFollowsStateRules) {
   Query fl = ny;
   fl.state = "FL";
   EXPECT_GT(Execute(*index, fl).total, 0u);  // Florida allows it
+}
+
+// "Any of these" on the patient pages: providers of at least one modality,
+// never the internists, surgeons and podiatrists around them.
+TEST_F(ExecutorVsOracle, AnyModalityIsTheUnionOfTheModalities) {
+  Query all, any;
+  all.state = any.state = "NY";
+  all.sort = any.sort = Query::Sort::kName;
+  any.modality = kAnyModality;
+  const SearchResult everyone = Execute(*index_, all), ours = Execute(*index_, any);
+  ASSERT_GT(everyone.total, ours.total);  // the synthetic file has other specialties too
+  uint64_t with_modality = 0;
+  for (size_t row = 0; row < snap_->size(); ++row)
+    if (snap_->states().Code(snap_->state(row)) == "NY" &&
+        snap_->entity(row) != EntityType::kDeactivated && index_->modality_mask(row) != 0)
+      ++with_modality;
+  EXPECT_EQ(ours.total, with_modality);
+  EXPECT_EQ(ours.facets.modality, everyone.facets.modality);  // the same per-modality counts
+  SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), any);
+  EXPECT_EQ(want.total, ours.total);
 }
 
 // Golden JSON: fixed queries over the fixed synthetic snapshot (seed 77),

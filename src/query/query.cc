@@ -83,6 +83,12 @@ bool DecodeCursor(std::string_view text, Query::Cursor* c) {
   return EncodeCursor(*c) == text;  // one spelling per cursor
 }
 
+ModalityMask WantedModalities(const Query& q, const ModalityMap& modalities) {
+  if (q.modality == kAnyModality)
+    return static_cast<ModalityMask>((1u << modalities.modalities().size()) - 1);
+  return q.modality >= 0 ? static_cast<ModalityMask>(1u << q.modality) : 0;
+}
+
 const std::vector<std::string>& SearchParameterNames() {
   static const std::vector<std::string> kNames = {
       "near",          "radius", "city", "taxonomy",   "modality",
@@ -129,9 +135,9 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
         return Fail(err, name, "expected a NUCC code or prefix such as 171100000X or 2251");
       q->taxonomies.push_back(value);
     } else if (name == "modality") {
-      q->modality = modalities.Find(value);
-      if (q->modality < 0) {
-        std::vector<std::string> ids;
+      q->modality = value == "any" ? kAnyModality : modalities.Find(value);
+      if (q->modality == kNoModalityFilter) {
+        std::vector<std::string> ids = {"any"};
         for (const Modality& m : modalities.modalities()) ids.push_back(m.id);
         return Fail(err, name, "unknown modality \"" + value + "\"", ids);
       }

@@ -8,7 +8,8 @@
 //   radius      N, Nmi or Nkm; default 25 mi, at most 500 mi (needs near)
 //   taxonomy*   NUCC code or code prefix (e.g. 171100000X, 2251)
 //   modality    acupuncture, dry_needling, chiropractic, massage,
-//               physical_therapy, osteopathic, pain_medicine (data/modalities.csv)
+//               physical_therapy, osteopathic, pain_medicine (data/modalities.csv),
+//               or any (any one of them: the providers Meridian is about)
 //   entity      individual | organization
 //   state       USPS code of the practice address (e.g. WI)
 //   sex         F | M (as self-reported to NPPES)
@@ -41,7 +42,7 @@ struct Query {
   double lat = 0, lon = 0;
   double radius_mi = 25;
   std::vector<std::string> taxonomies;
-  int modality = -1;  // index into the ModalityMap, -1 = any
+  int modality = -1;  // index into the ModalityMap, kNoModalityFilter or kAnyModality
   std::optional<EntityType> entity;
   std::string state;                     // USPS code, "" = any
   char sex = 0;                          // 'F', 'M' or 0 = any
@@ -64,6 +65,12 @@ struct Query {
   };
   std::optional<Cursor> cursor;
 };
+
+inline constexpr int kNoModalityFilter = -1;  // every provider, with or without a modality
+inline constexpr int kAnyModality = -2;       // providers of at least one modality
+
+// The modality bits a row needs at least one of; 0 = no modality filter.
+ModalityMask WantedModalities(const Query& q, const ModalityMap& modalities);
 
 std::string EncodeCursor(const Query::Cursor& c);
 bool DecodeCursor(std::string_view text, Query::Cursor* c);

@@ -33,6 +33,10 @@ TEST(ParseQuery, DefaultsAndUnits) {
       Parse({{"modality", "acupuncture"}, {"taxonomy", "2251"}, {"taxonomy", "111N"}}, &q, &e));
   EXPECT_EQ(q.modality, ModalityMap::Embedded().Find("acupuncture"));
   EXPECT_EQ(q.taxonomies.size(), 2u);
+  ASSERT_TRUE(Parse({{"modality", "any"}}, &q, &e));
+  EXPECT_EQ(q.modality, kAnyModality);
+  EXPECT_EQ(WantedModalities(q, ModalityMap::Embedded()),
+            (1u << ModalityMap::Embedded().modalities().size()) - 1);
 }
 
 TEST(ParseQuery, ErrorsNameTheParameterAndSuggest) {
@@ -72,7 +76,7 @@ TEST(ParseQuery, ErrorsNameTheParameterAndSuggest) {
     EXPECT_FALSE(e.message.empty());
   }
   ASSERT_FALSE(Parse({{"modality", "reiki"}}, &q, &e));
-  EXPECT_EQ(e.suggestions.size(), 7u);  // the known modalities
+  EXPECT_EQ(e.suggestions.size(), 8u);  // "any" and the known modalities
 }
 
 }  // namespace

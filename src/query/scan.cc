@@ -17,6 +17,7 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
   SearchResult r;
   r.facets.modality.assign(modalities.modalities().size(), 0);
   std::vector<SearchHit> all;
+  const ModalityMask want_modality = WantedModalities(q, modalities);
   for (size_t i = 0; i < snap.size(); ++i) {
     const EntityType entity = snap.entity(i);
     if (!q.include_deactivated && entity == EntityType::kDeactivated) continue;
@@ -33,7 +34,7 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
       if (!ok) continue;
     }
     const ModalityMask mask = ProviderModalities(snap, i, modalities, knowledge);
-    if (q.modality >= 0 && !(mask & (1u << q.modality))) continue;
+    if (want_modality != 0 && !(mask & want_modality)) continue;
     if (!q.credentials.empty()) {
       std::vector<std::string> tokens = CredentialTokens(snap.credential(i));
       bool ok = false;

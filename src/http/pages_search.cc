@@ -1,0 +1,383 @@
+// The home page and the search results page.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "geo/distance.h"
+#include "http/api.h"
+#include "http/page_kit.h"
+#include "http/pages.h"
+#include "ingest/nucc.h"
+#include "query/care_words.h"
+#include "query/executor.h"
+#include "snapshot/places.h"
+
+namespace meridian {
+
+using namespace page;  // NOLINT: the page kit is this file's vocabulary
+
+namespace {
+
+constexpr size_t kPageSize = 10;
+// The radius menu: up to the API's limit (kMaxRadiusMiles), for rural places.
+constexpr int kRadii[] = {5, 10, 25, 50, 100, 250, 500};
+constexpr double kMilesPerDegree = 69.09;
+
+data ModalityList(const Dataset& d, const std::string& selected) {
+  data list = List();
+  for (const Modality& m : ModalityMap::Embedded().modalities()) {
+    data item;
+    item.set("id", m.id);
+    item.set("label", m.label);
+    const ModalityInfo* info = d.knowledge.FindModality(m.id);
+    std::string what = info ? info->what_it_is.substr(0, info->what_it_is.find('.') + 1) : "";
+    item.set("what", what);
+    item.set("selected", Bool(m.id == selected));
+    list.push_back(item);
+  }
+  return list;
+}
+
+// The NUCC codes of a classification ("Physical Therapist" -> 225100000X,
+// 2251B1300X, ...), in code order, at most 40; built once from the embedded
+// code set, which never changes.
+const std::vector<std::string>& CodesOf(const std::string& classification) {
+  static const std::map<std::string, std::vector<std::string>> by_class = [] {
+    std::map<std::string, std::vector<std::string>> m;
+    for (const TaxonomyInfo& t : TaxonomyTable::Embedded().rows())
+      if (m[t.classification].size() < 40) m[t.classification].push_back(t.code);
+    return m;
+  }();
+  static const std::vector<std::string> none;
+  auto it = by_class.find(classification);
+  return it == by_class.end() ? none : it->second;
+}
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  return s;
+}
+
+// Form fields -> the API's query parameters. "Any of these" kinds of care
+// (no care chosen) means any of Meridian's modalities, never every provider.
+// REQUIRES: `where` is not blank.
+QueryParams ToQuery(const QueryParams& form) {
+  QueryParams q;
+  std::string where = Trimmed(Get(form, "where"));
+  const bool zip = where.size() == 5 && where.find_first_not_of("0123456789") == std::string::npos;
+  const bool point = where.find(',') != std::string::npos &&
+                     where.find_first_not_of("0123456789.,- ") == std::string::npos;
+  if (point) where.erase(std::remove(where.begin(), where.end(), ' '), where.end());
+  q.emplace_back(zip || point ? "near" : "city", where);
+  const std::string radius = Get(form, "radius");
+  if (!radius.empty()) q.emplace_back("radius", radius + "mi");
+  const std::string care = Get(form, "care");
+  q.emplace_back("modality", care.empty() ? "any" : care);
+  if (const std::string name = Get(form, "q"); !name.empty()) q.emplace_back("q", name);
+  for (const char* f : {"sex", "entity", "sort"})
+    if (const std::string v = Get(form, f); !v.empty()) q.emplace_back(f, v);
+  for (const auto& [k, v] : form)
+    if (k == "taxonomy" && !v.empty()) q.emplace_back("taxonomy", v);
+  const std::string page = Get(form, "page");
+  int n = 1;
+  if (!page.empty() && page.size() <= 4 &&
+      page.find_first_not_of("0123456789") == std::string::npos)
+    n = std::max(1, std::stoi(page));
+  if (n > 1) q.emplace_back("offset", std::to_string((n - 1) * kPageSize));
+  return q;
+}
+
+// Nothing within the radius: wider searches to try, and the nearest match
+// anywhere within the API's limit, named with its distance and town (never a
+// town inside the circle just searched).
+data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
+               const std::string& care_label, const std::string& name, int radius,
+               const std::string& place) {
+  data empty;
+  std::string reason = "We found no " + Lower(care_label) + " providers";
+  if (!name.empty()) reason += " named \"" + name + "\"";
+  reason += " within " + std::to_string(radius) + " miles of " + place + ".";
+  empty.set("reason", reason);
+  if (!name.empty())
+    empty.set("without_name", Href("/search", With(With(kept, "q", ""), "page", "")));
+  if (!Get(kept, "care").empty())
+    empty.set("any_care", Href("/search", With(With(kept, "care", ""), "page", "")));
+  if (!q.has_point) return empty;
+  Query nearest = q;
+  nearest.radius_mi = kMaxRadiusMiles;
+  nearest.sort = Query::Sort::kDistance;
+  nearest.limit = 1, nearest.offset = 0;
+  nearest.cursor.reset();
+  const SearchResult r = Execute(*d.index, nearest);
+  Record rec;
+  if (r.hits.empty() || !d.snap->GetRecord(r.hits[0].row, &rec).ok()) {
+    empty.set("none_within",
+              "We list none within " + std::to_string(static_cast<int>(kMaxRadiusMiles)) +
+                  " miles, the farthest we search.");
+    return empty;
+  }
+  const SearchHit& h = r.hits[0];
+  const Location& loc =
+      h.location == 0 || h.location > rec.secondary.size() ? rec.practice
+                                                           : rec.secondary[h.location - 1];
+  const int miles = static_cast<int>(std::ceil(h.distance_mi));
+  data n;
+  n.set("text", "The nearest " + Lower(care_label) + " provider we list" +
+                    (name.empty() ? "" : " with that name") + " is " + std::to_string(miles) +
+                    (miles == 1 ? " mile" : " miles") + " away in " +
+                    CityDisplay(loc.address.city) + ", " + loc.address.state + ".");
+  n.set("name", rec.DisplayName());
+  n.set("href", "/provider/" + NpiToString(rec.npi));
+  int wider = kRadii[std::size(kRadii) - 1];
+  for (int rr : kRadii)
+    if (rr >= miles && rr > radius) {
+      wider = rr;
+      break;
+    }
+  n.set("wider_radius", std::to_string(wider));
+  n.set("wider", Href("/search", With(With(kept, "radius", std::to_string(wider)), "page", "")));
+  empty.set("nearest", n);
+  return empty;
+}
+
+}  // namespace
+
+HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
+  data v;
+  v.set("modalities", ModalityList(d, ""));
+  v.set("where", Get(params, "where"));
+  v.set("q", Get(params, "q"));
+  return Html(&d, "Find care", Render("home", v));
+}
+
+HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
+  const ModalityMap& mods = ModalityMap::Embedded();
+  // Only the form's own fields are kept (they go back into every link).
+  QueryParams kept;
+  for (const auto& [k, val] : form)
+    if (k == "where" || k == "care" || k == "q" || k == "radius" || k == "sort" || k == "page" ||
+        k == "sex" || k == "entity" || k == "taxonomy" || k == "as")
+      kept.emplace_back(k, val);
+  data v;
+  // One box: a kind of care typed where a name goes ("physical therapy",
+  // "acupuncturist smith") searches for that care, and says so.
+  if (Get(kept, "as") != "name") {
+    const std::string typed = Get(kept, "q");
+    const CareWords cw = FindCareWords(typed, mods);
+    const std::string care_now = Get(kept, "care");
+    if (cw.modality >= 0 &&
+        (care_now.empty() || care_now == mods.modalities()[static_cast<size_t>(cw.modality)].id)) {
+      const Modality& m = mods.modalities()[static_cast<size_t>(cw.modality)];
+      data u;
+      u.set("typed", typed);
+      u.set("care", Lower(m.label));
+      SetIf(u, "rest", cw.rest);
+      u.set("as_name", Href("/search", With(With(kept, "as", "name"), "page", "")));
+      v.set("understood", u);
+      kept = With(With(kept, "care", m.id), "q", cw.rest);
+    }
+  }
+  const std::string where = Get(kept, "where"), care = Get(kept, "care"), name = Get(kept, "q");
+  std::string radius_text = Get(kept, "radius");
+  v.set("where", where);
+  v.set("q", name);
+  SetIf(v, "as", Get(kept, "as"));
+  v.set("modalities", ModalityList(d, care));
+  const int radius = radius_text.empty() ? 25 : std::atoi(radius_text.c_str());
+  data radii = List();
+  for (int r : kRadii) {
+    data item;
+    item.set("value", std::to_string(r));
+    item.set("selected", Bool(r == radius));
+    radii.push_back(item);
+  }
+  v.set("radii", radii);
+  data sorts = List();
+  for (auto [value, label] :
+       {std::pair{"", "Best match"}, {"distance", "Distance"}, {"name", "Name"}}) {
+    data item;
+    item.set("value", value);
+    item.set("label", label);
+    item.set("selected", Bool(Get(kept, "sort") == value));
+    sorts.push_back(item);
+  }
+  v.set("sorts", sorts);
+  const int mod = mods.Find(care);
+  const std::string care_label =
+      mod >= 0 ? mods.modalities()[static_cast<size_t>(mod)].label : "Pain care";
+  v.set("heading", care_label);
+  v.set("dry_needling", Bool(care == "dry_needling"));
+
+  // No place yet (a guide link, or an empty box): ask for one, kindly.
+  if (Trimmed(where).empty()) {
+    v.set("ask_place", Bool(true));
+    return Html(&d, "Where should we look?", Render("results", v));
+  }
+  QueryParams query = ToQuery(kept);
+  Query q;
+  QueryError qe;
+  if (!ParseQuery(query, mods, &q, &qe, d.snap.get())) {
+    data err;
+    const std::string field = qe.param == "near" || qe.param == "city" ? "Where" : qe.param;
+    err.set("message", field + ": " + qe.message);
+    data sugg = List();
+    if (qe.param == "city")
+      for (const std::string& s : qe.suggestions) {
+        data item;
+        item.set("label", s);
+        item.set("href", Href("/search", With(kept, "where", s)));
+        sugg.push_back(item);
+      }
+    err.set("has_suggestions", Bool(qe.param == "city" && !qe.suggestions.empty()));
+    err.set("suggestions", sugg);
+    v.set("error", err);
+    return Html(&d, "Search", Render("results", v), 400);
+  }
+  // The place as understood, always with its state ("Manhattan, KS").
+  const std::string place = !q.place.empty()                             ? q.place
+                            : Trimmed(where).find(',') == std::string::npos ? "ZIP " + Trimmed(where)
+                                                                          : "the point you gave";
+  v.set("heading", care_label + " near " + place);
+  const SearchResult r = Execute(*d.index, q);
+  const size_t page = q.offset / kPageSize + 1;
+  if (r.total == 0) {
+    v.set("empty", EmptyHelp(d, q, kept, care_label, name, radius, place));
+    return Html(&d, "Search", Render("results", v));
+  }
+  v.set("has_results", Bool(true));
+  v.set("total_text", std::to_string(r.total) + (r.total == 1 ? " provider" : " providers") +
+                          " found. Page " + std::to_string(page) + ".");
+  v.set("first_number", std::to_string(q.offset + 1));
+  // Results, and the map of the same rows.
+  data results = List(), markers = List();
+  size_t n = q.offset;
+  for (const SearchHit& h : r.hits) {
+    Record rec;
+    if (!d.snap->GetRecord(h.row, &rec).ok()) continue;
+    const Location& loc = h.location == 0 ? rec.practice : rec.secondary.at(h.location - 1);
+    data item;
+    item.set("npi", NpiToString(rec.npi));
+    item.set("name", rec.DisplayName());
+    SetIf(item, "credential", rec.credential);
+    const uint16_t pt = d.snap->primary_taxonomy(h.row);
+    item.set("type", pt != snapshot::kNoTaxonomy ? d.snap->taxonomy().entry(pt).info.display_name
+                                                 : std::string("Type not given"));
+    item.set("address", AddressLine(loc.address));
+    SetIf(item, "phone", loc.address.phone);
+    SetIf(item, "phone_display", Phone(loc.address.phone));
+    if (q.has_point) {
+      char dist[16];
+      std::snprintf(dist, sizeof dist, "%.1f", std::round(h.distance_mi * 10) / 10);
+      item.set("distance", dist);
+    }
+    results.push_back(item);
+    ++n;
+    if (q.has_point && loc.precision != GeoPrecision::kNone) {
+      const double scale = 140.0 / q.radius_mi;
+      const double dx = (loc.lon - q.lon) * std::cos(q.lat * M_PI / 180) * kMilesPerDegree;
+      const double dy = (loc.lat - q.lat) * kMilesPerDegree;
+      const int x = static_cast<int>(std::clamp(160 + dx * scale, 10.0, 310.0));
+      const int y = static_cast<int>(std::clamp(160 - dy * scale, 10.0, 310.0));
+      data m;
+      m.set("x", std::to_string(x));
+      m.set("y", std::to_string(y));
+      m.set("ty", std::to_string(y + 4));
+      m.set("n", std::to_string(n));
+      markers.push_back(m);
+    }
+  }
+  v.set("results", results);
+  if (q.has_point) {
+    data map;
+    map.set("markers", markers);
+    map.set("ring", "140");
+    map.set("radius", std::to_string(radius));
+    map.set("shown", std::to_string(r.hits.size()));
+    v.set("map", map);
+  }
+  if (page > 1)
+    v.set("prev", Href("/search", With(kept, "page", page == 2 ? "" : std::to_string(page - 1))));
+  if (q.offset + kPageSize < r.total && q.offset + kPageSize <= kMaxOffset)
+    v.set("next", Href("/search", With(kept, "page", std::to_string(page + 1))));
+  // Facets: each a link that adds (or, when active, removes) its filter.
+  data groups = List();
+  auto group = [&](const std::string& title, data items) {
+    data g;
+    g.set("name", title);
+    g.set("items", items);
+    groups.push_back(g);
+  };
+  auto facet_item = [&](const std::string& label, uint64_t count, const std::string& field,
+                        const std::string& value) {
+    data item;
+    const bool active = Get(kept, field) == value;
+    item.set("label", label);
+    item.set("count", std::to_string(count));
+    item.set("active", Bool(active));
+    item.set("href", Href("/search", With(With(kept, field, active ? "" : value), "page", "")));
+    return item;
+  };
+  {
+    data items = List();
+    const auto& mods = ModalityMap::Embedded().modalities();
+    for (size_t m = 0; m < mods.size(); ++m)
+      if (r.facets.modality[m] > 0)
+        items.push_back(facet_item(mods[m].label, r.facets.modality[m], "care", mods[m].id));
+    group("Kind of care", items);
+  }
+  if (q.has_point) {
+    data items = List();
+    for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b) {
+      const int miles = static_cast<int>(kDistanceBandsMiles[b]);
+      if (miles > radius) break;
+      items.push_back(facet_item("Within " + std::to_string(miles) + " miles",
+                                 r.facets.distance_bands[b], "radius", std::to_string(miles)));
+    }
+    group("Distance", items);
+  }
+  {
+    data items = List();
+    for (const auto& [key, count] : r.facets.classification) {
+      // The classification's codes from the NUCC table, as taxonomy filters.
+      const std::vector<std::string>& codes = CodesOf(key);
+      if (codes.empty()) continue;
+      std::vector<std::string> current;
+      for (const auto& [k, val] : kept)
+        if (k == "taxonomy") current.push_back(val);
+      const bool active = current == codes;
+      data item;
+      item.set("label", key);
+      item.set("count", std::to_string(count));
+      item.set("active", Bool(active));
+      QueryParams p = With(With(kept, "taxonomy", ""), "page", "");
+      if (!active)
+        for (const std::string& c : codes) p.emplace_back("taxonomy", c);
+      item.set("href", Href("/search", p));
+      items.push_back(item);
+    }
+    group("Practitioner type", items);
+  }
+  {
+    data items = List();
+    for (auto [key, label] : {std::pair{"F", "Women"}, {"M", "Men"}}) {
+      auto it = r.facets.sex.find(key);
+      if (it != r.facets.sex.end()) items.push_back(facet_item(label, it->second, "sex", key));
+    }
+    group("Sex (as reported)", items);
+  }
+  {
+    data items = List();
+    for (auto [key, label] :
+         {std::pair{"individual", "A person"}, {"organization", "A clinic or group"}}) {
+      auto it = r.facets.entity.find(key);
+      if (it != r.facets.entity.end())
+        items.push_back(facet_item(label, it->second, "entity", key));
+    }
+    group("Person or clinic", items);
+  }
+  v.set("facet_groups", groups);
+  return Html(&d, care_label + " search", Render("results", v));
+}
+
+}  // namespace meridian
