@@ -15,8 +15,9 @@ std::string Render(const std::string& name, const data& d) {
 }
 
 HttpResponse Html(const Dataset* ds, const std::string& title, const std::string& body,
-                  int status) {
+                  int status, bool skip_to_results) {
   data layout;
+  layout.set("skip_results", skip_to_results ? data::type::bool_true : data::type::bool_false);
   layout.set("title", title);
   layout.set("body", body);
   layout.set("synthetic", ds != nullptr && ds->snap->synthetic() ? data::type::bool_true

@@ -17,9 +17,10 @@ using kainjow::mustache::data;
 
 // templates/<name>.mustache rendered with `d`.
 std::string Render(const std::string& name, const data& d);
-// `body` inside the layout (title, sample-data banner when `ds` is synthetic).
+// `body` inside the layout (title, sample-data banner when `ds` is synthetic;
+// with `skip_to_results`, a second skip link to the element id "results").
 HttpResponse Html(const Dataset* ds, const std::string& title, const std::string& body,
-                  int status = 200);
+                  int status = 200, bool skip_to_results = false);
 data Bool(bool b);
 // Sets `key` only for a non-empty value: mustache treats "" as true, and
 // {{#key}}...{{/key}} sections must skip missing values.

@@ -212,6 +212,7 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
   // No place yet (a guide link, or an empty box): ask for one, kindly.
   if (Trimmed(where).empty()) {
     v.set("ask_place", Bool(true));
+    v.set("form_open", Bool(true));
     return Html(&d, "Where should we look?", Render("results", v));
   }
   QueryParams query = ToQuery(kept);
@@ -232,6 +233,7 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     err.set("has_suggestions", Bool(qe.param == "city" && !qe.suggestions.empty()));
     err.set("suggestions", sugg);
     v.set("error", err);
+    v.set("form_open", Bool(true));
     return Html(&d, "Search", Render("results", v), 400);
   }
   // The place as understood, always with its state ("Manhattan, KS").
@@ -243,6 +245,7 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
   const size_t page = q.offset / kPageSize + 1;
   if (r.total == 0) {
     v.set("empty", EmptyHelp(d, q, kept, care_label, name, radius, place));
+    v.set("form_open", Bool(true));
     return Html(&d, "Search", Render("results", v));
   }
   v.set("has_results", Bool(true));
@@ -377,7 +380,7 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     group("Person or clinic", items);
   }
   v.set("facet_groups", groups);
-  return Html(&d, care_label + " search", Render("results", v));
+  return Html(&d, care_label + " search", Render("results", v), 200, /*skip_to_results=*/true);
 }
 
 }  // namespace meridian

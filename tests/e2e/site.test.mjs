@@ -105,7 +105,9 @@ for (const js of [true, false]) {
     assert.equal(await page.locator(".results ol > li").count(), 10);
     assert.match(await page.textContent(".results ol > li .distance"), /miles away/);
     assert.ok(await page.locator("svg[role=img] title").count() === 1);
-    // A facet narrows the results and shows as active.
+    // A facet narrows the results and shows as active (without JavaScript
+    // the filters sit behind their button at every width).
+    if (!js) await page.click(".facets summary");
     await page.click(".facets a:has-text('Women')");
     await page.waitForURL(/sex=F/);
     const narrowed = Number((await page.textContent(".count")).match(/^(\d+)/)[1]);
@@ -129,16 +131,20 @@ for (const js of [true, false]) {
     const { page, context, problems } = await newPage({ js });
     await page.goto(base + "/guide");
     await axe(page, "guide");
+    // Warning signs are the first question.
+    assert.equal(await page.getAttribute("fieldset.step >> nth=0", "id"), "step-red_flags");
     if (js) {
-      // One question per step; answer some, move on with Next.
+      // One question per step; answer some, move on with Next. Loading the
+      // page moved no focus.
+      assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
       assert.equal(await page.locator("fieldset.step:visible").count(), 1);
+      await page.check("#red_flags-fever");
+      await page.click("button:has-text('Next question')");
       await page.check("#where-low_back");
       await page.click("button:has-text('Next question')");
       await page.check("#how_long-long");
-      for (let i = 0; i < 4; i++) await page.click("button:has-text('Next question')");
+      for (let i = 0; i < 3; i++) await page.click("button:has-text('Next question')");
       await page.check("#cautions-blood_thinners");
-      await page.click("button:has-text('Next question')");
-      await page.check("#red_flags-fever");
       await shot(page, "guide");
     } else {
       // All questions on one page.
@@ -150,15 +156,21 @@ for (const js of [true, false]) {
     await page.click("button[type=submit]");
     await page.waitForSelector("h1:has-text('Your options')");
     const text = await page.textContent("main");
-    assert.match(text, /Get care now/);
+    assert.match(text, /See a doctor first/);
     assert.match(text, /blood thinners/);
     assert.match(text, /not say which care is best/);
     assert.equal(await page.locator("article.option").count(), 7);
     await axe(page, "guide result");
     if (js) await shot(page, "guide-result");
-    // The link into a pre-filtered search.
+    // The link into a pre-filtered search asks for the place (no error page).
     await page.click("article.option a:has-text('Find acupuncture')");
     await page.waitForURL(/care=acupuncture/);
+    assert.match(await page.textContent("main"), /Where should we look\?/);
+    assert.equal(await page.locator("[role=alert]").count(), 0);
+    await page.fill("#where", "10001");
+    await page.click("form.search button[type=submit]");
+    await page.waitForURL(/where=10001/);
+    assert.match(await page.textContent(".count"), /providers? found/);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -200,6 +212,39 @@ test("empty results explain why and offer a wider search; other pages pass axe",
   await axe(page, "organization");
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+// What axe does not check: on a phone the first result is on the first
+// screen, a "Skip to results" link reaches it, and the focus ring has 3:1
+// contrast against the page (computed from the served CSS).
+test("small screens and keyboards: results first, skip link, focus ring contrast", async () => {
+  for (const js of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 360, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(base + "/search?where=10001&care=physical_therapy");
+    const first = await page.locator(".results ol > li").first().boundingBox();
+    assert.ok(first && first.y + 40 <= 640, `first result starts at ${first && first.y}px (js ${js})`);
+    assert.equal(await page.evaluate(() => document.activeElement === document.body), true, "no focus moved");
+    // Keyboard: the first Tab stop is "Skip to results", and it lands there.
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to results");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => location.hash === "#results");
+    await context.close();
+  }
+  const css = await (await fetch(base + "/static/site.css")).text();
+  const rule = css.split("\n").find((l) => /a:focus[^{]*\{[^}]*outline:/.test(l));
+  assert.ok(rule, "a focus rule with an outline");
+  const hex = rule.match(/outline:\s*\d+px\s+solid\s+#([0-9a-fA-F]{6})/)[1];
+  const lum = (h) => {
+    const c = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const backgrounds = [...css.matchAll(/--(?:bg|soft):\s*#([0-9a-fA-F]{6})/g)].map((m) => m[1]);
+  assert.ok(backgrounds.length >= 2);
+  for (const bg of backgrounds) assert.ok(ratio(hex, bg) >= 3, `focus ring #${hex} on #${bg}: ${ratio(hex, bg).toFixed(2)}:1`);
 });
 
 test("XSS payloads in parameters never run", async () => {

@@ -1,7 +1,10 @@
 // Meridian: progressive enhancement only. Every page works without this file.
 // - "Where?" suggestions from /api/v1/places as you type;
 // - "Use my location" asks the browser and fills the box (never stored);
-// - the guide shows one question at a time.
+// - the guide shows one question at a time;
+// - on wide screens the results' filters and search form start open (on
+//   phones the results come first; both stay behind their buttons).
+// Nothing here moves focus when a page loads.
 (function () {
   "use strict";
   var where = document.getElementById("where");
@@ -38,6 +41,12 @@
       });
     });
   }
+  if (window.matchMedia && window.matchMedia("(min-width: 60rem)").matches) {
+    ["[data-facets]", "[data-refine]"].forEach(function (sel) {
+      var d = document.querySelector(sel);
+      if (d) d.open = true;
+    });
+  }
   var form = document.querySelector("[data-stepper]");
   if (form) {
     var steps = Array.prototype.slice.call(form.querySelectorAll("fieldset.step"));
@@ -57,17 +66,17 @@
     nav.appendChild(next);
     form.insertBefore(status, submit);
     form.insertBefore(nav, submit);
-    var show = function () {
+    var show = function (moveFocus) {
       steps.forEach(function (s, i) { s.hidden = i !== at; });
       back.hidden = at === 0;
       next.hidden = at === steps.length - 1;
       submit.hidden = at !== steps.length - 1;
       status.textContent = "Question " + (at + 1) + " of " + steps.length;
       var first = steps[at].querySelector("input");
-      if (first) first.focus();
+      if (moveFocus && first) first.focus();  // only after the person pressed Back or Next
     };
-    back.addEventListener("click", function () { if (at > 0) { at--; show(); } });
-    next.addEventListener("click", function () { if (at < steps.length - 1) { at++; show(); } });
-    show();
+    back.addEventListener("click", function () { if (at > 0) { at--; show(true); } });
+    next.addEventListener("click", function () { if (at < steps.length - 1) { at++; show(true); } });
+    show(false);
   }
 })();
