@@ -9,6 +9,7 @@
 #include <set>
 
 #include "data/embedded.h"
+#include "ingest/csv.h"
 #include "testing/test_util.h"
 #include "text/readability.h"
 
@@ -350,6 +351,52 @@ TEST(GuideCommand, JsonForAnswersAndClearErrors) {
   auto bad = testing::RunMeridian("guide --answer where=elbow", dir);
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("answers.where"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace meridian
+
+namespace meridian {
+namespace {
+
+// The clinician-style review table (data/knowledge/safety_review.csv) lists
+// every safety statement the guide can show (warning signs, cautions,
+// triggered notices) word for word, with its sources and as-of date; the
+// knowledge README's "Safety review" section names each one. A statement
+// added, changed or left without a source fails here until it is reviewed.
+TEST(Guide, SafetyReviewTableListsEveryStatementWithItsSource) {
+  const std::string csv = testing::ReadAll(testing::SourceDir() + "/data/knowledge/safety_review.csv");
+  const std::string readme = testing::ReadAll(testing::SourceDir() + "/data/knowledge/README.md");
+  std::map<std::string, std::vector<std::string>> review;
+  ASSERT_TRUE(ForEachReferenceRow(csv, "safety_review.csv", "id", 9, 9, [&](const CsvRecord& rec) {
+                review[std::string(rec.fields[0])] =
+                    std::vector<std::string>(rec.fields.begin(), rec.fields.end());
+                return Status::OK();
+              }).ok());
+  const size_t section = readme.find("## Safety review");
+  ASSERT_NE(section, std::string::npos);
+  size_t statements = 0;
+  for (const GuideRule& r : G().rules()) {
+    const bool safety = r.effect == "emergency" || r.effect == "urgent" || r.effect == "caution" ||
+                        (r.effect == "notice" && !r.question.empty());
+    if (!safety) continue;
+    ++statements;
+    auto it = review.find(r.id);
+    ASSERT_NE(it, review.end()) << r.id << " is not in safety_review.csv";
+    const std::vector<std::string>& f = it->second;
+    EXPECT_EQ(f[1], r.effect) << r.id;
+    EXPECT_EQ(f[3], r.text) << r.id << ": the reviewed wording differs";
+    EXPECT_EQ(SplitBar(f[4]), r.sources) << r.id;
+    EXPECT_FALSE(f[4].empty()) << r.id << " has no source";
+    EXPECT_EQ(f[5], r.as_of) << r.id;
+    EXPECT_FALSE(f[5].empty()) << r.id << " has no as-of date";
+    EXPECT_FALSE(f[7].empty()) << r.id << " has no review status";
+    EXPECT_NE(readme.find("`" + r.id + "`", section), std::string::npos)
+        << r.id << " is missing from the README's Safety review";
+    review.erase(it);
+  }
+  EXPECT_GE(statements, 20u);
+  for (const auto& [id, f] : review) ADD_FAILURE() << id << " is reviewed but no rule has it";
 }
 
 }  // namespace
