@@ -89,20 +89,26 @@ int ModalityMap::Find(std::string_view id) const {
   return -1;
 }
 
-ModalityMask ModalityMap::MaskForTaxonomy(std::string_view code) const {
+namespace {
+
+// The modalities whose `prefixes` list holds a prefix of `code`.
+ModalityMask PrefixMask(const std::vector<Modality>& modalities, std::string_view code,
+                        std::vector<std::string> Modality::*prefixes) {
   ModalityMask m = 0;
-  for (size_t i = 0; i < modalities_.size(); ++i)
-    for (const std::string& p : modalities_[i].taxonomy_prefixes)
+  for (size_t i = 0; i < modalities.size(); ++i)
+    for (const std::string& p : modalities[i].*prefixes)
       if (code.starts_with(p)) m |= static_cast<ModalityMask>(1u << i);
   return m;
 }
 
+}  // namespace
+
+ModalityMask ModalityMap::MaskForTaxonomy(std::string_view code) const {
+  return PrefixMask(modalities_, code, &Modality::taxonomy_prefixes);
+}
+
 ModalityMask ModalityMap::CredentialTaxonomyMask(std::string_view code) const {
-  ModalityMask m = 0;
-  for (size_t i = 0; i < modalities_.size(); ++i)
-    for (const std::string& p : modalities_[i].credential_needs_taxonomy)
-      if (code.starts_with(p)) m |= static_cast<ModalityMask>(1u << i);
-  return m;
+  return PrefixMask(modalities_, code, &Modality::credential_needs_taxonomy);
 }
 
 ModalityMask ModalityMap::MaskForCredential(std::string_view credential_text) const {

@@ -12,7 +12,8 @@ CareWords FindCareWords(std::string_view text, const ModalityMap& modalities) {
   size_t best_len = 0, best_at = 0;
   for (size_t m = 0; m < modalities.modalities().size(); ++m) {
     for (const std::string& phrase : modalities.modalities()[m].search_words) {
-      const std::vector<std::string> want = NormalizeTokens(phrase);
+      // Search words are normalized when the map is loaded: split, not re-normalized.
+      const std::vector<std::string_view> want = SplitTokens(phrase);
       if (want.empty() || want.size() > words.size() || want.size() <= best_len) continue;
       for (size_t at = 0; at + want.size() <= words.size(); ++at) {
         bool match = true;
