@@ -14,8 +14,8 @@ std::string Render(const std::string& name, const data& d) {
   return t.render(d);
 }
 
-HttpResponse Html(const Dataset* ds, const std::string& title, const std::string& body,
-                  int status, bool skip_to_results) {
+HttpResponse Html(const Dataset* ds, const std::string& title, const std::string& body, int status,
+                  bool skip_to_results) {
   data layout;
   layout.set("skip_results", skip_to_results ? data::type::bool_true : data::type::bool_false);
   layout.set("title", title);

@@ -112,15 +112,15 @@ data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   const SearchResult r = Execute(*d.index, nearest);
   Record rec;
   if (r.hits.empty() || !d.snap->GetRecord(r.hits[0].row, &rec).ok()) {
-    empty.set("none_within",
-              "We list none within " + std::to_string(static_cast<int>(kMaxRadiusMiles)) +
-                  " miles, the farthest we search.");
+    empty.set("none_within", "We list none within " +
+                                 std::to_string(static_cast<int>(kMaxRadiusMiles)) +
+                                 " miles, the farthest we search.");
     return empty;
   }
   const SearchHit& h = r.hits[0];
-  const Location& loc =
-      h.location == 0 || h.location > rec.secondary.size() ? rec.practice
-                                                           : rec.secondary[h.location - 1];
+  const Location& loc = h.location == 0 || h.location > rec.secondary.size()
+                            ? rec.practice
+                            : rec.secondary[h.location - 1];
   const int miles = static_cast<int>(std::ceil(h.distance_mi));
   data n;
   n.set("text", "The nearest " + Lower(care_label) + " provider we list" +
@@ -237,9 +237,10 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     return Html(&d, "Search", Render("results", v), 400);
   }
   // The place as understood, always with its state ("Manhattan, KS").
-  const std::string place = !q.place.empty()                             ? q.place
-                            : Trimmed(where).find(',') == std::string::npos ? "ZIP " + Trimmed(where)
-                                                                          : "the point you gave";
+  const std::string place = !q.place.empty() ? q.place
+                            : Trimmed(where).find(',') == std::string::npos
+                                ? "ZIP " + Trimmed(where)
+                                : "the point you gave";
   v.set("heading", care_label + " near " + place);
   const SearchResult r = Execute(*d.index, q);
   const size_t page = q.offset / kPageSize + 1;

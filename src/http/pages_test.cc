@@ -107,7 +107,8 @@ TEST_F(PagesTest, SearchPageShowsResultsFacetsMapAndPaging) {
 // The guide's "Find ... near you" links carry no place: the page asks for
 // one (200, the care kept), not a red 400.
 TEST_F(PagesTest, NoPlaceYetAsksWhere) {
-  for (const char* target : {"/search", "/search?care=acupuncture", "/search?where=+&care=massage"}) {
+  for (const char* target :
+       {"/search", "/search?care=acupuncture", "/search?where=+&care=massage"}) {
     HttpResponse r = Send("GET", target);
     EXPECT_EQ(r.status, 200) << target;
     EXPECT_NE(r.body.find("Where should we look?"), std::string::npos) << target;
@@ -172,8 +173,8 @@ TEST_F(PagesTest, EmptyRuralSearchNamesTheNearestMatch) {
   ASSERT_NE(wider, std::string::npos);
   const int radius = std::atoi(r.body.c_str() + wider + 14);
   EXPECT_GE(radius, miles);
-  HttpResponse follow = Send("GET", "/search?where=59901&care=acupuncture&radius=" +
-                                        std::to_string(radius));
+  HttpResponse follow =
+      Send("GET", "/search?where=59901&care=acupuncture&radius=" + std::to_string(radius));
   EXPECT_NE(follow.body.find("providers found"), std::string::npos);
 }
 
@@ -313,7 +314,8 @@ TEST_F(PagesTest, ProfileHasNoDeadEnds) {
       // The link carries the street, not coordinates.
       const size_t at = r.body.find("openstreetmap.org/directions?to=");
       ASSERT_NE(at, std::string::npos) << npi;
-      std::string street = rec.practice.address.line1.substr(0, rec.practice.address.line1.find(' '));
+      std::string street =
+          rec.practice.address.line1.substr(0, rec.practice.address.line1.find(' '));
       EXPECT_NE(r.body.find(street, at), std::string::npos) << npi;
     }
     if (no_phone) {

@@ -1,7 +1,6 @@
 #include "knowledge/explain.h"
 
 #include <algorithm>
-
 #include <string_view>
 
 #include "geo/states.h"

@@ -29,8 +29,9 @@ struct StateNote {
 
 struct Explanation {
   std::vector<const Credential*> cards;  // from the credential text, data-file order
-  std::vector<std::string> unexplained;  // credential text parts with no card (KnowledgeBase::Unexplained)
-  std::vector<std::string> modalities;   // ModalityMap ids the provider may offer
+  std::vector<std::string>
+      unexplained;  // credential text parts with no card (KnowledgeBase::Unexplained)
+  std::vector<std::string> modalities;  // ModalityMap ids the provider may offer
   std::vector<StateNote> notes;
   std::vector<std::string> cautions;  // what NPPES cannot tell (self-reported, dry needling)
 };

@@ -88,14 +88,16 @@ TEST(Explain, OsteopathicManipulationFollowsTheSpecialty) {
 // An advanced credential never reads as less than a plain one: a card when
 // we have one, "a credential we don't explain yet" when we don't.
 TEST(Explain, UnknownCredentialsAreNamedNotDropped) {
-  Explanation e = Explain(Kb(), ModalityMap::Embedded(), Person("PT, DPT, OCS, FAAOMPT", "225100000X", "FL"));
+  Explanation e =
+      Explain(Kb(), ModalityMap::Embedded(), Person("PT, DPT, OCS, FAAOMPT", "225100000X", "FL"));
   EXPECT_TRUE(Has(CardIds(e), "ocs"));
   EXPECT_TRUE(Has(CardIds(e), "faaompt"));
   EXPECT_TRUE(e.unexplained.empty());
   e = Explain(Kb(), ModalityMap::Embedded(), Person("DC, DACBSP, XYZQ", "111N00000X", "WI"));
   EXPECT_TRUE(Has(CardIds(e), "dacbsp"));
   EXPECT_EQ(e.unexplained, std::vector<std::string>{"XYZQ"});
-  e = Explain(Kb(), ModalityMap::Embedded(), Person("Dipl. Ac. (NCCAOM), L.Ac.", "171100000X", "WI"));
+  e = Explain(Kb(), ModalityMap::Embedded(),
+              Person("Dipl. Ac. (NCCAOM), L.Ac.", "171100000X", "WI"));
   EXPECT_EQ(e.unexplained, std::vector<std::string>{"NCCAOM"});
   for (const char* c : {"CCSP", "SCS", "COMT", "CMTPT", "FIPP", "DABPM", "DABIPP", "ATC", "CSCS"})
     EXPECT_FALSE(Explain(Kb(), ModalityMap::Embedded(), Person(c, "", "WI")).cards.empty()) << c;

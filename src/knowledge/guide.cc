@@ -112,7 +112,8 @@ Result<Guide> Guide::Parse(std::string_view questions_csv, std::string_view rule
   if (g.questions_.empty() || g.questions_[0].id != "red_flags")
     return Status::InvalidArgument(std::string(kQ) + ": warning signs (red_flags) come first");
   // Evidence rows name answers: pain sites ("where") and durations ("how_long").
-  for (auto [qid, field] : {std::pair{"where", &Evidence::pain}, {"how_long", &Evidence::duration}}) {
+  for (auto [qid, field] :
+       {std::pair{"where", &Evidence::pain}, {"how_long", &Evidence::duration}}) {
     const GuideQuestion* q = g.Find(qid);
     if (q == nullptr)
       return Status::InvalidArgument(std::string(kQ) + ": no \"" + qid + "\" question");
@@ -180,8 +181,7 @@ Result<GuideResult> Guide::Evaluate(const GuideAnswers& answers) const {
   // "tried" answers name modalities, except exercise (physical therapy) and
   // medicine (pain medicine).
   auto tried = [&](const std::string& modality) {
-    return has("tried", modality) ||
-           (modality == "physical_therapy" && has("tried", "exercise")) ||
+    return has("tried", modality) || (modality == "physical_therapy" && has("tried", "exercise")) ||
            (modality == "pain_medicine" && has("tried", "medicine"));
   };
   for (const Modality& m : modalities_->modalities()) {

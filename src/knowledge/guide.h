@@ -64,7 +64,7 @@ struct GuideOption {
   std::string benefit_gap, harm_gap;      // when a side has no finding for this pain
   std::vector<const GuideRule*> cautions;
   std::vector<std::string> fits, conflicts;  // what matches / goes against a preference
-  std::vector<std::string> maybe;  // "sometimes": neither, ask ("May use needles")
+  std::vector<std::string> maybe;            // "sometimes": neither, ask ("May use needles")
   std::vector<const GuideRule*> ask;
   bool tried = false;  // the person said they tried it
   std::string search;  // query string of a pre-filtered search, e.g. "modality=acupuncture"
@@ -73,8 +73,8 @@ struct GuideOption {
 struct GuideResult {
   // Warning signs given, emergencies first; non-empty: get care first.
   std::vector<const GuideRule*> urgent;
-  bool emergency = false;  // one of them is an emergency: 911 or the emergency room now
-  std::vector<GuideOption> options;      // every modality, data-file order
+  bool emergency = false;            // one of them is an emergency: 911 or the emergency room now
+  std::vector<GuideOption> options;  // every modality, data-file order
   std::vector<const GuideRule*> notices;
 };
 

@@ -295,10 +295,11 @@ TEST(Guide, RulesWithoutProvenanceOrWithUnknownAnswersAreRefused) {
   EXPECT_FALSE(parse("e1,red_flags,chest,emergency,*,Go.,,,\n").ok());
   EXPECT_TRUE(parse("e1,red_flags,chest,emergency,*,Go.,https://x.org,2020,dated\n").ok());
   // Warning signs must be the first question.
-  EXPECT_FALSE(Guide::Parse("id,kind,question,options,help\nwhere,one,Where?,low_back=Back|neck=Neck,\n"
-                            "red_flags,many,Any?,numb=Numb|chest=Chest,\n",
-                            head, Kb(), ModalityMap::Embedded())
-                   .ok());
+  EXPECT_FALSE(
+      Guide::Parse("id,kind,question,options,help\nwhere,one,Where?,low_back=Back|neck=Neck,\n"
+                   "red_flags,many,Any?,numb=Numb|chest=Chest,\n",
+                   head, Kb(), ModalityMap::Embedded())
+          .ok());
   // Evidence must name kinds of pain the guide asks about.
   auto narrow = Guide::Parse(
       "id,kind,question,options,help\nred_flags,many,Any?,numb=Numb|chest=Chest,\n"
@@ -365,7 +366,8 @@ namespace {
 // knowledge README's "Safety review" section names each one. A statement
 // added, changed or left without a source fails here until it is reviewed.
 TEST(Guide, SafetyReviewTableListsEveryStatementWithItsSource) {
-  const std::string csv = testing::ReadAll(testing::SourceDir() + "/data/knowledge/safety_review.csv");
+  const std::string csv =
+      testing::ReadAll(testing::SourceDir() + "/data/knowledge/safety_review.csv");
   const std::string readme = testing::ReadAll(testing::SourceDir() + "/data/knowledge/README.md");
   std::map<std::string, std::vector<std::string>> review;
   ASSERT_TRUE(ForEachReferenceRow(csv, "safety_review.csv", "id", 9, 9, [&](const CsvRecord& rec) {

@@ -326,8 +326,8 @@ ModalityMask ModalitiesOf(std::string_view credential_text, std::span<const std:
     by_code |= modalities.MaskForTaxonomy(code);
     qualifies |= modalities.CredentialTaxonomyMask(code);
   }
-  ModalityMask m = modalities.Covered(modalities.MaskForCredential(credential_text), by_code,
-                                      qualifies);
+  ModalityMask m =
+      modalities.Covered(modalities.MaskForCredential(credential_text), by_code, qualifies);
   const int dn = modalities.Find("dry_needling");
   if (knowledge != nullptr && dn >= 0) {
     const ModalityMask bit = static_cast<ModalityMask>(1u << dn);
