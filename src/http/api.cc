@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "geo/zcta.h"
-#include "ingest/nucc.h"
 #include "knowledge/explain.h"
 #include "knowledge/knowledge_json.h"
 #include "query/executor.h"
 #include "query/result_json.h"
+#include "refdata/nucc.h"
 #include "snapshot/record_json.h"
 #include "text/normalize.h"
 #include "util/json.h"

@@ -5,8 +5,8 @@
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "http/query_string.h"
-#include "ingest/nucc.h"
 #include "knowledge/explain.h"
+#include "refdata/nucc.h"
 
 namespace meridian {
 

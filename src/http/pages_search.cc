@@ -7,9 +7,9 @@
 #include "http/api.h"
 #include "http/page_kit.h"
 #include "http/pages.h"
-#include "ingest/nucc.h"
 #include "query/care_words.h"
 #include "query/executor.h"
+#include "refdata/nucc.h"
 #include "snapshot/places.h"
 
 namespace meridian {

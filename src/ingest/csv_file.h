@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/csv.h"
+#include "util/csv.h"
 #include "util/status.h"
 
 namespace meridian {

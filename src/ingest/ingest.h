@@ -15,7 +15,7 @@
 #include "geo/states.h"
 #include "geo/zcta.h"
 #include "ingest/attached.h"
-#include "ingest/nucc.h"
+#include "refdata/nucc.h"
 #include "util/status.h"
 
 namespace meridian {

@@ -16,7 +16,7 @@
 #include "geo/zcta.h"
 #include "ingest/attached.h"
 #include "ingest/csv_file.h"
-#include "ingest/nucc.h"
+#include "refdata/nucc.h"
 #include "util/status.h"
 
 namespace meridian {

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
+#include "util/csv.h"
 
 namespace meridian {
 

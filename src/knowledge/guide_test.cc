@@ -9,9 +9,9 @@
 #include <set>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
 #include "testing/test_util.h"
 #include "text/readability.h"
+#include "util/csv.h"
 
 namespace meridian {
 namespace {

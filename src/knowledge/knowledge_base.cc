@@ -5,8 +5,8 @@
 #include <set>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
 #include "knowledge/modality_map.h"
+#include "util/csv.h"
 
 namespace meridian {
 

@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
 #include "testing/test_util.h"
+#include "util/csv.h"
 
 namespace meridian {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
 #include "text/normalize.h"
+#include "util/csv.h"
 
 namespace meridian {
 

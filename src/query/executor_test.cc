@@ -8,9 +8,9 @@
 #include <random>
 
 #include "geo/distance.h"
-#include "ingest/ingest.h"
 #include "query/result_json.h"
 #include "query/scan.h"
+#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -25,14 +25,8 @@ class ExecutorVsOracle : public ::testing::Test {
     auto run =
         testing::RunMeridian("synth --rows 25000 --seed 77 --out " + dir_->File("s.csv"), *dir_);
     ASSERT_EQ(run.code, 0) << run.err;
-    IngestOptions o;
-    o.nppes = dir_->File("s.csv");
-    o.pl = dir_->File("s_pl.csv");
-    o.out = dir_->File("s.snap");
-    IngestSummary sum;
-    std::vector<IngestError> errors;
-    ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
-    snap_ = Snapshot::Open(o.out)->release();
+    testing::IngestInProcess(dir_->File("s.csv"), dir_->File("s.snap"), dir_->File("s_pl.csv"));
+    snap_ = Snapshot::Open(dir_->File("s.snap"))->release();
     index_ = SearchIndex::Build(*snap_, ModalityMap::Embedded()).release();
   }
   static void TearDownTestSuite() {

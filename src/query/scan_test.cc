@@ -4,7 +4,7 @@
 
 #include "geo/distance.h"
 #include "geo/zcta.h"
-#include "ingest/ingest.h"
+#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -36,14 +36,8 @@ TEST(ScanSearch, RadiusTaxonomyTiesAndSecondaryLocations) {
   pl = pl.substr(0, pl.find('\n') + 1) +
        "\"1000000046\",\"1 STATE ST\",\"\",\"MADISON\",\"WI\",\"53703\",\"US\",\"\",\"\",\"\"\n";
   testing::WriteAll(dir.File("pl.csv"), pl);
-  IngestOptions o;
-  o.nppes = dir.File("m.csv");
-  o.pl = dir.File("pl.csv");
-  o.out = dir.File("s.snap");
-  IngestSummary sum;
-  std::vector<IngestError> errors;
-  ASSERT_TRUE(Ingest(o, &sum, &errors).ok());
-  auto snap = Snapshot::Open(o.out);
+  testing::IngestInProcess(dir.File("m.csv"), dir.File("s.snap"), dir.File("pl.csv"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
   ASSERT_TRUE(snap.ok());
   LatLon madison, milwaukee;
   ASSERT_TRUE(ZctaTable::Embedded().Find("53703", &madison));

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "ingest/ingest.h"
 #include "snapshot/writer.h"
+#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -16,13 +16,8 @@ namespace {
 using testing::TempDir;
 
 std::string IngestSample(const TempDir& dir, const std::string& name) {
-  IngestOptions o;
-  o.nppes = testing::TestData("npidata_sample_99.csv");
-  o.out = dir.File(name);
-  IngestSummary sum;
-  std::vector<IngestError> errors;
-  EXPECT_TRUE(Ingest(o, &sum, &errors).ok());
-  return o.out;
+  testing::IngestInProcess(testing::TestData("npidata_sample_99.csv"), dir.File(name));
+  return dir.File(name);
 }
 
 TEST(Snapshot, OpensAndPassesInvariants) {

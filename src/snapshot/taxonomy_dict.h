@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ingest/nucc.h"
+#include "refdata/nucc.h"
 #include "util/status.h"
 
 namespace meridian {

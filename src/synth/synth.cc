@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
-#include "ingest/nppes_row.h"
 #include "model/fields.h"
+#include "refdata/nppes_columns.h"
+#include "util/csv.h"
 #include "util/file.h"
 #include "util/json.h"
 

@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
-#include "ingest/csv.h"
 #include "model/fields.h"
 #include "testing/test_util.h"
+#include "util/csv.h"
 
 namespace meridian {
 namespace {

@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
 #include "knowledge/knowledge_base.h"
 #include "snapshot/snapshot.h"
 #include "text/normalize.h"
 #include "text/search_text.h"
+#include "util/csv.h"
 
 namespace meridian::testing {
 

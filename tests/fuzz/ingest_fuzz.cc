@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
 #include "ingest/nppes_row.h"
 #include "model/record_codec.h"
+#include "util/csv.h"
 
 using namespace meridian;
 

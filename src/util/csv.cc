@@ -1,4 +1,4 @@
-#include "ingest/csv.h"
+#include "util/csv.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,10 +1,10 @@
-#include "ingest/nucc.h"
+#include "refdata/nucc.h"
 
 #include <algorithm>
 #include <cstdint>
 
 #include "data/embedded.h"
-#include "ingest/csv.h"
+#include "util/csv.h"
 
 namespace meridian {
 

@@ -1,15 +1,13 @@
 // GeoGrid and IndexedSearch against the brute-force scan: identical results,
 // not "close", on random queries over synthetic data and over points placed
 // anywhere on the globe (poles, the antimeridian, huge and zero radii).
-#include "index/geo_grid.h"
-
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "geo/distance.h"
+#include "index/geo_grid.h"
 #include "index/search_index.h"
-#include "ingest/ingest.h"
 #include "query/executor.h"
 #include "query/scan.h"
 #include "snapshot/writer.h"

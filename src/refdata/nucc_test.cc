@@ -1,4 +1,4 @@
-#include "ingest/nucc.h"
+#include "refdata/nucc.h"
 
 #include <gtest/gtest.h>
 
