@@ -124,7 +124,12 @@ int main(int argc, char** argv) {
   auto t1 = Clock::now();
   auto knowledge = KnowledgeBase::LoadEmbedded();
   if (!knowledge.ok()) return 1;
-  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded(), &*knowledge);
+  auto built = SearchIndex::Build(**snap, ModalityMap::Embedded(), &*knowledge);
+  if (!built.ok()) {
+    std::fprintf(stderr, "%s\n", built.status().ToString().c_str());
+    return 1;
+  }
+  auto index = std::move(built).value();
   auto t2 = Clock::now();
   index->WaitForRelease();  // memory settles after load (see SearchIndex::Build)
   const long rss_after_load = RssKb();

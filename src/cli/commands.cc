@@ -38,6 +38,17 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
+// Input the command refused: "<prefix><param>: <message> (one of: a; b)".
+int Refused(const Status& s, const std::string& param_prefix = "") {
+  std::string msg = s.param().empty() ? s.message() : param_prefix + s.param() + ": " + s.message();
+  if (!s.suggestions().empty()) {
+    msg += " (one of: ";
+    for (size_t k = 0; k < s.suggestions().size(); ++k) msg += (k ? "; " : "") + s.suggestions()[k];
+    msg += ")";
+  }
+  return Usage(msg);
+}
+
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout), std::putchar('\n'); }
 
 }  // namespace
@@ -345,20 +356,14 @@ int Commands::Search() {
   if (!snap_r.ok()) return Fail(snap_r.status());
   const Snapshot& snap = **snap_r;
   Query q;
-  QueryError qe;
   const ModalityMap& modalities = ModalityMap::Embedded();
-  if (!ParseQuery(params, modalities, &q, &qe, &snap)) {
-    std::string msg = "--" + qe.param + ": " + qe.message;
-    if (!qe.suggestions.empty()) {
-      msg += " (one of: ";
-      for (size_t k = 0; k < qe.suggestions.size(); ++k) msg += (k ? "; " : "") + qe.suggestions[k];
-      msg += ")";
-    }
-    return Usage(msg);
-  }
+  if (Status parsed = ParseQuery(params, modalities, &q, &snap); !parsed.ok())
+    return Refused(parsed, "--");
   auto knowledge = KnowledgeBase::LoadEmbedded();
   if (!knowledge.ok()) return Fail(knowledge.status());
-  std::unique_ptr<SearchIndex> index = SearchIndex::Build(snap, modalities, &*knowledge);
+  auto built = SearchIndex::Build(snap, modalities, &*knowledge);
+  if (!built.ok()) return Fail(built.status());
+  std::unique_ptr<SearchIndex> index = std::move(built).value();
   auto t1 = std::chrono::steady_clock::now();
   SearchResult res = Execute(*index, q);
   auto took =
@@ -524,7 +529,7 @@ int Commands::GuideCmd() {
     answers.emplace_back(a.substr(0, eq), a.substr(eq + 1));
   }
   auto r = guide->Evaluate(answers);
-  if (!r.ok()) return Usage(r.status().message());
+  if (!r.ok()) return Refused(r.status());
   if (json_) {
     WriteGuideResultJson(*r, &w);
     Print(w.str());

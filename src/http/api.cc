@@ -12,6 +12,7 @@
 #include "refdata/nucc.h"
 #include "snapshot/record_json.h"
 #include "text/normalize.h"
+#include "util/ascii.h"
 #include "util/json.h"
 
 namespace meridian {
@@ -29,25 +30,11 @@ HttpResponse Json(std::string body, int status = 200, const char* cache = nullpt
 
 constexpr const char* kHour = "public, max-age=3600";
 
-// Links NPPES itself states between a provider and an organization, by the
-// organization's legal name (lower-cased): an organization subpart names its
-// parent (Parent Organization LBN), and an endpoint marked affiliated names
-// the organization it belongs to (Affiliation Legal Business Name). Nothing
-// else counts: a shared address or phone number is not a link.
-void BuildLinks(const Dataset& d) {
-  Record r;
-  for (size_t i = 0; i < d.snap->size(); ++i) {
-    if (!d.snap->GetRecord(i, &r).ok()) continue;
-    std::vector<std::string> names;
-    if (r.is_org_subpart == "Y" && !r.parent_org_lbn.empty())
-      names.push_back(Lower(r.parent_org_lbn));
-    for (const Endpoint& e : r.endpoints)
-      if (e.affiliation == "Y" && !e.affiliation_legal_name.empty())
-        names.push_back(Lower(e.affiliation_legal_name));
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (const std::string& n : names) d.links[n].push_back(static_cast<uint32_t>(i));
-  }
+// A request body that is not what the route takes.
+Status BadBody(std::string message, std::string field) {
+  return Status::InvalidArgument(std::move(message))
+      .WithParam(std::move(field))
+      .WithReason("bad_body");
 }
 
 void WriteProviderSummary(const Snapshot& snap, size_t row, const Record& rec, JsonWriter* w) {
@@ -72,38 +59,26 @@ bool ParseNpi(const std::string& s, uint32_t* out) {
   return true;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-HttpResponse ApiError(int status, std::string code, std::string message, std::string param,
-                      const std::vector<std::string>& suggestions) {
+HttpResponse ApiError(const Status& status,
+                      const std::vector<std::pair<std::string, std::string>>& extra) {
   JsonWriter w;
   w.BeginObject().Key("error").BeginObject();
-  w.Field("code", code).Field("message", message);
-  param.empty() ? w.Key("param").Null() : w.Field("param", param);
-  if (!suggestions.empty()) {
+  w.Field("code", status.Reason()).Field("message", status.message());
+  status.param().empty() ? w.Key("param").Null() : w.Field("param", status.param());
+  if (!status.suggestions().empty()) {
     w.Key("suggestions").BeginArray();
-    for (const std::string& s : suggestions) w.String(s);
+    for (const std::string& s : status.suggestions()) w.String(s);
     w.EndArray();
   }
+  for (const auto& [name, value] : extra) w.Field(name, value);
   w.EndObject().EndObject();
-  return Json(w.str(), status);
-}
-
-std::vector<uint32_t> OrganizationLinks(const Dataset& d, const std::string& org_name) {
-  std::call_once(d.links_once, [&] { BuildLinks(d); });
-  auto it = d.links.find(Lower(org_name));
-  return it == d.links.end() ? std::vector<uint32_t>() : it->second;
+  return Json(w.str(), status.HttpStatus());
 }
 
 HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
   Query q;
-  QueryError qe;
-  if (!ParseQuery(params, ModalityMap::Embedded(), &q, &qe, d.snap.get()))
-    return ApiError(400, "bad_parameter", qe.message, qe.param, qe.suggestions);
+  Status parsed = ParseQuery(params, ModalityMap::Embedded(), &q, d.snap.get());
+  if (!parsed.ok()) return ApiError(parsed);
   const auto t0 = std::chrono::steady_clock::now();
   SearchResult res = Execute(*d.index, q);
   const auto took =
@@ -111,28 +86,26 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
           .count();
   JsonWriter w;
   Status s = WriteSearchJson(*d.index, q, res, took, &w);
-  if (!s.ok()) return ApiError(500, "internal", s.message());
+  if (!s.ok()) return ApiError(s);
   return Json(w.str());
 }
 
 HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const HttpRequest& req) {
   uint32_t npi;
   if (!ParseNpi(npi_text, &npi))
-    return ApiError(400, "bad_parameter", "expected a 10-digit NPI", "npi");
+    return ApiError(Status::InvalidArgument("expected a 10-digit NPI").WithParam("npi"));
   const int64_t row = d.snap->Find(npi);
-  if (row < 0) return ApiError(404, "not_found", "no provider with NPI " + npi_text, "npi");
+  if (row < 0)
+    return ApiError(Status::NotFound("no provider with NPI " + npi_text).WithParam("npi"));
   Record rec;
   Status s = d.snap->GetRecord(static_cast<size_t>(row), &rec);
-  if (!s.ok()) return ApiError(500, "internal", s.message());
+  if (!s.ok()) return ApiError(s);
   if (rec.entity == EntityType::kDeactivated) {
-    JsonWriter w;
-    w.BeginObject().Key("error").BeginObject();
-    w.Field("code", "deactivated");
-    w.Field("message",
-            "NPI " + npi_text + " was deactivated on " + FormatIsoDate(rec.deactivation_date));
-    w.Field("param", "npi").Field("deactivation_date", FormatIsoDate(rec.deactivation_date));
-    w.EndObject().EndObject();
-    return Json(w.str(), 410);
+    const std::string on = FormatIsoDate(rec.deactivation_date);
+    return ApiError(Status::Gone("NPI " + npi_text + " was deactivated on " + on)
+                        .WithParam("npi")
+                        .WithReason("deactivated"),
+                    {{"deactivation_date", on}});
   }
   char etag[48];
   std::snprintf(etag, sizeof etag, "\"%08x-%s\"", d.snap->id(), npi_text.c_str());
@@ -164,14 +137,16 @@ HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const
 HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& npi_text) {
   uint32_t npi;
   if (!ParseNpi(npi_text, &npi))
-    return ApiError(400, "bad_parameter", "expected a 10-digit NPI", "npi");
+    return ApiError(Status::InvalidArgument("expected a 10-digit NPI").WithParam("npi"));
   const int64_t row = d.snap->Find(npi);
-  if (row < 0) return ApiError(404, "not_found", "no provider with NPI " + npi_text, "npi");
+  if (row < 0)
+    return ApiError(Status::NotFound("no provider with NPI " + npi_text).WithParam("npi"));
   Record org;
-  if (!d.snap->GetRecord(static_cast<size_t>(row), &org).ok())
-    return ApiError(500, "internal", "record unreadable");
+  Status read = d.snap->GetRecord(static_cast<size_t>(row), &org);
+  if (!read.ok()) return ApiError(read);
   if (org.entity != EntityType::kOrganization)
-    return ApiError(404, "not_found", "NPI " + npi_text + " is not an organization", "npi");
+    return ApiError(
+        Status::NotFound("NPI " + npi_text + " is not an organization").WithParam("npi"));
   JsonWriter w;
   w.BeginObject();
   w.Field("organization", org.org_name);
@@ -181,10 +156,11 @@ HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& np
           "or phone number is not a link.");
   w.Key("providers").BeginArray();
   size_t n = 0;
-  for (uint32_t r : OrganizationLinks(d, org.org_name)) {
+  for (uint32_t r : d.org_links.Find(org.org_name)) {
     if (r == static_cast<uint32_t>(row)) continue;
     Record rec;
-    if (!d.snap->GetRecord(r, &rec).ok()) continue;
+    Status linked = d.snap->GetRecord(r, &rec);
+    if (!linked.ok()) return ApiError(linked);
     WriteProviderSummary(*d.snap, r, rec, &w);
     if (++n == 1000) break;
   }
@@ -240,7 +216,7 @@ HttpResponse HandlePlaces(const Dataset& d, const QueryParams& params) {
   const bool digits = !q.empty() && q.find_first_not_of("0123456789") == std::string::npos;
   if (digits) {
     if (q.size() < 3 || q.size() > 5)
-      return ApiError(400, "bad_parameter", "give 3 to 5 digits of a ZIP code", "q");
+      return ApiError(Status::InvalidArgument("give 3 to 5 digits of a ZIP code").WithParam("q"));
     // Every ZIP with this prefix, in order, at most 10.
     size_t n = 0, span = 1;
     for (size_t k = q.size(); k < 5; ++k) span *= 10;
@@ -257,7 +233,7 @@ HttpResponse HandlePlaces(const Dataset& d, const QueryParams& params) {
     std::string prefix;
     for (const std::string& t : words) prefix += (prefix.empty() ? "" : " ") + t;
     if (prefix.size() < 2)
-      return ApiError(400, "bad_parameter", "give at least 2 letters of a city", "q");
+      return ApiError(Status::InvalidArgument("give at least 2 letters of a city").WithParam("q"));
     std::vector<const Place*> hits;
     for (const Place& p : d.snap->places())
       if (p.geocoded > 0 && std::string_view(p.city).starts_with(prefix)) hits.push_back(&p);
@@ -281,9 +257,9 @@ HttpResponse HandleStateRules(const Dataset& d, const std::string& state_in) {
   std::string usps = state_in;
   for (char& c : usps) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (!StateTable::IsStateOrDc(usps))
-    return ApiError(404, "not_found",
-                    "no rules on file for \"" + state_in + "\"; give one of the 50 states or DC",
-                    "state");
+    return ApiError(Status::NotFound("no rules on file for \"" + state_in +
+                                     "\"; give one of the 50 states or DC")
+                        .WithParam("state"));
   JsonWriter w;
   w.BeginObject();
   w.Field("state", usps).Field("name", StateName(usps));
@@ -317,35 +293,30 @@ HttpResponse HandleGuideAnswers(const Dataset& d, const std::string& body) {
   // {"answers": {"where": "low_back", "cautions": ["pregnant", "device"]}}
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object())
-    return ApiError(400, "bad_body", "the body must be a JSON object", "body");
+    return ApiError(BadBody("the body must be a JSON object", "body"));
   for (auto it = doc.begin(); it != doc.end(); ++it)
     if (it.key() != "answers")
-      return ApiError(400, "bad_body", "unknown field \"" + it.key() + "\"", it.key());
+      return ApiError(BadBody("unknown field \"" + it.key() + "\"", it.key()));
   GuideAnswers answers;
   if (doc.contains("answers")) {
     const nlohmann::json& a = doc["answers"];
-    if (!a.is_object()) return ApiError(400, "bad_body", "answers must be an object", "answers");
+    if (!a.is_object()) return ApiError(BadBody("answers must be an object", "answers"));
     for (auto it = a.begin(); it != a.end(); ++it) {
       const std::string param = "answers." + it.key();
       if (it->is_string()) {
         answers.emplace_back(it.key(), it->get<std::string>());
       } else if (it->is_array()) {
         for (const nlohmann::json& v : *it) {
-          if (!v.is_string()) return ApiError(400, "bad_body", "choices are strings", param);
+          if (!v.is_string()) return ApiError(BadBody("choices are strings", param));
           answers.emplace_back(it.key(), v.get<std::string>());
         }
       } else {
-        return ApiError(400, "bad_body", "give a choice or a list of choices", param);
+        return ApiError(BadBody("give a choice or a list of choices", param));
       }
     }
   }
   auto r = d.guide->Evaluate(answers);
-  if (!r.ok()) {
-    const std::string& m = r.status().message();
-    const size_t colon = m.find(':');
-    return ApiError(400, "bad_parameter", m,
-                    colon == std::string::npos ? "answers" : m.substr(0, colon));
-  }
+  if (!r.ok()) return ApiError(r.status());
   JsonWriter w;
   WriteGuideResultJson(*r, &w);
   return Json(w.str(), 200, "no-store");

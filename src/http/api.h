@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/service.h"
@@ -12,17 +13,12 @@ namespace meridian {
 
 // "1234567893" -> its packed form; false unless exactly 10 digits that fit.
 bool ParseNpi(const std::string& text, uint32_t* out);
-// ASCII lower case.
-std::string Lower(std::string_view s);
-
-// {"error":{"code","message","param","suggestions"}} with `status`.
-HttpResponse ApiError(int status, std::string code, std::string message, std::string param = "",
-                      const std::vector<std::string>& suggestions = {});
-
-// Rows NPPES links to the organization with this legal name: subparts naming
-// it as their parent, and providers with an endpoint affiliated with it (a
-// shared address or phone is not a link). Built on first use per dataset.
-std::vector<uint32_t> OrganizationLinks(const Dataset& d, const std::string& org_name);
+// The one place an API error body is built:
+// {"error":{"code":Reason(),"message","param"(or null),"suggestions"?,extra...}}
+// with the HTTP status the Status maps to. `extra` adds string fields
+// (e.g. a deactivation date).
+HttpResponse ApiError(const Status& status,
+                      const std::vector<std::pair<std::string, std::string>>& extra = {});
 
 HttpResponse HandleSearch(const Dataset& d, const QueryParams& params);
 HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req);

@@ -3,6 +3,7 @@
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "http/query_string.h"
+#include "util/ascii.h"
 
 namespace meridian {
 
@@ -57,7 +58,7 @@ HttpResponse PageGuideResult(const Dataset& d, const std::string& body) {
     const std::string label = mods.modalities()[static_cast<size_t>(mods.Find(o.info->id))].label;
     item.set("id", o.info->id);
     item.set("label", label);
-    item.set("label_lower", Lower(label));
+    item.set("label_lower", AsciiLower(label));
     item.set("what", o.info->what_it_is);
     item.set("visit", o.info->visit);
     item.set("tried", Bool(o.tried));

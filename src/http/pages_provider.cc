@@ -137,8 +137,9 @@ HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
     return PageMessage(&d, 404, "Not found", "That is not an NPI number.");
   const int64_t row = d.snap->Find(npi);
   Record org;
-  if (row < 0 || !d.snap->GetRecord(static_cast<size_t>(row), &org).ok() ||
-      org.entity != EntityType::kOrganization)
+  if (row >= 0 && !d.snap->GetRecord(static_cast<size_t>(row), &org).ok())
+    return PageMessage(&d, 500, "Something went wrong", "We could not read this listing.");
+  if (row < 0 || org.entity != EntityType::kOrganization)
     return PageMessage(&d, 404, "Not found", "We have no organization with that number.");
   data v;
   v.set("npi", npi_text);
@@ -164,10 +165,11 @@ HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
         "parent, and providers whose contact record says they belong to it. Sharing an address or "
         "phone is not a link.");
   data providers = List();
-  for (uint32_t r : OrganizationLinks(d, org.org_name)) {
+  for (uint32_t r : d.org_links.Find(org.org_name)) {
     if (r == static_cast<uint32_t>(row) || providers.list_value().size() >= 200) continue;
     Record rec;
-    if (!d.snap->GetRecord(r, &rec).ok()) continue;
+    if (!d.snap->GetRecord(r, &rec).ok())
+      return PageMessage(&d, 500, "Something went wrong", "We could not read this listing.");
     data item;
     item.set("npi", NpiToString(rec.npi));
     item.set("name", rec.DisplayName());

@@ -11,6 +11,7 @@
 #include "query/executor.h"
 #include "refdata/nucc.h"
 #include "snapshot/places.h"
+#include "util/ascii.h"
 
 namespace meridian {
 
@@ -95,7 +96,7 @@ data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
                const std::string& care_label, const std::string& name, int radius,
                const std::string& place) {
   data empty;
-  std::string reason = "We found no " + Lower(care_label) + " providers";
+  std::string reason = "We found no " + AsciiLower(care_label) + " providers";
   if (!name.empty()) reason += " named \"" + name + "\"";
   reason += " within " + std::to_string(radius) + " miles of " + place + ".";
   empty.set("reason", reason);
@@ -123,7 +124,7 @@ data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
                             : rec.secondary[h.location - 1];
   const int miles = static_cast<int>(std::ceil(h.distance_mi));
   data n;
-  n.set("text", "The nearest " + Lower(care_label) + " provider we list" +
+  n.set("text", "The nearest " + AsciiLower(care_label) + " provider we list" +
                     (name.empty() ? "" : " with that name") + " is " + std::to_string(miles) +
                     (miles == 1 ? " mile" : " miles") + " away in " +
                     CityDisplay(loc.address.city) + ", " + loc.address.state + ".");
@@ -171,7 +172,7 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
       const Modality& m = mods.modalities()[static_cast<size_t>(cw.modality)];
       data u;
       u.set("typed", typed);
-      u.set("care", Lower(m.label));
+      u.set("care", AsciiLower(m.label));
       SetIf(u, "rest", cw.rest);
       u.set("as_name", Href("/search", With(With(kept, "as", "name"), "page", "")));
       v.set("understood", u);
@@ -217,20 +218,19 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
   }
   QueryParams query = ToQuery(kept);
   Query q;
-  QueryError qe;
-  if (!ParseQuery(query, mods, &q, &qe, d.snap.get())) {
+  if (Status qe = ParseQuery(query, mods, &q, d.snap.get()); !qe.ok()) {
     data err;
-    const std::string field = qe.param == "near" || qe.param == "city" ? "Where" : qe.param;
-    err.set("message", field + ": " + qe.message);
+    const std::string field = qe.param() == "near" || qe.param() == "city" ? "Where" : qe.param();
+    err.set("message", field + ": " + qe.message());
     data sugg = List();
-    if (qe.param == "city")
-      for (const std::string& s : qe.suggestions) {
+    if (qe.param() == "city")
+      for (const std::string& s : qe.suggestions()) {
         data item;
         item.set("label", s);
         item.set("href", Href("/search", With(kept, "where", s)));
         sugg.push_back(item);
       }
-    err.set("has_suggestions", Bool(qe.param == "city" && !qe.suggestions.empty()));
+    err.set("has_suggestions", Bool(qe.param() == "city" && !qe.suggestions().empty()));
     err.set("suggestions", sugg);
     v.set("error", err);
     v.set("form_open", Bool(true));

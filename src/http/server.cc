@@ -138,10 +138,10 @@ class Session : public std::enable_shared_from_this<Session> {
     Close();
   }
 
-  void Error(http::status status, const char* message) {
+  void Error(http::status status, const char* message, const char* code = "bad_request") {
     auto res = std::make_shared<http::response<http::string_body>>(status, 11);
     res->set(http::field::content_type, "application/json");
-    res->body() = std::string("{\"error\":{\"code\":\"bad_request\",\"message\":\"") + message +
+    res->body() = std::string("{\"error\":{\"code\":\"") + code + "\",\"message\":\"" + message +
                   "\",\"param\":null}}";
     res->keep_alive(false);
     res->prepare_payload();
@@ -150,6 +150,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec) {
     if (ec) return Fail(ec);
+    // The session's exception boundary (Service::Handle has its own): a
+    // throw while building the response answers 500 and closes this
+    // connection; it never escapes into the event loop.
+    try {
+      Answer();
+    } catch (...) {
+      Error(http::status::internal_server_error, "internal error", "internal");
+    }
+  }
+
+  void Answer() {
     http::request<http::string_body> req = parser_->release();
     const std::string_view target(req.target().data(), req.target().size());
     if (target.size() > server_->options.max_target_bytes)

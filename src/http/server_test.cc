@@ -12,7 +12,9 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <new>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "testing/test_util.h"
@@ -96,6 +98,14 @@ class ServerTest : public ::testing::Test {
     ServiceOptions so;
     so.snapshot = dir_.File("s.snap");
     so.rate_per_second = 10000, so.rate_burst = 10000;
+    so.error_log = nullptr;
+    // A request with "X-Test-Throw" makes the handler throw (see ThrowsAnswer500).
+    so.before_dispatch = [](const HttpRequest& req) {
+      const std::string_view kind = req.Header("x-test-throw");
+      if (kind == "runtime") throw std::runtime_error("boom");
+      if (kind == "bad_alloc") throw std::bad_alloc();
+      if (kind == "int") throw 42;
+    };
     auto s = Service::Create(so);
     ASSERT_TRUE(s.ok());
     service_ = std::move(s).value();
@@ -134,6 +144,30 @@ class ServerTest : public ::testing::Test {
   uint16_t port_ = 0;
   std::thread thread_;
 };
+
+// A handler that throws answers 500 on that request only: the process, the
+// other connections and the next requests carry on (before the exception
+// boundary, the throw escaped the event loop and ended the process).
+TEST_F(ServerTest, AHandlerThatThrowsAnswers500AndStopsNothing) {
+  int keep = Connect(port_);  // an idle keep-alive connection across the throws
+  ASSERT_GE(keep, 0);
+  for (const char* kind : {"runtime", "bad_alloc", "int"}) {
+    std::string r =
+        Exchange(Request("/api/v1/credentials", std::string("X-Test-Throw: ") + kind + "\r\n"));
+    ASSERT_EQ(StatusOf(r), 500) << kind << ": " << r;
+    auto j = nlohmann::json::parse(BodyOf(r));
+    EXPECT_EQ(j["error"]["code"], "internal") << kind;
+    r = Exchange(Request("/guide", std::string("X-Test-Throw: ") + kind + "\r\n"));
+    ASSERT_EQ(StatusOf(r), 500) << kind;
+    EXPECT_NE(r.find("text/html"), std::string::npos) << "pages answer with a page";
+    ExpectAlive();
+  }
+  SendAll(keep, "GET /api/v1/search?state=TX&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(StatusOf(ReadResponse(keep)), 200);
+  ::close(keep);
+  const std::string metrics = BodyOf(Exchange(Request("/metrics")));
+  EXPECT_NE(metrics.find("meridian_handler_exceptions_total 6\n"), std::string::npos) << metrics;
+}
 
 TEST_F(ServerTest, AnswersSearchAndKeepsConnectionsAlive) {
   int fd = Connect(port_);

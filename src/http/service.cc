@@ -1,8 +1,12 @@
 #include "http/service.h"
 
+#include <cxxabi.h>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
+#include <cstdlib>
+#include <typeinfo>
 
 #include "http/api.h"
 #include "http/pages.h"
@@ -14,7 +18,6 @@ namespace meridian {
 
 namespace {
 
-constexpr size_t kMaxRateClients = 100000;  // beyond this the table starts afresh
 constexpr const char* kPageCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -34,15 +37,41 @@ double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
-// The first query parameter `route` does not take, or nullptr. Search
+bool TakesParameter(const Route& route, const std::string& name) {
+  return std::any_of(route.params.begin(), route.params.end(),
+                     [&](const RouteParam& rp) { return rp.in == "query" && rp.name == name; });
+}
+
+// The first query parameter an API route does not take, or nullptr. Search
 // parameters are checked by ParseQuery itself.
 const std::string* UnknownParameter(const Route& route, const QueryParams& params) {
   if (route.id == RouteId::kSearch) return nullptr;
   for (const auto& p : params)
-    if (std::none_of(route.params.begin(), route.params.end(),
-                     [&](const RouteParam& rp) { return rp.in == "query" && rp.name == p.first; }))
-      return &p.first;
+    if (!TakesParameter(route, p.first)) return &p.first;
   return nullptr;
+}
+
+// Pages ignore parameters they do not take (utm_source and the like on a
+// shared link), so such links still open.
+QueryParams PageParameters(const Route& route, QueryParams params) {
+  std::erase_if(params, [&](const auto& p) { return !TakesParameter(route, p.first); });
+  return params;
+}
+
+// An error as the client reads it: JSON for the API, a page for pages.
+HttpResponse ErrorResponse(const Dataset* d, bool html, const Status& s) {
+  if (!html) return ApiError(s);
+  const char* heading = s.code() == StatusCode::kResourceExhausted ? "Please slow down" : "Sorry";
+  return PageMessage(d, s.HttpStatus(), heading, s.message());
+}
+
+// Readable name of the exception being handled ("std::out_of_range").
+std::string TypeName(const char* mangled) {
+  int status = 0;
+  char* readable = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string out = status == 0 && readable != nullptr ? readable : mangled;
+  std::free(readable);
+  return out;
 }
 
 }  // namespace
@@ -65,7 +94,13 @@ Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path) {
   auto guide = Guide::LoadEmbedded(d->knowledge);
   if (!guide.ok()) return guide.status();
   d->guide = std::make_unique<Guide>(std::move(guide).value());
-  d->index = SearchIndex::Build(*d->snap, ModalityMap::Embedded(), &d->knowledge);
+  // Everything a request reads is built here, before the dataset serves.
+  auto index = SearchIndex::Build(*d->snap, ModalityMap::Embedded(), &d->knowledge);
+  if (!index.ok()) return index.status();
+  d->index = std::move(index).value();
+  auto links = OrganizationLinks::Build(*d->snap);
+  if (!links.ok()) return links.status();
+  d->org_links = std::move(links).value();
   d->loaded_at = std::chrono::system_clock::now();
   return d;
 }
@@ -105,25 +140,6 @@ Status Service::Reload() {
   return Status::OK();  // `fresh` (the old data) goes when its last request ends
 }
 
-bool Service::Allow(const std::string& client, double* retry_after_s) {
-  const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(rate_mu_);
-  if (buckets_.size() >= kMaxRateClients && !buckets_.count(client)) buckets_.clear();
-  auto [it, fresh] = buckets_.try_emplace(client, Bucket{options_.rate_burst, now});
-  Bucket& b = it->second;
-  if (!fresh) {
-    b.tokens =
-        std::min(options_.rate_burst, b.tokens + Seconds(now - b.at) * options_.rate_per_second);
-    b.at = now;
-  }
-  if (b.tokens >= 1) {
-    b.tokens -= 1;
-    return true;
-  }
-  *retry_after_s = (1 - b.tokens) / options_.rate_per_second;
-  return false;
-}
-
 void Service::Observe(size_t route, int status, double seconds) {
   RouteStats& s = stats_[route];
   s.by_class[std::clamp(status / 100, 0, 5)].fetch_add(1, std::memory_order_relaxed);
@@ -138,136 +154,16 @@ HttpResponse Service::Handle(const HttpRequest& req) {
   std::vector<std::string> args;
   bool method_ok = false;
   const Route* route = MatchRoute(req.method, req.path, &args, &method_ok);
-  HttpResponse resp;
-  size_t stat_slot = static_cast<size_t>(RouteId::kCount);  // none: unmatched
-  std::shared_ptr<const Dataset> d = data();
-  // Errors as JSON for the API, as a page for the web pages.
   const bool html = route != nullptr ? route->html : !req.path.starts_with("/api/");
-  auto error = [&](int status, const char* code, const std::string& message,
-                   const std::string& param = "") {
-    return html
-               ? PageMessage(d.get(), status, status == 429 ? "Please slow down" : "Sorry", message)
-               : ApiError(status, code, message, param);
-  };
-  if (route == nullptr) {
-    resp = error(404, "not_found",
-                 html ? "We could not find that page." : "no such path; see /api/v1/openapi.json");
-  } else if (!method_ok) {
-    resp = error(405, "method_not_allowed", req.method + " is not allowed here");
-    resp.headers.emplace_back("Allow", route->method);
-  } else {
-    stat_slot = static_cast<size_t>(route->id);
-    QueryParams params;
-    Status qs = ParseQueryString(req.query, &params);
-    double retry = 0;
-    if (!qs.ok()) {
-      resp = error(400, "bad_query_string", qs.message());
-    } else if (route->expensive && !Allow(req.client, &retry)) {
-      resp = error(429, "rate_limited", "too many requests; try again shortly");
-      resp.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry))));
-    } else if (const std::string* bad = UnknownParameter(*route, params)) {
-      resp = error(400, "bad_parameter", "unknown parameter " + *bad, *bad);
-    } else if (route->id == RouteId::kPageReport && !SameOrigin(req)) {
-      resp = error(403, "forbidden", "This form must be sent from this site.");
-    } else {
-      switch (route->id) {
-        case RouteId::kHealthz:
-          resp.body = "{\"status\":\"ok\"}";
-          break;
-        case RouteId::kReadyz:
-          if (d == nullptr) {
-            resp = ApiError(503, "not_ready", "no snapshot loaded");
-          } else {
-            JsonWriter w;
-            w.BeginObject().Field("status", "ready").Key("records").Uint(d->snap->size());
-            w.Key("synthetic").Bool(d->snap->synthetic()).EndObject();
-            resp.body = w.str();
-          }
-          break;
-        case RouteId::kMetrics:
-          resp.content_type = "text/plain; version=0.0.4";
-          resp.body = MetricsText();
-          break;
-        case RouteId::kSearch:
-          resp = HandleSearch(*d, params);
-          break;
-        case RouteId::kProvider:
-          resp = HandleProvider(*d, args[0], req);
-          break;
-        case RouteId::kOrganizationProviders:
-          resp = HandleOrganizationProviders(*d, args[0]);
-          break;
-        case RouteId::kTaxonomies:
-          resp = HandleTaxonomies();
-          break;
-        case RouteId::kModalities:
-          resp = HandleModalities(*d);
-          break;
-        case RouteId::kPlaces:
-          resp = params.empty() ? ApiError(400, "bad_parameter", "q is required", "q")
-                                : HandlePlaces(*d, params);
-          break;
-        case RouteId::kStateRules:
-          resp = HandleStateRules(*d, args[0]);
-          break;
-        case RouteId::kCredentials:
-          resp = HandleCredentials(*d);
-          break;
-        case RouteId::kGuide:
-          resp = HandleGuide(*d);
-          break;
-        case RouteId::kGuideAnswers:
-          resp = HandleGuideAnswers(*d, req.body);
-          break;
-        case RouteId::kOpenApi:
-          resp.body = OpenApiJson();
-          resp.headers.emplace_back("Cache-Control", "public, max-age=3600");
-          break;
-        case RouteId::kAdminReload: {
-          const std::string want = "Bearer " + options_.admin_token;
-          if (options_.admin_token.empty()) {
-            resp = ApiError(404, "not_found", "reloading over HTTP is off (no admin token set)");
-          } else if (req.Header("authorization") != want) {
-            resp = ApiError(401, "unauthorized", "a valid admin token is required");
-          } else {
-            Status s = Reload();
-            resp = s.ok() ? HttpResponse{200, "application/json", "{\"reloaded\":true}", {}}
-                          : ApiError(s.HttpStatus() == 500 ? 422 : s.HttpStatus(), "reload_failed",
-                                     s.message() + "; the previous snapshot keeps serving");
-          }
-          break;
-        }
-        case RouteId::kPageHome:
-          resp = PageHome(*d, params);
-          break;
-        case RouteId::kPageSearch:
-          resp = PageSearch(*d, params);
-          break;
-        case RouteId::kPageProvider:
-          resp = PageProvider(*d, args[0], reports_ != nullptr);
-          break;
-        case RouteId::kPageOrganization:
-          resp = PageOrganization(*d, args[0]);
-          break;
-        case RouteId::kPageGuide:
-          resp = PageGuide(*d);
-          break;
-        case RouteId::kPageGuideResult:
-          resp = PageGuideResult(*d, req.body);
-          break;
-        case RouteId::kPageAbout:
-          resp = PageAbout(*d);
-          break;
-        case RouteId::kPageReport:
-          resp = PageReport(*d, req.body, reports_.get());
-          break;
-        case RouteId::kStatic:
-          resp = StaticFile(args[0]);
-          break;
-        case RouteId::kCount:
-          break;
-      }
-    }
+  std::shared_ptr<const Dataset> d = data();
+  HttpResponse resp;
+  // The exception boundary: nothing a handler throws reaches the server.
+  try {
+    resp = Respond(req, route, method_ok, args, *d);
+  } catch (const std::exception& e) {
+    resp = Threw(route, html, d.get(), typeid(e).name());
+  } catch (...) {
+    resp = Threw(route, html, d.get(), "unknown exception");
   }
   // API responses are readable from any origin for GET; pages are locked
   // down (own scripts and styles only, no framing, no referrer). Nothing is
@@ -287,27 +183,161 @@ HttpResponse Service::Handle(const HttpRequest& req) {
                                                    ? "public, max-age=60"
                                                    : "no-store");
   const double seconds = Seconds(std::chrono::steady_clock::now() - t0);
-  if (stat_slot < static_cast<size_t>(RouteId::kCount)) Observe(stat_slot, resp.status, seconds);
-  if (options_.access_log != nullptr) {
-    // No query text, no client address: only what the operator needs.
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "{\"ts_ms\":%lld,\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"bytes\":%zu,"
-                  "\"us\":%.0f}\n",
-                  static_cast<long long>(now),
-                  req.method == "POST"  ? "POST"
-                  : req.method == "GET" ? "GET"
-                                        : "OTHER",
-                  route ? route->name.c_str() : "unmatched", resp.status, resp.body.size(),
-                  seconds * 1e6);
-    std::lock_guard<std::mutex> lock(log_mu_);
-    std::fputs(line, options_.access_log);
-    std::fflush(options_.access_log);
-  }
+  if (route != nullptr && method_ok) Observe(static_cast<size_t>(route->id), resp.status, seconds);
+  LogAccess(req, route, resp, seconds);
   return resp;
+}
+
+HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool method_ok,
+                              const std::vector<std::string>& args, const Dataset& d) {
+  const bool html = route != nullptr ? route->html : !req.path.starts_with("/api/");
+  if (route == nullptr)
+    return ErrorResponse(&d, html,
+                         Status::NotFound(html ? "We could not find that page."
+                                               : "no such path; see /api/v1/openapi.json"));
+  if (!method_ok) {
+    HttpResponse resp =
+        ErrorResponse(&d, html, Status::MethodNotAllowed(req.method + " is not allowed here"));
+    resp.headers.emplace_back("Allow", route->method);
+    return resp;
+  }
+  QueryParams params;
+  if (Status qs = ParseQueryString(req.query, &params); !qs.ok())
+    return ErrorResponse(&d, html, qs.WithReason("bad_query_string"));
+  double retry = 0;
+  if (route->expensive && !limiter_.Allow(req.client, RateLimiter::Clock::now(), &retry)) {
+    HttpResponse resp =
+        ErrorResponse(&d, html, Status::ResourceExhausted("too many requests; try again shortly"));
+    resp.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry))));
+    return resp;
+  }
+  if (html) {
+    params = PageParameters(*route, std::move(params));
+  } else if (const std::string* bad = UnknownParameter(*route, params)) {
+    return ApiError(Status::InvalidArgument("unknown parameter " + *bad).WithParam(*bad));
+  }
+  if (route->id == RouteId::kPageReport && !SameOrigin(req))
+    return ErrorResponse(&d, html,
+                         Status::PermissionDenied("This form must be sent from this site."));
+  if (options_.before_dispatch) options_.before_dispatch(req);
+  return Dispatch(*route, args, params, req, d);
+}
+
+HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string>& args,
+                               const QueryParams& params, const HttpRequest& req,
+                               const Dataset& d) {
+  switch (route.id) {
+    case RouteId::kHealthz:
+      return HttpResponse{200, "application/json", "{\"status\":\"ok\"}", {}};
+    case RouteId::kReadyz: {
+      JsonWriter w;
+      w.BeginObject().Field("status", "ready").Key("records").Uint(d.snap->size());
+      w.Key("synthetic").Bool(d.snap->synthetic()).EndObject();
+      return HttpResponse{200, "application/json", w.str(), {}};
+    }
+    case RouteId::kMetrics:
+      return HttpResponse{200, "text/plain; version=0.0.4", MetricsText(), {}};
+    case RouteId::kSearch:
+      return HandleSearch(d, params);
+    case RouteId::kProvider:
+      return HandleProvider(d, args[0], req);
+    case RouteId::kOrganizationProviders:
+      return HandleOrganizationProviders(d, args[0]);
+    case RouteId::kTaxonomies:
+      return HandleTaxonomies();
+    case RouteId::kModalities:
+      return HandleModalities(d);
+    case RouteId::kPlaces:
+      return params.empty() ? ApiError(Status::InvalidArgument("q is required").WithParam("q"))
+                            : HandlePlaces(d, params);
+    case RouteId::kStateRules:
+      return HandleStateRules(d, args[0]);
+    case RouteId::kCredentials:
+      return HandleCredentials(d);
+    case RouteId::kGuide:
+      return HandleGuide(d);
+    case RouteId::kGuideAnswers:
+      return HandleGuideAnswers(d, req.body);
+    case RouteId::kOpenApi:
+      return HttpResponse{
+          200, "application/json", OpenApiJson(), {{"Cache-Control", "public, max-age=3600"}}};
+    case RouteId::kAdminReload:
+      return AdminReload(req);
+    case RouteId::kPageHome:
+      return PageHome(d, params);
+    case RouteId::kPageSearch:
+      return PageSearch(d, params);
+    case RouteId::kPageProvider:
+      return PageProvider(d, args[0], reports_ != nullptr);
+    case RouteId::kPageOrganization:
+      return PageOrganization(d, args[0]);
+    case RouteId::kPageGuide:
+      return PageGuide(d);
+    case RouteId::kPageGuideResult:
+      return PageGuideResult(d, req.body);
+    case RouteId::kPageAbout:
+      return PageAbout(d);
+    case RouteId::kPageReport:
+      return PageReport(d, req.body, reports_.get());
+    case RouteId::kStatic:
+      return StaticFile(args[0]);
+    case RouteId::kCount:
+      break;
+  }
+  return ApiError(Status::Internal("route without a handler"));
+}
+
+HttpResponse Service::AdminReload(const HttpRequest& req) {
+  if (options_.admin_token.empty())
+    return ApiError(Status::NotFound("reloading over HTTP is off (no admin token set)"));
+  if (req.Header("authorization") != "Bearer " + options_.admin_token)
+    return ApiError(Status::Unauthenticated("a valid admin token is required"));
+  Status s = Reload();
+  if (s.ok()) return HttpResponse{200, "application/json", "{\"reloaded\":true}", {}};
+  // A snapshot that fails to load is the operator's to fix (422), not ours.
+  Status failed = s.WithMessage(s.message() + "; the previous snapshot keeps serving")
+                      .WithReason("reload_failed");
+  return ApiError(s.HttpStatus() == 500 ? failed.WithCode(StatusCode::kFailedPrecondition)
+                                        : failed);
+}
+
+HttpResponse Service::Threw(const Route* route, bool html, const Dataset* d,
+                            const char* what_type) {
+  handler_exceptions_.fetch_add(1, std::memory_order_relaxed);
+  if (options_.error_log != nullptr) {
+    // The route and the exception's type only: never the request's text.
+    const std::string line = "meridian: a handler threw " + TypeName(what_type) + " on route " +
+                             (route ? route->name : "unmatched") + "; answered 500\n";
+    std::lock_guard<std::mutex> lock(log_mu_);
+    std::fputs(line.c_str(), options_.error_log);
+    std::fflush(options_.error_log);
+  }
+  return ErrorResponse(d, html,
+                       Status::Internal(html ? "Something went wrong on our side. Please try "
+                                               "again in a moment."
+                                             : "internal error; it was logged"));
+}
+
+void Service::LogAccess(const HttpRequest& req, const Route* route, const HttpResponse& resp,
+                        double seconds) {
+  if (options_.access_log == nullptr) return;
+  // No query text, no client address: only what the operator needs.
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "{\"ts_ms\":%lld,\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"bytes\":%zu,"
+                "\"us\":%.0f}\n",
+                static_cast<long long>(now),
+                req.method == "POST"  ? "POST"
+                : req.method == "GET" ? "GET"
+                                      : "OTHER",
+                route ? route->name.c_str() : "unmatched", resp.status, resp.body.size(),
+                seconds * 1e6);
+  std::lock_guard<std::mutex> lock(log_mu_);
+  std::fputs(line, options_.access_log);
+  std::fflush(options_.access_log);
 }
 
 std::string Service::MetricsText() const {
@@ -364,6 +394,11 @@ std::string Service::MetricsText() const {
     std::snprintf(buf, sizeof buf, "meridian_snapshot_records %zu\n", d->snap->size());
     out += buf;
   }
+  out += "# HELP meridian_handler_exceptions_total Requests whose handler threw (answered 500).\n";
+  out += "# TYPE meridian_handler_exceptions_total counter\n";
+  std::snprintf(buf, sizeof buf, "meridian_handler_exceptions_total %" PRIu64 "\n",
+                handler_exceptions_.load());
+  out += buf;
   out += "# HELP meridian_reloads_total Snapshot reloads, by result.\n";
   out += "# TYPE meridian_reloads_total counter\n";
   std::snprintf(buf, sizeof buf, "meridian_reloads_total{result=\"ok\"} %" PRIu64 "\n",

@@ -14,18 +14,22 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "http/rate_limiter.h"
 #include "http/report_store.h"
+#include "http/routes.h"
+#include "index/org_links.h"
 #include "index/search_index.h"
 #include "knowledge/guide.h"
 #include "knowledge/knowledge_base.h"
+#include "query/query.h"
 #include "snapshot/snapshot.h"
 #include "util/status.h"
 
@@ -57,10 +61,8 @@ struct Dataset {
   KnowledgeBase knowledge;
   std::unique_ptr<SearchIndex> index;
   std::unique_ptr<Guide> guide;
+  OrganizationLinks org_links;
   std::chrono::system_clock::time_point loaded_at;
-  // Organization links (see api.cc OrganizationLinks), built on first use.
-  mutable std::once_flag links_once;
-  mutable std::unordered_map<std::string, std::vector<uint32_t>> links;
 
   static Result<std::unique_ptr<Dataset>> Load(const std::string& path);
 };
@@ -72,6 +74,10 @@ struct ServiceOptions {
   double rate_burst = 40;
   std::FILE* access_log = nullptr;  // JSON lines; nullptr = off
   std::string reports;              // SQLite file for "report a problem"; "" = reports off
+  std::FILE* error_log = stderr;    // one line per handler that threw; nullptr = off
+  // Tests only: runs just before a matched request is dispatched, and may
+  // throw (to prove a throw answers 500 and stops nothing).
+  std::function<void(const HttpRequest&)> before_dispatch;
 };
 
 class Service {
@@ -92,15 +98,26 @@ class Service {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
 
  private:
-  explicit Service(const ServiceOptions& o) : options_(o) {}
-  bool Allow(const std::string& client, double* retry_after_s);
+  explicit Service(const ServiceOptions& o)
+      : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
+  // The steps of Handle(): refuse what the route does not take, then answer.
+  HttpResponse Respond(const HttpRequest& req, const Route* route, bool method_ok,
+                       const std::vector<std::string>& args, const Dataset& d);
+  HttpResponse Dispatch(const Route& route, const std::vector<std::string>& args,
+                        const QueryParams& params, const HttpRequest& req, const Dataset& d);
+  HttpResponse AdminReload(const HttpRequest& req);
+  // The answer for a handler that threw: 500, counted, logged without request text.
+  HttpResponse Threw(const Route* route, bool html, const Dataset* d, const char* what_type);
   void Observe(size_t route, int status, double seconds);
+  void LogAccess(const HttpRequest& req, const Route* route, const HttpResponse& resp,
+                 double seconds);
 
   ServiceOptions options_;
   mutable std::mutex data_mu_;
   std::shared_ptr<const Dataset> data_;
   std::mutex reload_mu_;  // one reload at a time
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+  std::atomic<uint64_t> handler_exceptions_{0};
 
   struct RouteStats {
     std::atomic<uint64_t> by_class[6] = {};  // 1xx..5xx by status / 100
@@ -108,13 +125,7 @@ class Service {
     std::atomic<uint64_t> sum_us{0};
   };
   std::unique_ptr<RouteStats[]> stats_;
-
-  struct Bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point at;
-  };
-  std::mutex rate_mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
+  RateLimiter limiter_;
   std::mutex log_mu_;
   std::unique_ptr<ReportStore> reports_;
 };

@@ -156,7 +156,74 @@ TEST_F(ServiceTest, UnknownPathsMethodsAndParameters) {
   HttpResponse m = Post("/api/v1/search", "");
   EXPECT_EQ(m.status, 405);
   EXPECT_EQ(HeaderOf(m, "Allow"), "GET");
-  EXPECT_EQ(Get("/api/v1/taxonomies?x=1").status, 400);
+  EXPECT_EQ(json::parse(m.body)["error"]["code"], "method_not_allowed");
+  HttpResponse x = Get("/api/v1/taxonomies?x=1");
+  EXPECT_EQ(x.status, 400);
+  EXPECT_EQ(json::parse(x.body)["error"]["param"], "x");
+  EXPECT_EQ(Get("/api/v1/search?near=10001&utm_source=newsletter").status, 400);
+}
+
+// Shared and newsletter links carry tracking parameters; pages ignore what
+// they do not take instead of showing an error page (they answered 400).
+TEST_F(ServiceTest, PagesIgnoreParametersTheyDoNotTake) {
+  for (const char* target :
+       {"/?utm_source=newsletter", "/search?where=10001&utm_source=newsletter&utm_medium=email",
+        "/guide?fbclid=abc", "/about?ref=share", "/provider/1114920261?utm_campaign=x"}) {
+    HttpResponse r = Get(target);
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_EQ(r.content_type.rfind("text/html", 0), 0u) << target;
+  }
+  // The parameters a page does take still count.
+  HttpResponse s = Get("/search?where=10001&utm_source=newsletter&care=chiropractic");
+  EXPECT_NE(s.body.find("10001"), std::string::npos);
+}
+
+// One error path: every API error body is built from a Status, with the
+// code word, the parameter and the HTTP status that Status maps to.
+TEST_F(ServiceTest, ApiErrorsCarryCodeParamAndSuggestions) {
+  struct Case {
+    std::string target;
+    int status;
+    std::string code, param;
+    bool suggestions;
+  };
+  const Case cases[] = {
+      {"/api/v1/search?modality=reiki", 400, "bad_parameter", "modality", true},
+      {"/api/v1/search?near=1", 400, "bad_parameter", "near", false},
+      {"/api/v1/search?near=%ZZ", 400, "bad_query_string", "", false},
+      {"/api/v1/providers/12", 400, "bad_parameter", "npi", false},
+      {"/api/v1/providers/1234567893", 404, "not_found", "npi", false},
+      {"/api/v1/states/ZZ/rules", 404, "not_found", "state", false},
+      {"/api/v1/places", 400, "bad_parameter", "q", false},
+      {"/api/v1/nope", 404, "not_found", "", false},
+  };
+  for (const Case& c : cases) {
+    HttpResponse r = Get(c.target);
+    EXPECT_EQ(r.status, c.status) << c.target;
+    auto e = json::parse(r.body)["error"];
+    EXPECT_EQ(e["code"], c.code) << c.target;
+    if (c.param.empty())
+      EXPECT_TRUE(e["param"].is_null()) << c.target;
+    else
+      EXPECT_EQ(e["param"], c.param) << c.target;
+    EXPECT_EQ(e.contains("suggestions"), c.suggestions) << c.target;
+    EXPECT_FALSE(e["message"].get<std::string>().empty()) << c.target;
+  }
+  // The guide names the question that was answered wrongly and its choices.
+  auto g = json::parse(Post("/api/v1/guide/answers", R"({"answers":{"where":"elbow"}})").body);
+  EXPECT_EQ(g["error"]["param"], "answers.where");
+  EXPECT_EQ(g["error"]["suggestions"][0], "low_back");
+}
+
+// Everything a request reads is built while loading: the first request
+// after a load or reload pays for nothing, and nothing in a Dataset changes
+// once it serves.
+TEST_F(ServiceTest, LinksAndNameOrderAreBuiltBeforeServing) {
+  std::shared_ptr<const Dataset> d = service_->data();
+  const size_t before = d->index->memory_bytes();
+  ASSERT_EQ(Get("/api/v1/search?state=TX&sort=name&limit=3").status, 200);
+  EXPECT_EQ(d->index->memory_bytes(), before);  // the name rank was built by that search
+  EXPECT_EQ(d->index->NameRank().size(), d->snap->size());
 }
 
 TEST_F(ServiceTest, AdminReloadNeedsTheTokenAndSwaps) {
@@ -245,9 +312,8 @@ TEST(OpenApi, DocumentMatchesWhatTheServerAccepts) {
   // And every documented search parameter is accepted by the parser.
   for (const std::string& name : documented) {
     Query q;
-    QueryError e;
-    ParseQuery({{name, ""}}, ModalityMap::Embedded(), &q, &e, nullptr);
-    EXPECT_NE(e.message, "unknown parameter") << name;
+    Status e = ParseQuery({{name, ""}}, ModalityMap::Embedded(), &q, nullptr);
+    EXPECT_NE(e.message(), "unknown parameter") << name;
   }
 }
 

@@ -9,12 +9,13 @@
 
 namespace meridian {
 
-std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const ModalityMap& modalities,
-                                                const KnowledgeBase* knowledge) {
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
+                                                        const ModalityMap& modalities,
+                                                        const KnowledgeBase* knowledge) {
   std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities, knowledge));
   const TaxonomyDict& dict = snap.taxonomy();
   ix->taxonomy_mask_.resize(dict.size());
-  std::vector<ModalityMask> qualifies(dict.size());
+  std::vector<ModalityMask> code_qualifies(dict.size());
   ix->class_slot_.resize(dict.size());
   std::map<std::string, uint16_t> slots;
   auto slot_of = [&](const std::string& name) {
@@ -25,13 +26,25 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
   for (size_t id = 0; id < dict.size(); ++id) {
     const TaxonomyEntry& e = dict.entry(static_cast<uint16_t>(id));
     ix->taxonomy_mask_[id] = modalities.MaskForTaxonomy(e.info.code);
-    qualifies[id] = modalities.CredentialTaxonomyMask(e.info.code);
+    code_qualifies[id] = modalities.CredentialTaxonomyMask(e.info.code);
     ix->class_slot_[id] = slot_of(e.known ? e.info.classification : "unknown code");
   }
   ix->none_slot_ = slot_of("none");
+  ix->BuildRowInfo(code_qualifies);
+  ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
+  MERIDIAN_RETURN_IF_ERROR(ix->BuildNameRank());
+  // Opening (checksums) and building read every page; queries need few.
+  // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
+  ix->release_ = std::thread([&snap] { snap.ReleaseResident(); });
+  return ix;
+}
+
+void SearchIndex::BuildRowInfo(const std::vector<ModalityMask>& code_qualifies) {
+  const Snapshot& snap = snap_;
+  const TaxonomyDict& dict = snap.taxonomy();
   // Dry needling by state rule: a (state id, taxonomy id) table.
-  const int dn = modalities.Find("dry_needling");
-  const ModalityMask dn_bit = knowledge && dn >= 0 ? static_cast<ModalityMask>(1u << dn) : 0;
+  const int dn = modalities_.Find("dry_needling");
+  const ModalityMask dn_bit = knowledge_ && dn >= 0 ? static_cast<ModalityMask>(1u << dn) : 0;
   const size_t n_states = snap.states().codes().size() + 1;
   std::vector<uint8_t> may_needle;
   if (dn_bit) {
@@ -39,10 +52,10 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
     for (size_t st = 1; st < n_states; ++st)
       for (size_t id = 0; id < dict.size(); ++id)
         may_needle[st * dict.size() + id] =
-            knowledge->MayDryNeedle(snap.states().Code(static_cast<uint8_t>(st)),
-                                    dict.entry(static_cast<uint16_t>(id)).info.code);
+            knowledge_->MayDryNeedle(snap.states().Code(static_cast<uint8_t>(st)),
+                                     dict.entry(static_cast<uint16_t>(id)).info.code);
   }
-  ix->row_info_.resize(snap.size());
+  row_info_.resize(snap.size());
   // Two threads, each over half the rows. Credential texts repeat a lot
   // ("MD", "M.D.", "DDS"): each thread tokenizes each distinct one once.
   auto fill = [&](size_t begin, size_t end) {
@@ -51,22 +64,22 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
       std::string_view cred = snap.credential(i);
       auto it = by_credential.find(cred);
       if (it == by_credential.end())
-        it = by_credential.emplace(cred, modalities.MaskForCredential(cred)).first;
-      ModalityMask by_code = 0, code_qualifies = 0;
+        it = by_credential.emplace(cred, modalities_.MaskForCredential(cred)).first;
+      ModalityMask by_code = 0, qualifies = 0;
       for (uint16_t id : snap.taxonomy_ids(i)) {
-        by_code |= ix->taxonomy_mask_[id];
-        code_qualifies |= qualifies[id];
+        by_code |= taxonomy_mask_[id];
+        qualifies |= code_qualifies[id];
       }
-      ModalityMask m = modalities.Covered(it->second, by_code, code_qualifies);
+      ModalityMask m = modalities_.Covered(it->second, by_code, qualifies);
       if (dn_bit) {
         m &= static_cast<ModalityMask>(~dn_bit);
         for (uint16_t id : snap.taxonomy_ids(i))
           if (may_needle[snap.state(i) * dict.size() + id]) m |= dn_bit;
       }
-      RowInfo& info = ix->row_info_[i];
+      RowInfo& info = row_info_[i];
       info.modality_mask = m;
       uint16_t pt = snap.primary_taxonomy(i);
-      info.class_slot = pt == snapshot::kNoTaxonomy ? ix->none_slot_ : ix->class_slot_[pt];
+      info.class_slot = pt == snapshot::kNoTaxonomy ? none_slot_ : class_slot_[pt];
       info.entity = static_cast<uint8_t>(snap.entity(i));
       info.sex = static_cast<uint8_t>(snap.sex(i));
       info.state = snap.state(i);
@@ -76,11 +89,34 @@ std::unique_ptr<SearchIndex> SearchIndex::Build(const Snapshot& snap, const Moda
   std::thread half(fill, snap.size() / 2, snap.size());
   fill(0, snap.size() / 2);
   half.join();
-  ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
-  // Opening (checksums) and building read every page; queries need few.
-  // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
-  ix->release_ = std::thread([&snap] { snap.ReleaseResident(); });
-  return ix;
+}
+
+Status SearchIndex::BuildNameRank() {
+  // Sort keys need each record decoded: two threads, each over half the rows.
+  std::vector<std::string> keys(snap_.size());
+  Status failed[2];
+  auto fill = [&](size_t begin, size_t end, Status* st) {
+    Record r;
+    for (size_t i = begin; i < end; ++i) {
+      Status s = snap_.GetRecord(i, &r);
+      if (!s.ok()) {
+        *st = Status::Corruption("row " + std::to_string(i) + " does not decode: " + s.message());
+        return;
+      }
+      keys[i] = r.SortName();
+    }
+  };
+  std::thread half(fill, snap_.size() / 2, snap_.size(), &failed[1]);
+  fill(0, snap_.size() / 2, &failed[0]);
+  half.join();
+  for (const Status& s : failed) MERIDIAN_RETURN_IF_ERROR(s);
+  std::vector<uint32_t> order(snap_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return keys[a] != keys[b] ? keys[a] < keys[b] : a < b; });
+  name_rank_.resize(snap_.size());
+  for (uint32_t pos = 0; pos < order.size(); ++pos) name_rank_[order[pos]] = pos;
+  return Status::OK();
 }
 
 SearchIndex::~SearchIndex() { WaitForRelease(); }
@@ -103,23 +139,6 @@ ModalityMask ProviderModalities(const Snapshot& snap, size_t row, const Modality
     if (n < codes.size()) codes[n++] = snap.taxonomy().entry(id).info.code;
   return ModalitiesOf(snap.credential(row), std::span(codes.data(), n),
                       snap.states().Code(snap.state(row)), modalities, knowledge);
-}
-
-const std::vector<uint32_t>& SearchIndex::NameRank() const {
-  std::call_once(name_once_, [this] {
-    std::vector<std::string> keys(snap_.size());
-    Record r;
-    for (size_t i = 0; i < snap_.size(); ++i)
-      keys[i] = snap_.GetRecord(i, &r).ok() ? r.SortName() : std::string();
-    std::vector<uint32_t> order(snap_.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return keys[a] != keys[b] ? keys[a] < keys[b] : a < b;
-    });
-    name_rank_.resize(snap_.size());
-    for (uint32_t pos = 0; pos < order.size(); ++pos) name_rank_[order[pos]] = pos;
-  });
-  return name_rank_;
 }
 
 size_t SearchIndex::memory_bytes() const {

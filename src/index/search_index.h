@@ -5,10 +5,12 @@
 //   - a ModalityMask per row (taxonomy codes + credential text, per
 //     data/modalities.csv), so the modality filter and facet are one AND;
 //   - per taxonomy id: its classification's facet slot;
-//   - lazily, on the first name-sorted query: each row's rank in name order.
+//   - each row's rank in name order (for sort=name).
 //
-// Thread safety: immutable after Build() except the lazy name rank, which is
-// built under std::call_once; concurrent queries are safe.
+// Everything is built in Build(), off the serving path, so the first query
+// after a load pays for nothing.
+//
+// Thread safety: immutable after Build(); concurrent queries are safe.
 #pragma once
 
 #include <cstdint>
@@ -37,8 +39,11 @@ class SearchIndex {
   // REQUIRES: `snap`, `modalities` and `knowledge` outlive the index. With
   // `knowledge`, the dry_needling modality follows the provider's state rules
   // (KnowledgeBase::MayDryNeedle) instead of the taxonomy prefixes alone.
-  static std::unique_ptr<SearchIndex> Build(const Snapshot& snap, const ModalityMap& modalities,
-                                            const KnowledgeBase* knowledge = nullptr);
+  // A record that fails to decode is Corruption (the snapshot is refused,
+  // never served with rows silently missing from the name order).
+  static Result<std::unique_ptr<SearchIndex>> Build(const Snapshot& snap,
+                                                    const ModalityMap& modalities,
+                                                    const KnowledgeBase* knowledge = nullptr);
 
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
@@ -49,8 +54,8 @@ class SearchIndex {
   uint16_t classification_slot(uint16_t taxonomy_id) const { return class_slot_[taxonomy_id]; }
   const std::vector<std::string>& classification_names() const { return class_names_; }
   uint16_t none_classification_slot() const { return none_slot_; }
-  // Rank of each row in (SortName, NPI) order; built on first use (O(n) decodes).
-  const std::vector<uint32_t>& NameRank() const;
+  // Rank of each row in (SortName, row) order.
+  const std::vector<uint32_t>& NameRank() const { return name_rank_; }
 
   size_t memory_bytes() const;
   ~SearchIndex();
@@ -64,6 +69,8 @@ class SearchIndex {
   SearchIndex(const Snapshot& snap, const ModalityMap& modalities, const KnowledgeBase* knowledge)
       : snap_(snap), modalities_(modalities), knowledge_(knowledge) {}
   ModalityMask MaskOf(size_t row) const;
+  void BuildRowInfo(const std::vector<ModalityMask>& code_qualifies);
+  Status BuildNameRank();
 
   const Snapshot& snap_;
   const ModalityMap& modalities_;
@@ -76,8 +83,7 @@ class SearchIndex {
   uint16_t none_slot_ = 0;
   mutable std::thread release_;
   mutable std::once_flag release_once_;
-  mutable std::once_flag name_once_;
-  mutable std::vector<uint32_t> name_rank_;
+  std::vector<uint32_t> name_rank_;
 };
 
 }  // namespace meridian

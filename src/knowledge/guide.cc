@@ -145,17 +145,20 @@ Result<GuideResult> Guide::Evaluate(const GuideAnswers& answers) const {
   std::set<std::string> answered;
   for (const auto& [qid, value] : answers) {
     const GuideQuestion* q = Find(qid);
-    if (q == nullptr) return Status::InvalidArgument("answers." + qid + ": no such question");
+    const std::string param = "answers." + qid;
+    if (q == nullptr) return Status::InvalidArgument("no such question").WithParam(param);
     bool known = false;
-    for (const auto& [v, label] : q->options) known = known || v == value;
-    if (!known) {
-      std::string choices;
-      for (const auto& [v, label] : q->options) choices += (choices.empty() ? "" : ", ") + v;
-      return Status::InvalidArgument("answers." + qid + ": \"" + value +
-                                     "\" is not a choice; choices: " + choices);
+    std::vector<std::string> choices;
+    for (const auto& [v, label] : q->options) {
+      known = known || v == value;
+      choices.push_back(v);
     }
+    if (!known)
+      return Status::InvalidArgument("\"" + value + "\" is not a choice")
+          .WithParam(param)
+          .WithSuggestions(std::move(choices));
     if (!q->many && answered.count(qid) && !given.count({qid, value}))
-      return Status::InvalidArgument("answers." + qid + ": pick one answer");
+      return Status::InvalidArgument("pick one answer").WithParam(param);
     answered.insert(qid);
     given.insert({qid, value});
   }

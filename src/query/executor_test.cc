@@ -27,7 +27,7 @@ class ExecutorVsOracle : public ::testing::Test {
     ASSERT_EQ(run.code, 0) << run.err;
     testing::IngestInProcess(dir_->File("s.csv"), dir_->File("s.snap"), dir_->File("s_pl.csv"));
     snap_ = Snapshot::Open(dir_->File("s.snap"))->release();
-    index_ = SearchIndex::Build(*snap_, ModalityMap::Embedded()).release();
+    index_ = SearchIndex::Build(*snap_, ModalityMap::Embedded()).value().release();
   }
   static void TearDownTestSuite() {
     delete index_;
@@ -217,7 +217,7 @@ TEST_F(ExecutorVsOracle, CursorPagesConcatenateToTheFullList) {
 TEST_F(ExecutorVsOracle, DryNeedlingFollowsStateRules) {
   auto kb = KnowledgeBase::LoadEmbedded();
   ASSERT_TRUE(kb.ok());
-  auto index = SearchIndex::Build(*snap_, ModalityMap::Embedded(), &*kb);
+  auto index = std::move(SearchIndex::Build(*snap_, ModalityMap::Embedded(), &*kb)).value();
   ASSERT_TRUE(index->CheckInvariants().ok()) << index->CheckInvariants().ToString();
   const int dn = ModalityMap::Embedded().Find("dry_needling");
   std::mt19937_64 rng(8);
@@ -296,9 +296,9 @@ TEST_F(ExecutorVsOracle, GoldenQueries) {
   };
   for (const auto& [name, params] : cases) {
     Query q;
-    QueryError e;
-    ASSERT_TRUE(ParseQuery(params, ModalityMap::Embedded(), &q, &e, snap_))
-        << name << ": " << e.message;
+    Status e;
+    ASSERT_TRUE((e = ParseQuery(params, ModalityMap::Embedded(), &q, snap_)).ok())
+        << name << ": " << e.message();
     Compare(q, name);
     JsonWriter w;
     ASSERT_TRUE(WriteSearchJson(*index_, q, Execute(*index_, q), 0, &w).ok());
@@ -320,7 +320,7 @@ TEST(SampleGoldenQueries, MatchOracleAndGoldenJson) {
   testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("sample.snap"));
   auto snap = Snapshot::Open(dir.File("sample.snap"));
   ASSERT_TRUE(snap.ok());
-  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
+  auto index = std::move(SearchIndex::Build(**snap, ModalityMap::Embedded())).value();
   const std::vector<std::pair<std::string, QueryParams>> cases = {
       {"sample_near_68847_100mi", {{"near", "68847"}, {"radius", "100mi"}}},
       {"sample_osteopathic_by_name", {{"modality", "osteopathic"}}},
@@ -329,8 +329,9 @@ TEST(SampleGoldenQueries, MatchOracleAndGoldenJson) {
   };
   for (const auto& [name, params] : cases) {
     Query q;
-    QueryError e;
-    ASSERT_TRUE(ParseQuery(params, ModalityMap::Embedded(), &q, &e)) << name << ": " << e.message;
+    Status e;
+    ASSERT_TRUE((e = ParseQuery(params, ModalityMap::Embedded(), &q)).ok())
+        << name << ": " << e.message();
     SearchResult want = ScanSearch(**snap, ModalityMap::Embedded(), q);
     SearchResult got = Execute(*index, q);
     ASSERT_EQ(want.total, got.total) << name;

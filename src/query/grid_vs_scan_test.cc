@@ -8,6 +8,7 @@
 #include "geo/distance.h"
 #include "index/geo_grid.h"
 #include "index/search_index.h"
+#include "model/record_codec.h"
 #include "query/executor.h"
 #include "query/scan.h"
 #include "snapshot/writer.h"
@@ -36,8 +37,16 @@ std::string GlobeSnapshot(const TempDir& dir, std::mt19937_64* rng) {
   auto w = SnapshotWriter::Create(path);
   EXPECT_TRUE(w.ok());
   std::uniform_real_distribution<double> u(0, 1);
+  // Every row shares one real (decodable) core record.
+  Record r;
+  r.npi = 1234567893;
+  r.entity = EntityType::kIndividual;
+  r.last_name = "GLOBE";
+  std::string core, attached;
+  EncodeCore(r, &core);
+  EncodeAttached({}, {}, {}, &attached);
   uint64_t core_at = 0;
-  EXPECT_TRUE((*w)->AppendCore("x", &core_at).ok());
+  EXPECT_TRUE((*w)->AppendCore(core, &core_at).ok());
   for (uint32_t i = 0; i < 6000; ++i) {
     std::vector<snapshot::LocationHot> locs;
     int n = 1 + static_cast<int>((*rng)() % 3);
@@ -62,7 +71,8 @@ std::string GlobeSnapshot(const TempDir& dir, std::mt19937_64* rng) {
     in.entity = EntityType::kIndividual;
     in.locations = locs;
     in.core_offset = core_at;
-    in.core_length = 1;
+    in.core_length = static_cast<uint32_t>(core.size());
+    in.attached = attached;
     EXPECT_TRUE((*w)->Add(in).ok());
   }
   TaxonomyDict dict(TaxonomyTable::Embedded());
@@ -76,7 +86,7 @@ TEST(GeoGrid, MatchesBruteForceAnywhereOnTheGlobe) {
   auto snap = Snapshot::Open(GlobeSnapshot(dir, &rng));
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   const ModalityMap& mods = ModalityMap::Embedded();
-  auto index = SearchIndex::Build(**snap, mods);
+  auto index = std::move(SearchIndex::Build(**snap, mods)).value();
   ASSERT_TRUE(index->CheckInvariants().ok());
   std::uniform_real_distribution<double> u(0, 1);
   const double radii[] = {0, 0.5, 5, 25, 100, 500, 1500, 3000};
@@ -103,7 +113,7 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
   auto snap = Snapshot::Open(dir.File("s.snap"));
   ASSERT_TRUE(snap.ok());
   const ModalityMap& mods = ModalityMap::Embedded();
-  auto index = SearchIndex::Build(**snap, mods);
+  auto index = std::move(SearchIndex::Build(**snap, mods)).value();
   ASSERT_TRUE(index->CheckInvariants().ok());
 
   std::mt19937_64 rng(99);

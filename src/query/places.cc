@@ -12,10 +12,11 @@ std::string PlaceLabel(const Snapshot& snap, const Place& p) {
   return CityDisplay(p.city) + (st.empty() ? "" : ", " + std::string(st));
 }
 
-const Place* ResolvePlace(const Snapshot& snap, std::string_view city, std::string_view state,
-                          QueryError* err) {
-  err->param = "city";
-  err->suggestions.clear();
+Result<const Place*> ResolvePlace(const Snapshot& snap, std::string_view city,
+                                  std::string_view state) {
+  auto refuse = [](std::string message, std::string param = "city") {
+    return Status::InvalidArgument(std::move(message)).WithParam(std::move(param));
+  };
   std::string st(state);
   // "Madison, WI": a trailing state code after the last comma.
   if (size_t comma = city.rfind(','); comma != std::string_view::npos) {
@@ -24,8 +25,7 @@ const Place* ResolvePlace(const Snapshot& snap, std::string_view city, std::stri
     for (char& c : tail) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (tail.size() == 2 && snap.states().Id(tail) != 0) {
       if (!st.empty() && st != tail) {
-        err->message = "the city names state " + tail + " but state is " + st;
-        return nullptr;
+        return refuse("the city names state " + tail + " but state is " + st);
       }
       st = tail;
       city = city.substr(0, comma);
@@ -34,14 +34,11 @@ const Place* ResolvePlace(const Snapshot& snap, std::string_view city, std::stri
   std::string key;
   AppendNormalizedTokens(city, &key);
   if (key.empty()) {
-    err->message = "expected a city name such as \"Madison\" or \"Madison, WI\"";
-    return nullptr;
+    return refuse("expected a city name such as \"Madison\" or \"Madison, WI\"");
   }
   const uint8_t state_id = st.empty() ? 0 : snap.states().Id(st);
   if (!st.empty() && state_id == 0) {
-    err->param = "state";
-    err->message = "unknown state code \"" + st + "\"";
-    return nullptr;
+    return refuse("unknown state code \"" + st + "\"", "state");
   }
   std::vector<const Place*> exact, near;
   for (const Place& p : snap.places()) {
@@ -57,16 +54,17 @@ const Place* ResolvePlace(const Snapshot& snap, std::string_view city, std::stri
   if (exact.size() == 1) return exact[0];
   std::vector<const Place*>& list = exact.empty() ? near : exact;
   std::sort(list.begin(), list.end(), by_size);
+  std::vector<std::string> suggestions;
   for (size_t k = 0; k < list.size() && k < 10; ++k)
-    err->suggestions.push_back(PlaceLabel(snap, *list[k]));
+    suggestions.push_back(PlaceLabel(snap, *list[k]));
   const std::string where = st.empty() ? "" : " in " + st;
-  if (!exact.empty())
-    err->message = "\"" + CityDisplay(key) + "\" is in " + std::to_string(exact.size()) +
-                   " states; add the state, e.g. \"" + err->suggestions[0] + "\"";
-  else
-    err->message = "no practice city \"" + CityDisplay(key) + "\"" + where + " in this directory" +
-                   (near.empty() ? "" : "; did you mean one of these?");
-  return nullptr;
+  std::string message = !exact.empty()
+                            ? "\"" + CityDisplay(key) + "\" is in " + std::to_string(exact.size()) +
+                                  " states; add the state, e.g. \"" + suggestions[0] + "\""
+                            : "no practice city \"" + CityDisplay(key) + "\"" + where +
+                                  " in this directory" +
+                                  (near.empty() ? "" : "; did you mean one of these?");
+  return refuse(std::move(message)).WithSuggestions(std::move(suggestions));
 }
 
 }  // namespace meridian

@@ -13,8 +13,9 @@ namespace meridian {
 // Exactly one geocoded place must match: several (a city name in many
 // states) or none are errors whose suggestions read "Madison, WI" — the
 // largest places first; for unknown names, the nearest spellings.
-const Place* ResolvePlace(const Snapshot& snap, std::string_view city, std::string_view state,
-                          QueryError* err);
+// Errors are InvalidArgument with param() "city" (or "state").
+Result<const Place*> ResolvePlace(const Snapshot& snap, std::string_view city,
+                                  std::string_view state);
 
 // "Madison, WI".
 std::string PlaceLabel(const Snapshot& snap, const Place& p);

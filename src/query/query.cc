@@ -16,12 +16,12 @@ namespace meridian {
 
 namespace {
 
-bool Fail(QueryError* err, std::string param, std::string message,
-          std::vector<std::string> suggestions = {}) {
-  err->param = std::move(param);
-  err->message = std::move(message);
-  err->suggestions = std::move(suggestions);
-  return false;
+// The error for a refused parameter: what was wrong and, for unknown
+// values, the accepted ones.
+Status Refuse(std::string param, std::string message, std::vector<std::string> suggestions = {}) {
+  return Status::InvalidArgument(std::move(message))
+      .WithParam(std::move(param))
+      .WithSuggestions(std::move(suggestions));
 }
 
 bool ParseDouble(std::string_view s, double* out) {
@@ -98,8 +98,8 @@ const std::vector<std::string>& SearchParameterNames() {
   return kNames;
 }
 
-bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q, QueryError* err,
-                const Snapshot* snap) {
+Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q,
+                  const Snapshot* snap) {
   *q = Query();
   static const std::set<std::string> kRepeatable = {"taxonomy", "credential"};
   static const std::set<std::string> kKnown(SearchParameterNames().begin(),
@@ -108,23 +108,23 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
   std::string radius_text, sort_text, city_text, cursor_text;
   for (const auto& [name, value] : params) {
     if (!kKnown.count(name))
-      return Fail(err, name, "unknown parameter",
-                  std::vector<std::string>(kKnown.begin(), kKnown.end()));
+      return Refuse(name, "unknown parameter",
+                    std::vector<std::string>(kKnown.begin(), kKnown.end()));
     if (!kRepeatable.count(name) && !seen.insert(name).second)
-      return Fail(err, name, "given more than once");
+      return Refuse(name, "given more than once");
     if (name == "near") {
       size_t comma = value.find(',');
       if (comma == std::string::npos) {
         LatLon p;
         if (value.size() != 5 || Zip5(value) < 0)
-          return Fail(err, name, "expected a 5-digit ZIP code or \"lat,lon\"");
+          return Refuse(name, "expected a 5-digit ZIP code or \"lat,lon\"");
         if (!ZctaTable::Embedded().Find(value, &p))
-          return Fail(err, name, "ZIP code " + value + " has no location in the Census ZIP table");
+          return Refuse(name, "ZIP code " + value + " has no location in the Census ZIP table");
         q->lat = p.lat, q->lon = p.lon;
       } else if (!ParseDouble(std::string_view(value).substr(0, comma), &q->lat) ||
                  !ParseDouble(std::string_view(value).substr(comma + 1), &q->lon) || q->lat < -90 ||
                  q->lat > 90 || q->lon < -180 || q->lon > 180) {
-        return Fail(err, name, "expected \"lat,lon\" with -90<=lat<=90 and -180<=lon<=180");
+        return Refuse(name, "expected \"lat,lon\" with -90<=lat<=90 and -180<=lon<=180");
       }
       q->has_point = true;
     } else if (name == "radius") {
@@ -132,14 +132,14 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
     } else if (name == "taxonomy") {
       if (value.empty() || value.size() > 10 ||
           value.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
-        return Fail(err, name, "expected a NUCC code or prefix such as 171100000X or 2251");
+        return Refuse(name, "expected a NUCC code or prefix such as 171100000X or 2251");
       q->taxonomies.push_back(value);
     } else if (name == "modality") {
       q->modality = value == "any" ? kAnyModality : modalities.Find(value);
       if (q->modality == kNoModalityFilter) {
         std::vector<std::string> ids = {"any"};
         for (const Modality& m : modalities.modalities()) ids.push_back(m.id);
-        return Fail(err, name, "unknown modality \"" + value + "\"", ids);
+        return Refuse(name, "unknown modality \"" + value + "\"", ids);
       }
     } else if (name == "entity") {
       if (value == "individual")
@@ -147,16 +147,14 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
       else if (value == "organization")
         q->entity = EntityType::kOrganization;
       else
-        return Fail(err, name, "expected individual or organization",
-                    {"individual", "organization"});
+        return Refuse(name, "expected individual or organization", {"individual", "organization"});
     } else if (name == "state") {
       if (StateTable::Embedded().Id(value) == 0)
-        return Fail(err, name, "unknown state code \"" + value + "\"",
-                    StateTable::Embedded().codes());
+        return Refuse(name, "unknown state code \"" + value + "\"", StateTable::Embedded().codes());
       q->state = value;
       for (char& c : q->state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else if (name == "sex") {
-      if (value != "F" && value != "M") return Fail(err, name, "expected F or M", {"F", "M"});
+      if (value != "F" && value != "M") return Refuse(name, "expected F or M", {"F", "M"});
       q->sex = value[0];
     } else if (name == "credential") {
       // The credential's letters and digits, joined: "Dipl. Ac." -> DIPLAC, which
@@ -166,46 +164,46 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
         if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) compact.push_back(c);
       }
-      if (compact.empty()) return Fail(err, name, "expected a credential such as L.Ac. or DPT");
+      if (compact.empty()) return Refuse(name, "expected a credential such as L.Ac. or DPT");
       q->credentials.push_back(compact);
     } else if (name == "include_deactivated" || name == "has_secondary") {
       bool b;
-      if (!ParseBool(value, &b))
-        return Fail(err, name, "expected true or false", {"true", "false"});
+      if (!ParseBool(value, &b)) return Refuse(name, "expected true or false", {"true", "false"});
       (name == "has_secondary" ? q->has_secondary : q->include_deactivated) = b;
     } else if (name == "sort") {
       sort_text = value;
       if (value != "distance" && value != "name" && value != "relevance")
-        return Fail(err, name, "expected distance, relevance or name",
-                    {"distance", "relevance", "name"});
+        return Refuse(name, "expected distance, relevance or name",
+                      {"distance", "relevance", "name"});
     } else if (name == "q") {
-      if (value.size() > kMaxTextBytes) return Fail(err, name, "at most 200 characters");
+      if (value.size() > kMaxTextBytes) return Refuse(name, "at most 200 characters");
       q->text = NormalizeTokens(value);
-      if (q->text.empty()) return Fail(err, name, "expected a name or city (letters or digits)");
-      if (q->text.size() > kMaxTextWords) return Fail(err, name, "at most 8 words");
+      if (q->text.empty()) return Refuse(name, "expected a name or city (letters or digits)");
+      if (q->text.size() > kMaxTextWords) return Refuse(name, "at most 8 words");
     } else if (name == "city") {
       city_text = value;
     } else if (name == "cursor") {
       cursor_text = value;
     } else if (name == "limit") {
       if (!ParseSize(value, &q->limit) || q->limit < 1 || q->limit > kMaxLimit)
-        return Fail(err, name, "expected a whole number from 1 to 100");
+        return Refuse(name, "expected a whole number from 1 to 100");
     } else if (name == "offset") {
       if (!ParseSize(value, &q->offset) || q->offset > kMaxOffset)
-        return Fail(err, name, "expected a whole number from 0 to 10000");
+        return Refuse(name, "expected a whole number from 0 to 10000");
     }
   }
   if (!city_text.empty() || seen.count("city")) {
-    if (q->has_point) return Fail(err, "city", "give near or city, not both");
-    if (snap == nullptr) return Fail(err, "city", "city search needs a snapshot's places");
-    const Place* p = ResolvePlace(*snap, city_text, q->state, err);
-    if (p == nullptr) return false;
+    if (q->has_point) return Refuse("city", "give near or city, not both");
+    if (snap == nullptr) return Refuse("city", "city search needs a snapshot's places");
+    Result<const Place*> place = ResolvePlace(*snap, city_text, q->state);
+    if (!place.ok()) return place.status();
+    const Place* p = *place;
     q->has_point = true;
     q->lat = p->lat, q->lon = p->lon;
     q->place = PlaceLabel(*snap, *p);
   }
   if (!radius_text.empty()) {
-    if (!q->has_point) return Fail(err, "radius", "radius needs near or city");
+    if (!q->has_point) return Refuse("radius", "radius needs near or city");
     std::string_view v = radius_text;
     double factor = 1;
     if (v.ends_with("km"))
@@ -214,14 +212,14 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
       v.remove_suffix(2);
     double r;
     if (!ParseDouble(v, &r) || r <= 0)
-      return Fail(err, "radius", "expected a positive number with optional mi or km, e.g. 10mi");
+      return Refuse("radius", "expected a positive number with optional mi or km, e.g. 10mi");
     q->radius_mi = r * factor;
-    if (q->radius_mi > kMaxRadiusMiles) return Fail(err, "radius", "at most 500 miles (805 km)");
+    if (q->radius_mi > kMaxRadiusMiles) return Refuse("radius", "at most 500 miles (805 km)");
   }
   if (sort_text == "distance" && !q->has_point)
-    return Fail(err, "sort", "sorting by distance needs near or city");
+    return Refuse("sort", "sorting by distance needs near or city");
   if (sort_text == "relevance" && q->text.empty())
-    return Fail(err, "sort", "sorting by relevance needs q");
+    return Refuse("sort", "sorting by relevance needs q");
   if (!sort_text.empty())
     q->sort = sort_text == "name"        ? Query::Sort::kName
               : sort_text == "relevance" ? Query::Sort::kRelevance
@@ -232,15 +230,15 @@ bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query*
                                  : Query::Sort::kName;
   if (seen.count("cursor")) {
     Query::Cursor c;
-    if (seen.count("offset")) return Fail(err, "cursor", "give offset or cursor, not both");
+    if (seen.count("offset")) return Refuse("cursor", "give offset or cursor, not both");
     if (!DecodeCursor(cursor_text, &c) || c.sort != q->sort)
-      return Fail(err, "cursor", "not a cursor from this search; use next_cursor as given");
+      return Refuse("cursor", "not a cursor from this search; use next_cursor as given");
     if (snap == nullptr || c.snapshot != snap->id())
-      return Fail(err, "cursor",
-                  "the data was reloaded since this cursor was made; start from the first page");
+      return Refuse("cursor",
+                    "the data was reloaded since this cursor was made; start from the first page");
     q->cursor = c;
   }
-  return true;
+  return Status::OK();
 }
 
 }  // namespace meridian

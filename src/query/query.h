@@ -82,22 +82,17 @@ inline constexpr size_t kMaxOffset = 10000;
 inline constexpr size_t kMaxTextWords = 8;
 inline constexpr size_t kMaxTextBytes = 200;
 
-// Why a parameter was refused: its name, a message a person can act on, and
-// (for unknown values) the accepted ones.
-struct QueryError {
-  std::string param, message;
-  std::vector<std::string> suggestions;
-};
-
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // The parameter names ParseQuery accepts (the OpenAPI document lists exactly these).
 const std::vector<std::string>& SearchParameterNames();
 
 // Builds *q from `params`. Unknown parameter names, repeated single-valued
-// ones, bad values and out-of-range numbers are errors. `snap` resolves
-// `city` and checks cursors; without it those parameters are refused.
-bool ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q, QueryError* err,
-                const Snapshot* snap = nullptr);
+// ones, bad values and out-of-range numbers are InvalidArgument, with the
+// parameter in param() and, for unknown values, the accepted ones in
+// suggestions(). `snap` resolves `city` and checks cursors; without it those
+// parameters are refused.
+Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Query* q,
+                  const Snapshot* snap = nullptr);
 
 }  // namespace meridian

@@ -8,14 +8,15 @@
 namespace meridian {
 namespace {
 
-bool Parse(const QueryParams& p, Query* q, QueryError* e) {
-  return ParseQuery(p, ModalityMap::Embedded(), q, e);
+bool Parse(const QueryParams& p, Query* q, Status* e) {
+  *e = ParseQuery(p, ModalityMap::Embedded(), q);
+  return e->ok();
 }
 
 TEST(ParseQuery, DefaultsAndUnits) {
   Query q;
-  QueryError e;
-  ASSERT_TRUE(Parse({{"near", "53703"}}, &q, &e)) << e.message;
+  Status e;
+  ASSERT_TRUE(Parse({{"near", "53703"}}, &q, &e)) << e.message();
   EXPECT_TRUE(q.has_point);
   EXPECT_NEAR(q.lat, 43.0796, 1e-3);
   EXPECT_EQ(q.radius_mi, kDefaultRadiusMiles);
@@ -41,7 +42,7 @@ TEST(ParseQuery, DefaultsAndUnits) {
 
 TEST(ParseQuery, ErrorsNameTheParameterAndSuggest) {
   Query q;
-  QueryError e;
+  Status e;
   struct Case {
     QueryParams params;
     std::string param;
@@ -72,11 +73,11 @@ TEST(ParseQuery, ErrorsNameTheParameterAndSuggest) {
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(Parse(c.params, &q, &e)) << c.param;
-    EXPECT_EQ(e.param, c.param);
-    EXPECT_FALSE(e.message.empty());
+    EXPECT_EQ(e.param(), c.param);
+    EXPECT_FALSE(e.message().empty());
   }
   ASSERT_FALSE(Parse({{"modality", "reiki"}}, &q, &e));
-  EXPECT_EQ(e.suggestions.size(), 8u);  // "any" and the known modalities
+  EXPECT_EQ(e.suggestions().size(), 8u);  // "any" and the known modalities
 }
 
 }  // namespace
@@ -87,23 +88,25 @@ namespace {
 
 TEST(ParseQuery, TextSortDefaultsAndLimits) {
   Query q;
-  QueryError e;
-  ASSERT_TRUE(ParseQuery({{"q", "Dr. José O'Brien-Smith"}}, ModalityMap::Embedded(), &q, &e));
+  Status e;
+  ASSERT_TRUE(
+      (e = ParseQuery({{"q", "Dr. José O'Brien-Smith"}}, ModalityMap::Embedded(), &q)).ok());
   EXPECT_EQ(q.text, (std::vector<std::string>{"dr", "jose", "obrien", "smith"}));
   EXPECT_EQ(q.sort, Query::Sort::kRelevance);  // text alone: relevance
-  ASSERT_TRUE(ParseQuery({{"q", "lee"}, {"near", "10001"}}, ModalityMap::Embedded(), &q, &e));
+  ASSERT_TRUE(
+      (e = ParseQuery({{"q", "lee"}, {"near", "10001"}}, ModalityMap::Embedded(), &q)).ok());
   EXPECT_EQ(q.sort, Query::Sort::kDistance);  // with a place: distance
-  EXPECT_FALSE(ParseQuery({{"q", "..."}}, ModalityMap::Embedded(), &q, &e));
-  EXPECT_EQ(e.param, "q");
-  EXPECT_FALSE(ParseQuery({{"q", "a b c d e f g h i"}}, ModalityMap::Embedded(), &q, &e));
-  EXPECT_FALSE(ParseQuery({{"q", std::string(201, 'a')}}, ModalityMap::Embedded(), &q, &e));
-  EXPECT_FALSE(ParseQuery({{"sort", "relevance"}}, ModalityMap::Embedded(), &q, &e));
-  EXPECT_EQ(e.param, "sort");
+  EXPECT_FALSE((e = ParseQuery({{"q", "..."}}, ModalityMap::Embedded(), &q)).ok());
+  EXPECT_EQ(e.param(), "q");
+  EXPECT_FALSE((e = ParseQuery({{"q", "a b c d e f g h i"}}, ModalityMap::Embedded(), &q)).ok());
+  EXPECT_FALSE((e = ParseQuery({{"q", std::string(201, 'a')}}, ModalityMap::Embedded(), &q)).ok());
+  EXPECT_FALSE((e = ParseQuery({{"sort", "relevance"}}, ModalityMap::Embedded(), &q)).ok());
+  EXPECT_EQ(e.param(), "sort");
   // city needs the snapshot's places; cursor needs its id.
-  EXPECT_FALSE(ParseQuery({{"city", "Madison"}}, ModalityMap::Embedded(), &q, &e));
-  EXPECT_EQ(e.param, "city");
-  EXPECT_FALSE(ParseQuery({{"cursor", "c1.d.0.0.1.0"}}, ModalityMap::Embedded(), &q, &e));
-  EXPECT_EQ(e.param, "cursor");
+  EXPECT_FALSE((e = ParseQuery({{"city", "Madison"}}, ModalityMap::Embedded(), &q)).ok());
+  EXPECT_EQ(e.param(), "city");
+  EXPECT_FALSE((e = ParseQuery({{"cursor", "c1.d.0.0.1.0"}}, ModalityMap::Embedded(), &q)).ok());
+  EXPECT_EQ(e.param(), "cursor");
 }
 
 TEST(Cursor, RoundTripsAndRefusesOtherSpellings) {
@@ -130,35 +133,42 @@ TEST(ParseQuery, CityAndCursorAgainstASnapshot) {
   ASSERT_NE(some, nullptr);
   const std::string label = PlaceLabel(s, *some);
   Query q;
-  QueryError e;
-  ASSERT_TRUE(ParseQuery({{"city", label}}, ModalityMap::Embedded(), &q, &e, &s)) << e.message;
+  Status e;
+  ASSERT_TRUE((e = ParseQuery({{"city", label}}, ModalityMap::Embedded(), &q, &s)).ok())
+      << e.message();
   EXPECT_TRUE(q.has_point);
   EXPECT_EQ(q.lat, some->lat);
   EXPECT_EQ(q.place, label);
   EXPECT_EQ(q.sort, Query::Sort::kDistance);
   EXPECT_FALSE(
-      ParseQuery({{"city", label}, {"near", "10001"}}, ModalityMap::Embedded(), &q, &e, &s));
+      (e = ParseQuery({{"city", label}, {"near", "10001"}}, ModalityMap::Embedded(), &q, &s)).ok());
   // Unknown: suggestions are the nearest spellings.
   std::string typo = label.substr(0, label.find(','));
   typo.back() = typo.back() == 'x' ? 'y' : 'x';
-  QueryError unknown;
-  EXPECT_FALSE(ParseQuery({{"city", typo}}, ModalityMap::Embedded(), &q, &unknown, &s));
-  EXPECT_EQ(unknown.param, "city");
-  EXPECT_NE(unknown.message.find("no practice city"), std::string::npos) << unknown.message;
-  EXPECT_FALSE(ParseQuery({{"city", "Nowhere At All"}}, ModalityMap::Embedded(), &q, &e, &s));
-  EXPECT_TRUE(e.suggestions.empty());
-  EXPECT_FALSE(ParseQuery({{"city", label}, {"state", "ZZ"}}, ModalityMap::Embedded(), &q, &e, &s));
+  Status unknown;
+  EXPECT_FALSE((unknown = ParseQuery({{"city", typo}}, ModalityMap::Embedded(), &q, &s)).ok());
+  EXPECT_EQ(unknown.param(), "city");
+  EXPECT_NE(unknown.message().find("no practice city"), std::string::npos) << unknown.message();
+  EXPECT_FALSE(
+      (e = ParseQuery({{"city", "Nowhere At All"}}, ModalityMap::Embedded(), &q, &s)).ok());
+  EXPECT_TRUE(e.suggestions().empty());
+  EXPECT_FALSE(
+      (e = ParseQuery({{"city", label}, {"state", "ZZ"}}, ModalityMap::Embedded(), &q, &s)).ok());
   // A cursor from another snapshot is refused; one from this one is taken.
   Query::Cursor c{Query::Sort::kName, 5, 0, 1234567893, s.id() + 1};
-  EXPECT_FALSE(ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &e, &s));
-  EXPECT_NE(e.message.find("reloaded"), std::string::npos);
+  EXPECT_FALSE(
+      (e = ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &s)).ok());
+  EXPECT_NE(e.message().find("reloaded"), std::string::npos);
   c.snapshot = s.id();
-  ASSERT_TRUE(ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &e, &s));
+  ASSERT_TRUE(
+      (e = ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &s)).ok());
   EXPECT_EQ(*q.cursor, c);
-  EXPECT_FALSE(ParseQuery({{"cursor", EncodeCursor(c)}, {"offset", "10"}}, ModalityMap::Embedded(),
-                          &q, &e, &s));
+  EXPECT_FALSE((e = ParseQuery({{"cursor", EncodeCursor(c)}, {"offset", "10"}},
+                               ModalityMap::Embedded(), &q, &s))
+                   .ok());
   c.sort = Query::Sort::kDistance;  // a cursor of another sort
-  EXPECT_FALSE(ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &e, &s));
+  EXPECT_FALSE(
+      (e = ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &s)).ok());
 }
 
 }  // namespace

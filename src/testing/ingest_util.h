@@ -12,13 +12,14 @@
 
 namespace meridian::testing {
 
-// Ingests `nppes` (and `pl`, when not empty) into the snapshot `out`.
+// Ingests `nppes` (and `pl`, `endpoint`, when not empty) into the snapshot `out`.
 // Fails the calling test when ingest fails.
 inline void IngestInProcess(const std::string& nppes, const std::string& out,
-                            const std::string& pl = "") {
+                            const std::string& pl = "", const std::string& endpoint = "") {
   IngestOptions o;
   o.nppes = nppes;
   o.pl = pl;
+  o.endpoint = endpoint;
   o.out = out;
   IngestSummary sum;
   std::vector<IngestError> errors;

@@ -2,16 +2,103 @@
 
 namespace meridian {
 
+const std::string& Status::Empty() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
+const std::vector<std::string>& Status::suggestions() const {
+  static const std::vector<std::string> kNone;
+  return rep_ ? rep_->suggestions : kNone;
+}
+
+Status Status::WithParam(std::string param) const {
+  assert(!ok());
+  Rep r = *rep_;
+  r.param = std::move(param);
+  return Status(std::make_shared<const Rep>(std::move(r)));
+}
+
+Status Status::WithReason(std::string reason) const {
+  assert(!ok());
+  Rep r = *rep_;
+  r.reason = std::move(reason);
+  return Status(std::make_shared<const Rep>(std::move(r)));
+}
+
+Status Status::WithSuggestions(std::vector<std::string> suggestions) const {
+  assert(!ok());
+  Rep r = *rep_;
+  r.suggestions = std::move(suggestions);
+  return Status(std::make_shared<const Rep>(std::move(r)));
+}
+
+Status Status::WithCode(StatusCode code) const {
+  assert(!ok() && code != StatusCode::kOk);
+  Rep r = *rep_;
+  r.code = code;
+  return Status(std::make_shared<const Rep>(std::move(r)));
+}
+
+Status Status::WithMessage(std::string message) const {
+  assert(!ok());
+  Rep r = *rep_;
+  r.message = std::move(message);
+  return Status(std::make_shared<const Rep>(std::move(r)));
+}
+
+std::string Status::Reason() const {
+  if (ok()) return "";
+  if (!rep_->reason.empty()) return rep_->reason;
+  switch (rep_->code) {
+    case StatusCode::kOk:
+      return "";
+    case StatusCode::kInvalidArgument:
+      return "bad_parameter";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kGone:
+      return "gone";
+    case StatusCode::kUnavailable:
+      return "not_ready";
+    case StatusCode::kUnauthenticated:
+      return "unauthorized";
+    case StatusCode::kPermissionDenied:
+      return "forbidden";
+    case StatusCode::kMethodNotAllowed:
+      return "method_not_allowed";
+    case StatusCode::kResourceExhausted:
+      return "rate_limited";
+    case StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case StatusCode::kCorruption:
+    case StatusCode::kIoError:
+    case StatusCode::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
 int Status::HttpStatus() const {
-  switch (code_) {
+  switch (code()) {
     case StatusCode::kOk:
       return 200;
     case StatusCode::kInvalidArgument:
       return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
     case StatusCode::kNotFound:
       return 404;
+    case StatusCode::kMethodNotAllowed:
+      return 405;
     case StatusCode::kGone:
       return 410;
+    case StatusCode::kFailedPrecondition:
+      return 422;
+    case StatusCode::kResourceExhausted:
+      return 429;
     case StatusCode::kUnavailable:
       return 503;
     case StatusCode::kCorruption:
@@ -24,7 +111,7 @@ int Status::HttpStatus() const {
 
 std::string Status::ToString() const {
   const char* name = "OK";
-  switch (code_) {
+  switch (code()) {
     case StatusCode::kOk:
       return "OK";
     case StatusCode::kInvalidArgument:
@@ -48,8 +135,25 @@ std::string Status::ToString() const {
     case StatusCode::kInternal:
       name = "Internal error";
       break;
+    case StatusCode::kUnauthenticated:
+      name = "Unauthenticated";
+      break;
+    case StatusCode::kPermissionDenied:
+      name = "Permission denied";
+      break;
+    case StatusCode::kMethodNotAllowed:
+      name = "Method not allowed";
+      break;
+    case StatusCode::kResourceExhausted:
+      name = "Resource exhausted";
+      break;
+    case StatusCode::kFailedPrecondition:
+      name = "Failed precondition";
+      break;
   }
-  return std::string(name) + ": " + message_;
+  std::string out = std::string(name) + ": ";
+  if (!param().empty()) out += param() + ": ";
+  return out + message();
 }
 
 }  // namespace meridian
