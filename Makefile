@@ -4,6 +4,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc)
 DEMO_DIR   ?= out/demo
 DEMO_ROWS  ?= 200000
@@ -11,7 +12,7 @@ DEMO_SEED  ?= 42
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all deps build run test test-unit test-e2e test-asan fuzz fuzz-smoke format format-check \
+.PHONY: all deps build run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check \
         bench-ingest bench-search bench-http demo clean
 
 all: build
@@ -43,7 +44,7 @@ run: demo
 	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log - \
 	  --reports $(DEMO_DIR)/reports.sqlite
 
-test: build test-unit test-e2e test-asan fuzz-smoke
+test: build test-unit test-e2e test-asan test-tsan fuzz-smoke
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -65,6 +66,18 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+$(TSAN_BUILD)/build.ninja:
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_TSAN=ON
+
+# The engine and service tests (every test that runs threads) under
+# ThreadSanitizer: the executor's per-thread scratch, the index built on two
+# threads, requests during reloads, the server's sessions.
+TSAN_TESTS = Concurrency.*:ExecutorVsOracle.*:GeoGrid.*:Service*:Server*:RateLimiter.*:OrganizationLinks.*:Snapshot.*:PagesTest.*
+test-tsan: deps $(TSAN_BUILD)/build.ninja
+	ninja -C $(TSAN_BUILD) -j $(JOBS) meridian meridian_tests
+	cd $(TSAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ./meridian_tests --gtest_filter='$(TSAN_TESTS)'
 
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja \

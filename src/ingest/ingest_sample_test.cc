@@ -243,9 +243,7 @@ TEST_F(SampleIngest, GoldenRecords) {
     ASSERT_TRUE(snap_->GetRecord(static_cast<size_t>(row), &r).ok());
     JsonWriter w;
     WriteRecordJson(r, snap_->taxonomy(), &w);
-    std::string path = testing::SourceDir() + "/tests/golden/show_" + NpiToString(npi) + ".json";
-    if (std::getenv("MERIDIAN_UPDATE_GOLDEN") != nullptr) testing::WriteAll(path, w.str() + "\n");
-    EXPECT_EQ(w.str() + "\n", testing::ReadAll(path)) << "golden mismatch for " << npi;
+    testing::ExpectGolden("show_" + NpiToString(npi) + ".json", testing::PrettyJson(w.str()));
   }
 }
 

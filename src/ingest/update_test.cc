@@ -2,10 +2,12 @@
 // record to NPI + date, side files attach to snapshot records, untouched
 // records are copied byte for byte.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <set>
 
 #include "ingest/ingest.h"
+#include "model/fields.h"
 #include "snapshot/snapshot.h"
 #include "testing/test_util.h"
 
@@ -111,7 +113,13 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
   EXPECT_TRUE(r.last_name.empty());
   EXPECT_TRUE(r.taxonomies.empty());
   EXPECT_EQ(s.entity(d), EntityType::kDeactivated);
-  ASSERT_GE(s.Find(1000000038), 0);
+  // An NPI the snapshot lacked is added as deactivated, with its date.
+  const int64_t added = s.Find(1000000038);
+  ASSERT_GE(added, 0);
+  ASSERT_TRUE(s.GetRecord(static_cast<size_t>(added), &r).ok());
+  EXPECT_EQ(r.entity, EntityType::kDeactivated);
+  EXPECT_EQ(FormatIsoDate(r.deactivation_date), "2025-03-04");
+  EXPECT_EQ(s.entity(static_cast<size_t>(added)), EntityType::kDeactivated);
   // The organization gained a secondary location and kept everything else.
   size_t org = static_cast<size_t>(s.Find(1497758544));
   ASSERT_TRUE(s.GetRecord(org, &r).ok());
@@ -143,25 +151,107 @@ TEST(Update, AppliesChangesDeactivationsAndSideFiles) {
   EXPECT_EQ(same, 96u);
 }
 
-TEST(Update, InPlaceReplacementIsAtomic) {
+// All three side files at once, a changed row that is also deactivated (the
+// deactivation wins: NPPES publishes no details of a deactivated NPI), and an
+// NPI deactivated twice in one file (the first row counts, the second is
+// rejected with its line).
+TEST(Update, AllSideFilesAChangedDeactivationAndDuplicates) {
   TempDir dir;
-  IngestOptions base_opt;
-  base_opt.nppes = testing::TestData("npidata_sample_99.csv");
-  base_opt.out = dir.File("s.snap");
-  IngestSummary sum;
-  std::vector<IngestError> errors;
-  ASSERT_TRUE(Ingest(base_opt, &sum, &errors).ok());
-  testing::WriteAll(dir.File("deact.csv"), "NPI,NPPES Deactivation Date\n1588667638,01/02/2025\n");
-  IngestOptions o;
-  o.base_snapshot = base_opt.out;
-  o.deactivations = dir.File("deact.csv");
-  o.out = base_opt.out;  // same path: the old file stays mapped until the rename
-  ASSERT_TRUE(Update(o, &sum, &errors).ok());
-  auto snap = Snapshot::Open(o.out);
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("base.snap"));
+  testing::WriteAll(dir.File("weekly.csv"),
+                    NppesHeaderLine() +
+                        NppesRow({{"NPI", "1497758544"},
+                                  {"Entity Type Code", "2"},
+                                  {"Provider Organization Name (Legal Business Name)", "RENAMED"},
+                                  {"Last Update Date", "11/05/2025"}}) +
+                        NppesRow({{"NPI", "1679576722"},
+                                  {"Entity Type Code", "1"},
+                                  {"Provider Last Name (Legal Name)", "CHANGED-AND-GONE"}}));
+  auto header_of = [](const std::string& name) {
+    std::string h = testing::ReadAll(testing::TestData(name));
+    return h.substr(0, h.find('\n') + 1);
+  };
+  testing::WriteAll(dir.File("pl.csv"), header_of("pl_pfile_20251103-20251109.csv") +
+                                            "\"1497758544\",\"9 SIDE ST\",\"\",\"FAYETTEVILLE\","
+                                            "\"NC\",\"28301\",\"US\",\"\",\"\",\"\"\n");
+  testing::WriteAll(dir.File("on.csv"), header_of("othername_pfile_20251103-20251109.csv") +
+                                            "\"1497758544\",\"RENAMED DBA\",\"3\"\n");
+  testing::WriteAll(dir.File("ep.csv"),
+                    header_of("endpoint_pfile_20251103-20251109.csv") +
+                        "\"1497758544\",\"DIRECT\",\"Direct\",\"x@renamed.direct\",\"N\",\"\","
+                        "\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"9 SIDE ST\",\"\",\"FAYETTEVILLE\","
+                        "\"NC\",\"US\",\"28301\"\n");
+  testing::WriteAll(dir.File("deact.csv"),
+                    "NPI,NPPES Deactivation Date\n1679576722,01/02/2025\n1679576722,02/03/2025\n");
+  auto run = testing::RunMeridian(
+      "update --snapshot " + dir.File("base.snap") + " --nppes " + dir.File("weekly.csv") +
+          " --pl " + dir.File("pl.csv") + " --othername " + dir.File("on.csv") + " --endpoint " +
+          dir.File("ep.csv") + " --deactivations " + dir.File("deact.csv") + " --out " +
+          dir.File("new.snap") + " --errors " + dir.File("errors.csv"),
+      dir);
+  ASSERT_EQ(run.code, 0) << run.err;
+  const std::string errors = testing::ReadAll(dir.File("errors.csv"));
+  EXPECT_NE(errors.find(R"("deact.csv",3,"1679576722","NPI","duplicate NPI")"), std::string::npos)
+      << errors;
+  auto snap = Snapshot::Open(dir.File("new.snap"));
   ASSERT_TRUE(snap.ok());
-  EXPECT_EQ((*snap)->entity(static_cast<size_t>((*snap)->Find(1588667638))),
-            EntityType::kDeactivated);
-  EXPECT_EQ((*snap)->size(), 99u);
+  const Snapshot& s = **snap;
+  EXPECT_EQ(s.size(), 99u);
+  Record r;
+  ASSERT_TRUE(s.GetRecord(static_cast<size_t>(s.Find(1679576722)), &r).ok());
+  EXPECT_EQ(r.entity, EntityType::kDeactivated);
+  EXPECT_TRUE(r.last_name.empty()) << "the change must not survive the deactivation";
+  EXPECT_EQ(FormatIsoDate(r.deactivation_date), "2025-01-02");  // the first row
+  ASSERT_TRUE(s.GetRecord(static_cast<size_t>(s.Find(1497758544)), &r).ok());
+  EXPECT_EQ(r.org_name, "RENAMED");
+  ASSERT_EQ(r.secondary.size(), 1u);
+  EXPECT_EQ(r.secondary[0].address.line1, "9 SIDE ST");
+  ASSERT_EQ(r.other_org_names.size(), 1u);
+  EXPECT_EQ(r.other_org_names[0].name, "RENAMED DBA");
+  ASSERT_EQ(r.endpoints.size(), 1u);
+  EXPECT_EQ(r.endpoints[0].endpoint, "x@renamed.direct");
+  EXPECT_TRUE(s.CheckInvariants().ok());
+}
+
+// kill -9 during an in-place update leaves the old snapshot whole and
+// unchanged, or the new one whole: never a torn file.
+TEST(Update, KillDuringInPlaceUpdateLeavesOneWholeSnapshot) {
+  TempDir dir;
+  ASSERT_EQ(
+      testing::RunMeridian("synth --rows 150000 --seed 2 --out " + dir.File("big.csv"), dir).code,
+      0);
+  testing::IngestOrDie(dir.File("big.csv"), dir.File("s.snap"));
+  auto base = Snapshot::Open(dir.File("s.snap"));
+  ASSERT_TRUE(base.ok());
+  const uint32_t victim = (*base)->npi(1000);
+  base->reset();
+  testing::WriteAll(dir.File("deact.csv"),
+                    "NPI,NPPES Deactivation Date\n" + NpiToString(victim) + ",01/02/2025\n");
+  std::string before = testing::ReadAll(dir.File("s.snap"));
+  int killed_early = 0;
+  for (const char* delay : {"0.05", "0.2", "0.4", "0.8"}) {
+    const std::string cmd = std::string("timeout -s KILL ") + delay + " " + MERIDIAN_BINARY +
+                            " update --snapshot " + dir.File("s.snap") + " --deactivations " +
+                            dir.File("deact.csv") + " --out " + dir.File("s.snap") +
+                            " >/dev/null 2>&1";
+    const int rc = std::system(cmd.c_str());
+    const bool killed = WIFEXITED(rc) && WEXITSTATUS(rc) == 137;
+    ASSERT_EQ(testing::RunMeridian("verify --snapshot " + dir.File("s.snap"), dir).code, 0)
+        << delay << ": the snapshot must verify after a kill";
+    const std::string after = testing::ReadAll(dir.File("s.snap"));
+    if (after == before) {
+      killed_early += killed;
+      continue;
+    }
+    // Replaced: the new file is whole and has the deactivation.
+    auto snap = Snapshot::Open(dir.File("s.snap"));
+    ASSERT_TRUE(snap.ok());
+    EXPECT_EQ((*snap)->size(), 150000u);
+    EXPECT_EQ((*snap)->entity(static_cast<size_t>((*snap)->Find(victim))),
+              EntityType::kDeactivated);
+    before = after;
+  }
+  EXPECT_GE(killed_early, 1) << "no kill landed mid-update; the test proved nothing";
 }
 
 }  // namespace

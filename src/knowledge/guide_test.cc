@@ -114,11 +114,12 @@ TEST(Guide, EmergenciesSayCall911) {
     EXPECT_TRUE(t.find("911") != std::string::npos || t.find("emergency room") != std::string::npos)
         << t;
   }
-  for (const GuideRule& rule : G().rules())
-    if (rule.effect == "urgent")
-      EXPECT_TRUE(rule.text.find("See a doctor") != std::string::npos ||
-                  rule.text.find("checked by a doctor") != std::string::npos)
-          << rule.id;
+  for (const GuideRule& rule : G().rules()) {
+    if (rule.effect != "urgent") continue;
+    EXPECT_TRUE(rule.text.find("See a doctor") != std::string::npos ||
+                rule.text.find("checked by a doctor") != std::string::npos)
+        << rule.id;
+  }
 }
 
 // Neck pain with chiropractic or osteopathic manipulation: the rare artery
@@ -257,8 +258,10 @@ TEST(Guide, PreferencesMarkButNeverHide) {
   // "May use needles" is never a match for "care without needles".
   EXPECT_TRUE(Option(*r, "physical_therapy").fits.empty());
   EXPECT_EQ(Option(*r, "physical_therapy").maybe, std::vector<std::string>{"May use needles"});
-  for (const GuideOption& o : r->options)
-    if (o.info->uses_needles != "no") EXPECT_TRUE(o.fits.empty()) << o.info->id;
+  for (const GuideOption& o : r->options) {
+    if (o.info->uses_needles == "no") continue;
+    EXPECT_TRUE(o.fits.empty()) << o.info->id;
+  }
   EXPECT_TRUE(Option(*r, "physical_therapy").tried);
   EXPECT_FALSE(Option(*r, "acupuncture").tried);
 }

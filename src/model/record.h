@@ -33,12 +33,14 @@ const char* GeoPrecisionName(GeoPrecision p);  // "none" / "zip-centroid"
 
 struct Address {
   std::string line1, line2, city, state, postal_code, country, phone, phone_ext, fax;
+  friend bool operator==(const Address&, const Address&) = default;
 };
 
 struct Location {
   Address address;
   float lat = 0, lon = 0;  // valid only when precision != kNone
   GeoPrecision precision = GeoPrecision::kNone;
+  friend bool operator==(const Location&, const Location&) = default;
 };
 
 struct TaxonomySlot {
@@ -46,16 +48,19 @@ struct TaxonomySlot {
   std::string code, license_number, license_state;
   char primary_switch = ' ';  // 'Y', 'N', 'X' or ' ' (empty)
   std::string group;          // Healthcare Provider Taxonomy Group_k
+  friend bool operator==(const TaxonomySlot&, const TaxonomySlot&) = default;
 };
 
 struct OtherIdentifier {
   uint8_t slot = 0;  // 1..50
   std::string identifier, type_code, state, issuer;
+  friend bool operator==(const OtherIdentifier&, const OtherIdentifier&) = default;
 };
 
 // From the othername_pfile (other organization names).
 struct OtherOrgName {
   std::string name, type_code;
+  friend bool operator==(const OtherOrgName&, const OtherOrgName&) = default;
 };
 
 // From the endpoint_pfile.
@@ -64,6 +69,7 @@ struct Endpoint {
       use_code, use_description, other_use_description, content_type, content_description,
       other_content_description;
   Address affiliation_address;  // line1, line2, city, state, country, postal_code
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
 struct Record {
@@ -90,6 +96,9 @@ struct Record {
   std::vector<OtherIdentifier> other_ids;  // non-empty slots, in slot order
   std::vector<OtherOrgName> other_org_names;
   std::vector<Endpoint> endpoints;
+
+  // Every field equal (floats exactly).
+  friend bool operator==(const Record&, const Record&) = default;
 
   // Index into `taxonomies` of the slot marked primary ('Y'); the first slot
   // when none is marked; -1 when there are no taxonomies.

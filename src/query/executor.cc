@@ -6,6 +6,7 @@
 
 #include "geo/distance.h"
 #include "text/fuzzy.h"
+#include "util/scope_exit.h"
 
 namespace meridian {
 
@@ -91,303 +92,358 @@ uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
 // bench_search --text-share 1 at 9 M rows.
 constexpr size_t kSiteRowsPerPosting = 32;
 
-}  // namespace
-
-SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
-  const Snapshot& snap = index.snapshot();
-  const size_t n_mod = index.modalities().modalities().size();
-  SearchResult r;
-  r.facets.modality.assign(n_mod, 0);
-
-  TextFilter text(snap.text(), q.text);
-  if (text.active() && text.impossible()) return r;  // a word that matches nothing
-
-  // Per-taxonomy-id filter table, built only when the query filters by code.
-  std::vector<uint8_t> wanted;
-  if (!q.taxonomies.empty()) {
-    wanted.assign(snap.taxonomy().size(), 0);
-    for (size_t id = 0; id < wanted.size(); ++id)
-      for (const std::string& t : q.taxonomies)
-        if (snap.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t))
-          wanted[id] = 1;
+// One query's execution: the filters, the facet counters and the page,
+// with each step of Execute() a method. Lives for one call.
+class Execution {
+ public:
+  Execution(const SearchIndex& index, const Query& q, TextPlan plan)
+      : index_(index),
+        snap_(index.snapshot()),
+        grid_(index.grid()),
+        q_(q),
+        plan_(plan),
+        text_(snap_.text(), q.text),
+        by_class_(index.classification_names().size(), 0),
+        want_entity_(q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF),
+        want_modality_(WantedModalities(q, index.modalities())),
+        state_id_(q.state.empty() ? 0 : snap_.states().Id(q.state)),
+        rank_by_text_(text_.active() && q.sort == Query::Sort::kRelevance),
+        name_rank_(q.sort == Query::Sort::kName ? &index.NameRank() : nullptr),
+        from_(q.cursor ? 0 : q.offset) {
+    result_.facets.modality.assign(index.modalities().modalities().size(), 0);
+    // Per-taxonomy-id filter table, built only when the query filters by code.
+    if (!q.taxonomies.empty()) {
+      wanted_codes_.assign(snap_.taxonomy().size(), 0);
+      for (size_t id = 0; id < wanted_codes_.size(); ++id)
+        for (const std::string& t : q.taxonomies)
+          if (snap_.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t))
+            wanted_codes_[id] = 1;
+    }
+    row_filters_ = !wanted_codes_.empty() || !q.credentials.empty();
   }
-  const uint8_t state_id = q.state.empty() ? 0 : snap.states().Id(q.state);
-  if (!q.state.empty() && state_id == 0) return r;  // a state no row can have
 
-  // Facet counters indexed by small ids, named at the end.
-  std::vector<uint64_t> by_class(index.classification_names().size(), 0);
-  std::array<uint64_t, 3> by_entity{};
-  std::array<uint64_t, 256> by_sex{}, by_state{};
-  const GeoGrid& grid = index.grid();
-  const uint8_t want_entity = q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF;
-  const ModalityMask want_modality = WantedModalities(q, index.modalities());
-  const uint8_t deactivated = static_cast<uint8_t>(EntityType::kDeactivated);
+  SearchResult Run() {
+    if (text_.active() && text_.impossible()) return result_;  // a word that matches nothing
+    if (!q_.state.empty() && state_id_ == 0) return result_;   // a state no row can have
+    if (q_.has_point && !row_filters_ && !text_.active() && q_.sort == Query::Sort::kDistance) {
+      NearestSitesFirst();
+      return std::move(result_);
+    }
+    std::vector<GeoCandidate> matches;
+    if (text_.active())
+      CollectTextMatches(&matches);
+    else if (q_.has_point)
+      grid_.ForEachWithin(q_.lat, q_.lon, q_.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
+        Consider(c, info, &matches);
+      });
+    else
+      for (size_t i = 0; i < snap_.size(); ++i)
+        Consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0}, index_.row_info(i), &matches);
+    FinishFacets();
+    OrderAndEmit(&matches);
+    return std::move(result_);
+  }
+
+ private:
+  static bool ByDistance(const GeoCandidate& a, const GeoCandidate& b) {
+    return a.exact_mi != b.exact_mi ? a.exact_mi < b.exact_mi : a.row < b.row;
+  }
 
   // Filters RowInfo decides (so they apply to a whole profile at once)...
-  auto passes_info = [&](const RowInfo& info) {
-    return (q.include_deactivated || info.entity != deactivated) &&
-           (want_entity == 0xFF || info.entity == want_entity) &&
-           (state_id == 0 || info.state == state_id) &&
-           (q.sex == 0 || info.sex == static_cast<uint8_t>(q.sex)) &&
-           (!q.has_secondary || (info.flags & RowInfo::kHasSecondary)) &&
-           (want_modality == 0 || (info.modality_mask & want_modality));
-  };
-  // ...and those that read the row: codes, credential text, words.
-  const bool row_filters = !wanted.empty() || !q.credentials.empty();
-  auto passes_row = [&](GeoCandidate* c) {
-    if (!wanted.empty()) {
+  bool PassesInfo(const RowInfo& info) const {
+    return (q_.include_deactivated || info.entity != kDeactivated) &&
+           (want_entity_ == 0xFF || info.entity == want_entity_) &&
+           (state_id_ == 0 || info.state == state_id_) &&
+           (q_.sex == 0 || info.sex == static_cast<uint8_t>(q_.sex)) &&
+           (!q_.has_secondary || (info.flags & RowInfo::kHasSecondary)) &&
+           (want_modality_ == 0 || (info.modality_mask & want_modality_));
+  }
+
+  // ...and those that read the row: codes and credential text.
+  bool PassesRow(const GeoCandidate& c) const {
+    if (!wanted_codes_.empty()) {
       bool ok = false;
-      for (uint16_t id : snap.taxonomy_ids(c->row)) ok = ok || wanted[id];
+      for (uint16_t id : snap_.taxonomy_ids(c.row)) ok = ok || wanted_codes_[id];
       if (!ok) return false;
     }
-    if (!q.credentials.empty()) {
-      std::vector<std::string> tokens = CredentialTokens(snap.credential(c->row));
+    if (!q_.credentials.empty()) {
+      std::vector<std::string> tokens = CredentialTokens(snap_.credential(c.row));
       bool ok = false;
-      for (const std::string& cred : q.credentials)
+      for (const std::string& cred : q_.credentials)
         ok = ok || std::find(tokens.begin(), tokens.end(), cred) != tokens.end();
       if (!ok) return false;
     }
     return true;
-  };
+  }
+
   // The text match quality, for the rows that need it: every match when the
   // sort is by relevance (and for its cursor), else the page's rows only.
-  const bool rank_by_text = text.active() && q.sort == Query::Sort::kRelevance;
-  auto rate = [&](GeoCandidate* c) {
-    c->text_quality = static_cast<uint8_t>(text.Quality(c->row));
-  };
-  auto count = [&](const RowInfo& info, double miles, uint64_t n) {
-    r.total += n;
-    for (ModalityMask m = info.modality_mask; m != 0; m &= static_cast<ModalityMask>(m - 1))
-      r.facets.modality[static_cast<size_t>(__builtin_ctz(m))] += n;
-    by_class[info.class_slot] += n;
-    by_entity[info.entity] += n;
-    by_sex[info.sex] += n;
-    by_state[info.state] += n;
-    if (q.has_point)
-      for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
-        r.facets.distance_bands[b] += miles <= kDistanceBandsMiles[b] ? n : 0;
-  };
-  auto finish_facets = [&] {
-    for (size_t s = 0; s < by_class.size(); ++s)
-      if (by_class[s]) r.facets.classification[index.classification_names()[s]] = by_class[s];
-    for (size_t e = 0; e < by_entity.size(); ++e)
-      if (by_entity[e]) r.facets.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity[e];
-    for (size_t x = 0; x < by_sex.size(); ++x)
-      if (by_sex[x]) r.facets.sex[SexFacetKey(static_cast<char>(x))] += by_sex[x];
-    for (size_t s = 0; s < by_state.size(); ++s) {
-      if (!by_state[s]) continue;
-      std::string_view code = snap.states().Code(static_cast<uint8_t>(s));
-      r.facets.state[code.empty() ? "unknown" : std::string(code)] += by_state[s];
-    }
-  };
+  void Rate(GeoCandidate* c) const {
+    c->text_quality = static_cast<uint8_t>(text_.Quality(c->row));
+  }
 
-  // Each sort's key, as the cursor stores it: (a, b), then NPI.
-  const std::vector<uint32_t>* rank = q.sort == Query::Sort::kName ? &index.NameRank() : nullptr;
-  auto key = [&](const GeoCandidate& c) -> std::pair<uint64_t, uint64_t> {
-    switch (q.sort) {
+  // Counts `n` matches with this RowInfo at `miles` in the total and facets.
+  void Count(const RowInfo& info, double miles, uint64_t n) {
+    result_.total += n;
+    for (ModalityMask m = info.modality_mask; m != 0; m &= static_cast<ModalityMask>(m - 1))
+      result_.facets.modality[static_cast<size_t>(__builtin_ctz(m))] += n;
+    by_class_[info.class_slot] += n;
+    by_entity_[info.entity] += n;
+    by_sex_[info.sex] += n;
+    by_state_[info.state] += n;
+    if (q_.has_point)
+      for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
+        result_.facets.distance_bands[b] += miles <= kDistanceBandsMiles[b] ? n : 0;
+  }
+
+  // Names the facet counters kept by small ids.
+  void FinishFacets() {
+    Facets& f = result_.facets;
+    for (size_t s = 0; s < by_class_.size(); ++s)
+      if (by_class_[s]) f.classification[index_.classification_names()[s]] = by_class_[s];
+    for (size_t e = 0; e < by_entity_.size(); ++e)
+      if (by_entity_[e]) f.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity_[e];
+    for (size_t x = 0; x < by_sex_.size(); ++x)
+      if (by_sex_[x]) f.sex[SexFacetKey(static_cast<char>(x))] += by_sex_[x];
+    for (size_t s = 0; s < by_state_.size(); ++s) {
+      if (!by_state_[s]) continue;
+      std::string_view code = snap_.states().Code(static_cast<uint8_t>(s));
+      f.state[code.empty() ? "unknown" : std::string(code)] += by_state_[s];
+    }
+  }
+
+  // The sort's key, as the cursor stores it (then the NPI).
+  std::pair<uint64_t, uint64_t> Key(const GeoCandidate& c) const {
+    switch (q_.sort) {
       case Query::Sort::kDistance:
         return {Bits(c.exact_mi), 0};
       case Query::Sort::kName:
-        return {(*rank)[c.row], 0};
+        return {(*name_rank_)[c.row], 0};
       case Query::Sort::kRelevance:
-        return {c.text_quality, q.has_point ? Bits(c.exact_mi) : 0};
+        return {c.text_quality, q_.has_point ? Bits(c.exact_mi) : 0};
     }
     return {0, 0};
-  };
-  auto after_cursor = [&](const GeoCandidate& c) {
-    if (!q.cursor) return true;
-    auto [a, b] = key(c);
-    if (a != q.cursor->a) return a > q.cursor->a;
-    if (b != q.cursor->b) return b > q.cursor->b;
-    return snap.npi(c.row) > q.cursor->npi;
-  };
-  auto by_distance = [](const GeoCandidate& a, const GeoCandidate& b) {
-    return a.exact_mi != b.exact_mi ? a.exact_mi < b.exact_mi : a.row < b.row;
-  };
-  const size_t from = q.cursor ? 0 : q.offset;
-  auto emit_page = [&](std::vector<GeoCandidate>& page) {  // page: sorted, after the cursor
-    const size_t to = std::min(page.size(), from + q.limit);
-    for (size_t i = from; i < to; ++i) {
-      if (text.active() && !rank_by_text) rate(&page[i]);
-      r.hits.push_back({page[i].row, q.has_point ? page[i].exact_mi : 0.0, page[i].location,
-                        page[i].text_quality});
+  }
+
+  bool AfterCursor(const GeoCandidate& c) const {
+    if (!q_.cursor) return true;
+    auto [sort_key, tie_key] = Key(c);
+    if (sort_key != q_.cursor->sort_key) return sort_key > q_.cursor->sort_key;
+    if (tie_key != q_.cursor->tie_key) return tie_key > q_.cursor->tie_key;
+    return snap_.npi(c.row) > q_.cursor->npi;
+  }
+
+  // The hits of `page` (sorted, after the cursor) from the offset, and the
+  // cursor for the next page when there is one.
+  void EmitPage(std::vector<GeoCandidate>& page) {
+    const size_t to = std::min(page.size(), from_ + q_.limit);
+    for (size_t i = from_; i < to; ++i) {
+      if (text_.active() && !rank_by_text_) Rate(&page[i]);
+      result_.hits.push_back({page[i].row, q_.has_point ? page[i].exact_mi : 0.0, page[i].location,
+                              page[i].text_quality});
     }
     if (page.size() > to && to > 0) {
-      auto [a, b] = key(page[to - 1]);
-      r.next_cursor = EncodeCursor({q.sort, a, b, snap.npi(page[to - 1].row), snap.id()});
+      auto [sort_key, tie_key] = Key(page[to - 1]);
+      result_.next_cursor =
+          EncodeCursor({q_.sort, sort_key, tie_key, snap_.npi(page[to - 1].row), snap_.id()});
     }
-  };
+  }
 
-  if (q.has_point && !row_filters && !text.active() && q.sort == Query::Sort::kDistance) {
-    // Fast path: totals and facets per site profile; the page from the
-    // nearest sites only.
-    thread_local std::vector<SiteHit> sites;
-    thread_local std::vector<GeoCandidate> page, multi;
-    sites.clear(), page.clear(), multi.clear();
-    grid.SitesWithin(q.lat, q.lon, q.radius_mi, &sites);
-    // Multi-location entries far enough from their rows' other points count
-    // like single rows here (GeoGrid::ExclusiveBuckets).
-    const uint32_t nb = GeoGrid::ExclusiveBuckets(q.radius_mi);
-    for (const SiteHit& h : sites) {
-      for (const Profile& p : grid.profiles(h.site))
-        if (passes_info(p.info)) count(p.info, h.miles, p.count);
-      for (const Profile& p : grid.excl_profiles(h.site, nb))
-        if (passes_info(p.info)) count(p.info, h.miles, p.count);
+  // A match of the general path: checked, rated, counted, kept if after the cursor.
+  void Consider(GeoCandidate c, const RowInfo& info, std::vector<GeoCandidate>* matches) {
+    if (!PassesInfo(info)) return;
+    if (row_filters_ && !PassesRow(c)) return;
+    if (rank_by_text_) Rate(&c);
+    Count(info, c.exact_mi, 1);
+    if (AfterCursor(c)) matches->push_back(c);
+  }
+
+  void NearestSitesFirst();
+  void CollectTextMatches(std::vector<GeoCandidate>* matches);
+  void OrderAndEmit(std::vector<GeoCandidate>* matches);
+
+  static constexpr uint8_t kDeactivated = static_cast<uint8_t>(EntityType::kDeactivated);
+  const SearchIndex& index_;
+  const Snapshot& snap_;
+  const GeoGrid& grid_;
+  const Query& q_;
+  const TextPlan plan_;
+  const TextFilter text_;
+  SearchResult result_;
+  // Facet counters by small ids, named by FinishFacets().
+  std::vector<uint64_t> by_class_;
+  std::array<uint64_t, 3> by_entity_{};
+  std::array<uint64_t, 256> by_sex_{}, by_state_{};
+  std::vector<uint8_t> wanted_codes_;  // per taxonomy id; empty = no code filter
+  const uint8_t want_entity_;
+  const ModalityMask want_modality_;
+  const uint8_t state_id_;
+  const bool rank_by_text_;
+  bool row_filters_ = false;
+  const std::vector<uint32_t>* name_rank_;  // for sort=name only
+  const size_t from_;                       // the offset into the page's order
+};
+
+// Fast path (a point, sorted by distance, filters RowInfo decides): totals
+// and facets per site profile; the page from the nearest sites only.
+void Execution::NearestSitesFirst() {
+  thread_local std::vector<SiteHit> sites;
+  thread_local std::vector<GeoCandidate> page, multi;
+  sites.clear(), page.clear(), multi.clear();
+  grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &sites);
+  auto passes = [this](const RowInfo& info) { return PassesInfo(info); };
+  auto count = [this](const RowInfo& info, double miles, uint64_t n) { Count(info, miles, n); };
+  // Multi-location entries far enough from their rows' other points count
+  // like single rows here (GeoGrid::ExclusiveBuckets).
+  const uint32_t nb = GeoGrid::ExclusiveBuckets(q_.radius_mi);
+  for (const SiteHit& h : sites) {
+    for (const Profile& p : grid_.profiles(h.site))
+      if (PassesInfo(p.info)) Count(p.info, h.miles, p.count);
+    for (const Profile& p : grid_.excl_profiles(h.site, nb))
+      if (PassesInfo(p.info)) Count(p.info, h.miles, p.count);
+  }
+  const size_t need = from_ + q_.limit + 1;
+  // The `need` nearest multi-location matches: a bounded max-heap.
+  grid_.CountMultiWithin(sites, nb, passes, count, [&](const GeoCandidate& c) {
+    if (multi.size() == need && !ByDistance(c, multi.front())) return;
+    if (!AfterCursor(c)) return;
+    if (multi.size() < need) {
+      multi.push_back(c);
+      std::push_heap(multi.begin(), multi.end(), ByDistance);
+    } else if (ByDistance(c, multi.front())) {
+      std::pop_heap(multi.begin(), multi.end(), ByDistance);
+      multi.back() = c;
+      std::push_heap(multi.begin(), multi.end(), ByDistance);
     }
-    const size_t need = from + q.limit + 1;
-    // The `need` nearest multi-location matches: a bounded max-heap.
-    grid.CountMultiWithin(sites, nb, passes_info, count, [&](const GeoCandidate& c) {
-      if (multi.size() == need && !by_distance(c, multi.front())) return;
-      if (!after_cursor(c)) return;
-      if (multi.size() < need) {
-        multi.push_back(c);
-        std::push_heap(multi.begin(), multi.end(), by_distance);
-      } else if (by_distance(c, multi.front())) {
-        std::pop_heap(multi.begin(), multi.end(), by_distance);
-        multi.back() = c;
-        std::push_heap(multi.begin(), multi.end(), by_distance);
-      }
-    });
-    // Sites nearest first; rows at equal distance in row (= NPI) order.
-    std::sort(sites.begin(), sites.end(), [](const SiteHit& a, const SiteHit& b) {
-      return a.miles != b.miles ? a.miles < b.miles : a.site < b.site;
-    });
-    // Each site's single rows, and each exclusive bucket's rows, are runs
-    // ascending by row; a group of sites at one distance is merged run by run
-    // until the page is full.
-    struct Run {
-      std::span<const uint32_t> rows;
-      std::span<const RowInfo> info;
-      std::span<const uint16_t> loc;
-      size_t at;
-    };
-    thread_local std::vector<Run> runs;
-    for (size_t i = 0; i < sites.size() && page.size() < need;) {
-      size_t j = i;
-      while (j < sites.size() && sites[j].miles == sites[i].miles) ++j;
-      const double miles = sites[i].miles;
-      if (q.cursor && Bits(miles) < q.cursor->a) {  // wholly before the cursor
-        i = j;
-        continue;
-      }
-      runs.clear();
-      for (size_t k = i; k < j; ++k) {
-        const uint32_t s = sites[k].site;
-        runs.push_back({grid.single_rows(s), grid.single_info(s), grid.single_loc(s), 0});
-        for (uint32_t b = 0; b < nb; ++b)
-          if (!grid.bucket_rows(s, b).empty())
-            runs.push_back(
-                {grid.bucket_rows(s, b), grid.bucket_info(s, b), grid.bucket_loc(s, b), 0});
-      }
-      while (page.size() < need) {
-        Run* next = nullptr;
-        for (Run& run : runs)
-          if (run.at < run.rows.size() &&
-              (next == nullptr || run.rows[run.at] < next->rows[next->at]))
-            next = &run;
-        if (next == nullptr) break;
-        const size_t k = next->at++;
-        GeoCandidate c{next->rows[k], next->loc[k], miles};
-        if (passes_info(next->info[k]) && after_cursor(c)) page.push_back(c);
-      }
+  });
+  // Sites nearest first; rows at equal distance in row (= NPI) order.
+  std::sort(sites.begin(), sites.end(), [](const SiteHit& a, const SiteHit& b) {
+    return a.miles != b.miles ? a.miles < b.miles : a.site < b.site;
+  });
+  // Each site's single rows, and each exclusive bucket's rows, are runs
+  // ascending by row; a group of sites at one distance is merged run by run
+  // until the page is full.
+  struct Run {
+    std::span<const uint32_t> rows;
+    std::span<const RowInfo> info;
+    std::span<const uint16_t> loc;
+    size_t at;
+  };
+  thread_local std::vector<Run> runs;
+  for (size_t i = 0; i < sites.size() && page.size() < need;) {
+    size_t j = i;
+    while (j < sites.size() && sites[j].miles == sites[i].miles) ++j;
+    const double miles = sites[i].miles;
+    if (q_.cursor && Bits(miles) < q_.cursor->sort_key) {  // wholly before the cursor
       i = j;
+      continue;
     }
-    page.insert(page.end(), multi.begin(), multi.end());
-    std::sort(page.begin(), page.end(), by_distance);
-    finish_facets();
-    emit_page(page);
-    return r;
+    runs.clear();
+    for (size_t k = i; k < j; ++k) {
+      const uint32_t s = sites[k].site;
+      runs.push_back({grid_.single_rows(s), grid_.single_info(s), grid_.single_loc(s), 0});
+      for (uint32_t b = 0; b < nb; ++b)
+        if (!grid_.bucket_rows(s, b).empty())
+          runs.push_back(
+              {grid_.bucket_rows(s, b), grid_.bucket_info(s, b), grid_.bucket_loc(s, b), 0});
+    }
+    while (page.size() < need) {
+      Run* next = nullptr;
+      for (Run& run : runs)
+        if (run.at < run.rows.size() &&
+            (next == nullptr || run.rows[run.at] < next->rows[next->at]))
+          next = &run;
+      if (next == nullptr) break;
+      const size_t k = next->at++;
+      GeoCandidate c{next->rows[k], next->loc[k], miles};
+      if (PassesInfo(next->info[k]) && AfterCursor(c)) page.push_back(c);
+    }
+    i = j;
   }
+  page.insert(page.end(), multi.begin(), multi.end());
+  std::sort(page.begin(), page.end(), ByDistance);
+  FinishFacets();
+  EmitPage(page);
+}
 
-  // General path: collect every match, then order what the page needs.
-  std::vector<GeoCandidate> matches;
-  auto consider = [&](GeoCandidate c, const RowInfo& info) {
-    if (!passes_info(info)) return;
-    if (row_filters && !passes_row(&c)) return;
-    if (rank_by_text) rate(&c);
-    count(info, c.exact_mi, 1);
-    if (after_cursor(c)) matches.push_back(c);
+// Text queries. The rows matching every word are marked in a bitmap first
+// (postings read in order, no row data touched). Then the candidates come
+// from the sites within the radius, when they hold fewer rows than the
+// rarest word's postings (rows read in site order with their RowInfo), or
+// from those postings (each row once: its bit is cleared when it is seen).
+void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
+  thread_local std::vector<uint64_t> acc, tmp;  // one bit per row, all zero between queries
+  if (acc.size() < snap_.size() / 64 + 1) {
+    acc.assign(snap_.size() / 64 + 1, 0);
+    tmp.assign(acc.size(), 0);
+  }
+  const std::pair<size_t, size_t> rare = text_.Rarest();  // (word, postings)
+  const size_t rarest = rare.first, rarest_rows = rare.second;
+  text_.Mark(rarest, acc.data(), tmp.data());
+  // Whatever happens below, the bitmap is all zero again for the next query.
+  const ScopeExit unmark([&] { text_.Unmark(rarest, acc.data()); });
+  auto take = [&](uint32_t row) {  // true once per marked row
+    uint64_t& w = acc[row >> 6];
+    const uint64_t bit = uint64_t{1} << (row & 63);
+    if (!(w & bit)) return false;
+    w &= ~bit;
+    return true;
   };
-  if (text.active()) {
-    // The rows matching every word are marked in a bitmap first (postings
-    // read in order, no row data touched). Then the candidates come from
-    // the sites within the radius, when they hold fewer rows than the rarest
-    // word's postings (rows read in site order with their RowInfo), or from
-    // those postings (each row once: its bit is cleared when it is seen).
-    thread_local std::vector<uint64_t> acc, tmp;  // one bit per row, all zero between queries
-    if (acc.size() < snap.size() / 64 + 1) {
-      acc.assign(snap.size() / 64 + 1, 0);
-      tmp.assign(acc.size(), 0);
-    }
-    const std::pair<size_t, size_t> rare = text.Rarest();  // (word, postings)
-    const size_t rarest = rare.first, rarest_rows = rare.second;
-    text.Mark(rarest, acc.data(), tmp.data());
-    auto take = [&](uint32_t row) {  // true once per marked row
-      uint64_t& w = acc[row >> 6];
-      const uint64_t bit = uint64_t{1} << (row & 63);
-      if (!(w & bit)) return false;
-      w &= ~bit;
-      return true;
-    };
-    const bool by_sites =
-        q.has_point && (plan == TextPlan::kAuto ? grid.CountNear(q.lat, q.lon, q.radius_mi) <=
+  const bool by_sites =
+      q_.has_point && (plan_ == TextPlan::kAuto ? grid_.CountNear(q_.lat, q_.lon, q_.radius_mi) <=
                                                       kSiteRowsPerPosting * rarest_rows
-                                                : plan == TextPlan::kSites);
-    if (by_sites) {
-      grid.ForEachWithin(q.lat, q.lon, q.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
-        if (take(c.row)) consider(c, info);
-      });
-    } else {
-      // A posting's row is within the radius when its site is a hit (a
-      // stamped per-site table); rows with several points measure each.
-      thread_local std::vector<SiteHit> hits;
-      thread_local std::vector<std::pair<double, uint32_t>> site_mark;  // (miles, generation)
-      thread_local uint32_t generation = 0;
-      if (q.has_point) {
-        hits.clear();
-        grid.SitesWithin(q.lat, q.lon, q.radius_mi, &hits);
-        if (site_mark.size() < grid.sites()) site_mark.assign(grid.sites(), {0.0, 0});
-        if (++generation == 0) {  // wrapped: reset every stamp
-          for (auto& m : site_mark) m.second = 0;
-          generation = 1;
-        }
-        for (const SiteHit& h : hits) site_mark[h.site] = {h.miles, generation};
-      }
-      text.ForEachRow(rarest, [&](uint32_t row) {
-        if (!take(row)) return;
-        GeoCandidate c{row, 0, 0};
-        if (q.has_point) {
-          const uint32_t site = grid.row_site(row);
-          if (site == GeoGrid::kNoSite) return;
-          if (site != GeoGrid::kMultiSite) {
-            if (site_mark[site].second != generation) return;
-            c.exact_mi = site_mark[site].first, c.location = grid.row_loc(row);
-          } else {  // as the grid measures it: the nearest point (ties: lowest index)
-            auto locs = snap.locations(row);
-            double best = 1e300;
-            for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
-              if (locs[k].precision == 0) continue;
-              double d = HaversineMiles(q.lat, q.lon, locs[k].lat, locs[k].lon);
-              if (d < best) best = d, c.location = static_cast<uint32_t>(k);
-            }
-            if (!(best <= q.radius_mi)) return;
-            c.exact_mi = best;
-          }
-        }
-        consider(c, index.row_info(row));
-      });
-    }
-    text.Unmark(rarest, acc.data());
-  } else if (q.has_point) {
-    grid.ForEachWithin(q.lat, q.lon, q.radius_mi, consider);
-  } else {
-    for (size_t i = 0; i < snap.size(); ++i)
-      consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0}, index.row_info(i));
+                                                : plan_ == TextPlan::kSites);
+  if (by_sites) {
+    grid_.ForEachWithin(q_.lat, q_.lon, q_.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
+      if (take(c.row)) Consider(c, info, matches);
+    });
+    return;
   }
-  finish_facets();
+  // A posting's row is within the radius when its site is a hit (a stamped
+  // per-site table); rows with several points measure each.
+  thread_local std::vector<SiteHit> hits;
+  thread_local std::vector<std::pair<double, uint32_t>> site_mark;  // (miles, generation)
+  thread_local uint32_t generation = 0;
+  if (q_.has_point) {
+    hits.clear();
+    grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &hits);
+    if (site_mark.size() < grid_.sites()) site_mark.assign(grid_.sites(), {0.0, 0});
+    if (++generation == 0) {  // wrapped: reset every stamp
+      for (auto& m : site_mark) m.second = 0;
+      generation = 1;
+    }
+    for (const SiteHit& h : hits) site_mark[h.site] = {h.miles, generation};
+  }
+  text_.ForEachRow(rarest, [&](uint32_t row) {
+    if (!take(row)) return;
+    GeoCandidate c{row, 0, 0};
+    if (q_.has_point) {
+      const uint32_t site = grid_.row_site(row);
+      if (site == GeoGrid::kNoSite) return;
+      if (site != GeoGrid::kMultiSite) {
+        if (site_mark[site].second != generation) return;
+        c.exact_mi = site_mark[site].first, c.location = grid_.row_loc(row);
+      } else {  // as the grid measures it: the nearest point (ties: lowest index)
+        auto locs = snap_.locations(row);
+        double best = 1e300;
+        for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
+          if (locs[k].precision == 0) continue;
+          double d = HaversineMiles(q_.lat, q_.lon, locs[k].lat, locs[k].lon);
+          if (d < best) best = d, c.location = static_cast<uint32_t>(k);
+        }
+        if (!(best <= q_.radius_mi)) return;
+        c.exact_mi = best;
+      }
+    }
+    Consider(c, index_.row_info(row), matches);
+  });
+}
 
-  const size_t to =
-      std::min(matches.size(), from + q.limit + 1);  // one more: is there a next page?
+// Orders only what the page needs (a partial sort up to the page's end plus
+// one, to know whether a next page exists), then emits it.
+void Execution::OrderAndEmit(std::vector<GeoCandidate>* matches_in) {
+  std::vector<GeoCandidate>& matches = *matches_in;
+  const size_t to = std::min(matches.size(), from_ + q_.limit + 1);
   auto order = [&](auto less) {
     if (to < matches.size())
       std::partial_sort(matches.begin(), matches.begin() + static_cast<long>(to), matches.end(),
@@ -395,10 +451,10 @@ SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
     else
       std::sort(matches.begin(), matches.end(), less);
   };
-  if (q.sort == Query::Sort::kDistance) {
-    order(by_distance);
-  } else if (q.sort == Query::Sort::kName) {
-    order([rank](const GeoCandidate& a, const GeoCandidate& b) {
+  if (q_.sort == Query::Sort::kDistance) {
+    order(ByDistance);
+  } else if (q_.sort == Query::Sort::kName) {
+    order([rank = name_rank_](const GeoCandidate& a, const GeoCandidate& b) {
       return (*rank)[a.row] < (*rank)[b.row];
     });
   } else {
@@ -409,8 +465,13 @@ SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
     });
   }
   matches.resize(to);
-  emit_page(matches);
-  return r;
+  EmitPage(matches);
+}
+
+}  // namespace
+
+SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
+  return Execution(index, q, plan).Run();
 }
 
 }  // namespace meridian

@@ -275,9 +275,11 @@ TEST_F(ExecutorVsOracle, AnyModalityIsTheUnionOfTheModalities) {
   EXPECT_EQ(want.total, ours.total);
 }
 
-// Golden JSON: fixed queries over the fixed synthetic snapshot (seed 77),
-// reviewed like code. Regenerate with MERIDIAN_UPDATE_GOLDEN=1.
-TEST_F(ExecutorVsOracle, GoldenQueries) {
+// Fixed queries that each take a distinct path (radius + modality, km, the
+// credential and sex filters, typo and prefix text, city), against the scan.
+// Golden files are built on the real sample rows instead (below): synthetic
+// data changes with the generator.
+TEST_F(ExecutorVsOracle, FixedQueries) {
   const std::vector<std::pair<std::string, QueryParams>> cases = {
       {"acupuncture_near_10001", {{"near", "10001"}, {"modality", "acupuncture"}, {"limit", "5"}}},
       {"pt_within_10km_of_53703",
@@ -300,11 +302,7 @@ TEST_F(ExecutorVsOracle, GoldenQueries) {
     ASSERT_TRUE((e = ParseQuery(params, ModalityMap::Embedded(), &q, snap_)).ok())
         << name << ": " << e.message();
     Compare(q, name);
-    JsonWriter w;
-    ASSERT_TRUE(WriteSearchJson(*index_, q, Execute(*index_, q), 0, &w).ok());
-    std::string path = testing::SourceDir() + "/tests/golden/search_" + name + ".json";
-    if (std::getenv("MERIDIAN_UPDATE_GOLDEN") != nullptr) testing::WriteAll(path, w.str() + "\n");
-    EXPECT_EQ(w.str() + "\n", testing::ReadAll(path)) << name;
+    EXPECT_GT(Execute(*index_, q).total, 0u) << name << " should find someone";
   }
 }
 
@@ -314,7 +312,9 @@ TEST_F(ExecutorVsOracle, GoldenQueries) {
 namespace meridian {
 namespace {
 
-// Golden queries over the 99 real NPPES rows.
+// Golden queries over the 99 real NPPES rows: each answer equals the
+// scan's, and its JSON (one field per line, so a change reads as a diff)
+// equals the reviewed file. Regenerate with MERIDIAN_UPDATE_GOLDEN=1.
 TEST(SampleGoldenQueries, MatchOracleAndGoldenJson) {
   TempDir dir;
   testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("sample.snap"));
@@ -326,22 +326,24 @@ TEST(SampleGoldenQueries, MatchOracleAndGoldenJson) {
       {"sample_osteopathic_by_name", {{"modality", "osteopathic"}}},
       {"sample_tx_organizations", {{"state", "TX"}, {"entity", "organization"}}},
       {"sample_deactivated_included", {{"include_deactivated", "true"}, {"limit", "3"}}},
+      {"sample_text_typo_wiebe", {{"q", "weibe"}}},
+      {"sample_text_prefix_near_77002", {{"q", "gre"}, {"near", "77002"}, {"radius", "60mi"}}},
+      {"sample_city_houston_tx", {{"city", "Houston, TX"}, {"radius", "40mi"}}},
   };
   for (const auto& [name, params] : cases) {
     Query q;
     Status e;
-    ASSERT_TRUE((e = ParseQuery(params, ModalityMap::Embedded(), &q)).ok())
+    ASSERT_TRUE((e = ParseQuery(params, ModalityMap::Embedded(), &q, snap->get())).ok())
         << name << ": " << e.message();
     SearchResult want = ScanSearch(**snap, ModalityMap::Embedded(), q);
+    EXPECT_GT(want.total, 0u) << name << " should find someone";
     SearchResult got = Execute(*index, q);
     ASSERT_EQ(want.total, got.total) << name;
     ASSERT_TRUE(want.hits == got.hits) << name;
     ASSERT_TRUE(want.facets == got.facets) << name;
     JsonWriter w;
     ASSERT_TRUE(WriteSearchJson(*index, q, got, 0, &w).ok());
-    std::string path = testing::SourceDir() + "/tests/golden/search_" + name + ".json";
-    if (std::getenv("MERIDIAN_UPDATE_GOLDEN") != nullptr) testing::WriteAll(path, w.str() + "\n");
-    EXPECT_EQ(w.str() + "\n", testing::ReadAll(path)) << name;
+    testing::ExpectGolden("search_" + name + ".json", testing::PrettyJson(w.str()));
   }
 }
 

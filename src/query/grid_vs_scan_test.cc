@@ -32,8 +32,9 @@ void ExpectSame(const SearchResult& want, const SearchResult& got, const std::st
 
 // A snapshot whose rows have 1-3 locations anywhere on the globe, dense near
 // the poles and the antimeridian.
-std::string GlobeSnapshot(const TempDir& dir, std::mt19937_64* rng) {
-  std::string path = dir.File("globe.snap");
+std::string GlobeSnapshot(const TempDir& dir, std::mt19937_64* rng, uint32_t rows = 6000,
+                          const std::string& name = "globe.snap") {
+  std::string path = dir.File(name);
   auto w = SnapshotWriter::Create(path);
   EXPECT_TRUE(w.ok());
   std::uniform_real_distribution<double> u(0, 1);
@@ -47,7 +48,7 @@ std::string GlobeSnapshot(const TempDir& dir, std::mt19937_64* rng) {
   EncodeAttached({}, {}, {}, &attached);
   uint64_t core_at = 0;
   EXPECT_TRUE((*w)->AppendCore(core, &core_at).ok());
-  for (uint32_t i = 0; i < 6000; ++i) {
+  for (uint32_t i = 0; i < rows; ++i) {
     std::vector<snapshot::LocationHot> locs;
     int n = 1 + static_cast<int>((*rng)() % 3);
     for (int k = 0; k < n; ++k) {
@@ -146,6 +147,35 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
   }
   EXPECT_GT(nonempty, static_cast<size_t>(testing::Iterations(1000)) * 2 / 5)
       << "the query mix should often find something";
+}
+
+// The grid's per-thread tables (site marks, per-profile counts) are sized
+// for the largest grid seen so far: queries that alternate between a small
+// and a large grid on one thread, so the tables grow and are then reused by
+// the smaller one, answer as the scan does.
+TEST(GeoGrid, PerThreadTablesGrowAndShrinkBackCorrectly) {
+  TempDir dir;
+  std::mt19937_64 rng(21);
+  auto small = Snapshot::Open(GlobeSnapshot(dir, &rng, 300, "small.snap"));
+  auto large = Snapshot::Open(GlobeSnapshot(dir, &rng, 9000, "large.snap"));
+  ASSERT_TRUE(small.ok() && large.ok());
+  const ModalityMap& mods = ModalityMap::Embedded();
+  auto small_ix = std::move(SearchIndex::Build(**small, mods)).value();
+  auto large_ix = std::move(SearchIndex::Build(**large, mods)).value();
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int iter = 0; iter < testing::Iterations(60); ++iter) {
+    const bool use_large = iter % 3 == 1;
+    const Snapshot& snap = use_large ? **large : **small;
+    const SearchIndex& ix = use_large ? *large_ix : *small_ix;
+    Query q;
+    q.has_point = true;
+    q.lat = -80 + 160 * u(rng);
+    q.lon = -180 + 360 * u(rng);
+    q.radius_mi = iter % 2 ? 3000 : 500;
+    q.limit = 25;
+    ExpectSame(ScanSearch(snap, mods, q), Execute(ix, q),
+               "iteration " + std::to_string(iter) + (use_large ? " (large)" : " (small)"));
+  }
 }
 
 TEST(GeoGrid, InvariantCheckCatchesAMismatchedSnapshot) {

@@ -54,8 +54,8 @@ const char kSortLetters[] = {'d', 'n', 'r'};
 std::string EncodeCursor(const Query::Cursor& c) {
   char buf[96];
   std::snprintf(buf, sizeof buf, "c1.%c.%llx.%llx.%u.%x", kSortLetters[static_cast<int>(c.sort)],
-                static_cast<unsigned long long>(c.a), static_cast<unsigned long long>(c.b), c.npi,
-                c.snapshot);
+                static_cast<unsigned long long>(c.sort_key),
+                static_cast<unsigned long long>(c.tie_key), c.npi, c.snapshot);
   return buf;
 }
 
@@ -72,8 +72,8 @@ bool DecodeCursor(std::string_view text, Query::Cursor* c) {
   if (s == std::end(kSortLetters)) return false;
   c->sort = static_cast<Query::Sort>(s - kSortLetters);
   uint64_t npi, snap;
-  if (!ParseHex(parts[2], &c->a) || !ParseHex(parts[3], &c->b) || !ParseHex(parts[5], &snap) ||
-      snap > UINT32_MAX)
+  if (!ParseHex(parts[2], &c->sort_key) || !ParseHex(parts[3], &c->tie_key) ||
+      !ParseHex(parts[5], &snap) || snap > UINT32_MAX)
     return false;
   auto r = std::from_chars(parts[4].data(), parts[4].data() + parts[4].size(), npi);
   if (r.ec != std::errc() || r.ptr != parts[4].data() + parts[4].size() || npi > UINT32_MAX)

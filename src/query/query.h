@@ -58,7 +58,10 @@ struct Query {
   // distance bits or 0); then NPI. `snapshot` ties it to one snapshot.
   struct Cursor {
     Sort sort = Sort::kDistance;
-    uint64_t a = 0, b = 0;
+    // The sort's key of the last row on the page (distance bits, name
+    // rank, or text quality) and its tie-breaker (distance bits under
+    // relevance, else 0); the NPI breaks the last ties.
+    uint64_t sort_key = 0, tie_key = 0;
     uint32_t npi = 0;
     uint32_t snapshot = 0;
     bool operator==(const Cursor&) const = default;

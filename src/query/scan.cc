@@ -119,9 +119,9 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
     from = 0;
     while (from < all.size()) {
       auto [a, b] = keys[all[from].row];
-      if (a != q.cursor->a   ? a > q.cursor->a
-          : b != q.cursor->b ? b > q.cursor->b
-                             : snap.npi(all[from].row) > q.cursor->npi)
+      if (a != q.cursor->sort_key  ? a > q.cursor->sort_key
+          : b != q.cursor->tie_key ? b > q.cursor->tie_key
+                                   : snap.npi(all[from].row) > q.cursor->npi)
         break;
       ++from;
     }

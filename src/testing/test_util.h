@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -128,6 +129,20 @@ inline std::string NppesHeaderLine() {
   std::string_view h = EmbeddedNppesHeader();
   while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.remove_suffix(1);
   return std::string(h) + "\n";
+}
+
+// JSON one field per line (two-space indent, field order kept), so a
+// golden file's change reads as a diff.
+inline std::string PrettyJson(const std::string& compact) {
+  return nlohmann::ordered_json::parse(compact).dump(2) + "\n";
+}
+
+// Compares `got` with tests/golden/<name>; with MERIDIAN_UPDATE_GOLDEN=1
+// set, writes it there first (review the diff before committing).
+inline void ExpectGolden(const std::string& name, const std::string& got) {
+  const std::string path = SourceDir() + "/tests/golden/" + name;
+  if (std::getenv("MERIDIAN_UPDATE_GOLDEN") != nullptr) WriteAll(path, got);
+  EXPECT_EQ(got, ReadAll(path)) << "golden mismatch: " << name;
 }
 
 // Runs the meridian binary with `args`; returns its exit code and captures stdout/stderr.
