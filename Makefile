@@ -76,7 +76,7 @@ $(TSAN_BUILD)/build.ninja:
 TSAN_TESTS = Concurrency.*:ExecutorVsOracle.*:GeoGrid.*:Service*:Server*:RateLimiter.*:OrganizationLinks.*:Snapshot.*:PagesTest.*
 test-tsan: deps $(TSAN_BUILD)/build.ninja
 	ninja -C $(TSAN_BUILD) -j $(JOBS) meridian meridian_tests
-	cd $(TSAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	cd $(TSAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
 	  ./meridian_tests --gtest_filter='$(TSAN_TESTS)'
 
 $(FUZZ_BUILD)/build.ninja:

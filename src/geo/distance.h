@@ -6,6 +6,8 @@ namespace meridian {
 
 inline constexpr double kEarthRadiusMiles = 3958.8;
 inline constexpr double kKmPerMile = 1.609344;
+// Miles in one degree of latitude (anywhere) or of longitude at the equator.
+inline constexpr double kMilesPerDegreeLat = kEarthRadiusMiles * 3.14159265358979323846 / 180.0;
 
 double HaversineMiles(double lat1, double lon1, double lat2, double lon2);
 

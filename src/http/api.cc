@@ -39,25 +39,12 @@ Status BadBody(std::string message, std::string field) {
 
 void WriteProviderSummary(const Snapshot& snap, size_t row, const Record& rec, JsonWriter* w) {
   w->BeginObject();
-  w->Field("npi", NpiToString(rec.npi)).Field("display_name", rec.DisplayName());
-  w->Field("entity_type", EntityTypeName(rec.entity)).Field("credential", rec.credential);
-  const uint16_t pt = snap.primary_taxonomy(row);
-  const bool has_pt = pt != snapshot::kNoTaxonomy;
-  w->Field("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
-  w->Field("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
+  WriteProviderSummaryFields(snap, row, rec, w);
   w->Field("city", rec.practice.address.city).Field("state", rec.practice.address.state);
   w->EndObject();
 }
 
 }  // namespace
-
-bool ParseNpi(const std::string& s, uint32_t* out) {
-  if (s.size() != 10 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  const uint64_t v = std::stoull(s);
-  if (v > UINT32_MAX) return false;
-  *out = static_cast<uint32_t>(v);
-  return true;
-}
 
 HttpResponse ApiError(const Status& status,
                       const std::vector<std::pair<std::string, std::string>>& extra) {

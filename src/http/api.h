@@ -11,8 +11,6 @@
 
 namespace meridian {
 
-// "1234567893" -> its packed form; false unless exactly 10 digits that fit.
-bool ParseNpi(const std::string& text, uint32_t* out);
 // The one place an API error body is built:
 // {"error":{"code":Reason(),"message","param"(or null),"suggestions"?,extra...}}
 // with the HTTP status the Status maps to. `extra` adds string fields

@@ -22,7 +22,6 @@ namespace {
 constexpr size_t kPageSize = 10;
 // The radius menu: up to the API's limit (kMaxRadiusMiles), for rural places.
 constexpr int kRadii[] = {5, 10, 25, 50, 100, 250, 500};
-constexpr double kMilesPerDegree = 69.09;
 
 data ModalityList(const Dataset& d, const std::string& selected) {
   data list = List();
@@ -142,50 +141,68 @@ data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   return empty;
 }
 
-}  // namespace
-
-HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
-  data v;
-  v.set("modalities", ModalityList(d, ""));
-  v.set("where", Get(params, "where"));
-  v.set("q", Get(params, "q"));
-  return Html(&d, "Find care", Render("home", v));
+// The practitioner-type facet: each classification's NUCC codes as taxonomy
+// filters (all of them at once), active when exactly those are set.
+data TypeFacet(const SearchResult& r, const QueryParams& kept) {
+  data items = List();
+  std::vector<std::string> current;
+  for (const auto& [k, val] : kept)
+    if (k == "taxonomy") current.push_back(val);
+  for (const auto& [key, count] : r.facets.classification) {
+    const std::vector<std::string>& codes = CodesOf(key);
+    if (codes.empty()) continue;
+    const bool active = current == codes;
+    data item;
+    item.set("label", key);
+    item.set("count", std::to_string(count));
+    item.set("active", Bool(active));
+    QueryParams p = With(With(kept, "taxonomy", ""), "page", "");
+    if (!active)
+      for (const std::string& c : codes) p.emplace_back("taxonomy", c);
+    item.set("href", Href("/search", p));
+    items.push_back(item);
+  }
+  return items;
 }
 
-HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
-  const ModalityMap& mods = ModalityMap::Embedded();
-  // Only the form's own fields are kept (they go back into every link).
+// Only the form's own fields are kept (they go back into every link).
+QueryParams FormFields(const QueryParams& form) {
   QueryParams kept;
   for (const auto& [k, val] : form)
     if (k == "where" || k == "care" || k == "q" || k == "radius" || k == "sort" || k == "page" ||
         k == "sex" || k == "entity" || k == "taxonomy" || k == "as")
       kept.emplace_back(k, val);
-  data v;
-  // One box: a kind of care typed where a name goes ("physical therapy",
-  // "acupuncturist smith") searches for that care, and says so.
-  if (Get(kept, "as") != "name") {
-    const std::string typed = Get(kept, "q");
-    const CareWords cw = FindCareWords(typed, mods);
-    const std::string care_now = Get(kept, "care");
-    if (cw.modality >= 0 &&
-        (care_now.empty() || care_now == mods.modalities()[static_cast<size_t>(cw.modality)].id)) {
-      const Modality& m = mods.modalities()[static_cast<size_t>(cw.modality)];
-      data u;
-      u.set("typed", typed);
-      u.set("care", AsciiLower(m.label));
-      SetIf(u, "rest", cw.rest);
-      u.set("as_name", Href("/search", With(With(kept, "as", "name"), "page", "")));
-      v.set("understood", u);
-      kept = With(With(kept, "care", m.id), "q", cw.rest);
-    }
-  }
-  const std::string where = Get(kept, "where"), care = Get(kept, "care"), name = Get(kept, "q");
-  std::string radius_text = Get(kept, "radius");
-  v.set("where", where);
-  v.set("q", name);
-  SetIf(v, "as", Get(kept, "as"));
-  v.set("modalities", ModalityList(d, care));
-  const int radius = radius_text.empty() ? 25 : std::atoi(radius_text.c_str());
+  return kept;
+}
+
+// The radius the form asks for, in miles (25 when not given or not a number).
+int FormRadius(const QueryParams& kept) {
+  const std::string text = Get(kept, "radius");
+  const int r = text.empty() ? 25 : std::atoi(text.c_str());
+  return r > 0 ? r : 25;
+}
+
+// One box: a kind of care typed where a name goes ("physical therapy",
+// "acupuncturist smith") searches for that care, and says so.
+void UnderstandCareWords(const ModalityMap& mods, QueryParams* kept, data* v) {
+  if (Get(*kept, "as") == "name") return;
+  const std::string typed = Get(*kept, "q");
+  const CareWords cw = FindCareWords(typed, mods);
+  const std::string care_now = Get(*kept, "care");
+  if (cw.modality < 0 ||
+      (!care_now.empty() && care_now != mods.modalities()[static_cast<size_t>(cw.modality)].id))
+    return;
+  const Modality& m = mods.modalities()[static_cast<size_t>(cw.modality)];
+  data u;
+  u.set("typed", typed);
+  u.set("care", AsciiLower(m.label));
+  SetIf(u, "rest", cw.rest);
+  u.set("as_name", Href("/search", With(With(*kept, "as", "name"), "page", "")));
+  v->set("understood", u);
+  *kept = With(With(*kept, "care", m.id), "q", cw.rest);
+}
+
+data RadiusChoices(int radius) {
   data radii = List();
   for (int r : kRadii) {
     data item;
@@ -193,73 +210,53 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     item.set("selected", Bool(r == radius));
     radii.push_back(item);
   }
-  v.set("radii", radii);
+  return radii;
+}
+
+data SortChoices(const std::string& sort) {
   data sorts = List();
   for (auto [value, label] :
        {std::pair{"", "Best match"}, {"distance", "Distance"}, {"name", "Name"}}) {
     data item;
     item.set("value", value);
     item.set("label", label);
-    item.set("selected", Bool(Get(kept, "sort") == value));
+    item.set("selected", Bool(sort == value));
     sorts.push_back(item);
   }
-  v.set("sorts", sorts);
-  const int mod = mods.Find(care);
-  const std::string care_label =
-      mod >= 0 ? mods.modalities()[static_cast<size_t>(mod)].label : "Pain care";
-  v.set("heading", care_label);
-  v.set("dry_needling", Bool(care == "dry_needling"));
+  return sorts;
+}
 
-  // No place yet (a guide link, or an empty box): ask for one, kindly.
-  if (Trimmed(where).empty()) {
-    v.set("ask_place", Bool(true));
-    v.set("form_open", Bool(true));
-    return Html(&d, "Where should we look?", Render("results", v));
-  }
-  QueryParams query = ToQuery(kept);
-  Query q;
-  if (Status qe = ParseQuery(query, mods, &q, d.snap.get()); !qe.ok()) {
-    data err;
-    const std::string field = qe.param() == "near" || qe.param() == "city" ? "Where" : qe.param();
-    err.set("message", field + ": " + qe.message());
-    data sugg = List();
-    if (qe.param() == "city")
-      for (const std::string& s : qe.suggestions()) {
-        data item;
-        item.set("label", s);
-        item.set("href", Href("/search", With(kept, "where", s)));
-        sugg.push_back(item);
-      }
-    err.set("has_suggestions", Bool(qe.param() == "city" && !qe.suggestions().empty()));
-    err.set("suggestions", sugg);
-    v.set("error", err);
-    v.set("form_open", Bool(true));
-    return Html(&d, "Search", Render("results", v), 400);
-  }
-  // The place as understood, always with its state ("Manhattan, KS").
-  const std::string place = !q.place.empty() ? q.place
-                            : Trimmed(where).find(',') == std::string::npos
-                                ? "ZIP " + Trimmed(where)
-                                : "the point you gave";
-  v.set("heading", care_label + " near " + place);
-  const SearchResult r = Execute(*d.index, q);
-  const size_t page = q.offset / kPageSize + 1;
-  if (r.total == 0) {
-    v.set("empty", EmptyHelp(d, q, kept, care_label, name, radius, place));
-    v.set("form_open", Bool(true));
-    return Html(&d, "Search", Render("results", v));
-  }
-  v.set("has_results", Bool(true));
-  v.set("total_text", std::to_string(r.total) + (r.total == 1 ? " provider" : " providers") +
-                          " found. Page " + std::to_string(page) + ".");
-  v.set("first_number", std::to_string(q.offset + 1));
-  // Results, and the map of the same rows.
+// A refused search as the page shows it: the field in words, the reason,
+// and for an unclear city the places it may mean, as links.
+data RefusedView(const Status& refused, const QueryParams& kept) {
+  data err;
+  const std::string& param = refused.param();
+  const std::string field = param == "near" || param == "city" ? "Where" : param;
+  err.set("message", field + ": " + refused.message());
+  data sugg = List();
+  if (param == "city")
+    for (const std::string& s : refused.suggestions()) {
+      data item;
+      item.set("label", s);
+      item.set("href", Href("/search", With(kept, "where", s)));
+      sugg.push_back(item);
+    }
+  err.set("has_suggestions", Bool(param == "city" && !refused.suggestions().empty()));
+  err.set("suggestions", sugg);
+  return err;
+}
+
+// The page's results, and the map of the same rows (with a point).
+Status SetResultsAndMap(const Dataset& d, const Query& q, const SearchResult& r, int radius,
+                        data* v) {
   data results = List(), markers = List();
   size_t n = q.offset;
   for (const SearchHit& h : r.hits) {
     Record rec;
-    if (!d.snap->GetRecord(h.row, &rec).ok()) continue;
-    const Location& loc = h.location == 0 ? rec.practice : rec.secondary.at(h.location - 1);
+    MERIDIAN_RETURN_IF_ERROR(d.snap->GetRecord(h.row, &rec));
+    const Location* at = rec.LocationAt(h.location);
+    if (at == nullptr) return Status::Corruption("a hit names a location the record lacks");
+    const Location& loc = *at;
     data item;
     item.set("npi", NpiToString(rec.npi));
     item.set("name", rec.DisplayName());
@@ -279,8 +276,8 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     ++n;
     if (q.has_point && loc.precision != GeoPrecision::kNone) {
       const double scale = 140.0 / q.radius_mi;
-      const double dx = (loc.lon - q.lon) * std::cos(q.lat * M_PI / 180) * kMilesPerDegree;
-      const double dy = (loc.lat - q.lat) * kMilesPerDegree;
+      const double dx = (loc.lon - q.lon) * std::cos(q.lat * M_PI / 180) * kMilesPerDegreeLat;
+      const double dy = (loc.lat - q.lat) * kMilesPerDegreeLat;
       const int x = static_cast<int>(std::clamp(160 + dx * scale, 10.0, 310.0));
       const int y = static_cast<int>(std::clamp(160 - dy * scale, 10.0, 310.0));
       data m;
@@ -291,20 +288,20 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
       markers.push_back(m);
     }
   }
-  v.set("results", results);
+  v->set("results", results);
   if (q.has_point) {
     data map;
     map.set("markers", markers);
     map.set("ring", "140");
     map.set("radius", std::to_string(radius));
     map.set("shown", std::to_string(r.hits.size()));
-    v.set("map", map);
+    v->set("map", map);
   }
-  if (page > 1)
-    v.set("prev", Href("/search", With(kept, "page", page == 2 ? "" : std::to_string(page - 1))));
-  if (q.offset + kPageSize < r.total && q.offset + kPageSize <= kMaxOffset)
-    v.set("next", Href("/search", With(kept, "page", std::to_string(page + 1))));
-  // Facets: each a link that adds (or, when active, removes) its filter.
+  return Status::OK();
+}
+
+// Facets: each a link that adds (or, when active, removes) its filter.
+data FacetGroups(const SearchResult& r, const Query& q, const QueryParams& kept, int radius) {
   data groups = List();
   auto group = [&](const std::string& title, data items) {
     data g;
@@ -340,28 +337,7 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     }
     group("Distance", items);
   }
-  {
-    data items = List();
-    for (const auto& [key, count] : r.facets.classification) {
-      // The classification's codes from the NUCC table, as taxonomy filters.
-      const std::vector<std::string>& codes = CodesOf(key);
-      if (codes.empty()) continue;
-      std::vector<std::string> current;
-      for (const auto& [k, val] : kept)
-        if (k == "taxonomy") current.push_back(val);
-      const bool active = current == codes;
-      data item;
-      item.set("label", key);
-      item.set("count", std::to_string(count));
-      item.set("active", Bool(active));
-      QueryParams p = With(With(kept, "taxonomy", ""), "page", "");
-      if (!active)
-        for (const std::string& c : codes) p.emplace_back("taxonomy", c);
-      item.set("href", Href("/search", p));
-      items.push_back(item);
-    }
-    group("Practitioner type", items);
-  }
+  group("Practitioner type", TypeFacet(r, kept));
   {
     data items = List();
     for (auto [key, label] : {std::pair{"F", "Women"}, {"M", "Men"}}) {
@@ -380,7 +356,74 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
     }
     group("Person or clinic", items);
   }
-  v.set("facet_groups", groups);
+  return groups;
+}
+
+}  // namespace
+
+HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
+  data v;
+  v.set("modalities", ModalityList(d, ""));
+  v.set("where", Get(params, "where"));
+  v.set("q", Get(params, "q"));
+  return Html(&d, "Find care", Render("home", v));
+}
+
+HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
+  const ModalityMap& mods = ModalityMap::Embedded();
+  QueryParams kept = FormFields(form);
+  data v;
+  UnderstandCareWords(mods, &kept, &v);
+  const std::string where = Get(kept, "where"), care = Get(kept, "care"), name = Get(kept, "q");
+  const int radius = FormRadius(kept);
+  v.set("where", where);
+  v.set("q", name);
+  SetIf(v, "as", Get(kept, "as"));
+  v.set("modalities", ModalityList(d, care));
+  v.set("radii", RadiusChoices(radius));
+  v.set("sorts", SortChoices(Get(kept, "sort")));
+  const int mod = mods.Find(care);
+  const std::string care_label =
+      mod >= 0 ? mods.modalities()[static_cast<size_t>(mod)].label : "Pain care";
+  v.set("heading", care_label);
+  v.set("dry_needling", Bool(care == "dry_needling"));
+
+  // No place yet (a guide link, or an empty box): ask for one, kindly.
+  if (Trimmed(where).empty()) {
+    v.set("ask_place", Bool(true));
+    v.set("form_open", Bool(true));
+    return Html(&d, "Where should we look?", Render("results", v));
+  }
+  Query q;
+  if (Status refused = ParseQuery(ToQuery(kept), mods, &q, d.snap.get()); !refused.ok()) {
+    v.set("error", RefusedView(refused, kept));
+    v.set("form_open", Bool(true));
+    return Html(&d, "Search", Render("results", v), 400);
+  }
+  // The place as understood, always with its state ("Manhattan, KS").
+  const std::string place = !q.place.empty() ? q.place
+                            : Trimmed(where).find(',') == std::string::npos
+                                ? "ZIP " + Trimmed(where)
+                                : "the point you gave";
+  v.set("heading", care_label + " near " + place);
+  const SearchResult r = Execute(*d.index, q);
+  const size_t page = q.offset / kPageSize + 1;
+  if (r.total == 0) {
+    v.set("empty", EmptyHelp(d, q, kept, care_label, name, radius, place));
+    v.set("form_open", Bool(true));
+    return Html(&d, "Search", Render("results", v));
+  }
+  v.set("has_results", Bool(true));
+  v.set("total_text", std::to_string(r.total) + (r.total == 1 ? " provider" : " providers") +
+                          " found. Page " + std::to_string(page) + ".");
+  v.set("first_number", std::to_string(q.offset + 1));
+  if (Status s = SetResultsAndMap(d, q, r, radius, &v); !s.ok())
+    return PageMessage(&d, 500, "Something went wrong", "We could not read these listings.");
+  if (page > 1)
+    v.set("prev", Href("/search", With(kept, "page", page == 2 ? "" : std::to_string(page - 1))));
+  if (q.offset + kPageSize < r.total && q.offset + kPageSize <= kMaxOffset)
+    v.set("next", Href("/search", With(kept, "page", std::to_string(page + 1))));
+  v.set("facet_groups", FacetGroups(r, q, kept, radius));
   return Html(&d, care_label + " search", Render("results", v), 200, /*skip_to_results=*/true);
 }
 

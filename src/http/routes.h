@@ -52,7 +52,7 @@ struct Route {
   std::string method;  // "GET" or "POST"
   std::string path;    // "/api/v1/providers/{npi}"
   std::string summary;
-  std::vector<RouteParam> params;
+  std::vector<RouteParam> params = {};
   bool expensive = false;  // rate limited per client
   bool has_body = false;   // a request body (POST): JSON for the API, a form for pages
   bool html = false;       // a web page: errors come back as pages, with the page headers

@@ -15,7 +15,6 @@ namespace {
 
 constexpr int64_t kLonCells = static_cast<int64_t>(360 / GeoGrid::kCellDegrees);  // 3600
 constexpr int64_t kLatCells = static_cast<int64_t>(180 / GeoGrid::kCellDegrees);  // 1800
-constexpr double kMilesPerDegreeLat = kEarthRadiusMiles * M_PI / 180.0;           // ~69.09
 
 // Locations past 65535 for one row are not indexed (NPPES has none near that).
 size_t IndexedLocations(size_t n) { return std::min<size_t>(n, size_t{UINT16_MAX} + 1); }
@@ -210,26 +209,27 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
   const size_t half = sites / 2;
   std::vector<uint32_t> ends_b;
   std::vector<Profile> profiles_b;
-  g.prof_.assign(1, 0);
+  g.profile_offsets_.assign(1, 0);
   std::thread second(
       [&] { histograms(g.single_, g.single_info_, half, sites, &ends_b, &profiles_b); });
-  histograms(g.single_, g.single_info_, 0, half, &g.prof_, &g.profile_);
-  g.mprof_.assign(1, 0);
-  histograms(g.multi_, g.multi_info_, 0, g.multi_.size() - 1, &g.mprof_, &g.mprofile_);
+  histograms(g.single_, g.single_info_, 0, half, &g.profile_offsets_, &g.profile_);
+  g.multi_profile_offsets_.assign(1, 0);
+  histograms(g.multi_, g.multi_info_, 0, g.multi_.size() - 1, &g.multi_profile_offsets_,
+             &g.multi_profile_);
   second.join();
   const uint32_t base = static_cast<uint32_t>(g.profile_.size());
   g.profile_.insert(g.profile_.end(), profiles_b.begin(), profiles_b.end());
-  for (uint32_t e : ends_b) g.prof_.push_back(base + e);
+  for (uint32_t e : ends_b) g.profile_offsets_.push_back(base + e);
   // Each multi entry's profile (profiles of a group are sorted by RowInfo bits).
   g.multi_prof_.resize(g.multi_row_.size());
   for (size_t grp = 0; grp + 1 < g.multi_.size(); ++grp) {
-    auto first = g.mprofile_.begin() + g.mprof_[grp],
-         last = g.mprofile_.begin() + g.mprof_[grp + 1];
+    auto first = g.multi_profile_.begin() + g.multi_profile_offsets_[grp],
+         last = g.multi_profile_.begin() + g.multi_profile_offsets_[grp + 1];
     for (uint32_t k = g.multi_[grp]; k < g.multi_[grp + 1]; ++k)
       g.multi_prof_[k] = static_cast<uint32_t>(
           std::lower_bound(first, last, g.multi_info_[k].Bits(),
                            [](const Profile& p, uint64_t bits) { return p.info.Bits() < bits; }) -
-          g.mprofile_.begin());
+          g.multi_profile_.begin());
   }
   return g;
 }
@@ -338,21 +338,23 @@ size_t GeoGrid::memory_bytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return bytes(keys_) + bytes(begin_) + bytes(site_lat_) + bytes(site_lon_) + bytes(site_xyz_) +
          bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
-         bytes(prof_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) + bytes(multi_loc_) +
-         bytes(multi_info_) + bytes(others_off_) + bytes(others_) + bytes(mprof_) +
-         bytes(multi_prof_) + bytes(mprofile_) + bytes(row_site_) + bytes(row_loc_);
+         bytes(profile_offsets_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) +
+         bytes(multi_loc_) + bytes(multi_info_) + bytes(others_off_) + bytes(others_) +
+         bytes(multi_profile_offsets_) + bytes(multi_prof_) + bytes(multi_profile_) +
+         bytes(row_site_) + bytes(row_loc_);
 }
 
 Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
   const size_t n = site_lat_.size();
   if (begin_.size() != keys_.size() + 1 || begin_.front() != 0 || begin_.back() != n)
     return Status::Corruption("geo grid: cell offsets do not match the sites");
-  for (auto* off : {&single_, &prof_, &multi_, &mprof_})
-    if (off->size() != (off == &single_ || off == &prof_ ? n : n * kBuckets) + 1 ||
+  for (auto* off : {&single_, &profile_offsets_, &multi_, &multi_profile_offsets_})
+    if (off->size() != (off == &single_ || off == &profile_offsets_ ? n : n * kBuckets) + 1 ||
         off->front() != 0 || !std::is_sorted(off->begin(), off->end()))
       return Status::Corruption("geo grid: site offsets are malformed");
   if (single_.back() != single_row_.size() || multi_.back() != multi_row_.size() ||
-      prof_.back() != profile_.size() || mprof_.back() != mprofile_.size())
+      profile_offsets_.back() != profile_.size() ||
+      multi_profile_offsets_.back() != multi_profile_.size())
     return Status::Corruption("geo grid: site offsets do not end at their arrays");
   for (size_t c = 0; c < keys_.size(); ++c) {
     if (c > 0 && keys_[c] <= keys_[c - 1])
@@ -416,7 +418,8 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
       const uint32_t g0 = multi_[s * kBuckets + b], g1 = multi_[s * kBuckets + b + 1];
       hist.clear();
       for (uint32_t k = g0; k < g1; ++k) ++hist[multi_info_[k].Bits()];
-      auto mp = Range(mprofile_, mprof_[s * kBuckets + b], mprof_[s * kBuckets + b + 1]);
+      auto mp = Range(multi_profile_, multi_profile_offsets_[s * kBuckets + b],
+                      multi_profile_offsets_[s * kBuckets + b + 1]);
       if (mp.size() != hist.size())
         return Status::Corruption("geo grid: multi profile count differs");
       for (const Profile& p : mp)
@@ -440,7 +443,8 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
       MERIDIAN_RETURN_IF_ERROR(check(s, multi_row_[k], multi_loc_[k], multi_info_[k], false));
       multi_points[multi_row_[k]].push_back({s, multi_loc_[k]});
-      if (multi_prof_[k] >= mprofile_.size() || !(mprofile_[multi_prof_[k]].info == multi_info_[k]))
+      if (multi_prof_[k] >= multi_profile_.size() ||
+          !(multi_profile_[multi_prof_[k]].info == multi_info_[k]))
         return Status::Corruption("geo grid: multi entry names the wrong profile");
     }
   }

@@ -31,6 +31,7 @@
 
 #include "geo/distance.h"
 #include "snapshot/snapshot.h"
+#include "util/stamped_table.h"
 #include "util/status.h"
 
 namespace meridian {
@@ -124,11 +125,13 @@ class GeoGrid {
   size_t single_entries() const { return single_row_.size(); }
   size_t multi_entries() const { return multi_row_.size(); }
   size_t multi_rows() const { return multi_rows_count_; }
-  size_t profile_count() const { return profile_.size() + mprofile_.size(); }
+  size_t profile_count() const { return profile_.size() + multi_profile_.size(); }
   std::span<const uint32_t> single_rows(uint32_t s) const { return Slice(single_row_, single_, s); }
   std::span<const RowInfo> single_info(uint32_t s) const { return Slice(single_info_, single_, s); }
   std::span<const uint16_t> single_loc(uint32_t s) const { return Slice(single_loc_, single_, s); }
-  std::span<const Profile> profiles(uint32_t s) const { return Slice(profile_, prof_, s); }
+  std::span<const Profile> profiles(uint32_t s) const {
+    return Slice(profile_, profile_offsets_, s);
+  }
   // Multi-location rows, by separation bucket: an entry in bucket b is at
   // least kBucketMiles[b] from every other point of its row. When twice the
   // radius is below that, no other point of the row can be within the radius
@@ -160,7 +163,8 @@ class GeoGrid {
     return Range(multi_info_, multi_[s * kBuckets + b], multi_[s * kBuckets + b + 1]);
   }
   std::span<const Profile> excl_profiles(uint32_t s, uint32_t nb) const {
-    return Range(mprofile_, mprof_[s * kBuckets], mprof_[s * kBuckets + nb]);
+    return Range(multi_profile_, multi_profile_offsets_[s * kBuckets],
+                 multi_profile_offsets_[s * kBuckets + nb]);
   }
 
   static void UnitVector(double lat, double lon, double out[3]);
@@ -202,21 +206,21 @@ class GeoGrid {
   std::vector<uint32_t> single_row_;  // ascending per site
   std::vector<RowInfo> single_info_;
   std::vector<uint16_t> single_loc_;
-  std::vector<uint32_t> prof_;  // sites + 1 offsets
+  std::vector<uint32_t> profile_offsets_;  // sites + 1 offsets
   std::vector<Profile> profile_;
   std::vector<uint32_t> multi_;      // sites * kBuckets + 1 offsets (site, bucket)
   std::vector<uint32_t> multi_row_;  // ascending per site
   std::vector<uint16_t> multi_loc_;
   std::vector<RowInfo> multi_info_;
-  std::vector<uint32_t> mprof_;    // sites * kBuckets + 1 offsets into mprofile_
-  std::vector<Profile> mprofile_;  // per (site, bucket): histogram of multi entries
+  std::vector<uint32_t> multi_profile_offsets_;  // sites * kBuckets + 1 offsets into multi_profile_
+  std::vector<Profile> multi_profile_;           // per (site, bucket): histogram of multi entries
   struct OtherPoint {
     uint32_t site;
     uint16_t loc;
   };
   std::vector<uint32_t> others_off_;  // multi entries + 1 offsets into others_
   std::vector<OtherPoint> others_;    // per multi entry: its row's other points
-  std::vector<uint32_t> multi_prof_;  // per multi entry: its profile in mprofile_
+  std::vector<uint32_t> multi_prof_;  // per multi entry: its profile in multi_profile_
   std::vector<uint32_t> row_site_;    // per row: site, kMultiSite or kNoSite
   std::vector<uint16_t> row_loc_;     // per row: location index at row_site_ (single rows)
   uint32_t multi_rows_count_ = 0;
@@ -227,26 +231,16 @@ void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_b
   // Mark the hit sites with their distance (a generation stamp makes
   // clearing free); an entry is its row's match when none of the row's other
   // points is a hit that is nearer (ties: lower location index).
-  struct Mark {
-    double miles;
-    uint32_t stamp;
-  };
-  thread_local std::vector<Mark> mark;
-  thread_local uint32_t generation = 0;
-  if (mark.size() < sites()) mark.assign(sites(), Mark{0, 0});
-  if (++generation == 0) {  // wrapped: reset every stamp
-    for (Mark& m : mark) m.stamp = 0;
-    generation = 1;
-  }
-  for (const SiteHit& h : hits) mark[h.site] = {h.miles, generation};
+  thread_local StampedTable<double> mark;  // hit site -> miles
+  mark.NewGeneration(sites());
+  for (const SiteHit& h : hits) mark.Set(h.site, h.miles);
   for (const SiteHit& h : hits)
     for (uint32_t k = multi_[h.site * kBuckets + first_bucket]; k < multi_[(h.site + 1) * kBuckets];
          ++k) {
       bool nearest = true;
       for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
-        const Mark& m = mark[others_[x].site];
-        nearest = m.stamp != generation || m.miles > h.miles ||
-                  (m.miles == h.miles && others_[x].loc > multi_loc_[k]);
+        const double* m = mark.Find(others_[x].site);
+        nearest = m == nullptr || *m > h.miles || (*m == h.miles && others_[x].loc > multi_loc_[k]);
       }
       if (nearest) f(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles}, multi_info_[k]);
     }
@@ -255,44 +249,35 @@ void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_b
 template <class Pass, class Count, class Row>
 void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, Pass pass,
                                Count count, Row row) const {
-  struct Mark {
-    double miles;
-    uint32_t stamp;
-  };
-  thread_local std::vector<Mark> mark;
+  thread_local StampedTable<double> mark;    // hit site -> miles
   thread_local std::vector<uint32_t> n;      // per profile, zero between groups
   thread_local std::vector<uint8_t> passes;  // per profile of the current group
-  thread_local uint32_t generation = 0;
-  if (mark.size() < sites()) mark.assign(sites(), Mark{0, 0});
-  if (n.size() < mprofile_.size()) n.assign(mprofile_.size(), 0);
-  if (++generation == 0) {
-    for (Mark& m : mark) m.stamp = 0;
-    generation = 1;
-  }
-  for (const SiteHit& h : hits) mark[h.site] = {h.miles, generation};
+  mark.NewGeneration(sites());
+  if (n.size() < multi_profile_.size()) n.assign(multi_profile_.size(), 0);
+  for (const SiteHit& h : hits) mark.Set(h.site, h.miles);
   for (const SiteHit& h : hits)
     for (uint32_t b = first_bucket; b < kBuckets; ++b) {
       const uint32_t grp = h.site * kBuckets + b;
       if (multi_[grp] == multi_[grp + 1]) continue;
-      const uint32_t p0 = mprof_[grp], p1 = mprof_[grp + 1];
+      const uint32_t p0 = multi_profile_offsets_[grp], p1 = multi_profile_offsets_[grp + 1];
       passes.resize(p1 - p0);
       bool any = false;
-      for (uint32_t p = p0; p < p1; ++p) any |= (passes[p - p0] = pass(mprofile_[p].info));
+      for (uint32_t p = p0; p < p1; ++p) any |= (passes[p - p0] = pass(multi_profile_[p].info));
       if (!any) continue;
       for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k) {
         if (!passes[multi_prof_[k] - p0]) continue;
         bool nearest = true;
         for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
-          const Mark& m = mark[others_[x].site];
-          nearest = m.stamp != generation || m.miles > h.miles ||
-                    (m.miles == h.miles && others_[x].loc > multi_loc_[k]);
+          const double* m = mark.Find(others_[x].site);
+          nearest =
+              m == nullptr || *m > h.miles || (*m == h.miles && others_[x].loc > multi_loc_[k]);
         }
         if (!nearest) continue;
         ++n[multi_prof_[k]];
         row(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles});
       }
       for (uint32_t p = p0; p < p1; ++p)
-        if (n[p] != 0) count(mprofile_[p].info, h.miles, n[p]), n[p] = 0;
+        if (n[p] != 0) count(multi_profile_[p].info, h.miles, n[p]), n[p] = 0;
     }
 }
 

@@ -107,7 +107,8 @@ class AttachedSink : public CsvSink {
     for (size_t i = 0; i < f.size(); ++i)
       if (!IsValidUtf8(f[i]))
         return Error(rec.line, npi, "column " + std::to_string(i + 1), "invalid UTF-8");
-    uint32_t id = static_cast<uint32_t>(std::stoul(std::string(npi)));
+    uint32_t id = 0;
+    ParseNpi(npi, &id);  // IsValidNpi passed above
     auto get = [&](size_t k) { return std::string(f[static_cast<size_t>(cols_[k])]); };
     switch (kind_) {
       case AttachedKind::kSecondaryLocations: {

@@ -486,7 +486,9 @@ Status ReadDeactivations(const std::string& path, std::vector<Deactivation>* out
       std::string_view ds = r.fields[static_cast<size_t>(date_col_)];
       if (!ParseNppesDate(ds, &d) || d == 0)
         return Err(r.line, npi, "Deactivation Date", "unparseable date (expected MM/DD/YYYY)");
-      out_->emplace_back(static_cast<uint32_t>(std::stoul(std::string(npi))), d);
+      uint32_t packed = 0;
+      ParseNpi(npi, &packed);  // IsValidNpi passed above
+      out_->emplace_back(packed, d);
       lines_.push_back(r.line);
     }
     void OnError(uint64_t line, std::string_view, const char* reason) override {

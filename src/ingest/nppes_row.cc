@@ -54,9 +54,11 @@ bool MapNppesRow(const NppesColumns& c, const std::vector<std::string_view>& f,
         return false;
       }
     }
-  uint32_t npi_value = 0;
-  for (char ch : npi) npi_value = npi_value * 10 + static_cast<uint32_t>(ch - '0');
-  r->npi = npi_value;
+  if (!ParseNpi(npi, &r->npi)) {  // IsValidNpi passed: 10 digits starting 1 or 2
+    err->field = "NPI";
+    err->reason = "NPI is not 10 digits";
+    return false;
+  }
 
   std::string_view entity = f[c.entity];
   if (entity == "1") {

@@ -25,6 +25,18 @@ bool IsValidNpi(std::string_view npi) {
   return NpiCheckDigit(npi.substr(0, 9)) == npi[9] - '0';
 }
 
+bool ParseNpi(std::string_view text, uint32_t* out) {
+  if (text.size() != 10) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v > UINT32_MAX) return false;
+  *out = static_cast<uint32_t>(v);
+  return true;
+}
+
 const char* NpiProblem(std::string_view npi) {
   if (npi.size() != 10 || npi.find_first_not_of("0123456789") != std::string_view::npos)
     return "NPI is not 10 digits";

@@ -12,6 +12,10 @@ namespace meridian {
 // is the Luhn check digit computed over the prefix "80840" + the first 9
 // digits (the ISO/IEC 7812 card-issuer prefix CMS uses for NPIs).
 bool IsValidNpi(std::string_view npi);
+// "1234567893" -> its packed form. False unless exactly 10 ASCII digits that
+// fit in 32 bits; the check digit is IsValidNpi's business. The one NPI
+// parser: ingest, side files, deactivations, the API and pages use it.
+bool ParseNpi(std::string_view text, uint32_t* out);
 
 // The check digit (0..9) for a 9-digit NPI body. REQUIRES: 9 ASCII digits.
 int NpiCheckDigit(std::string_view first9);

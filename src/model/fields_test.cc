@@ -78,3 +78,22 @@ TEST(Date, RejectsNonDates) {
 
 }  // namespace
 }  // namespace meridian
+
+namespace meridian {
+namespace {
+
+TEST(ParseNpi, TenDigitsThatFit) {
+  uint32_t v = 0;
+  ASSERT_TRUE(ParseNpi("1234567893", &v));
+  EXPECT_EQ(v, 1234567893u);
+  ASSERT_TRUE(ParseNpi("0000000001", &v));  // digits only; the check digit is IsValidNpi's
+  EXPECT_EQ(v, 1u);
+  for (const char* bad : {"", "123456789", "12345678901", "12345678x3", "-123456789", "4294967296",
+                          "9999999999", " 123456789"})
+    EXPECT_FALSE(ParseNpi(bad, &v)) << bad;
+  ASSERT_TRUE(ParseNpi("4294967295", &v));
+  EXPECT_EQ(v, UINT32_MAX);
+}
+
+}  // namespace
+}  // namespace meridian

@@ -100,6 +100,13 @@ struct Record {
   // Every field equal (floats exactly).
   friend bool operator==(const Record&, const Record&) = default;
 
+  // Location `index` as search hits number them: 0 the practice location,
+  // k >= 1 secondary[k - 1]; nullptr when there is no such location.
+  const Location* LocationAt(size_t index) const {
+    if (index == 0) return &practice;
+    return index <= secondary.size() ? &secondary[index - 1] : nullptr;
+  }
+
   // Index into `taxonomies` of the slot marked primary ('Y'); the first slot
   // when none is marked; -1 when there are no taxonomies.
   int PrimaryTaxonomyIndex() const;

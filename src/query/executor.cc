@@ -7,6 +7,7 @@
 #include "geo/distance.h"
 #include "text/fuzzy.h"
 #include "util/scope_exit.h"
+#include "util/stamped_table.h"
 
 namespace meridian {
 
@@ -402,17 +403,12 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
   // A posting's row is within the radius when its site is a hit (a stamped
   // per-site table); rows with several points measure each.
   thread_local std::vector<SiteHit> hits;
-  thread_local std::vector<std::pair<double, uint32_t>> site_mark;  // (miles, generation)
-  thread_local uint32_t generation = 0;
+  thread_local StampedTable<double> site_miles;  // hit site -> miles
   if (q_.has_point) {
     hits.clear();
     grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &hits);
-    if (site_mark.size() < grid_.sites()) site_mark.assign(grid_.sites(), {0.0, 0});
-    if (++generation == 0) {  // wrapped: reset every stamp
-      for (auto& m : site_mark) m.second = 0;
-      generation = 1;
-    }
-    for (const SiteHit& h : hits) site_mark[h.site] = {h.miles, generation};
+    site_miles.NewGeneration(grid_.sites());
+    for (const SiteHit& h : hits) site_miles.Set(h.site, h.miles);
   }
   text_.ForEachRow(rarest, [&](uint32_t row) {
     if (!take(row)) return;
@@ -421,8 +417,9 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
       const uint32_t site = grid_.row_site(row);
       if (site == GeoGrid::kNoSite) return;
       if (site != GeoGrid::kMultiSite) {
-        if (site_mark[site].second != generation) return;
-        c.exact_mi = site_mark[site].first, c.location = grid_.row_loc(row);
+        const double* miles = site_miles.Find(site);
+        if (miles == nullptr) return;
+        c.exact_mi = *miles, c.location = grid_.row_loc(row);
       } else {  // as the grid measures it: the nearest point (ties: lowest index)
         auto locs = snap_.locations(row);
         double best = 1e300;

@@ -4,6 +4,18 @@
 
 namespace meridian {
 
+void WriteProviderSummaryFields(const Snapshot& snap, size_t row, const Record& rec,
+                                JsonWriter* w) {
+  w->Field("npi", NpiToString(rec.npi));
+  w->Field("display_name", rec.DisplayName());
+  w->Field("credential", rec.credential);
+  w->Field("entity_type", EntityTypeName(rec.entity));
+  const uint16_t pt = snap.primary_taxonomy(row);
+  const bool has_pt = pt != snapshot::kNoTaxonomy;
+  w->Field("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
+  w->Field("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
+}
+
 Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
                        int64_t took_us, JsonWriter* w) {
   const Snapshot& snap = index.snapshot();
@@ -13,16 +25,13 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
   Record rec;
   for (const SearchHit& h : r.hits) {
     MERIDIAN_RETURN_IF_ERROR(snap.GetRecord(h.row, &rec));
-    const Location& loc = h.location == 0 ? rec.practice : rec.secondary.at(h.location - 1);
+    const Location* at = rec.LocationAt(h.location);
+    if (at == nullptr)
+      return Status::Corruption("row " + std::to_string(h.row) + " has no location " +
+                                std::to_string(h.location));
+    const Location& loc = *at;
     w->BeginObject();
-    w->Field("npi", NpiToString(rec.npi));
-    w->Field("display_name", rec.DisplayName());
-    w->Field("credential", rec.credential);
-    w->Field("entity_type", EntityTypeName(rec.entity));
-    uint16_t pt = snap.primary_taxonomy(h.row);
-    const bool has_pt = pt != snapshot::kNoTaxonomy;
-    w->Field("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
-    w->Field("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
+    WriteProviderSummaryFields(snap, h.row, rec, w);
     w->Key("address").BeginObject();
     w->Field("line1", loc.address.line1).Field("line2", loc.address.line2);
     w->Field("city", loc.address.city).Field("state", loc.address.state);

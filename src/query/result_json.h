@@ -17,4 +17,10 @@ namespace meridian {
 Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
                        int64_t took_us, JsonWriter* w);
 
+// The fields that name a provider wherever one is listed (search results,
+// an organization's providers): "npi", "display_name", "credential",
+// "entity_type", "primary_taxonomy", "primary_taxonomy_name" ("" when none).
+// Writes into an open object.
+void WriteProviderSummaryFields(const Snapshot& snap, size_t row, const Record& rec, JsonWriter* w);
+
 }  // namespace meridian
