@@ -70,10 +70,11 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 $(TSAN_BUILD)/build.ninja:
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_TSAN=ON
 
-# The engine and service tests (every test that runs threads) under
-# ThreadSanitizer: the executor's per-thread scratch, the index built on two
-# threads, requests during reloads, the server's sessions.
-TSAN_TESTS = Concurrency.*:ExecutorVsOracle.*:GeoGrid.*:Service*:Server*:RateLimiter.*:OrganizationLinks.*:Snapshot.*:PagesTest.*
+# The tests that run threads, under ThreadSanitizer: queries on many threads
+# (the executor's per-thread scratch), requests during reloads, the index
+# and ingest on two threads, the server's sessions, the service and pages.
+# The long single-threaded oracle loops run in the other tiers.
+TSAN_TESTS = Concurrency.*:ExecutorVsOracle.InvariantsHold:ExecutorVsOracle.FixedQueries:Service*:Server*:RateLimiter.*:OrganizationLinks.*:StampedTable.*:PagesTest.*
 test-tsan: deps $(TSAN_BUILD)/build.ninja
 	ninja -C $(TSAN_BUILD) -j $(JOBS) meridian meridian_tests
 	cd $(TSAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
