@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "geo/distance.h"
+#include "index/site_table.h"
 
 namespace meridian {
 
@@ -41,68 +42,116 @@ uint64_t RowInfo::Bits() const {
   return v;
 }
 
-GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_info) {
-  // Sites in order of first appearance, keyed by their float coordinates' bits.
-  struct Entry {
-    uint32_t row, site;
-    uint16_t location;
-    uint8_t bucket;
-  };
-  // Coordinate bits -> site id: open addressing, linear probing, doubled at
-  // half full (millions of lookups; std::unordered_map is several times slower).
-  std::vector<std::pair<uint64_t, uint32_t>> table(1 << 16, {0, UINT32_MAX});
-  std::vector<std::pair<float, float>> coords;
-  std::vector<Entry> singles, multis;
-  singles.reserve(snap.size());
-  auto slot = [&](uint64_t key) {
-    size_t mask = table.size() - 1, h = (key * 0x9E3779B97F4A7C15ull) >> 20;
-    while (table[h & mask].second != UINT32_MAX && table[h & mask].first != key) ++h;
-    return h & mask;
-  };
-  auto site = [&](float lat, float lon) {
-    uint32_t la, lo;
-    std::memcpy(&la, &lat, 4), std::memcpy(&lo, &lon, 4);
-    const uint64_t key = (uint64_t{la} << 32) | lo;
-    size_t at = slot(key);
-    if (table[at].second != UINT32_MAX) return table[at].second;
-    if (2 * (coords.size() + 1) > table.size()) {
-      std::vector<std::pair<uint64_t, uint32_t>> old(table.size() * 2, {0, UINT32_MAX});
-      old.swap(table);
-      for (const auto& e : old)
-        if (e.second != UINT32_MAX) table[slot(e.first)] = e;
-      at = slot(key);
-    }
-    table[at] = {key, static_cast<uint32_t>(coords.size())};
-    coords.emplace_back(lat, lon);
-    return table[at].second;
-  };
+namespace {
+
+// One indexed point of a row: its site, its location index there, and (for
+// rows with several points) how far its nearest other point is.
+struct Entry {
+  uint32_t row, site;
+  uint16_t location;
+  uint8_t bucket;
+};
+
+// Every row's geocoded points as entries: rows with one distinct site go to
+// `singles`; rows with several, one entry per site (at its lowest location
+// index) with its separation bucket, to `multis`.
+void CollectEntries(const Snapshot& snap, SiteTable* sites, std::vector<Entry>* singles,
+                    std::vector<Entry>* multis) {
+  singles->reserve(snap.size());
   std::vector<Entry> row_entries;
   for (size_t i = 0; i < snap.size(); ++i) {
-    // One entry per distinct site of the row, at its lowest location index there.
     row_entries.clear();
     auto locs = snap.locations(i);
     for (size_t k = 0; k < IndexedLocations(locs.size()); ++k) {
       if (locs[k].precision == 0) continue;
-      Entry e{static_cast<uint32_t>(i), site(locs[k].lat, locs[k].lon), static_cast<uint16_t>(k),
-              0};
+      Entry e{static_cast<uint32_t>(i), sites->Id(locs[k].lat, locs[k].lon),
+              static_cast<uint16_t>(k), 0};
       bool seen = false;
       for (const Entry& x : row_entries) seen = seen || x.site == e.site;
       if (!seen) row_entries.push_back(e);
     }
     if (row_entries.size() == 1) {
-      singles.push_back(row_entries[0]);
+      singles->push_back(row_entries[0]);
       continue;
     }
+    const auto& coords = sites->coords();
     for (Entry& e : row_entries) {
       double sep = 1e300;
       for (const Entry& o : row_entries)
         if (o.site != e.site)
           sep = std::min(sep, HaversineMiles(coords[e.site].first, coords[e.site].second,
                                              coords[o.site].first, coords[o.site].second));
-      e.bucket = SeparationBucket(sep);
-      multis.push_back(e);
+      e.bucket = GeoGrid::SeparationBucket(sep);
+      multis->push_back(e);
     }
   }
+}
+
+// Entries grouped by key (site, or site and bucket) into offsets and
+// parallel arrays; a stable counting sort keeps rows ascending in a group.
+void GroupEntries(const std::vector<Entry>& in, const std::vector<uint32_t>& remap, size_t sites,
+                  size_t per_site, const std::vector<RowInfo>& row_info, std::vector<uint32_t>* off,
+                  std::vector<uint32_t>* rows, std::vector<uint16_t>* locs,
+                  std::vector<RowInfo>* infos) {
+  auto key = [&](const Entry& e) { return remap[e.site] * per_site + e.bucket; };
+  off->assign(sites * per_site + 1, 0);
+  for (const Entry& e : in) ++(*off)[key(e) + 1];
+  for (size_t k = 0; k + 1 < off->size(); ++k) (*off)[k + 1] += (*off)[k];
+  std::vector<uint32_t> fill(off->begin(), off->end() - 1);
+  rows->resize(in.size()), locs->resize(in.size()), infos->resize(in.size());
+  for (const Entry& e : in) {
+    uint32_t at = fill[key(e)]++;
+    (*rows)[at] = e.row, (*locs)[at] = e.location, (*infos)[at] = row_info[e.row];
+  }
+}
+
+// Profiles: the histogram of each group's RowInfo values, groups
+// [grp_begin, grp_end), appended with their end offsets.
+void Histograms(const std::vector<uint32_t>& off, const std::vector<RowInfo>& infos,
+                size_t grp_begin, size_t grp_end, std::vector<uint32_t>* ends,
+                std::vector<Profile>* profiles) {
+  std::vector<std::pair<uint64_t, RowInfo>> scratch;
+  for (size_t grp = grp_begin; grp < grp_end; ++grp) {
+    scratch.clear();
+    for (uint32_t k = off[grp]; k < off[grp + 1]; ++k)
+      scratch.emplace_back(infos[k].Bits(), infos[k]);
+    std::sort(scratch.begin(), scratch.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t k = 0; k < scratch.size(); ++k) {
+      if (k > 0 && scratch[k].first == scratch[k - 1].first)
+        ++profiles->back().count;
+      else
+        profiles->push_back({scratch[k].second, 1});
+    }
+    ends->push_back(static_cast<uint32_t>(profiles->size()));
+  }
+}
+
+}  // namespace
+
+GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_info) {
+  SiteTable table;
+  std::vector<Entry> singles, multis;
+  CollectEntries(snap, &table, &singles, &multis);
+  GeoGrid g;
+  std::vector<uint32_t> remap;  // site id in `table` -> final site number
+  g.PlaceSites(table.coords(), &remap);
+  const size_t sites = table.coords().size();
+  GroupEntries(singles, remap, sites, 1, row_info, &g.single_, &g.single_row_, &g.single_loc_,
+               &g.single_info_);
+  g.row_site_.assign(snap.size(), kNoSite);
+  g.row_loc_.assign(snap.size(), 0);
+  for (const Entry& e : singles) g.row_site_[e.row] = remap[e.site], g.row_loc_[e.row] = e.location;
+  for (const Entry& e : multis) g.row_site_[e.row] = kMultiSite;
+  GroupEntries(multis, remap, sites, kBuckets, row_info, &g.multi_, &g.multi_row_, &g.multi_loc_,
+               &g.multi_info_);
+  g.LinkMultiEntries();
+  g.BuildProfiles();
+  return g;
+}
+
+void GeoGrid::PlaceSites(const std::vector<std::pair<float, float>>& coords,
+                         std::vector<uint32_t>* remap) {
   // Final site order: by cell key, then coordinates.
   std::vector<uint32_t> order(coords.size());
   std::iota(order.begin(), order.end(), 0u);
@@ -114,124 +163,80 @@ GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_inf
     if (ka != kb) return ka < kb;
     return coords[a] < coords[b];
   });
-  std::vector<uint32_t> remap(coords.size());
-  GeoGrid g;
+  remap->assign(coords.size(), 0);
   for (uint32_t k = 0; k < order.size(); ++k) {
-    remap[order[k]] = k;
+    (*remap)[order[k]] = k;
     const uint32_t key = key_of(order[k]);
-    if (g.keys_.empty() || g.keys_.back() != key) {
-      g.keys_.push_back(key);
-      g.begin_.push_back(k);
+    if (keys_.empty() || keys_.back() != key) {
+      keys_.push_back(key);
+      begin_.push_back(k);
     }
     const auto [lat, lon] = coords[order[k]];
-    g.site_lat_.push_back(lat);
-    g.site_lon_.push_back(lon);
+    site_lat_.push_back(lat);
+    site_lon_.push_back(lon);
     double v[3];
     UnitVector(lat, lon, v);
-    for (double x : v) g.site_xyz_.push_back(static_cast<float>(x));
+    for (double x : v) site_xyz_.push_back(static_cast<float>(x));
   }
-  g.begin_.push_back(static_cast<uint32_t>(order.size()));
-  // Entries grouped by key (site, or site and bucket); a stable counting sort
-  // keeps rows ascending within each group.
-  const size_t sites = order.size();
-  auto group = [&](const std::vector<Entry>& in, size_t per_site, std::vector<uint32_t>* off,
-                   std::vector<uint32_t>* rows, std::vector<uint16_t>* locs,
-                   std::vector<RowInfo>* infos) {
-    auto key = [&](const Entry& e) { return remap[e.site] * per_site + e.bucket; };
-    off->assign(sites * per_site + 1, 0);
-    for (const Entry& e : in) ++(*off)[key(e) + 1];
-    for (size_t k = 0; k + 1 < off->size(); ++k) (*off)[k + 1] += (*off)[k];
-    std::vector<uint32_t> fill(off->begin(), off->end() - 1);
-    rows->resize(in.size()), locs->resize(in.size()), infos->resize(in.size());
-    for (const Entry& e : in) {
-      uint32_t at = fill[key(e)]++;
-      (*rows)[at] = e.row, (*locs)[at] = e.location, (*infos)[at] = row_info[e.row];
-    }
-  };
-  group(singles, 1, &g.single_, &g.single_row_, &g.single_loc_, &g.single_info_);
-  g.row_site_.assign(snap.size(), kNoSite);
-  g.row_loc_.assign(snap.size(), 0);
-  for (const Entry& e : singles) g.row_site_[e.row] = remap[e.site], g.row_loc_[e.row] = e.location;
-  for (const Entry& e : multis) g.row_site_[e.row] = kMultiSite;
+  begin_.push_back(static_cast<uint32_t>(order.size()));
+}
 
-  group(multis, kBuckets, &g.multi_, &g.multi_row_, &g.multi_loc_, &g.multi_info_);
+void GeoGrid::LinkMultiEntries() {
   // Per multi entry: the row's other points (site, location), so a query
   // can tell whether this entry is the row's nearest without per-row state.
-  {
-    const size_t m = g.multi_row_.size();
-    std::vector<uint32_t> entry_site(m);
-    for (uint32_t s = 0; s < sites; ++s)
-      for (uint32_t k = g.multi_[s * kBuckets]; k < g.multi_[(s + 1) * kBuckets]; ++k)
-        entry_site[k] = s;
-    std::vector<uint32_t> by_row(m);
-    std::iota(by_row.begin(), by_row.end(), 0u);
-    std::sort(by_row.begin(), by_row.end(), [&](uint32_t a, uint32_t b) {
-      return g.multi_row_[a] != g.multi_row_[b] ? g.multi_row_[a] < g.multi_row_[b] : a < b;
-    });
-    std::vector<std::pair<uint32_t, uint32_t>> span(m);  // entry -> [begin, end) in by_row
-    for (size_t a = 0; a < m;) {
-      size_t b = a;
-      while (b < m && g.multi_row_[by_row[b]] == g.multi_row_[by_row[a]]) ++b;
-      for (size_t k = a; k < b; ++k)
-        span[by_row[k]] = {static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
-      a = b;
-    }
-    g.others_off_.assign(1, 0);
-    for (uint32_t k = 0; k < m; ++k) {
-      for (uint32_t x = span[k].first; x < span[k].second; ++x)
-        if (by_row[x] != k) g.others_.push_back({entry_site[by_row[x]], g.multi_loc_[by_row[x]]});
-      g.others_off_.push_back(static_cast<uint32_t>(g.others_.size()));
-    }
-    g.multi_rows_count_ = 0;
-    for (size_t a = 0; a < m; ++a) g.multi_rows_count_ += span[by_row[a]].first == a;
+  const size_t m = multi_row_.size(), n_sites = sites();
+  std::vector<uint32_t> entry_site(m);
+  for (uint32_t s = 0; s < n_sites; ++s)
+    for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) entry_site[k] = s;
+  std::vector<uint32_t> by_row(m);
+  std::iota(by_row.begin(), by_row.end(), 0u);
+  std::sort(by_row.begin(), by_row.end(), [&](uint32_t a, uint32_t b) {
+    return multi_row_[a] != multi_row_[b] ? multi_row_[a] < multi_row_[b] : a < b;
+  });
+  std::vector<std::pair<uint32_t, uint32_t>> span(m);  // entry -> [begin, end) in by_row
+  for (size_t a = 0; a < m;) {
+    size_t b = a;
+    while (b < m && multi_row_[by_row[b]] == multi_row_[by_row[a]]) ++b;
+    for (size_t k = a; k < b; ++k)
+      span[by_row[k]] = {static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
+    a = b;
   }
-  // Profiles: the histogram of each group's RowInfo values.
-  auto histograms = [](const std::vector<uint32_t>& off, const std::vector<RowInfo>& infos,
-                       size_t grp_begin, size_t grp_end, std::vector<uint32_t>* prof_off,
-                       std::vector<Profile>* profiles) {
-    std::vector<std::pair<uint64_t, RowInfo>> scratch;
-    for (size_t grp = grp_begin; grp < grp_end; ++grp) {
-      scratch.clear();
-      for (uint32_t k = off[grp]; k < off[grp + 1]; ++k)
-        scratch.emplace_back(infos[k].Bits(), infos[k]);
-      std::sort(scratch.begin(), scratch.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (size_t k = 0; k < scratch.size(); ++k) {
-        if (k > 0 && scratch[k].first == scratch[k - 1].first)
-          ++profiles->back().count;
-        else
-          profiles->push_back({scratch[k].second, 1});
-      }
-      prof_off->push_back(static_cast<uint32_t>(profiles->size()));
-    }
-  };
+  others_off_.assign(1, 0);
+  for (uint32_t k = 0; k < m; ++k) {
+    for (uint32_t x = span[k].first; x < span[k].second; ++x)
+      if (by_row[x] != k) others_.push_back({entry_site[by_row[x]], multi_loc_[by_row[x]]});
+    others_off_.push_back(static_cast<uint32_t>(others_.size()));
+  }
+  multi_rows_count_ = 0;
+  for (size_t a = 0; a < m; ++a) multi_rows_count_ += span[by_row[a]].first == a;
+}
+
+void GeoGrid::BuildProfiles() {
   // Singles on two threads (two halves of the sites, joined after), multis here.
-  const size_t half = sites / 2;
+  const size_t n_sites = sites(), half = n_sites / 2;
   std::vector<uint32_t> ends_b;
   std::vector<Profile> profiles_b;
-  g.profile_offsets_.assign(1, 0);
+  profile_offsets_.assign(1, 0);
   std::thread second(
-      [&] { histograms(g.single_, g.single_info_, half, sites, &ends_b, &profiles_b); });
-  histograms(g.single_, g.single_info_, 0, half, &g.profile_offsets_, &g.profile_);
-  g.multi_profile_offsets_.assign(1, 0);
-  histograms(g.multi_, g.multi_info_, 0, g.multi_.size() - 1, &g.multi_profile_offsets_,
-             &g.multi_profile_);
+      [&] { Histograms(single_, single_info_, half, n_sites, &ends_b, &profiles_b); });
+  Histograms(single_, single_info_, 0, half, &profile_offsets_, &profile_);
+  multi_profile_offsets_.assign(1, 0);
+  Histograms(multi_, multi_info_, 0, multi_.size() - 1, &multi_profile_offsets_, &multi_profile_);
   second.join();
-  const uint32_t base = static_cast<uint32_t>(g.profile_.size());
-  g.profile_.insert(g.profile_.end(), profiles_b.begin(), profiles_b.end());
-  for (uint32_t e : ends_b) g.profile_offsets_.push_back(base + e);
+  const uint32_t base = static_cast<uint32_t>(profile_.size());
+  profile_.insert(profile_.end(), profiles_b.begin(), profiles_b.end());
+  for (uint32_t e : ends_b) profile_offsets_.push_back(base + e);
   // Each multi entry's profile (profiles of a group are sorted by RowInfo bits).
-  g.multi_prof_.resize(g.multi_row_.size());
-  for (size_t grp = 0; grp + 1 < g.multi_.size(); ++grp) {
-    auto first = g.multi_profile_.begin() + g.multi_profile_offsets_[grp],
-         last = g.multi_profile_.begin() + g.multi_profile_offsets_[grp + 1];
-    for (uint32_t k = g.multi_[grp]; k < g.multi_[grp + 1]; ++k)
-      g.multi_prof_[k] = static_cast<uint32_t>(
-          std::lower_bound(first, last, g.multi_info_[k].Bits(),
+  multi_entry_profile_.resize(multi_row_.size());
+  for (size_t grp = 0; grp + 1 < multi_.size(); ++grp) {
+    auto first = multi_profile_.begin() + multi_profile_offsets_[grp],
+         last = multi_profile_.begin() + multi_profile_offsets_[grp + 1];
+    for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k)
+      multi_entry_profile_[k] = static_cast<uint32_t>(
+          std::lower_bound(first, last, multi_info_[k].Bits(),
                            [](const Profile& p, uint64_t bits) { return p.info.Bits() < bits; }) -
-          g.multi_profile_.begin());
+          multi_profile_.begin());
   }
-  return g;
 }
 
 uint8_t GeoGrid::SeparationBucket(double sep) {
@@ -340,7 +345,7 @@ size_t GeoGrid::memory_bytes() const {
          bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
          bytes(profile_offsets_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) +
          bytes(multi_loc_) + bytes(multi_info_) + bytes(others_off_) + bytes(others_) +
-         bytes(multi_profile_offsets_) + bytes(multi_prof_) + bytes(multi_profile_) +
+         bytes(multi_profile_offsets_) + bytes(multi_entry_profile_) + bytes(multi_profile_) +
          bytes(row_site_) + bytes(row_loc_);
 }
 
@@ -443,8 +448,8 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
       MERIDIAN_RETURN_IF_ERROR(check(s, multi_row_[k], multi_loc_[k], multi_info_[k], false));
       multi_points[multi_row_[k]].push_back({s, multi_loc_[k]});
-      if (multi_prof_[k] >= multi_profile_.size() ||
-          !(multi_profile_[multi_prof_[k]].info == multi_info_[k]))
+      if (multi_entry_profile_[k] >= multi_profile_.size() ||
+          !(multi_profile_[multi_entry_profile_[k]].info == multi_info_[k]))
         return Status::Corruption("geo grid: multi entry names the wrong profile");
     }
   }

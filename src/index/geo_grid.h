@@ -181,6 +181,11 @@ class GeoGrid {
   Status CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const;
 
  private:
+  // The steps of Build().
+  void PlaceSites(const std::vector<std::pair<float, float>>& coords, std::vector<uint32_t>* remap);
+  void LinkMultiEntries();
+  void BuildProfiles();
+
   template <class T>
   static std::span<const T> Range(const std::vector<T>& v, uint32_t b, uint32_t e) {
     return std::span<const T>(v).subspan(b, e - b);
@@ -218,11 +223,11 @@ class GeoGrid {
     uint32_t site;
     uint16_t loc;
   };
-  std::vector<uint32_t> others_off_;  // multi entries + 1 offsets into others_
-  std::vector<OtherPoint> others_;    // per multi entry: its row's other points
-  std::vector<uint32_t> multi_prof_;  // per multi entry: its profile in multi_profile_
-  std::vector<uint32_t> row_site_;    // per row: site, kMultiSite or kNoSite
-  std::vector<uint16_t> row_loc_;     // per row: location index at row_site_ (single rows)
+  std::vector<uint32_t> others_off_;           // multi entries + 1 offsets into others_
+  std::vector<OtherPoint> others_;             // per multi entry: its row's other points
+  std::vector<uint32_t> multi_entry_profile_;  // per multi entry: its profile in multi_profile_
+  std::vector<uint32_t> row_site_;             // per row: site, kMultiSite or kNoSite
+  std::vector<uint16_t> row_loc_;              // per row: location index at row_site_ (single rows)
   uint32_t multi_rows_count_ = 0;
 };
 
@@ -265,7 +270,7 @@ void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_buc
       for (uint32_t p = p0; p < p1; ++p) any |= (passes[p - p0] = pass(multi_profile_[p].info));
       if (!any) continue;
       for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k) {
-        if (!passes[multi_prof_[k] - p0]) continue;
+        if (!passes[multi_entry_profile_[k] - p0]) continue;
         bool nearest = true;
         for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
           const double* m = mark.Find(others_[x].site);
@@ -273,7 +278,7 @@ void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_buc
               m == nullptr || *m > h.miles || (*m == h.miles && others_[x].loc > multi_loc_[k]);
         }
         if (!nearest) continue;
-        ++n[multi_prof_[k]];
+        ++n[multi_entry_profile_[k]];
         row(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles});
       }
       for (uint32_t p = p0; p < p1; ++p)
