@@ -91,10 +91,12 @@ QueryParams ToQuery(const QueryParams& form) {
 // Nothing within the radius: wider searches to try, and the nearest match
 // anywhere within the API's limit, named with its distance and town (never a
 // town inside the circle just searched).
-data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
-               const std::string& care_label, const std::string& name, int radius,
-               const std::string& place) {
-  data empty;
+// A record that does not decode is Corruption (the page answers 500).
+Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
+                 const std::string& care_label, const std::string& name, int radius,
+                 const std::string& place, data* out) {
+  data& empty = *out;
+  empty = data();
   std::string reason = "We found no " + AsciiLower(care_label) + " providers";
   if (!name.empty()) reason += " named \"" + name + "\"";
   reason += " within " + std::to_string(radius) + " miles of " + place + ".";
@@ -103,24 +105,25 @@ data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
     empty.set("without_name", Href("/search", With(With(kept, "q", ""), "page", "")));
   if (!Get(kept, "care").empty())
     empty.set("any_care", Href("/search", With(With(kept, "care", ""), "page", "")));
-  if (!q.has_point) return empty;
+  if (!q.has_point) return Status::OK();
   Query nearest = q;
   nearest.radius_mi = kMaxRadiusMiles;
   nearest.sort = Query::Sort::kDistance;
   nearest.limit = 1, nearest.offset = 0;
   nearest.cursor.reset();
   const SearchResult r = Execute(*d.index, nearest);
-  Record rec;
-  if (r.hits.empty() || !d.snap->GetRecord(r.hits[0].row, &rec).ok()) {
+  if (r.hits.empty()) {
     empty.set("none_within", "We list none within " +
                                  std::to_string(static_cast<int>(kMaxRadiusMiles)) +
                                  " miles, the farthest we search.");
-    return empty;
+    return Status::OK();
   }
   const SearchHit& h = r.hits[0];
-  const Location& loc = h.location == 0 || h.location > rec.secondary.size()
-                            ? rec.practice
-                            : rec.secondary[h.location - 1];
+  Record rec;
+  MERIDIAN_RETURN_IF_ERROR(d.snap->GetRecord(h.row, &rec));
+  const Location* at = rec.LocationAt(h.location);
+  if (at == nullptr) return Status::Corruption("a hit names a location the record lacks");
+  const Location& loc = *at;
   const int miles = static_cast<int>(std::ceil(h.distance_mi));
   data n;
   n.set("text", "The nearest " + AsciiLower(care_label) + " provider we list" +
@@ -138,7 +141,7 @@ data EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   n.set("wider_radius", std::to_string(wider));
   n.set("wider", Href("/search", With(With(kept, "radius", std::to_string(wider)), "page", "")));
   empty.set("nearest", n);
-  return empty;
+  return Status::OK();
 }
 
 // The practitioner-type facet: each classification's NUCC codes as taxonomy
@@ -409,7 +412,10 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form) {
   const SearchResult r = Execute(*d.index, q);
   const size_t page = q.offset / kPageSize + 1;
   if (r.total == 0) {
-    v.set("empty", EmptyHelp(d, q, kept, care_label, name, radius, place));
+    data empty;
+    if (!EmptyHelp(d, q, kept, care_label, name, radius, place, &empty).ok())
+      return PageMessage(&d, 500, "Something went wrong", "We could not read these listings.");
+    v.set("empty", empty);
     v.set("form_open", Bool(true));
     return Html(&d, "Search", Render("results", v));
   }

@@ -252,7 +252,8 @@ class Builder {
         rec.deactivation_date = (*d)[di].second;
         if (has_b) {
           Record old;
-          if (b->GetRecord(bi, &old).ok()) rec.deactivation_reason = old.deactivation_reason;
+          MERIDIAN_RETURN_IF_ERROR(b->GetRecord(bi, &old));
+          rec.deactivation_reason = old.deactivation_reason;
         }
         ++sum_->deactivations_applied;
         if (!has_b && !has_p) ++sum_->added;

@@ -13,35 +13,35 @@ const std::vector<std::string>& Status::suggestions() const {
 }
 
 Status Status::WithParam(std::string param) const {
-  assert(!ok());
+  if (ok()) return *this;  // an OK status carries no details
   Rep r = *rep_;
   r.param = std::move(param);
   return Status(std::make_shared<const Rep>(std::move(r)));
 }
 
 Status Status::WithReason(std::string reason) const {
-  assert(!ok());
+  if (ok()) return *this;  // an OK status carries no details
   Rep r = *rep_;
   r.reason = std::move(reason);
   return Status(std::make_shared<const Rep>(std::move(r)));
 }
 
 Status Status::WithSuggestions(std::vector<std::string> suggestions) const {
-  assert(!ok());
+  if (ok()) return *this;  // an OK status carries no details
   Rep r = *rep_;
   r.suggestions = std::move(suggestions);
   return Status(std::make_shared<const Rep>(std::move(r)));
 }
 
 Status Status::WithCode(StatusCode code) const {
-  assert(!ok() && code != StatusCode::kOk);
+  if (ok() || code == StatusCode::kOk) return *this;  // nothing to re-code
   Rep r = *rep_;
   r.code = code;
   return Status(std::make_shared<const Rep>(std::move(r)));
 }
 
 Status Status::WithMessage(std::string message) const {
-  assert(!ok());
+  if (ok()) return *this;  // an OK status carries no details
   Rep r = *rep_;
   r.message = std::move(message);
   return Status(std::make_shared<const Rep>(std::move(r)));

@@ -74,7 +74,7 @@ class [[nodiscard]] Status {
     return Status(StatusCode::kFailedPrecondition, std::move(msg));
   }
 
-  // Copies with one detail set. REQUIRES: !ok().
+  // Copies with one detail set (an OK status stays OK and bare).
   Status WithParam(std::string param) const;
   Status WithReason(std::string reason) const;
   Status WithSuggestions(std::vector<std::string> suggestions) const;
