@@ -40,115 +40,134 @@ Status Column(const std::vector<const SectionEntry*>& found, std::string_view fi
 
 }  // namespace
 
+namespace {
+
+// The header and the section table: magic, checksums, version, size, and
+// every section inside the file. Fills *h and *found.
+Status ReadHeaderAndTable(std::string_view file, FileHeader* h,
+                          std::vector<const SectionEntry*>* found) {
+  if (file.size() < sizeof(FileHeader) ||
+      std::memcmp(file.data(), snapshot::kMagic, sizeof snapshot::kMagic) != 0)
+    return Status::Corruption("not a Meridian snapshot (bad magic)");
+  std::memcpy(h, file.data(), sizeof *h);
+  if (Crc(file.substr(0, offsetof(FileHeader, header_crc))) != h->header_crc)
+    return Status::Corruption("header checksum mismatch");
+  if (h->format_version != snapshot::kFormatVersion)
+    return Status::Corruption("format version " + std::to_string(h->format_version) +
+                              " is not supported (this build reads version " +
+                              std::to_string(snapshot::kFormatVersion) + ")");
+  if (h->file_bytes != file.size())
+    return Status::Corruption("file is " + std::to_string(file.size()) +
+                              " bytes but the header says " + std::to_string(h->file_bytes) +
+                              " (truncated or extended)");
+  if (h->section_count == 0 || h->section_count > 64)
+    return Status::Corruption("bad section count");
+  const uint64_t table_bytes = uint64_t{h->section_count} * sizeof(SectionEntry);
+  if (sizeof(FileHeader) + table_bytes > file.size())
+    return Status::Corruption("section table is truncated");
+  std::string_view table = file.substr(sizeof(FileHeader), table_bytes);
+  if (Crc(table) != h->table_crc) return Status::Corruption("section table checksum mismatch");
+  for (uint32_t i = 0; i < h->section_count; ++i) {
+    const auto* e = reinterpret_cast<const SectionEntry*>(table.data() + i * sizeof(SectionEntry));
+    if (e->offset > file.size() || e->bytes > file.size() - e->offset)
+      return Status::Corruption("a section lies outside the file");
+    found->push_back(e);
+  }
+  return Status::OK();
+}
+
+// Sections must not overlap, and every byte outside them (alignment
+// padding) must be zero, so no byte of the file goes unchecked.
+Status CheckLayout(std::string_view file, const std::vector<const SectionEntry*>& found,
+                   uint64_t first_section_at) {
+  std::vector<std::pair<uint64_t, uint64_t>> spans;
+  for (const SectionEntry* e : found) spans.emplace_back(e->offset, e->offset + e->bytes);
+  std::sort(spans.begin(), spans.end());
+  uint64_t at = first_section_at;
+  for (const auto& [begin, end] : spans) {
+    if (begin < at) return Status::Corruption("sections overlap");
+    for (uint64_t i = at; i < begin; ++i)
+      if (file[i] != 0) return Status::Corruption("non-zero padding between sections");
+    at = end;
+  }
+  if (at != file.size()) return Status::Corruption("trailing bytes after the last section");
+  return Status::OK();
+}
+
+// Every section's CRC-32C, on two threads: the records section dominates,
+// the rest is small.
+Status VerifyChecksums(std::string_view file, const std::vector<const SectionEntry*>& found) {
+  std::vector<int> bad(found.size(), 0);
+  auto check = [&](size_t k) {
+    bad[k] = Crc(file.substr(found[k]->offset, found[k]->bytes)) != found[k]->crc;
+  };
+  size_t biggest = 0;
+  for (size_t k = 1; k < found.size(); ++k)
+    if (found[k]->bytes > found[biggest]->bytes) biggest = k;
+  std::thread t(check, biggest);
+  for (size_t k = 0; k < found.size(); ++k)
+    if (k != biggest) check(k);
+  t.join();
+  for (size_t k = 0; k < found.size(); ++k)
+    if (bad[k])
+      return Status::Corruption("checksum mismatch in section '" +
+                                std::string(found[k]->name, strnlen(found[k]->name, 16)) + "'");
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify verify) {
   auto mapped = MappedFile::Open(path);
   if (!mapped.ok()) return mapped.status();
   std::unique_ptr<Snapshot> snap(new Snapshot());
   snap->file_ = std::move(mapped).value();
-  std::string_view file = snap->file_->bytes();
-  const std::string where = path + ": ";
-
-  if (file.size() < sizeof(FileHeader) ||
-      std::memcmp(file.data(), snapshot::kMagic, sizeof snapshot::kMagic) != 0)
-    return Status::Corruption(where + "not a Meridian snapshot (bad magic)");
-  FileHeader& h = snap->header_;
-  std::memcpy(&h, file.data(), sizeof h);
-  if (Crc(file.substr(0, offsetof(FileHeader, header_crc))) != h.header_crc)
-    return Status::Corruption(where + "header checksum mismatch");
-  if (h.format_version != snapshot::kFormatVersion)
-    return Status::Corruption(where + "format version " + std::to_string(h.format_version) +
-                              " is not supported (this build reads version " +
-                              std::to_string(snapshot::kFormatVersion) + ")");
-  if (h.file_bytes != file.size())
-    return Status::Corruption(where + "file is " + std::to_string(file.size()) +
-                              " bytes but the header says " + std::to_string(h.file_bytes) +
-                              " (truncated or extended)");
-  if (h.section_count == 0 || h.section_count > 64)
-    return Status::Corruption(where + "bad section count");
-  uint64_t table_bytes = uint64_t{h.section_count} * sizeof(SectionEntry);
-  if (sizeof(FileHeader) + table_bytes > file.size())
-    return Status::Corruption(where + "section table is truncated");
-  std::string_view table = file.substr(sizeof(FileHeader), table_bytes);
-  if (Crc(table) != h.table_crc)
-    return Status::Corruption(where + "section table checksum mismatch");
-
+  const std::string_view file = snap->file_->bytes();
   std::vector<const SectionEntry*> found;
-  for (uint32_t i = 0; i < h.section_count; ++i) {
-    const auto* e = reinterpret_cast<const SectionEntry*>(table.data() + i * sizeof(SectionEntry));
-    if (e->offset > file.size() || e->bytes > file.size() - e->offset)
-      return Status::Corruption(where + "a section lies outside the file");
-    found.push_back(e);
-  }
-  // Sections must not overlap, and every byte outside them (alignment
-  // padding) must be zero, so no byte of the file goes unchecked.
-  {
-    std::vector<std::pair<uint64_t, uint64_t>> spans;
-    for (const SectionEntry* e : found) spans.emplace_back(e->offset, e->offset + e->bytes);
-    std::sort(spans.begin(), spans.end());
-    uint64_t at = sizeof(FileHeader) + table_bytes;
-    for (const auto& [begin, end] : spans) {
-      if (begin < at) return Status::Corruption(where + "sections overlap");
-      for (uint64_t i = at; i < begin; ++i)
-        if (file[i] != 0) return Status::Corruption(where + "non-zero padding between sections");
-      at = end;
-    }
-    if (at != file.size())
-      return Status::Corruption(where + "trailing bytes after the last section");
-  }
-  if (verify == Verify::kChecksums) {
-    // Two threads: the records section dominates, the rest is small.
-    std::vector<int> bad(found.size(), 0);
-    auto check = [&](size_t k) {
-      bad[k] = Crc(file.substr(found[k]->offset, found[k]->bytes)) != found[k]->crc;
-    };
-    size_t biggest = 0;
-    for (size_t k = 1; k < found.size(); ++k)
-      if (found[k]->bytes > found[biggest]->bytes) biggest = k;
-    std::thread t(check, biggest);
-    for (size_t k = 0; k < found.size(); ++k)
-      if (k != biggest) check(k);
-    t.join();
-    for (size_t k = 0; k < found.size(); ++k)
-      if (bad[k])
-        return Status::Corruption(where + "checksum mismatch in section '" +
-                                  std::string(found[k]->name, strnlen(found[k]->name, 16)) + "'");
-  }
+  Status st = ReadHeaderAndTable(file, &snap->header_, &found);
+  if (st.ok())
+    st = CheckLayout(
+        file, found,
+        sizeof(FileHeader) + uint64_t{snap->header_.section_count} * sizeof(SectionEntry));
+  if (st.ok() && verify == Verify::kChecksums) st = VerifyChecksums(file, found);
+  if (st.ok()) st = snap->Bind(found);
+  if (st.ok()) st = snap->CheckOffsets();
+  if (!st.ok()) return Status::Corruption(path + ": " + st.message());
+  return snap;
+}
 
-  const uint64_t n = h.record_count;
-  Snapshot& s = *snap;
+Status Snapshot::Bind(const std::vector<const snapshot::SectionEntry*>& found) {
+  const std::string_view file = file_->bytes();
+  const uint64_t n = header_.record_count;
   for (const SectionEntry* e : found)
     if (std::strncmp(e->name, snapshot::kMeta, sizeof e->name) != 0)
-      s.id_ = crc32c::Extend(s.id_, reinterpret_cast<const char*>(&e->crc), sizeof e->crc);
+      id_ = crc32c::Extend(id_, reinterpret_cast<const char*>(&e->crc), sizeof e->crc);
   namespace f = snapshot;
   Status st;
   auto col = [&](const char* name, uint64_t count, bool check, auto* out) {
     if (st.ok()) st = Column(found, file, name, count, check, out);
   };
-  std::span<const char> meta, states, dict, records;
+  std::span<const char> meta, states, dict, records, attached, creds, vocab, places;
+  std::span<const uint32_t> vocab_off, post_off, postings, fwd_off, fwd;
   col(f::kMeta, 0, false, &meta);
   col(f::kStates, 0, false, &states);
   col(f::kTaxonomy, 0, false, &dict);
-  col(f::kNpi, n, true, &s.npi_);
-  col(f::kEntity, n, true, &s.entity_);
-  col(f::kSex, n, true, &s.sex_);
-  col(f::kState, n, true, &s.state_);
-  col(f::kPrimaryTax, n, true, &s.primary_tax_);
-  col(f::kTaxOffsets, n + 1, true, &s.tax_off_);
-  col(f::kTaxIds, 0, false, &s.tax_ids_);
-  col(f::kLocOffsets, n + 1, true, &s.loc_off_);
-  col(f::kLocations, 0, false, &s.locations_);
-  col(f::kCoreOffsets, n, true, &s.core_off_);
-  col(f::kCoreLengths, n, true, &s.core_len_);
-  col(f::kAttOffsets, n + 1, true, &s.att_off_);
-  std::span<const char> attached;
+  col(f::kNpi, n, true, &npi_);
+  col(f::kEntity, n, true, &entity_);
+  col(f::kSex, n, true, &sex_);
+  col(f::kState, n, true, &state_);
+  col(f::kPrimaryTax, n, true, &primary_tax_);
+  col(f::kTaxOffsets, n + 1, true, &tax_off_);
+  col(f::kTaxIds, 0, false, &tax_ids_);
+  col(f::kLocOffsets, n + 1, true, &loc_off_);
+  col(f::kLocations, 0, false, &locations_);
+  col(f::kCoreOffsets, n, true, &core_off_);
+  col(f::kCoreLengths, n, true, &core_len_);
+  col(f::kAttOffsets, n + 1, true, &att_off_);
   col(f::kAttached, 0, false, &attached);
   col(f::kRecords, 0, false, &records);
-  col(f::kCredOffsets, n + 1, true, &s.cred_off_);
-  std::span<const char> creds;
+  col(f::kCredOffsets, n + 1, true, &cred_off_);
   col(f::kCredentials, 0, false, &creds);
-  std::span<const char> vocab;
-  std::span<const uint32_t> vocab_off, post_off, postings, fwd_off, fwd;
-  std::span<const char> places;
   col(f::kTextVocab, 0, false, &vocab);
   col(f::kTextVocabOff, 0, false, &vocab_off);
   col(f::kTextPostOff, 0, false, &post_off);
@@ -156,45 +175,47 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& path, Verify
   col(f::kTextFwdOff, n + 1, true, &fwd_off);
   col(f::kTextFwd, 0, false, &fwd);
   col(f::kPlaces, 0, false, &places);
-  col(f::kPlace, n, true, &s.place_);
-  if (!st.ok()) return Status::Corruption(where + st.message());
-  s.text_ = TextIndex({vocab.data(), vocab.size()}, vocab_off, post_off, postings, fwd_off, fwd);
-  if (Status t = s.text_.Validate(n); !t.ok()) return Status::Corruption(where + t.message());
+  col(f::kPlace, n, true, &place_);
+  MERIDIAN_RETURN_IF_ERROR(st);
+  text_ = TextIndex({vocab.data(), vocab.size()}, vocab_off, post_off, postings, fwd_off, fwd);
+  MERIDIAN_RETURN_IF_ERROR(text_.Validate(n));
   auto pl = DecodePlaces({places.data(), places.size()});
-  if (!pl.ok()) return Status::Corruption(where + pl.status().message());
-  s.places_ = std::move(pl).value();
+  if (!pl.ok()) return pl.status();
+  places_ = std::move(pl).value();
   for (size_t i = 0; i < n; ++i)
-    if (s.place_[i] >= s.places_.size())
-      return Status::Corruption(where + "place id out of range at row " + std::to_string(i));
-  s.meta_ = {meta.data(), meta.size()};
-  s.records_ = {records.data(), records.size()};
-  s.attached_ = {attached.data(), attached.size()};
-  s.credentials_ = {creds.data(), creds.size()};
-  // The offset arrays are used without per-access checks, so their last
-  // entries (and, in CheckInvariants, their order) must be right.
-  if (s.tax_off_[n] != s.tax_ids_.size() || s.loc_off_[n] != s.locations_.size() ||
-      s.att_off_[n] != s.attached_.size() || s.cred_off_[n] != s.credentials_.size() ||
-      s.tax_off_[0] != 0 || s.loc_off_[0] != 0 || s.att_off_[0] != 0 || s.cred_off_[0] != 0)
-    return Status::Corruption(where + "offset arrays do not match their sections");
-  // Offset arrays are read without per-access checks: check their order and
-  // bounds now (O(n), a few ms per million rows).
-  for (size_t i = 0; i < n; ++i) {
-    if (s.tax_off_[i] > s.tax_off_[i + 1] || s.loc_off_[i] > s.loc_off_[i + 1] ||
-        s.att_off_[i] > s.att_off_[i + 1] || s.cred_off_[i] > s.cred_off_[i + 1] ||
-        s.core_off_[i] > s.records_.size() || s.core_len_[i] > s.records_.size() - s.core_off_[i])
-      return Status::Corruption(where + "offset arrays are out of order or bounds at row " +
-                                std::to_string(i));
-  }
-
+    if (place_[i] >= places_.size())
+      return Status::Corruption("place id out of range at row " + std::to_string(i));
+  meta_ = {meta.data(), meta.size()};
+  records_ = {records.data(), records.size()};
+  attached_ = {attached.data(), attached.size()};
+  credentials_ = {creds.data(), creds.size()};
   ByteReader sr({states.data(), states.size()});
   std::vector<std::string> codes(sr.Varint() & 0xFF);
   for (std::string& c : codes) c = std::string(sr.String());
-  if (!sr.ok() || !sr.AtEnd()) return Status::Corruption(where + "states section is malformed");
-  s.states_ = StateTable::FromCodes(codes);
+  if (!sr.ok() || !sr.AtEnd()) return Status::Corruption("states section is malformed");
+  states_ = StateTable::FromCodes(codes);
   auto d = TaxonomyDict::Decode({dict.data(), dict.size()});
-  if (!d.ok()) return Status::Corruption(where + d.status().message());
-  s.taxonomy_ = std::move(d).value();
-  return snap;
+  if (!d.ok()) return d.status();
+  taxonomy_ = std::move(d).value();
+  return Status::OK();
+}
+
+Status Snapshot::CheckOffsets() const {
+  const uint64_t n = header_.record_count;
+  // The offset arrays are used without per-access checks, so their ends,
+  // order and bounds must be right (O(n), a few ms per million rows).
+  if (tax_off_[n] != tax_ids_.size() || loc_off_[n] != locations_.size() ||
+      att_off_[n] != attached_.size() || cred_off_[n] != credentials_.size() || tax_off_[0] != 0 ||
+      loc_off_[0] != 0 || att_off_[0] != 0 || cred_off_[0] != 0)
+    return Status::Corruption("offset arrays do not match their sections");
+  for (size_t i = 0; i < n; ++i) {
+    if (tax_off_[i] > tax_off_[i + 1] || loc_off_[i] > loc_off_[i + 1] ||
+        att_off_[i] > att_off_[i + 1] || cred_off_[i] > cred_off_[i + 1] ||
+        core_off_[i] > records_.size() || core_len_[i] > records_.size() - core_off_[i])
+      return Status::Corruption("offset arrays are out of order or bounds at row " +
+                                std::to_string(i));
+  }
+  return Status::OK();
 }
 
 Status Snapshot::GetRecord(size_t i, Record* out) const {

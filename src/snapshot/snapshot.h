@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "geo/states.h"
 #include "model/record.h"
@@ -83,6 +84,10 @@ class Snapshot {
 
  private:
   Snapshot() = default;
+  // The steps of Open() after the header and layout checks: point the
+  // columns into the file, then check the offset arrays.
+  Status Bind(const std::vector<const snapshot::SectionEntry*>& found);
+  Status CheckOffsets() const;
   std::unique_ptr<MappedFile> file_;
   snapshot::FileHeader header_{};
   std::span<const uint32_t> npi_;
