@@ -340,6 +340,201 @@ std::string PostalCode(Rng* rng, const Place& p) {
 
 }  // namespace
 
+namespace {
+
+// What every synthetic row draws from: the NPPES column map, places, kinds
+// of practitioner and organization with their cumulative weights.
+struct RowContext {
+  const NppesColumns& c;
+  const Geo& geo;
+  const std::vector<Kind>& kinds;
+  const std::vector<OrgKind>& org_kinds;
+  std::vector<double> kind_cum, org_cum;
+};
+
+size_t PickWeighted(Rng* rng, const std::vector<double>& cum) {
+  double x = rng->Unit() * cum.back();
+  return std::min(static_cast<size_t>(std::upper_bound(cum.begin(), cum.end(), x) - cum.begin()),
+                  cum.size() - 1);
+}
+
+// Practice and mailing addresses, and the dates every active row has.
+void FillAddressesAndDates(const RowContext& x, const Place& place, Rng* rng,
+                           std::vector<std::string>* fields) {
+  const NppesColumns& c = x.c;
+  std::vector<std::string>& f = *fields;
+  std::string street = std::to_string(1 + rng->Below(9899)) + " " +
+                       std::string(kStreets[rng->Below(kStreets.size())]);
+  f[c.prac_line1] = street;
+  if (rng->Chance(0.3)) f[c.prac_line2] = "STE " + std::to_string(100 + rng->Below(400));
+  f[c.prac_city] = place.city;
+  f[c.prac_state] = place.state;
+  f[c.prac_postal] = PostalCode(rng, place);
+  f[c.prac_country] = "US";
+  f[c.prac_phone] = Phone(rng);
+  if (rng->Chance(0.6)) f[c.prac_fax] = Phone(rng);
+  if (rng->Chance(0.8)) {
+    f[c.mail_line1] = f[c.prac_line1], f[c.mail_line2] = f[c.prac_line2];
+    f[c.mail_city] = f[c.prac_city], f[c.mail_state] = f[c.prac_state];
+    f[c.mail_postal] = f[c.prac_postal], f[c.mail_phone] = f[c.prac_phone];
+  } else {
+    const Place& mp = x.geo.Sample(rng);
+    f[c.mail_line1] = "PO BOX " + std::to_string(1 + rng->Below(9999));
+    f[c.mail_city] = mp.city, f[c.mail_state] = mp.state;
+    f[c.mail_postal] = std::string(mp.zip, 5);
+    f[c.mail_phone] = Phone(rng);
+  }
+  f[c.mail_country] = "US";
+  f[c.enumeration_date] = Date(rng, 2005, 2024);
+  f[c.last_update_date] = Date(rng, 2007, 2025);
+  if (rng->Chance(0.01)) f[c.reactivation_date] = Date(rng, 2015, 2025);
+  if (rng->Chance(0.5)) f[c.certification_date] = Date(rng, 2010, 2025);
+}
+
+// A person's names, credential and sex; their taxonomy codes in *code1/*code2.
+void FillIndividual(const RowContext& x, Rng* rng, std::vector<std::string>* fields,
+                    std::string* code1, std::string* code2) {
+  const NppesColumns& c = x.c;
+  std::vector<std::string>& f = *fields;
+  const Kind& k = x.kinds[PickWeighted(rng, x.kind_cum)];
+  bool female = rng->Chance(k.female);
+  f[c.entity] = "1";
+  f[c.first_name] =
+      std::string(female ? kFemale[rng->Below(kFemale.size())] : kMale[rng->Below(kMale.size())]);
+  f[c.last_name] = std::string(kLast[rng->Below(kLast.size())]);
+  if (rng->Chance(0.6)) f[c.middle_name] = std::string(1, static_cast<char>('A' + rng->Below(26)));
+  if (rng->Chance(0.15)) f[c.name_prefix] = rng->Chance(0.5) ? "DR." : (female ? "MS." : "MR.");
+  f[c.credential] = k.credentials[rng->Below(k.credentials.size())];
+  f[c.sex] = female ? "F" : "M";
+  f[c.sole_proprietor] = rng->Chance(0.2) ? "Y" : "N";
+  *code1 = k.taxonomy;
+  if (k.second_taxonomy[0] != 0 && rng->Chance(0.25)) *code2 = k.second_taxonomy;
+}
+
+// An organization's names, official and subpart fields; its code in *code1.
+void FillOrganization(const RowContext& x, const Place& place, Rng* rng,
+                      std::vector<std::string>* fields, std::string* code1) {
+  const NppesColumns& c = x.c;
+  std::vector<std::string>& f = *fields;
+  const OrgKind& k = x.org_kinds[PickWeighted(rng, x.org_cum)];
+  f[c.entity] = "2";
+  std::string base = rng->Chance(0.5) ? place.city : std::string(kLast[rng->Below(kLast.size())]);
+  f[c.org_name] = base + " " + k.suffixes[rng->Below(k.suffixes.size())];
+  f[c.ein] = "<UNAVAIL>";
+  if (rng->Chance(0.1)) {
+    f[c.other_org_name] = base + " CARE";
+    f[c.other_org_name_type] = "3";
+  }
+  f[c.ao_last_name] = std::string(kLast[rng->Below(kLast.size())]);
+  f[c.ao_first_name] = std::string(kMale[rng->Below(kMale.size())]);
+  f[c.ao_title] = rng->Chance(0.5) ? "OWNER" : "ADMINISTRATOR";
+  f[c.ao_phone] = Phone(rng);
+  f[c.is_org_subpart] = rng->Chance(0.15) ? "Y" : "N";
+  if (f[c.is_org_subpart] == "Y") {
+    f[c.parent_org_lbn] = base + " HEALTH SYSTEM";
+    f[c.parent_org_tin] = Digits(rng, 9);
+  }
+  *code1 = k.taxonomy;
+}
+
+// Taxonomy slots (slot 1 primary most of the time; sometimes slot 2), a few
+// retired codes as the real file has, and sometimes another identifier.
+void FillTaxonomies(const RowContext& x, bool individual, const std::string& code1,
+                    const std::string& code2, Rng* rng, std::vector<std::string>* fields) {
+  const NppesColumns& c = x.c;
+  std::vector<std::string>& f = *fields;
+  bool swap = !code2.empty() && rng->Chance(0.3);
+  std::vector<std::string> codes = {code1};
+  if (!code2.empty()) codes.push_back(code2);
+  static const std::vector<std::string> kRetired = {"208VP0001X", "1041C0701X", "261QP3301X"};
+  if (rng->Chance(0.003)) codes.push_back(kRetired[rng->Below(kRetired.size())]);
+  for (size_t s = 0; s < codes.size(); ++s) {
+    f[c.tax_code[s]] = codes[s];
+    bool primary = swap ? s == 1 : s == 0;
+    f[c.tax_switch[s]] = primary ? "Y" : "N";
+    if (individual) {
+      f[c.tax_license[s]] = Digits(rng, 6 + static_cast<int>(rng->Below(3)));
+      f[c.tax_license_state[s]] = f[c.prac_state];
+    }
+  }
+  if (rng->Chance(0.3)) {
+    f[c.oid_id[0]] = Digits(rng, 8);
+    f[c.oid_type[0]] = "05";
+    f[c.oid_state[0]] = f[c.prac_state];
+    f[c.oid_issuer[0]] = "";
+  }
+}
+
+// Secondary practice locations (~7% of active providers), near the primary,
+// appended to the pl file's buffer; returns how many.
+int AppendSecondaryLocations(const RowContext& x, const std::string& npi, const Place& place,
+                             Rng* rng, std::string* plbuf) {
+  if (!rng->Chance(0.07)) return 0;
+  int n = 1 + static_cast<int>(rng->Below(2));
+  for (int k = 0; k < n; ++k) {
+    const Place& sp = rng->Chance(0.7) ? place : x.geo.Sample(rng);
+    std::vector<std::string> row = {npi,
+                                    std::to_string(1 + rng->Below(9899)) + " " +
+                                        std::string(kStreets[rng->Below(kStreets.size())]),
+                                    "",
+                                    sp.city,
+                                    sp.state,
+                                    PostalCode(rng, sp),
+                                    "US",
+                                    Phone(rng),
+                                    "",
+                                    ""};
+    for (size_t j = 0; j < row.size(); ++j) {
+      if (j) plbuf->push_back(',');
+      Quoted(plbuf, row[j]);
+    }
+    plbuf->push_back('\n');
+  }
+  return n;
+}
+
+// One npidata row (and its pl rows) for provider number `i`.
+void MakeRow(const RowContext& x, uint64_t i, uint64_t seed, Rng* rng,
+             std::vector<std::string>* fields, std::string* plbuf, SynthSummary* sum) {
+  const NppesColumns& c = x.c;
+  std::vector<std::string>& f = *fields;
+  for (std::string& s : f) s.clear();
+  const std::string npi = SynthNpi(i, seed);
+  f[c.npi] = npi;
+  double r = rng->Unit();
+  if (r < 0.012) {
+    // Deactivated: NPI and deactivation date only, as CMS publishes them.
+    f[c.deactivation_date] = Date(rng, 2008, 2025);
+    ++sum->deactivated;
+    return;
+  }
+  const bool individual = r < 0.012 + 0.78;
+  const Place& place = x.geo.Sample(rng);
+  FillAddressesAndDates(x, place, rng, fields);
+  std::string code1, code2;
+  if (individual) {
+    FillIndividual(x, rng, fields, &code1, &code2);
+    ++sum->individuals;
+  } else {
+    FillOrganization(x, place, rng, fields, &code1);
+    ++sum->organizations;
+  }
+  FillTaxonomies(x, individual, code1, code2, rng, fields);
+  sum->secondary_locations += AppendSecondaryLocations(x, npi, place, rng, plbuf);
+}
+
+constexpr const char* kPlHeader =
+    "\"NPI\",\"Provider Secondary Practice Location Address- Address Line 1\",\"Provider "
+    "Secondary Practice Location Address-  Address Line 2\",\"Provider Secondary Practice "
+    "Location Address - City Name\",\"Provider Secondary Practice Location Address - State "
+    "Name\",\"Provider Secondary Practice Location Address - Postal Code\",\"Provider "
+    "Secondary Practice Location Address - Country Code (If outside U.S.)\",\"Provider "
+    "Secondary Practice Location Address - Telephone Number\",\"Provider Secondary Practice "
+    "Location Address - Telephone Extension\",\"Provider Practice Location Address - Fax "
+    "Number\"\n";
+
+}  // namespace
+
 Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
   if (o.out.empty()) return Status::InvalidArgument("--out is required");
   if (o.rows > 200000000) return Status::InvalidArgument("--rows: at most 200 million");
@@ -361,170 +556,26 @@ Status Synthesize(const SynthOptions& o, SynthSummary* sum) {
     return Status::Internal("embedded NPPES header is unreadable");
   auto cols_r = NppesColumns::FromHeader(header.fields);
   if (!cols_r.ok()) return cols_r.status();
-  const NppesColumns& c = *cols_r;
-  const size_t nf = c.field_count;
-
   const Geo geo = BuildGeo();
   if (geo.places.empty()) return Status::Internal("no places to sample");
-  const auto& kinds = IndividualKinds();
-  const auto& org_kinds = OrgKinds();
-  std::vector<double> kcum, ocum;
+  RowContext x{*cols_r, geo, IndividualKinds(), OrgKinds(), {}, {}};
   double acc = 0;
-  for (const Kind& k : kinds) kcum.push_back(acc += k.weight);
+  for (const Kind& k : x.kinds) x.kind_cum.push_back(acc += k.weight);
   acc = 0;
-  for (const OrgKind& k : org_kinds) ocum.push_back(acc += k.weight);
-  auto pick_weighted = [](Rng* rng, const std::vector<double>& cum) {
-    double x = rng->Unit() * cum.back();
-    return std::min(static_cast<size_t>(std::upper_bound(cum.begin(), cum.end(), x) - cum.begin()),
-                    cum.size() - 1);
-  };
+  for (const OrgKind& k : x.org_kinds) x.org_cum.push_back(acc += k.weight);
 
   auto out = AtomicFile::Create(o.out);
   if (!out.ok()) return out.status();
   auto pl = AtomicFile::Create(pl_path);
   if (!pl.ok()) return pl.status();
-  std::string buf;
-  buf.append(header_line);
+  std::string buf(header_line);
   buf.append("\n");
-  std::string plbuf =
-      "\"NPI\",\"Provider Secondary Practice Location Address- Address Line 1\",\"Provider "
-      "Secondary Practice Location Address-  Address Line 2\",\"Provider Secondary Practice "
-      "Location Address - City Name\",\"Provider Secondary Practice Location Address - State "
-      "Name\",\"Provider Secondary Practice Location Address - Postal Code\",\"Provider "
-      "Secondary Practice Location Address - Country Code (If outside U.S.)\",\"Provider "
-      "Secondary Practice Location Address - Telephone Number\",\"Provider Secondary Practice "
-      "Location Address - Telephone Extension\",\"Provider Practice Location Address - Fax "
-      "Number\"\n";
-
+  std::string plbuf = kPlHeader;
   Rng rng(o.seed);
-  std::vector<std::string> f(nf);
+  std::vector<std::string> f(x.c.field_count);
   for (uint64_t i = 0; i < o.rows; ++i) {
-    for (std::string& s : f) s.clear();
-    const std::string npi = SynthNpi(i, o.seed);
-    f[c.npi] = npi;
-    double r = rng.Unit();
-    if (r < 0.012) {
-      // Deactivated: NPI and deactivation date only, as CMS publishes them.
-      f[c.deactivation_date] = Date(&rng, 2008, 2025);
-      ++sum->deactivated;
-    } else {
-      const bool individual = r < 0.012 + 0.78;
-      const Place& place = geo.Sample(&rng);
-      std::string street = std::to_string(1 + rng.Below(9899)) + " " +
-                           std::string(kStreets[rng.Below(kStreets.size())]);
-      f[c.prac_line1] = street;
-      if (rng.Chance(0.3)) f[c.prac_line2] = "STE " + std::to_string(100 + rng.Below(400));
-      f[c.prac_city] = place.city;
-      f[c.prac_state] = place.state;
-      f[c.prac_postal] = PostalCode(&rng, place);
-      f[c.prac_country] = "US";
-      f[c.prac_phone] = Phone(&rng);
-      if (rng.Chance(0.6)) f[c.prac_fax] = Phone(&rng);
-      if (rng.Chance(0.8)) {
-        f[c.mail_line1] = f[c.prac_line1], f[c.mail_line2] = f[c.prac_line2];
-        f[c.mail_city] = f[c.prac_city], f[c.mail_state] = f[c.prac_state];
-        f[c.mail_postal] = f[c.prac_postal], f[c.mail_phone] = f[c.prac_phone];
-      } else {
-        const Place& mp = geo.Sample(&rng);
-        f[c.mail_line1] = "PO BOX " + std::to_string(1 + rng.Below(9999));
-        f[c.mail_city] = mp.city, f[c.mail_state] = mp.state;
-        f[c.mail_postal] = std::string(mp.zip, 5);
-        f[c.mail_phone] = Phone(&rng);
-      }
-      f[c.mail_country] = "US";
-      f[c.enumeration_date] = Date(&rng, 2005, 2024);
-      f[c.last_update_date] = Date(&rng, 2007, 2025);
-      if (rng.Chance(0.01)) f[c.reactivation_date] = Date(&rng, 2015, 2025);
-      if (rng.Chance(0.5)) f[c.certification_date] = Date(&rng, 2010, 2025);
-
-      std::string code1, code2;
-      if (individual) {
-        const Kind& k = kinds[pick_weighted(&rng, kcum)];
-        bool female = rng.Chance(k.female);
-        f[c.entity] = "1";
-        f[c.first_name] = std::string(female ? kFemale[rng.Below(kFemale.size())]
-                                             : kMale[rng.Below(kMale.size())]);
-        f[c.last_name] = std::string(kLast[rng.Below(kLast.size())]);
-        if (rng.Chance(0.6))
-          f[c.middle_name] = std::string(1, static_cast<char>('A' + rng.Below(26)));
-        if (rng.Chance(0.15)) f[c.name_prefix] = rng.Chance(0.5) ? "DR." : (female ? "MS." : "MR.");
-        f[c.credential] = k.credentials[rng.Below(k.credentials.size())];
-        f[c.sex] = female ? "F" : "M";
-        f[c.sole_proprietor] = rng.Chance(0.2) ? "Y" : "N";
-        code1 = k.taxonomy;
-        if (k.second_taxonomy[0] != 0 && rng.Chance(0.25)) code2 = k.second_taxonomy;
-        ++sum->individuals;
-      } else {
-        const OrgKind& k = org_kinds[pick_weighted(&rng, ocum)];
-        f[c.entity] = "2";
-        std::string base =
-            rng.Chance(0.5) ? place.city : std::string(kLast[rng.Below(kLast.size())]);
-        f[c.org_name] = base + " " + k.suffixes[rng.Below(k.suffixes.size())];
-        f[c.ein] = "<UNAVAIL>";
-        if (rng.Chance(0.1)) {
-          f[c.other_org_name] = base + " CARE";
-          f[c.other_org_name_type] = "3";
-        }
-        f[c.ao_last_name] = std::string(kLast[rng.Below(kLast.size())]);
-        f[c.ao_first_name] = std::string(kMale[rng.Below(kMale.size())]);
-        f[c.ao_title] = rng.Chance(0.5) ? "OWNER" : "ADMINISTRATOR";
-        f[c.ao_phone] = Phone(&rng);
-        f[c.is_org_subpart] = rng.Chance(0.15) ? "Y" : "N";
-        if (f[c.is_org_subpart] == "Y") {
-          f[c.parent_org_lbn] = base + " HEALTH SYSTEM";
-          f[c.parent_org_tin] = Digits(&rng, 9);
-        }
-        code1 = k.taxonomy;
-        ++sum->organizations;
-      }
-      // Slot 1 is primary most of the time; sometimes the primary is slot 2.
-      bool swap = !code2.empty() && rng.Chance(0.3);
-      std::vector<std::string> codes = {code1};
-      if (!code2.empty()) codes.push_back(code2);
-      // A few retired or mistyped codes, as the real file has: not in NUCC.
-      static const std::vector<std::string> kRetired = {"208VP0001X", "1041C0701X", "261QP3301X"};
-      if (rng.Chance(0.003)) codes.push_back(kRetired[rng.Below(kRetired.size())]);
-      for (size_t s = 0; s < codes.size(); ++s) {
-        f[c.tax_code[s]] = codes[s];
-        bool primary = swap ? s == 1 : s == 0;
-        f[c.tax_switch[s]] = primary ? "Y" : "N";
-        if (individual) {
-          f[c.tax_license[s]] = Digits(&rng, 6 + static_cast<int>(rng.Below(3)));
-          f[c.tax_license_state[s]] = f[c.prac_state];
-        }
-      }
-      if (rng.Chance(0.3)) {
-        f[c.oid_id[0]] = Digits(&rng, 8);
-        f[c.oid_type[0]] = "05";
-        f[c.oid_state[0]] = f[c.prac_state];
-        f[c.oid_issuer[0]] = "";
-      }
-      // Secondary practice locations (~7% of active providers), near the primary.
-      if (rng.Chance(0.07)) {
-        int n = 1 + static_cast<int>(rng.Below(2));
-        for (int k = 0; k < n; ++k) {
-          const Place& sp = rng.Chance(0.7) ? place : geo.Sample(&rng);
-          std::vector<std::string> row = {npi,
-                                          std::to_string(1 + rng.Below(9899)) + " " +
-                                              std::string(kStreets[rng.Below(kStreets.size())]),
-                                          "",
-                                          sp.city,
-                                          sp.state,
-                                          PostalCode(&rng, sp),
-                                          "US",
-                                          Phone(&rng),
-                                          "",
-                                          ""};
-          for (size_t j = 0; j < row.size(); ++j) {
-            if (j) plbuf.push_back(',');
-            Quoted(&plbuf, row[j]);
-          }
-          plbuf.push_back('\n');
-          ++sum->secondary_locations;
-        }
-      }
-    }
-    for (size_t j = 0; j < nf; ++j) {
+    MakeRow(x, i, o.seed, &rng, &f, &plbuf, sum);
+    for (size_t j = 0; j < f.size(); ++j) {
       if (j) buf.push_back(',');
       Quoted(&buf, f[j]);
     }
