@@ -349,7 +349,31 @@ size_t GeoGrid::memory_bytes() const {
          bytes(row_site_) + bytes(row_loc_);
 }
 
+namespace {
+
+// The number of distinct geocoded points of a row (indexed locations only).
+size_t DistinctPoints(const Snapshot& snap, size_t row) {
+  std::vector<std::pair<float, float>> pts;
+  auto locs = snap.locations(row);
+  for (size_t k = 0; k < IndexedLocations(locs.size()); ++k)
+    if (locs[k].precision != 0) pts.emplace_back(locs[k].lat, locs[k].lon);
+  std::sort(pts.begin(), pts.end());
+  return static_cast<size_t>(std::unique(pts.begin(), pts.end()) - pts.begin());
+}
+
+}  // namespace
+
 Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
+  MERIDIAN_RETURN_IF_ERROR(CheckCells());
+  std::vector<uint32_t> seen;
+  std::unordered_map<uint32_t, std::vector<OtherPoint>> multi_points;  // row -> its entries
+  MERIDIAN_RETURN_IF_ERROR(CheckEntries(snap, row_info, &seen, &multi_points));
+  MERIDIAN_RETURN_IF_ERROR(CheckOtherPoints(multi_points));
+  return CheckRowSites(snap, seen);
+}
+
+// Cells, sites and offset arrays agree with each other.
+Status GeoGrid::CheckCells() const {
   const size_t n = site_lat_.size();
   if (begin_.size() != keys_.size() + 1 || begin_.front() != 0 || begin_.back() != n)
     return Status::Corruption("geo grid: cell offsets do not match the sites");
@@ -378,23 +402,26 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
           return Status::Corruption("geo grid: stale unit vector");
     }
   }
-  // Each row appears once per distinct geocoded point, at that point's site,
-  // with the lowest location index there; as a single entry when it has one
-  // such point.
-  auto distinct_points = [&](size_t row) {
-    std::vector<std::pair<float, float>> pts;
-    auto locs = snap.locations(row);
-    for (size_t k = 0; k < IndexedLocations(locs.size()); ++k)
-      if (locs[k].precision != 0) pts.emplace_back(locs[k].lat, locs[k].lon);
-    std::sort(pts.begin(), pts.end());
-    return static_cast<size_t>(std::unique(pts.begin(), pts.end()) - pts.begin());
-  };
-  std::vector<uint32_t> seen(snap.size(), 0);
+  return Status::OK();
+}
+
+// Each row appears once per distinct geocoded point, at that point's site,
+// with the lowest location index there; as a single entry when it has one
+// such point. Profiles count their group's RowInfo values; multi entries sit
+// in their separation bucket. Fills *seen_out (entries per row) and
+// *multi_points_out (each multi row's entries).
+Status GeoGrid::CheckEntries(
+    const Snapshot& snap, const std::vector<RowInfo>& row_info, std::vector<uint32_t>* seen_out,
+    std::unordered_map<uint32_t, std::vector<OtherPoint>>* multi_points_out) const {
+  const size_t n = site_lat_.size();
+  std::vector<uint32_t>& seen = *seen_out;
+  seen.assign(snap.size(), 0);
+  auto& multi_points = *multi_points_out;
   auto check = [&](uint32_t s, uint32_t row, uint16_t loc, const RowInfo& info, bool single) {
     if (row >= snap.size()) return Status::Corruption("geo grid: row out of range");
     auto locs = snap.locations(row);
     if (loc >= locs.size() || locs[loc].precision == 0 || locs[loc].lat != site_lat_[s] ||
-        locs[loc].lon != site_lon_[s] || (distinct_points(row) == 1) != single)
+        locs[loc].lon != site_lon_[s] || (DistinctPoints(snap, row) == 1) != single)
       return Status::Corruption("geo grid: entry does not match its snapshot location");
     for (size_t k = 0; k < loc; ++k)
       if (locs[k].precision != 0 && locs[k].lat == site_lat_[s] && locs[k].lon == site_lon_[s])
@@ -405,7 +432,6 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
     return Status::OK();
   };
   std::unordered_map<uint64_t, uint32_t> hist;
-  std::unordered_map<uint32_t, std::vector<OtherPoint>> multi_points;  // row -> its entries
   for (uint32_t s = 0; s < n; ++s) {
     auto rows = single_rows(s);
     hist.clear();
@@ -453,13 +479,22 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
         return Status::Corruption("geo grid: multi entry names the wrong profile");
     }
   }
-  // Each entry's "others" are exactly its row's other entries.
+  return Status::OK();
+}
+
+// Each multi entry's "others" are exactly its row's other entries.
+Status GeoGrid::CheckOtherPoints(
+    const std::unordered_map<uint32_t, std::vector<OtherPoint>>& multi_points) const {
+  const size_t n = site_lat_.size();
   if (others_off_.size() != multi_row_.size() + 1 || others_off_.back() != others_.size())
     return Status::Corruption("geo grid: other-point offsets are malformed");
   for (uint32_t s = 0; s < n; ++s)
     for (uint32_t k = multi_[s * kBuckets]; k < multi_[(s + 1) * kBuckets]; ++k) {
       std::vector<std::pair<uint32_t, uint16_t>> want, got;
-      for (const OtherPoint& o : multi_points[multi_row_[k]])
+      auto row_points = multi_points.find(multi_row_[k]);
+      if (row_points == multi_points.end())
+        return Status::Corruption("geo grid: a multi entry's row has no entries");
+      for (const OtherPoint& o : row_points->second)
         if (o.site != s) want.emplace_back(o.site, o.loc);
       for (uint32_t x = others_off_[k]; x < others_off_[k + 1]; ++x)
         got.emplace_back(others_[x].site, others_[x].loc);
@@ -467,6 +502,13 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
       std::sort(got.begin(), got.end());
       if (want != got) return Status::Corruption("geo grid: stale other points of a multi entry");
     }
+  return Status::OK();
+}
+
+// Every row's site: none, its single site, or "several"; and as many
+// entries as distinct geocoded points.
+Status GeoGrid::CheckRowSites(const Snapshot& snap, const std::vector<uint32_t>& seen) const {
+  const size_t n = site_lat_.size();
   if (row_site_.size() != snap.size() || row_loc_.size() != snap.size())
     return Status::Corruption("geo grid: row sites do not cover the snapshot");
   for (uint32_t s = 0; s < n; ++s)
@@ -474,16 +516,16 @@ Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>
       if (row_site_[single_rows(s)[k]] != s || row_loc_[single_rows(s)[k]] != single_loc(s)[k])
         return Status::Corruption("geo grid: row site differs from its single entry");
   for (size_t i = 0; i < snap.size(); ++i) {
-    const size_t points = distinct_points(i);
+    const size_t points = DistinctPoints(snap, i);
     const bool ok = points == 0   ? row_site_[i] == kNoSite
                     : points == 1 ? row_site_[i] < n
                                   : row_site_[i] == kMultiSite;
     if (!ok) return Status::Corruption("geo grid: row " + std::to_string(i) + " has a stale site");
   }
   for (size_t i = 0; i < snap.size(); ++i)
-    if (seen[i] != distinct_points(i))
+    if (seen[i] != DistinctPoints(snap, i))
       return Status::Corruption("geo grid: row " + std::to_string(i) + " has " +
-                                std::to_string(distinct_points(i)) + " geocoded points but " +
+                                std::to_string(DistinctPoints(snap, i)) + " geocoded points but " +
                                 std::to_string(seen[i]) + " entries");
   return Status::OK();
 }

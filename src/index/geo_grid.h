@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -223,6 +224,14 @@ class GeoGrid {
     uint32_t site;
     uint16_t loc;
   };
+  // The steps of CheckInvariants().
+  Status CheckCells() const;
+  Status CheckEntries(const Snapshot& snap, const std::vector<RowInfo>& row_info,
+                      std::vector<uint32_t>* seen,
+                      std::unordered_map<uint32_t, std::vector<OtherPoint>>* multi_points) const;
+  Status CheckOtherPoints(
+      const std::unordered_map<uint32_t, std::vector<OtherPoint>>& multi_points) const;
+  Status CheckRowSites(const Snapshot& snap, const std::vector<uint32_t>& seen) const;
   std::vector<uint32_t> others_off_;           // multi entries + 1 offsets into others_
   std::vector<OtherPoint> others_;             // per multi entry: its row's other points
   std::vector<uint32_t> multi_entry_profile_;  // per multi entry: its profile in multi_profile_
