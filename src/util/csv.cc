@@ -38,22 +38,40 @@ CsvTokenizer::Outcome CsvTokenizer::Fail(CsvRecord* rec, size_t start, uint64_t 
   return Outcome::kError;
 }
 
-CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
+bool CsvTokenizer::SkipBlankLines() {
   const char* data = buf_.data();
   const size_t n = buf_.size();
-
-  // Skip blank lines ("\n" or "\r\n").
   while (pos_ < n) {
     if (data[pos_] == '\n') {
       ++pos_, ++line_;
     } else if (data[pos_] == '\r' && pos_ + 1 < n && data[pos_ + 1] == '\n') {
       pos_ += 2, ++line_;
     } else if (data[pos_] == '\r' && pos_ + 1 == n && !at_eof_) {
-      return Outcome::kNeedMore;
+      return false;
     } else {
       break;
     }
   }
+  return true;
+}
+
+void CsvTokenizer::AppendUnescaped(const char* begin, const char* end,
+                                   std::vector<std::string_view>* fields) {
+  // Unescaped text never exceeds the record's bytes (<= kMaxRecordBytes), so
+  // after this reserve scratch_ never reallocates and views stay valid.
+  if (scratch_.capacity() < kMaxRecordBytes) scratch_.reserve(kMaxRecordBytes);
+  const size_t off = scratch_.size();
+  for (const char* c = begin; c < end; ++c) {
+    scratch_.push_back(*c);
+    if (*c == '"') ++c;  // skip the second quote of a pair
+  }
+  fields->emplace_back(scratch_.data() + off, scratch_.size() - off);
+}
+
+CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
+  const char* data = buf_.data();
+  const size_t n = buf_.size();
+  if (!SkipBlankLines()) return Outcome::kNeedMore;  // a CR at the window's end
   if (pos_ >= n) return Outcome::kEnd;
 
   const size_t start = pos_;
@@ -106,15 +124,7 @@ CsvTokenizer::Outcome CsvTokenizer::Next(CsvRecord* rec) {
       if (std::memchr(data + field_begin, '\n', len) != nullptr)
         newlines += static_cast<uint64_t>(std::count(data + field_begin, data + q, '\n'));
       if (escaped) {
-        // Unescaped text never exceeds the record's bytes (<= kMaxRecordBytes),
-        // so after this reserve scratch_ never reallocates and views stay valid.
-        if (scratch_.capacity() < kMaxRecordBytes) scratch_.reserve(kMaxRecordBytes);
-        size_t off = scratch_.size();
-        for (size_t i = field_begin; i < q; ++i) {
-          scratch_.push_back(data[i]);
-          if (data[i] == '"') ++i;  // skip the second quote of a pair
-        }
-        fields.emplace_back(scratch_.data() + off, scratch_.size() - off);
+        AppendUnescaped(data + field_begin, data + q, &fields);
       } else {
         fields.emplace_back(data + field_begin, len);
       }

@@ -63,6 +63,11 @@ class CsvTokenizer {
 
  private:
   Outcome Fail(CsvRecord* rec, size_t start, uint64_t start_line, const char* why);
+  // Skips blank lines ("\n" or "\r\n"); false when a CR ends a window
+  // that is not the file's end (more bytes are needed to tell).
+  bool SkipBlankLines();
+  // Appends the quoted field text [begin, end) with doubled quotes undone.
+  void AppendUnescaped(const char* begin, const char* end, std::vector<std::string_view>* fields);
 
   std::string_view buf_;
   size_t pos_ = 0;
