@@ -23,8 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& [name, value] : params)
       if (!meridian::IsValidUtf8(name) || !meridian::IsValidUtf8(value)) std::abort();
     meridian::Query q;
-    meridian::QueryError err;
-    (void)meridian::ParseQuery(params, meridian::ModalityMap::Embedded(), &q, &err, nullptr);
+    meridian::Status parsed =
+        meridian::ParseQuery(params, meridian::ModalityMap::Embedded(), &q, nullptr);
+    // A refusal always says why, and names the parameter when one is at fault.
+    if (!parsed.ok() && parsed.message().empty()) std::abort();
   }
   return 0;
 }
