@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -55,7 +54,7 @@ TEST(OrganizationLinks, OnlyWhatNppesStates) {
       "\"1000000038\",\"DIRECT\",\"Direct\",\"b@acme.direct\",\"N\",\"\",\"ACME HEALTH\","
       "\"\",\"\",\"\",\"\",\"\",\"\",\"1 MAIN ST\",\"\",\"MADISON\",\"WI\",\"US\",\"53703\"\n";
   testing::WriteAll(dir.File("e.csv"), endpoints);
-  testing::IngestInProcess(dir.File("n.csv"), dir.File("s.snap"), "", dir.File("e.csv"));
+  testing::IngestOrDie(dir.File("n.csv"), dir.File("s.snap"), "", dir.File("e.csv"));
   auto snap = Snapshot::Open(dir.File("s.snap"));
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   auto links = OrganizationLinks::Build(**snap);

@@ -10,7 +10,6 @@
 #include "geo/distance.h"
 #include "query/result_json.h"
 #include "query/scan.h"
-#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -25,7 +24,7 @@ class ExecutorVsOracle : public ::testing::Test {
     auto run =
         testing::RunMeridian("synth --rows 25000 --seed 77 --out " + dir_->File("s.csv"), *dir_);
     ASSERT_EQ(run.code, 0) << run.err;
-    testing::IngestInProcess(dir_->File("s.csv"), dir_->File("s.snap"), dir_->File("s_pl.csv"));
+    testing::IngestOrDie(dir_->File("s.csv"), dir_->File("s.snap"), dir_->File("s_pl.csv"));
     snap_ = Snapshot::Open(dir_->File("s.snap"))->release();
     index_ = SearchIndex::Build(*snap_, ModalityMap::Embedded()).value().release();
   }

@@ -4,7 +4,6 @@
 
 #include "geo/distance.h"
 #include "geo/zcta.h"
-#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -36,7 +35,7 @@ TEST(ScanSearch, RadiusTaxonomyTiesAndSecondaryLocations) {
   pl = pl.substr(0, pl.find('\n') + 1) +
        "\"1000000046\",\"1 STATE ST\",\"\",\"MADISON\",\"WI\",\"53703\",\"US\",\"\",\"\",\"\"\n";
   testing::WriteAll(dir.File("pl.csv"), pl);
-  testing::IngestInProcess(dir.File("m.csv"), dir.File("s.snap"), dir.File("pl.csv"));
+  testing::IngestOrDie(dir.File("m.csv"), dir.File("s.snap"), dir.File("pl.csv"));
   auto snap = Snapshot::Open(dir.File("s.snap"));
   ASSERT_TRUE(snap.ok());
   LatLon madison, milwaukee;

@@ -7,7 +7,6 @@
 #include <filesystem>
 
 #include "snapshot/writer.h"
-#include "testing/ingest_util.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -16,7 +15,7 @@ namespace {
 using testing::TempDir;
 
 std::string IngestSample(const TempDir& dir, const std::string& name) {
-  testing::IngestInProcess(testing::TestData("npidata_sample_99.csv"), dir.File(name));
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File(name));
   return dir.File(name);
 }
 

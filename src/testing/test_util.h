@@ -161,11 +161,15 @@ inline RunResult RunMeridian(const std::string& args, const TempDir& dir) {
   return r;
 }
 
-// Ingests `nppes` (and an optional pl file) into `out`; fails the test on error.
+// Ingests `nppes` (and the pl and endpoint files, when given) into `out`
+// with the meridian binary, as an operator would; fails the test on error.
+// (Tests of the modules below ingest build their snapshots this way, so no
+// module but ingest/ and cli/ includes ingest/.)
 inline void IngestOrDie(const std::string& nppes, const std::string& out,
-                        const std::string& pl = "") {
+                        const std::string& pl = "", const std::string& endpoint = "") {
   std::string cmd = std::string("ingest --nppes ") + nppes + " --out " + out;
   if (!pl.empty()) cmd += " --pl " + pl;
+  if (!endpoint.empty()) cmd += " --endpoint " + endpoint;
   TempDir scratch;
   RunResult r = RunMeridian(cmd, scratch);
   ASSERT_EQ(r.code, 0) << r.err;
