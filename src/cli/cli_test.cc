@@ -2,6 +2,8 @@
 // 1 fatal, 2 usage), JSON field names, the errors file.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -87,6 +89,12 @@ TEST(Cli, ShowStatsVerifyAndSearch) {
   ASSERT_EQ(search.code, 0) << search.err;
   EXPECT_NE(search.out.find("\"npi\":\"1679576722\""), std::string::npos) << search.out;
   EXPECT_NE(search.out.find("\"distance_mi\":0.0"), std::string::npos);
+  // By name: the one-off search builds the name order only for this sort.
+  auto by_name =
+      RunMeridian("search --snapshot " + snap + " --state TX --sort name --limit 3 --json", dir);
+  ASSERT_EQ(by_name.code, 0) << by_name.err;
+  auto results = nlohmann::json::parse(by_name.out)["results"];
+  ASSERT_EQ(results.size(), 3u) << by_name.out;
   EXPECT_EQ(RunMeridian("search --snapshot " + snap + " --near 00000", dir).code, 2);
   EXPECT_EQ(RunMeridian("search --snapshot " + snap + " --near 68847 --radius 900mi", dir).code, 2);
 }

@@ -11,7 +11,8 @@ namespace meridian {
 
 Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
                                                         const ModalityMap& modalities,
-                                                        const KnowledgeBase* knowledge) {
+                                                        const KnowledgeBase* knowledge,
+                                                        NameOrder name_order) {
   std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities, knowledge));
   const TaxonomyDict& dict = snap.taxonomy();
   ix->taxonomy_mask_.resize(dict.size());
@@ -32,7 +33,7 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
   ix->none_slot_ = slot_of("none");
   ix->BuildRowInfo(code_qualifies);
   ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
-  MERIDIAN_RETURN_IF_ERROR(ix->BuildNameRank());
+  if (name_order == NameOrder::kBuild) MERIDIAN_RETURN_IF_ERROR(ix->BuildNameRank());
   // Opening (checksums) and building read every page; queries need few.
   // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
   ix->release_ = std::thread([&snap] { snap.ReleaseResident(); });

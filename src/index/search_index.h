@@ -41,9 +41,13 @@ class SearchIndex {
   // (KnowledgeBase::MayDryNeedle) instead of the taxonomy prefixes alone.
   // A record that fails to decode is Corruption (the snapshot is refused,
   // never served with rows silently missing from the name order).
+  // NameOrder::kSkip leaves out the name rank (O(n) record decodes and a
+  // sort) for a one-off query that does not sort by name (`meridian search`).
+  enum class NameOrder { kBuild, kSkip };
   static Result<std::unique_ptr<SearchIndex>> Build(const Snapshot& snap,
                                                     const ModalityMap& modalities,
-                                                    const KnowledgeBase* knowledge = nullptr);
+                                                    const KnowledgeBase* knowledge = nullptr,
+                                                    NameOrder name_order = NameOrder::kBuild);
 
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
@@ -54,8 +58,10 @@ class SearchIndex {
   uint16_t classification_slot(uint16_t taxonomy_id) const { return class_slot_[taxonomy_id]; }
   const std::vector<std::string>& classification_names() const { return class_names_; }
   uint16_t none_classification_slot() const { return none_slot_; }
-  // Rank of each row in (SortName, row) order.
+  // Rank of each row in (SortName, row) order; empty when built with
+  // NameOrder::kSkip.
   const std::vector<uint32_t>& NameRank() const { return name_rank_; }
+  bool has_name_rank() const { return name_rank_.size() == snap_.size(); }
 
   size_t memory_bytes() const;
   ~SearchIndex();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 
 #include "geo/distance.h"
@@ -468,6 +469,7 @@ void Execution::OrderAndEmit(std::vector<GeoCandidate>* matches_in) {
 }  // namespace
 
 SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
+  assert(q.sort != Query::Sort::kName || index.has_name_rank());
   return Execution(index, q, plan).Run();
 }
 

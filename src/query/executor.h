@@ -17,6 +17,7 @@ namespace meridian {
 // cost; tests force each plan to check both against the oracle.
 enum class TextPlan { kAuto, kSites, kPostings };
 
+// REQUIRES: index.has_name_rank() when q sorts by name.
 SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan = TextPlan::kAuto);
 
 }  // namespace meridian
