@@ -361,10 +361,10 @@ int Commands::Search() {
     return Refused(parsed, "--");
   auto knowledge = KnowledgeBase::LoadEmbedded();
   if (!knowledge.ok()) return Fail(knowledge.status());
-  // One query: the name order is built only when it sorts by name.
+  // One query: the record pass (name order) only when it sorts by name.
   auto built = SearchIndex::Build(snap, modalities, &*knowledge,
-                                  q.sort == Query::Sort::kName ? SearchIndex::NameOrder::kBuild
-                                                               : SearchIndex::NameOrder::kSkip);
+                                  q.sort == Query::Sort::kName ? SearchIndex::RecordPass::kBuild
+                                                               : SearchIndex::RecordPass::kSkip);
   if (!built.ok()) return Fail(built.status());
   std::unique_ptr<SearchIndex> index = std::move(built).value();
   auto t1 = std::chrono::steady_clock::now();

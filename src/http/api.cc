@@ -143,7 +143,7 @@ HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& np
           "or phone number is not a link.");
   w.Key("providers").BeginArray();
   size_t n = 0;
-  for (uint32_t r : d.org_links.Find(org.org_name)) {
+  for (uint32_t r : d.index->org_links().Find(org.org_name)) {
     if (r == static_cast<uint32_t>(row)) continue;
     Record rec;
     Status linked = d.snap->GetRecord(r, &rec);

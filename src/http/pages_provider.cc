@@ -165,7 +165,7 @@ HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
         "parent, and providers whose contact record says they belong to it. Sharing an address or "
         "phone is not a link.");
   data providers = List();
-  for (uint32_t r : d.org_links.Find(org.org_name)) {
+  for (uint32_t r : d.index->org_links().Find(org.org_name)) {
     if (r == static_cast<uint32_t>(row) || providers.list_value().size() >= 200) continue;
     Record rec;
     if (!d.snap->GetRecord(r, &rec).ok())

@@ -94,13 +94,11 @@ Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path) {
   auto guide = Guide::LoadEmbedded(d->knowledge);
   if (!guide.ok()) return guide.status();
   d->guide = std::make_unique<Guide>(std::move(guide).value());
-  // Everything a request reads is built here, before the dataset serves.
+  // Everything a request reads is built here (the index with its name order
+  // and organization links), before the dataset serves.
   auto index = SearchIndex::Build(*d->snap, ModalityMap::Embedded(), &d->knowledge);
   if (!index.ok()) return index.status();
   d->index = std::move(index).value();
-  auto links = OrganizationLinks::Build(*d->snap);
-  if (!links.ok()) return links.status();
-  d->org_links = std::move(links).value();
   d->loaded_at = std::chrono::system_clock::now();
   return d;
 }
@@ -159,7 +157,7 @@ HttpResponse Service::Handle(const HttpRequest& req) {
   HttpResponse resp;
   // The exception boundary: nothing a handler throws reaches the server.
   try {
-    resp = Respond(req, route, method_ok, args, *d);
+    resp = Respond(req, route, method_ok, html, args, *d);
   } catch (const std::exception& e) {
     resp = Threw(route, html, d.get(), typeid(e).name());
   } catch (...) {
@@ -188,9 +186,8 @@ HttpResponse Service::Handle(const HttpRequest& req) {
   return resp;
 }
 
-HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool method_ok,
+HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool method_ok, bool html,
                               const std::vector<std::string>& args, const Dataset& d) {
-  const bool html = route != nullptr ? route->html : !req.path.starts_with("/api/");
   if (route == nullptr)
     return ErrorResponse(&d, html,
                          Status::NotFound(html ? "We could not find that page."

@@ -25,7 +25,6 @@
 #include "http/rate_limiter.h"
 #include "http/report_store.h"
 #include "http/routes.h"
-#include "index/org_links.h"
 #include "index/search_index.h"
 #include "knowledge/guide.h"
 #include "knowledge/knowledge_base.h"
@@ -61,7 +60,6 @@ struct Dataset {
   KnowledgeBase knowledge;
   std::unique_ptr<SearchIndex> index;
   std::unique_ptr<Guide> guide;
-  OrganizationLinks org_links;
   std::chrono::system_clock::time_point loaded_at;
 
   static Result<std::unique_ptr<Dataset>> Load(const std::string& path);
@@ -101,7 +99,8 @@ class Service {
   explicit Service(const ServiceOptions& o)
       : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
   // The steps of Handle(): refuse what the route does not take, then answer.
-  HttpResponse Respond(const HttpRequest& req, const Route* route, bool method_ok,
+  // `html`: errors as a page (a page route, or an unmatched path outside /api/).
+  HttpResponse Respond(const HttpRequest& req, const Route* route, bool method_ok, bool html,
                        const std::vector<std::string>& args, const Dataset& d);
   HttpResponse Dispatch(const Route& route, const std::vector<std::string>& args,
                         const QueryParams& params, const HttpRequest& req, const Dataset& d);

@@ -5,8 +5,9 @@
 // Business Name). Nothing else counts: a shared address or phone number is
 // not a link.
 //
-// Built once per snapshot while loading (O(n) record decodes), never on a
-// request. Thread safety: immutable after Build().
+// Built once per snapshot while loading, in SearchIndex::Build's one pass
+// over the decoded records (which the name order needs too), never on a
+// request. Thread safety: immutable once built.
 #pragma once
 
 #include <cstdint>
@@ -16,15 +17,17 @@
 #include <unordered_map>
 #include <vector>
 
-#include "snapshot/snapshot.h"
-#include "util/status.h"
+#include "model/record.h"
 
 namespace meridian {
 
 class OrganizationLinks {
  public:
-  // A record that fails to decode is Corruption.
-  static Result<OrganizationLinks> Build(const Snapshot& snap);
+  // Adds the links record `rec` (at `row`) states. REQUIRES: rows are added
+  // in ascending order.
+  void Add(uint32_t row, const Record& rec);
+  // Appends the links of `later`, whose rows all come after this one's.
+  void Append(OrganizationLinks&& later);
 
   // Rows linked to the organization with this legal name (any case), in row
   // order; empty when none.

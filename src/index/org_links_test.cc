@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "index/search_index.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -57,8 +58,9 @@ TEST(OrganizationLinks, OnlyWhatNppesStates) {
   testing::IngestOrDie(dir.File("n.csv"), dir.File("s.snap"), "", dir.File("e.csv"));
   auto snap = Snapshot::Open(dir.File("s.snap"));
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-  auto links = OrganizationLinks::Build(**snap);
-  ASSERT_TRUE(links.ok()) << links.status().ToString();
+  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  const OrganizationLinks* links = &(*index)->org_links();
   std::vector<uint32_t> npis;
   for (uint32_t r : links->Find("acme HEALTH")) npis.push_back((*snap)->npi(r));
   EXPECT_EQ(npis, (std::vector<uint32_t>{1000000012, 1000000020}));

@@ -12,7 +12,7 @@ namespace meridian {
 Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
                                                         const ModalityMap& modalities,
                                                         const KnowledgeBase* knowledge,
-                                                        NameOrder name_order) {
+                                                        RecordPass record_pass) {
   std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities, knowledge));
   const TaxonomyDict& dict = snap.taxonomy();
   ix->taxonomy_mask_.resize(dict.size());
@@ -33,7 +33,7 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
   ix->none_slot_ = slot_of("none");
   ix->BuildRowInfo(code_qualifies);
   ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
-  if (name_order == NameOrder::kBuild) MERIDIAN_RETURN_IF_ERROR(ix->BuildNameRank());
+  if (record_pass == RecordPass::kBuild) MERIDIAN_RETURN_IF_ERROR(ix->BuildFromRecords());
   // Opening (checksums) and building read every page; queries need few.
   // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
   ix->release_ = std::thread([&snap] { snap.ReleaseResident(); });
@@ -92,11 +92,13 @@ void SearchIndex::BuildRowInfo(const std::vector<ModalityMask>& code_qualifies) 
   half.join();
 }
 
-Status SearchIndex::BuildNameRank() {
-  // Sort keys need each record decoded: two threads, each over half the rows.
+Status SearchIndex::BuildFromRecords() {
+  // Every record decoded once, on two threads (each over half the rows):
+  // its sort key and its organization links.
   std::vector<std::string> keys(snap_.size());
   Status failed[2];
-  auto fill = [&](size_t begin, size_t end, Status* st) {
+  OrganizationLinks second_half;
+  auto fill = [&](size_t begin, size_t end, OrganizationLinks* links, Status* st) {
     Record r;
     for (size_t i = begin; i < end; ++i) {
       Status s = snap_.GetRecord(i, &r);
@@ -105,12 +107,14 @@ Status SearchIndex::BuildNameRank() {
         return;
       }
       keys[i] = r.SortName();
+      links->Add(static_cast<uint32_t>(i), r);
     }
   };
-  std::thread half(fill, snap_.size() / 2, snap_.size(), &failed[1]);
-  fill(0, snap_.size() / 2, &failed[0]);
+  std::thread half(fill, snap_.size() / 2, snap_.size(), &second_half, &failed[1]);
+  fill(0, snap_.size() / 2, &org_links_, &failed[0]);
   half.join();
   for (const Status& s : failed) MERIDIAN_RETURN_IF_ERROR(s);
+  org_links_.Append(std::move(second_half));
   std::vector<uint32_t> order(snap_.size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(),

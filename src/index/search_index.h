@@ -5,7 +5,8 @@
 //   - a ModalityMask per row (taxonomy codes + credential text, per
 //     data/modalities.csv), so the modality filter and facet are one AND;
 //   - per taxonomy id: its classification's facet slot;
-//   - each row's rank in name order (for sort=name).
+//   - each row's rank in name order (for sort=name), and the organization
+//     links NPPES states, from one pass over the decoded records.
 //
 // Everything is built in Build(), off the serving path, so the first query
 // after a load pays for nothing.
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "index/geo_grid.h"
+#include "index/org_links.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/modality_map.h"
 #include "snapshot/snapshot.h"
@@ -41,13 +43,15 @@ class SearchIndex {
   // (KnowledgeBase::MayDryNeedle) instead of the taxonomy prefixes alone.
   // A record that fails to decode is Corruption (the snapshot is refused,
   // never served with rows silently missing from the name order).
-  // NameOrder::kSkip leaves out the name rank (O(n) record decodes and a
-  // sort) for a one-off query that does not sort by name (`meridian search`).
-  enum class NameOrder { kBuild, kSkip };
+  // The name order and the organization links both come from one pass over
+  // the decoded records (two threads). RecordPass::kSkip leaves both out,
+  // for a one-off query that needs neither (`meridian search` not sorted by
+  // name).
+  enum class RecordPass { kBuild, kSkip };
   static Result<std::unique_ptr<SearchIndex>> Build(const Snapshot& snap,
                                                     const ModalityMap& modalities,
                                                     const KnowledgeBase* knowledge = nullptr,
-                                                    NameOrder name_order = NameOrder::kBuild);
+                                                    RecordPass record_pass = RecordPass::kBuild);
 
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
@@ -59,9 +63,11 @@ class SearchIndex {
   const std::vector<std::string>& classification_names() const { return class_names_; }
   uint16_t none_classification_slot() const { return none_slot_; }
   // Rank of each row in (SortName, row) order; empty when built with
-  // NameOrder::kSkip.
+  // RecordPass::kSkip.
   const std::vector<uint32_t>& NameRank() const { return name_rank_; }
   bool has_name_rank() const { return name_rank_.size() == snap_.size(); }
+  // Providers NPPES links to each organization; empty with RecordPass::kSkip.
+  const OrganizationLinks& org_links() const { return org_links_; }
 
   size_t memory_bytes() const;
   ~SearchIndex();
@@ -76,7 +82,7 @@ class SearchIndex {
       : snap_(snap), modalities_(modalities), knowledge_(knowledge) {}
   ModalityMask MaskOf(size_t row) const;
   void BuildRowInfo(const std::vector<ModalityMask>& code_qualifies);
-  Status BuildNameRank();
+  Status BuildFromRecords();
 
   const Snapshot& snap_;
   const ModalityMap& modalities_;
@@ -90,6 +96,7 @@ class SearchIndex {
   mutable std::thread release_;
   mutable std::once_flag release_once_;
   std::vector<uint32_t> name_rank_;
+  OrganizationLinks org_links_;
 };
 
 }  // namespace meridian

@@ -12,39 +12,33 @@ const std::vector<std::string>& Status::suggestions() const {
   return rep_ ? rep_->suggestions : kNone;
 }
 
-Status Status::WithParam(std::string param) const {
+template <class Change>
+Status Status::With(Change change) const {
   if (ok()) return *this;  // an OK status carries no details
   Rep r = *rep_;
-  r.param = std::move(param);
+  change(&r);
   return Status(std::make_shared<const Rep>(std::move(r)));
+}
+
+Status Status::WithParam(std::string param) const {
+  return With([&](Rep* r) { r->param = std::move(param); });
 }
 
 Status Status::WithReason(std::string reason) const {
-  if (ok()) return *this;  // an OK status carries no details
-  Rep r = *rep_;
-  r.reason = std::move(reason);
-  return Status(std::make_shared<const Rep>(std::move(r)));
+  return With([&](Rep* r) { r->reason = std::move(reason); });
 }
 
 Status Status::WithSuggestions(std::vector<std::string> suggestions) const {
-  if (ok()) return *this;  // an OK status carries no details
-  Rep r = *rep_;
-  r.suggestions = std::move(suggestions);
-  return Status(std::make_shared<const Rep>(std::move(r)));
+  return With([&](Rep* r) { r->suggestions = std::move(suggestions); });
 }
 
 Status Status::WithCode(StatusCode code) const {
-  if (ok() || code == StatusCode::kOk) return *this;  // nothing to re-code
-  Rep r = *rep_;
-  r.code = code;
-  return Status(std::make_shared<const Rep>(std::move(r)));
+  if (code == StatusCode::kOk) return *this;  // nothing to re-code
+  return With([&](Rep* r) { r->code = code; });
 }
 
 Status Status::WithMessage(std::string message) const {
-  if (ok()) return *this;  // an OK status carries no details
-  Rep r = *rep_;
-  r.message = std::move(message);
-  return Status(std::make_shared<const Rep>(std::move(r)));
+  return With([&](Rep* r) { r->message = std::move(message); });
 }
 
 std::string Status::Reason() const {

@@ -108,6 +108,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string msg)
       : rep_(std::make_shared<const Rep>(Rep{code, std::move(msg), {}, {}, {}})) {}
   explicit Status(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
+  // A copy with `change` applied to its details (an OK status stays as is).
+  template <class Change>
+  Status With(Change change) const;
   static const std::string& Empty();
   std::shared_ptr<const Rep> rep_;  // nullptr when OK; never changed once shared
 };
