@@ -61,6 +61,19 @@ TEST(Cli, ExitCodes) {
   EXPECT_NE(bad.err.find("Corruption"), std::string::npos) << bad.err;
 }
 
+TEST(Cli, KnowledgeReportAndCheck) {
+  TempDir dir;
+  auto report = RunMeridian("knowledge report", dir);
+  EXPECT_EQ(report.code, 0) << report.err;
+  EXPECT_NE(report.out.find("| pt_dry_needling |"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("Confirmed with a primary citation and quote: "), std::string::npos);
+  EXPECT_NE(report.out.find("License lookups: "), std::string::npos);
+  auto check = RunMeridian("knowledge check", dir);
+  EXPECT_EQ(check.code, 0) << check.err;
+  EXPECT_NE(check.out.find("every source passes"), std::string::npos) << check.out;
+  EXPECT_EQ(RunMeridian("knowledge", dir).code, 2);  // a subcommand is required
+}
+
 TEST(Cli, ShowStatsVerifyAndSearch) {
   TempDir dir;
   std::string snap = dir.File("s.snap");

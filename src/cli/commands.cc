@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/progress.h"
+#include "data/embedded.h"
 #include "geo/zcta.h"
 #include "http/server.h"
 #include "http/service.h"
@@ -14,6 +15,7 @@
 #include "knowledge/explain.h"
 #include "knowledge/guide.h"
 #include "knowledge/knowledge_json.h"
+#include "knowledge/source_quality.h"
 #include "query/executor.h"
 #include "query/query.h"
 #include "query/result_json.h"
@@ -137,6 +139,13 @@ void Commands::Register(CLI::App* app) {
   guide_->add_option("--answer", answers_, "QUESTION=CHOICE, e.g. where=low_back (repeatable)");
   guide_->add_flag("--json", json_, "print JSON");
 
+  knowledge_ = app->add_subcommand("knowledge", "The knowledge data: coverage and source checks");
+  knowledge_->require_subcommand(1);
+  knowledge_report_ = knowledge_->add_subcommand(
+      "report", "Coverage of state rules by state and topic, oldest as-of dates, lookups");
+  knowledge_check_ = knowledge_->add_subcommand(
+      "check", "Check every source against the reviewed domain table (exit 1 on a problem)");
+
   serve_ = app->add_subcommand("serve", "Serve the JSON API over HTTP");
   serve_->add_option("--snapshot", snapshot_)->required();
   serve_->add_option("--listen", listen_, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 = any)");
@@ -165,6 +174,8 @@ int Commands::Run() {
   if (explain_->parsed()) return Explain();
   if (guide_->parsed()) return GuideCmd();
   if (serve_->parsed()) return Serve();
+  if (knowledge_report_->parsed()) return KnowledgeCmd(true);
+  if (knowledge_check_->parsed()) return KnowledgeCmd(false);
   return Usage("no command given");
 }
 
@@ -478,7 +489,13 @@ int Commands::Explain() {
       out += ", license " + t.license_number +
              (t.license_state.empty() ? "" : " in " + t.license_state);
     out += "\n";
+    for (const LicenseCheck& c : e.license_checks)
+      if (c.taxonomy_code == t.code && c.license_number == t.license_number &&
+          c.license_state == t.license_state)
+        out += "    " + c.text +
+               (c.lookup && !c.lookup->url.empty() ? " " + c.lookup->url : std::string()) + "\n";
   }
+  out += "  NPI Registry: " + e.npi_registry_url + "\n";
   out += "\nWhat the credential means\n";
   if (e.cards.empty()) out += "  We do not recognize a credential in \"" + r.credential + "\".\n";
   for (const Credential* c : e.cards) {
@@ -502,6 +519,23 @@ int Commands::Explain() {
   out += "\nGood to know\n";
   for (const std::string& c : e.cautions) out += "* " + c + "\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int Commands::KnowledgeCmd(bool report) {
+  auto kb = KnowledgeBase::LoadEmbedded();
+  if (!kb.ok()) return Fail(kb.status());
+  auto domains = SourceDomains::Parse(EmbeddedSourceDomainsCsv());
+  if (!domains.ok()) return Fail(domains.status());
+  if (report) {
+    const std::string text = KnowledgeReport(*kb, *domains);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kExitOk;
+  }
+  const std::vector<std::string> problems = CheckSources(*kb, *domains);
+  for (const std::string& p : problems) std::fprintf(stderr, "meridian: %s\n", p.c_str());
+  if (!problems.empty()) return kExitFatal;
+  std::printf("%zu domains reviewed; every source passes.\n", domains->size());
   return kExitOk;
 }
 

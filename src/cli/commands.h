@@ -28,6 +28,7 @@ class Commands {
   int Search();
   int Explain();
   int GuideCmd();
+  int KnowledgeCmd(bool report);
   int Serve();
 
   CLI::App* ingest_ = nullptr;
@@ -40,6 +41,9 @@ class Commands {
   CLI::App* explain_ = nullptr;
   CLI::App* guide_ = nullptr;
   CLI::App* serve_ = nullptr;
+  CLI::App* knowledge_ = nullptr;
+  CLI::App* knowledge_report_ = nullptr;
+  CLI::App* knowledge_check_ = nullptr;
 
   std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
   std::string nucc_, zcta_;

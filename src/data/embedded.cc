@@ -14,6 +14,8 @@ extern const char meridian_evidence_begin[], meridian_evidence_end[];
 extern const char meridian_corrections_begin[], meridian_corrections_end[];
 extern const char meridian_guide_questions_begin[], meridian_guide_questions_end[];
 extern const char meridian_guide_rules_begin[], meridian_guide_rules_end[];
+extern const char meridian_license_lookup_begin[], meridian_license_lookup_end[];
+extern const char meridian_source_domains_begin[], meridian_source_domains_end[];
 }
 
 namespace meridian {
@@ -74,6 +76,15 @@ std::string_view EmbeddedGuideQuestionsCsv() {
 std::string_view EmbeddedGuideRulesCsv() {
   return {meridian_guide_rules_begin,
           static_cast<size_t>(meridian_guide_rules_end - meridian_guide_rules_begin)};
+}
+
+std::string_view EmbeddedLicenseLookupCsv() {
+  return {meridian_license_lookup_begin,
+          static_cast<size_t>(meridian_license_lookup_end - meridian_license_lookup_begin)};
+}
+std::string_view EmbeddedSourceDomainsCsv() {
+  return {meridian_source_domains_begin,
+          static_cast<size_t>(meridian_source_domains_end - meridian_source_domains_begin)};
 }
 
 }  // namespace meridian

@@ -18,5 +18,7 @@ std::string_view EmbeddedEvidenceCsv();        // data/knowledge/evidence.csv
 std::string_view EmbeddedCorrectionsCsv();     // data/knowledge/corrections.csv
 std::string_view EmbeddedGuideQuestionsCsv();  // data/knowledge/guide_questions.csv
 std::string_view EmbeddedGuideRulesCsv();      // data/knowledge/guide_rules.csv
+std::string_view EmbeddedLicenseLookupCsv();   // data/knowledge/license_lookup.csv
+std::string_view EmbeddedSourceDomainsCsv();   // data/knowledge/source_domains.csv
 
 }  // namespace meridian

@@ -79,6 +79,16 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
           t.license_number.empty()
               ? ""
               : t.license_number + (t.license_state.empty() ? "" : " in " + t.license_state));
+    for (const LicenseCheck& c : e.license_checks) {
+      if (c.taxonomy_code != t.code || c.license_number != t.license_number ||
+          c.license_state != t.license_state)
+        continue;
+      data check;
+      check.set("text", c.text);
+      if (c.lookup != nullptr && !c.lookup->url.empty()) check.set("url", c.lookup->url);
+      item.set("check", check);
+      break;
+    }
     tax.push_back(item);
   }
   v.set("taxonomies", tax);
@@ -117,7 +127,7 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
   for (const std::string& c : e.cautions) cautions.push_back(data(c));
   v.set("cautions", cautions);
   v.set("updated", FormatIsoDate(rec.last_update_date));
-  v.set("registry", "https://npiregistry.cms.hhs.gov/provider-view/" + NpiToString(rec.npi));
+  v.set("registry", e.npi_registry_url);
   SetIf(v, "stale", StaleNotice(rec.last_update_date, d.snap->created_unix()));
   data unknown = List();
   for (const std::string& c : e.unexplained) unknown.push_back(data(c));

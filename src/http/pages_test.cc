@@ -336,6 +336,35 @@ TEST_F(PagesTest, ProfileHasNoDeadEnds) {
   EXPECT_TRUE(saw_phone);
 }
 
+// Next to each license the provider reported: where to check it, with the
+// board of the state that issued it; and the NPI Registry record.
+TEST_F(PagesTest, ProfileLinksEachLicenseToItsBoard) {
+  auto d = service_->data();
+  int checked = 0;
+  for (size_t i = 0; i < d->snap->size() && checked < 5; ++i) {
+    if (d->snap->entity(i) == EntityType::kDeactivated) continue;
+    Record rec;
+    ASSERT_TRUE(d->snap->GetRecord(i, &rec).ok());
+    for (const TaxonomySlot& t : rec.taxonomies) {
+      if (t.license_number.empty() || t.license_state.empty()) continue;
+      const LicenseLookup* l =
+          d->knowledge.Lookup(t.license_state, ProfessionOf(t.code, rec.credential));
+      if (l == nullptr || l->url.empty()) continue;
+      HttpResponse r = Send("GET", "/provider/" + NpiToString(rec.npi));
+      ASSERT_EQ(r.status, 200);
+      EXPECT_NE(r.body.find("<a href=\"" + l->url +
+                            "\" rel=\"noopener noreferrer\">Check this license with the "),
+                std::string::npos)
+          << NpiToString(rec.npi) << " " << t.license_state;
+      EXPECT_NE(r.body.find("npiregistry.cms.hhs.gov/provider-view/" + NpiToString(rec.npi)),
+                std::string::npos);
+      ++checked;
+      break;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
 TEST_F(PagesTest, GuidePageWorksAsOneFormWithoutJavaScript) {
   HttpResponse g = Send("GET", "/guide");
   EXPECT_NE(g.body.find("type=\"radio\" id=\"where-low_back\""), std::string::npos);

@@ -121,7 +121,7 @@ TEST_F(ServiceTest, ReferenceRoutes) {
   EXPECT_EQ(m["modalities"].size(), 7u);
   json s = json::parse(Get("/api/v1/states/wi/rules").body);
   EXPECT_EQ(s["name"], "Wisconsin");
-  EXPECT_EQ(s["rules"].size(), 3u);
+  EXPECT_EQ(s["rules"].size(), 6u);
   for (const json& r : s["rules"]) EXPECT_FALSE(r["sources"].empty());
   EXPECT_EQ(Get("/api/v1/states/PR/rules").status, 404);
   json c = json::parse(Get("/api/v1/credentials").body);

@@ -27,13 +27,24 @@ struct StateNote {
   std::string text;                 // grade-8 words
 };
 
+// Where to check one license the provider reported (a taxonomy slot's
+// license number and state) with the board that issued it.
+struct LicenseCheck {
+  std::string taxonomy_code, license_number, license_state;
+  std::string profession;                 // KnowledgeBase::kProfessions; empty if none applies
+  const LicenseLookup* lookup = nullptr;  // nullptr: no row for that state and profession
+  std::string text;                       // grade-8 words, e.g. "Check this license with ..."
+};
+
 struct Explanation {
   std::vector<const Credential*> cards;  // from the credential text, data-file order
   std::vector<std::string>
       unexplained;  // credential text parts with no card (KnowledgeBase::Unexplained)
   std::vector<std::string> modalities;  // ModalityMap ids the provider may offer
   std::vector<StateNote> notes;
-  std::vector<std::string> cautions;  // what NPPES cannot tell (self-reported, dry needling)
+  std::vector<std::string> cautions;         // what NPPES cannot tell (self-reported, dry needling)
+  std::vector<LicenseCheck> license_checks;  // one per taxonomy slot that names a license
+  std::string npi_registry_url;              // the provider's page in the CMS NPI Registry
 };
 
 // REQUIRES: `knowledge` was loaded with the modality facts (LoadEmbedded).
@@ -43,6 +54,10 @@ Explanation Explain(const KnowledgeBase& knowledge, const ModalityMap& modalitie
 // A state rule in plain words, e.g. "In Wisconsin, physical therapists may do
 // dry needling. We found no minimum training hours in the law."
 std::string StateNoteText(const StateRule& rule);
+
+// The provider's page in the official CMS NPI Registry (NPPES), e.g.
+// https://npiregistry.cms.hhs.gov/provider-view/1234567893.
+std::string NpiRegistryUrl(uint32_t npi);
 
 // "Wisconsin" for "WI" (the code itself when unknown).
 std::string StateName(std::string_view usps);

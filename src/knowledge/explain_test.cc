@@ -110,12 +110,13 @@ TEST(Explain, AcupuncturistInWisconsin) {
   EXPECT_TRUE(Has(e.modalities, "dry_needling"));
   ASSERT_EQ(e.notes.size(), 1u);
   EXPECT_EQ(e.notes[0].rule->topic, "acupuncture_license");
-  EXPECT_EQ(e.notes[0].text,
-            "In Wisconsin, a person needs a state certificate to do acupuncture." +
-                std::string(Kb().Rule("WI", "acupuncture_license")->nccaom_required == "yes"
-                                ? " The state also asks for the national exams (NCCAOM)."
-                                : "") +
-                " " + Kb().Rule("WI", "acupuncture_license")->conditions);
+  // Wis. Stat. 451.04: certified, not licensed; the rule is confirmed, so
+  // no "could not check" sentence follows.
+  EXPECT_TRUE(e.notes[0].text.starts_with(
+      "In Wisconsin, a person needs a state certificate to do acupuncture."))
+      << e.notes[0].text;
+  EXPECT_EQ(e.notes[0].rule->confidence, "confirmed");
+  EXPECT_EQ(e.notes[0].text.find("could not check"), std::string::npos);
   EXPECT_FALSE(e.notes[0].rule->sources.empty());
   // Dry needling: the directory cannot know who offers it.
   bool says = false;
@@ -125,27 +126,80 @@ TEST(Explain, AcupuncturistInWisconsin) {
 }
 
 TEST(Explain, PhysicalTherapistsFollowTheirState) {
-  Explanation wi = Explain(Kb(), ModalityMap::Embedded(), Person("PT, DPT", "225100000X", "WI"));
-  EXPECT_EQ(CardIds(wi), (std::vector<std::string>{"pt", "dpt"}));
-  ASSERT_EQ(wi.notes.size(), 1u);
+  Explanation nj = Explain(Kb(), ModalityMap::Embedded(), Person("PT, DPT", "225100000X", "NJ"));
+  EXPECT_EQ(CardIds(nj), (std::vector<std::string>{"pt", "dpt"}));
+  ASSERT_EQ(nj.notes.size(), 2u);  // dry needling, then the PT license
+  EXPECT_EQ(nj.notes[0].rule->topic, "pt_dry_needling");
+  EXPECT_EQ(nj.notes[0].text,
+            "In New Jersey, the law lets physical therapists do dry needling. The state asks for "
+            "at least 40 hours of training in it.");
+  EXPECT_EQ(nj.notes[1].rule->topic, "pt_license");
+  EXPECT_TRUE(Has(nj.modalities, "dry_needling"));
+  // Wisconsin's PT act says nothing about it: not counted as offering it.
+  Explanation wi = Explain(Kb(), ModalityMap::Embedded(), Person("DPT", "225100000X", "WI"));
+  ASSERT_EQ(wi.notes.size(), 2u);
   EXPECT_EQ(wi.notes[0].text,
-            "In Wisconsin, the law lets physical therapists do dry needling. We found no set "
-            "number of training hours in the law.");
-  EXPECT_TRUE(Has(wi.modalities, "dry_needling"));
-  Explanation ny = Explain(Kb(), ModalityMap::Embedded(), Person("DPT", "225100000X", "NY"));
-  ASSERT_EQ(ny.notes.size(), 1u);
-  EXPECT_EQ(ny.notes[0].rule->status, Kb().Rule("NY", "pt_dry_needling")->status);
-  EXPECT_FALSE(Has(ny.modalities, "dry_needling"));  // not allowed there
+            "In Wisconsin, the law does not say if physical therapists may do dry needling.");
+  EXPECT_FALSE(Has(wi.modalities, "dry_needling"));
 }
 
 TEST(Explain, ChiropractorInFloridaShowsTheHourRule) {
   Explanation e = Explain(Kb(), ModalityMap::Embedded(), Person("D.C.", "111N00000X", "FL"));
   EXPECT_EQ(CardIds(e), std::vector<std::string>{"dc"});
-  ASSERT_EQ(e.notes.size(), 1u);
+  ASSERT_EQ(e.notes.size(), 2u);  // dry needling, then the chiropractic license
   const StateRule* fl = Kb().Rule("FL", "dc_dry_needling");
   EXPECT_EQ(e.notes[0].rule, fl);
-  EXPECT_NE(e.notes[0].text.find("at least " + std::to_string(*fl->min_hours) + " hours"),
-            std::string::npos);
+  EXPECT_NE(e.notes[0].text.find("at least 40 hours"), std::string::npos) << e.notes[0].text;
+  // Rule 64B2-17.004 took effect on 2024-12-29: a change this recent is named.
+  EXPECT_NE(e.notes[0].text.find("took effect on 2024-12-29"), std::string::npos)
+      << e.notes[0].text;
+  EXPECT_EQ(e.notes[1].rule, Kb().Rule("FL", "chiro_license"));
+}
+
+TEST(Explain, UnconfirmedRulesSayWhatIsNotKnown) {
+  int unconfirmed = 0;
+  for (const StateRule& r : Kb().rules()) {
+    const std::string text = StateNoteText(r);
+    if (r.status == "unknown") {
+      EXPECT_NE(text.find("We do not know"), std::string::npos) << text;
+    } else if (r.confidence == "unconfirmed") {
+      ++unconfirmed;
+      EXPECT_NE(text.find("We could not check this in the law itself"), std::string::npos) << text;
+    } else if (r.confidence == "sources_disagree") {
+      EXPECT_NE(text.find("do not agree"), std::string::npos) << text;
+    } else {
+      EXPECT_EQ(text.find("could not check"), std::string::npos) << text;
+    }
+  }
+  EXPECT_GT(unconfirmed, 0);
+}
+
+TEST(Explain, LicenseChecksFollowTheReportedStateAndProfession) {
+  Record r = Person("L.Ac.", "171100000X", "UT");
+  r.taxonomies[0].license_number = "12345-AC";
+  TaxonomySlot pt;
+  pt.slot = 2, pt.code = "225100000X", pt.license_number = "PT-9", pt.license_state = "NV";
+  r.taxonomies.push_back(pt);
+  TaxonomySlot none;  // no license reported: nothing to check
+  none.slot = 3, none.code = "225700000X";
+  r.taxonomies.push_back(none);
+  Explanation e = Explain(Kb(), ModalityMap::Embedded(), r);
+  ASSERT_EQ(e.license_checks.size(), 2u);
+  const LicenseCheck& ut = e.license_checks[0];
+  EXPECT_EQ(ut.profession, "acupuncture");
+  EXPECT_EQ(ut.license_state, "UT");
+  ASSERT_NE(ut.lookup, Kb().Lookup("PR", "acupuncture"));
+  EXPECT_EQ(ut.lookup, Kb().Lookup("UT", "acupuncture"));
+  EXPECT_EQ(ut.text, "Check this license with the " + ut.lookup->board + ".");
+  const LicenseCheck& nv = e.license_checks[1];  // the state the license is from, not UT
+  EXPECT_EQ(nv.profession, "physical_therapy");
+  EXPECT_EQ(nv.lookup, Kb().Lookup("NV", "physical_therapy"));
+  EXPECT_EQ(e.npi_registry_url, "https://npiregistry.cms.hhs.gov/provider-view/1234567893");
+  // A license with no state: said plainly, no link.
+  r.taxonomies[1].license_state.clear();
+  e = Explain(Kb(), ModalityMap::Embedded(), r);
+  EXPECT_EQ(e.license_checks[1].lookup, nullptr);
+  EXPECT_NE(e.license_checks[1].text.find("did not say which state"), std::string::npos);
 }
 
 TEST(Explain, UnknownCredentialTextGivesNoCard) {
@@ -208,11 +262,27 @@ TEST(Explain, CommandPrintsCardsAndSourcedStateNotes) {
   EXPECT_NE(r.out.find("\"topic\":\"pt_dry_needling\""), std::string::npos);
   EXPECT_NE(r.out.find("\"last_updated\":\"2025-07-08\""), std::string::npos);
   EXPECT_NE(r.out.find("\"sources\":[\"http"), std::string::npos);
+  // The same license check and registry link the profile page shows.
+  const LicenseLookup* wi = Kb().Lookup("WI", "physical_therapy");
+  ASSERT_NE(wi, nullptr);
+  EXPECT_NE(r.out.find("\"license_checks\":[{\"taxonomy_code\":\"225100000X\",\"license_number\":"
+                       "\"12345-24\",\"license_state\":\"WI\",\"profession\":\"physical_therapy\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"lookup_url\":\"" + wi->url + "\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"npi_registry_url\":\"https://npiregistry.cms.hhs.gov/provider-view/"
+                       "1234567893\""),
+            std::string::npos);
   auto text =
       testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1234567893", dir);
   ASSERT_EQ(text.code, 0);
   EXPECT_NE(text.out.find("Doctor of Physical Therapy"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Not verified."), std::string::npos);
+  EXPECT_NE(text.out.find("Check this license with the " + wi->board + ". " + wi->url),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("NPI Registry: https://npiregistry.cms.hhs.gov/provider-view/1234567893"),
+            std::string::npos);
   auto missing =
       testing::RunMeridian("explain --snapshot " + dir.File("p.snap") + " --npi 1999999999", dir);
   EXPECT_EQ(missing.code, 1);

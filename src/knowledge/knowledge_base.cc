@@ -33,13 +33,60 @@ bool ParseHours(std::string_view s, std::optional<int>* out) {
   return true;
 }
 
+bool IsWebAddress(std::string_view s) {
+  return s.starts_with("http://") || s.starts_with("https://");
+}
+
+bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+constexpr std::string_view kCredentialColumns =
+    "id,name,text_tokens,is_credential,granted_by,requirements,hours_min,hours_max,"
+    "hours_min_source,hours_max_source,kept_current,tells_you,does_not_tell_you,sources,"
+    "issuer_sources,as_of,confidence";
+constexpr std::string_view kStateRuleColumns =
+    "usps,topic,status,title_protected,board,exam,nccaom_required,min_hours,conditions,"
+    "effective_date,citation,quote,law_date,sources,as_of,confidence,note";
+constexpr std::string_view kLookupColumns =
+    "usps,profession,board,lookup_url,sources,as_of,confidence,note";
+
+// The header line must name exactly `columns` (a moved column is a wrong
+// fact on every row, so it is refused by name, not by count).
+Status CheckHeader(std::string_view csv, std::string_view file, std::string_view columns) {
+  if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);
+  std::string_view line = csv.substr(0, csv.find('\n'));
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  if (line != columns)
+    return Status::InvalidArgument(std::string(file) + " line 1: the header must be " +
+                                   std::string(columns));
+  return Status::OK();
+}
+
+const std::vector<std::string_view>* StatusesOf(std::string_view topic) {
+  static const std::vector<std::string_view> kAcupuncture = {"licensed",  "certified", "registered",
+                                                             "regulated", "none",      "unknown"};
+  static const std::vector<std::string_view> kNeedling = {"allowed", "prohibited", "law_silent",
+                                                          "contested", "unknown"};
+  static const std::vector<std::string_view> kMassage = {"licensed", "certified", "registered",
+                                                         "none", "unknown"};
+  static const std::vector<std::string_view> kLicensed = {"licensed", "unknown"};
+  if (topic == "acupuncture_license") return &kAcupuncture;
+  if (topic == "pt_dry_needling" || topic == "dc_dry_needling") return &kNeedling;
+  if (topic == "massage_license") return &kMassage;
+  if (topic == "chiro_license" || topic == "pt_license") return &kLicensed;
+  return nullptr;
+}
+
 // Sources and as-of date and confidence, shared by both files.
 Status CheckProvenance(std::string_view file, uint64_t line, const std::vector<std::string>& src,
                        std::string_view as_of, std::string_view confidence) {
   if (src.empty()) return FieldError(file, line, "sources", "at least one source is required");
   for (const std::string& s : src)
-    if (!s.starts_with("http://") && !s.starts_with("https://"))
-      return FieldError(file, line, "sources", "not a web address: " + s);
+    if (!IsWebAddress(s)) return FieldError(file, line, "sources", "not a web address: " + s);
   if (as_of.empty()) return FieldError(file, line, "as_of", "an as-of date is required");
   if (std::find(std::begin(kConfidences), std::end(kConfidences), confidence) ==
       std::end(kConfidences))
@@ -55,8 +102,9 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
                                            const StateTable& states) {
   KnowledgeBase kb;
   constexpr std::string_view kCred = "credentials.csv", kRules = "state_rules.csv";
+  MERIDIAN_RETURN_IF_ERROR(CheckHeader(credentials_csv, kCred, kCredentialColumns));
   MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
-      credentials_csv, kCred, "id", 14, 14, [&](const CsvRecord& rec) -> Status {
+      credentials_csv, kCred, "id", 17, 17, [&](const CsvRecord& rec) -> Status {
         const auto& f = rec.fields;
         Credential c;
         c.id = f[0], c.name = f[1], c.text_tokens = SplitBar(f[2]);
@@ -69,54 +117,81 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
           return FieldError(kCred, rec.line, "hours", "a whole number or empty");
         if (c.hours_min && c.hours_max && *c.hours_min > *c.hours_max)
           return FieldError(kCred, rec.line, "hours", "minimum above maximum");
-        c.kept_current = f[8], c.tells_you = f[9], c.does_not_tell_you = f[10];
+        c.hours_min_source = f[8], c.hours_max_source = f[9];
+        if (c.hours_min.has_value() != !c.hours_min_source.empty() ||
+            c.hours_max.has_value() != !c.hours_max_source.empty())
+          return FieldError(kCred, rec.line, "hours_min_source/hours_max_source",
+                            "each end of the hours range needs its own source, and only then");
+        c.kept_current = f[10], c.tells_you = f[11], c.does_not_tell_you = f[12];
         if (c.tells_you.empty() || c.does_not_tell_you.empty())
           return FieldError(kCred, rec.line, "tells_you", "both sides are required");
         for (const std::string& t : c.text_tokens)
           if (CredentialTokens(t) != std::vector<std::string>{t})
             return FieldError(kCred, rec.line, "text_tokens",
                               "\"" + t + "\" is not written as CredentialTokens spells it");
-        c.sources = SplitBar(f[11]), c.as_of = f[12], c.confidence = f[13];
+        c.sources = SplitBar(f[13]), c.issuer_sources = SplitBar(f[14]);
+        c.as_of = f[15], c.confidence = f[16];
         MERIDIAN_RETURN_IF_ERROR(
             CheckProvenance(kCred, rec.line, c.sources, c.as_of, c.confidence));
+        if (c.issuer_sources.empty())
+          return FieldError(kCred, rec.line, "issuer_sources",
+                            "at least one page from the body that grants or accredits it");
+        for (const std::string* u : {&c.hours_min_source, &c.hours_max_source})
+          if (!u->empty() && !IsWebAddress(*u))
+            return FieldError(kCred, rec.line, "hours source", "not a web address: " + *u);
+        for (const std::string& u : c.issuer_sources)
+          if (!IsWebAddress(u))
+            return FieldError(kCred, rec.line, "issuer_sources", "not a web address: " + u);
         if (kb.FindCredential(c.id) != nullptr)
           return FieldError(kCred, rec.line, "id", "duplicate " + c.id);
         kb.credentials_.push_back(std::move(c));
         return Status::OK();
       }));
   std::set<std::pair<std::string, std::string>> seen;
+  MERIDIAN_RETURN_IF_ERROR(CheckHeader(state_rules_csv, kRules, kStateRuleColumns));
   MERIDIAN_RETURN_IF_ERROR(ForEachReferenceRow(
-      state_rules_csv, kRules, "usps", 10, 10, [&](const CsvRecord& rec) -> Status {
+      state_rules_csv, kRules, "usps", 17, 17, [&](const CsvRecord& rec) -> Status {
         const auto& f = rec.fields;
         StateRule r;
-        r.usps = f[0], r.topic = f[1], r.status = f[2], r.nccaom_required = f[3];
-        if (states.Id(r.usps) == 0)
+        r.usps = f[0], r.topic = f[1], r.status = f[2], r.title_protected = f[3];
+        r.board = f[4], r.exam = f[5], r.nccaom_required = f[6];
+        if (states.Id(r.usps) == 0 || !StateTable::IsStateOrDc(r.usps))
           return FieldError(kRules, rec.line, "usps", "unknown state " + r.usps);
-        if (r.topic == "acupuncture_license") {
-          if (!OneOf(r.status,
-                     {"licensed", "certified", "registered", "regulated", "none", "unknown"}))
-            return FieldError(kRules, rec.line, "status", "unknown value \"" + r.status + "\"");
-          if (!OneOf(r.nccaom_required, {"yes", "no", "unknown"}))
-            return FieldError(kRules, rec.line, "nccaom_required", "yes, no or unknown");
-        } else if (r.topic == "pt_dry_needling" || r.topic == "dc_dry_needling") {
-          if (!OneOf(r.status, {"allowed", "prohibited", "law_silent", "unknown"}))
-            return FieldError(kRules, rec.line, "status", "unknown value \"" + r.status + "\"");
-          if (!r.nccaom_required.empty())
-            return FieldError(kRules, rec.line, "nccaom_required", "only for acupuncture_license");
-        } else {
+        const std::vector<std::string_view>* allowed = StatusesOf(r.topic);
+        if (allowed == nullptr)
           return FieldError(kRules, rec.line, "topic", "unknown topic \"" + r.topic + "\"");
-        }
-        if (!ParseHours(f[4], &r.min_hours))
+        if (std::find(allowed->begin(), allowed->end(), r.status) == allowed->end())
+          return FieldError(kRules, rec.line, "status", "unknown value \"" + r.status + "\"");
+        const bool acupuncture = r.topic == "acupuncture_license";
+        if (acupuncture ? !OneOf(r.nccaom_required, {"yes", "no", "unknown"})
+                        : !r.nccaom_required.empty())
+          return FieldError(kRules, rec.line, "nccaom_required",
+                            "yes, no or unknown, and only for acupuncture_license");
+        if (acupuncture ? !OneOf(r.title_protected, {"yes", "no", "unknown", ""})
+                        : !r.title_protected.empty())
+          return FieldError(kRules, rec.line, "title_protected",
+                            "yes, no, unknown or empty, and only for acupuncture_license");
+        if (!ParseHours(f[7], &r.min_hours))
           return FieldError(kRules, rec.line, "min_hours", "a whole number or empty");
-        if (r.min_hours && r.status != "allowed")
+        if (r.min_hours && !OneOf(r.status, {"allowed", "licensed", "certified", "registered"}))
           return FieldError(kRules, rec.line, "min_hours",
-                            "hours only where the practice is allowed");
-        r.conditions = f[5], r.sources = SplitBar(f[6]), r.as_of = f[7], r.confidence = f[8];
-        r.note = f[9];
+                            "hours only where the practice is allowed or licensed");
+        r.conditions = f[8], r.effective_date = f[9], r.citation = f[10], r.quote = f[11];
+        r.law_date = f[12];
+        if (!r.effective_date.empty() && !IsIsoDate(r.effective_date))
+          return FieldError(kRules, rec.line, "effective_date", "YYYY-MM-DD or empty");
+        r.sources = SplitBar(f[13]), r.as_of = f[14], r.confidence = f[15], r.note = f[16];
         MERIDIAN_RETURN_IF_ERROR(
             CheckProvenance(kRules, rec.line, r.sources, r.as_of, r.confidence));
+        if (!IsIsoDate(r.as_of))
+          return FieldError(kRules, rec.line, "as_of", "the date the text was read, YYYY-MM-DD");
+        if (r.confidence == "dated")
+          return FieldError(kRules, rec.line, "confidence",
+                            "a state rule is confirmed, sources_disagree or unconfirmed");
         if (r.confidence == "sources_disagree" && r.note.empty() && r.conditions.empty())
           return FieldError(kRules, rec.line, "note", "say what the sources disagree on");
+        if (!r.quote.empty() && r.citation.empty())
+          return FieldError(kRules, rec.line, "citation", "a quote needs the section it is from");
         if (!seen.insert({r.usps, r.topic}).second)
           return FieldError(kRules, rec.line, "usps", "second rule for " + r.usps + " " + r.topic);
         kb.rules_.push_back(std::move(r));
@@ -129,6 +204,54 @@ Result<KnowledgeBase> KnowledgeBase::Parse(std::string_view credentials_csv,
         return Status::InvalidArgument(std::string(kRules) + ": no " + topic + " rule for " + code);
   }
   return kb;
+}
+
+Status KnowledgeBase::AddLicenseLookups(std::string_view csv) {
+  constexpr std::string_view kFile = "license_lookup.csv";
+  const StateTable& states = StateTable::Embedded();
+  MERIDIAN_RETURN_IF_ERROR(CheckHeader(csv, kFile, kLookupColumns));
+  return ForEachReferenceRow(csv, kFile, "usps", 8, 8, [&](const CsvRecord& rec) -> Status {
+    const auto& f = rec.fields;
+    LicenseLookup l;
+    l.usps = f[0], l.profession = f[1], l.board = f[2], l.url = f[3];
+    l.sources = SplitBar(f[4]), l.as_of = f[5], l.confidence = f[6], l.note = f[7];
+    if (states.Id(l.usps) == 0 || !StateTable::IsStateOrDc(l.usps))
+      return FieldError(kFile, rec.line, "usps", "unknown state " + l.usps);
+    if (std::find(std::begin(kProfessions), std::end(kProfessions), l.profession) ==
+        std::end(kProfessions))
+      return FieldError(kFile, rec.line, "profession", "unknown value \"" + l.profession + "\"");
+    if (!l.url.empty() && !IsWebAddress(l.url))
+      return FieldError(kFile, rec.line, "lookup_url", "not a web address: " + l.url);
+    if (l.url.empty() && l.note.empty())
+      return FieldError(kFile, rec.line, "note", "say why there is no lookup page");
+    if (!l.url.empty() && l.board.empty())
+      return FieldError(kFile, rec.line, "board", "name the board whose page it is");
+    MERIDIAN_RETURN_IF_ERROR(CheckProvenance(kFile, rec.line, l.sources, l.as_of, l.confidence));
+    if (Lookup(l.usps, l.profession) != nullptr)
+      return FieldError(kFile, rec.line, "usps", "second row for " + l.usps + " " + l.profession);
+    lookups_.push_back(std::move(l));
+    return Status::OK();
+  });
+}
+
+const LicenseLookup* KnowledgeBase::Lookup(std::string_view usps,
+                                           std::string_view profession) const {
+  for (const LicenseLookup& l : lookups_)
+    if (l.usps == usps && l.profession == profession) return &l;
+  return nullptr;
+}
+
+std::string ProfessionOf(std::string_view code, std::string_view credential_text) {
+  if (code.starts_with("171100000X")) return "acupuncture";
+  if (code.starts_with("111N")) return "chiropractic";
+  if (code.starts_with("2251")) return "physical_therapy";
+  if (code.starts_with("225700000X")) return "massage";
+  if (code.starts_with("207") || code.starts_with("208")) {
+    for (const std::string& t : CredentialTokens(credential_text))
+      if (t == "DO") return "osteopathic";
+    return "medicine";
+  }
+  return "";
 }
 
 Status KnowledgeBase::AddModalityFacts(std::string_view modality_info_csv,
@@ -227,6 +350,7 @@ Result<KnowledgeBase> KnowledgeBase::LoadEmbedded() {
   if (!kb.ok()) return kb.status();
   MERIDIAN_RETURN_IF_ERROR(kb->AddModalityFacts(EmbeddedModalityInfoCsv(), EmbeddedEvidenceCsv(),
                                                 EmbeddedCorrectionsCsv(), ModalityMap::Embedded()));
+  MERIDIAN_RETURN_IF_ERROR(kb->AddLicenseLookups(EmbeddedLicenseLookupCsv()));
   return kb;
 }
 

@@ -31,17 +31,42 @@ struct Credential {
   std::vector<std::string> text_tokens;  // as CredentialTokens() spells them ("LAC", "DIPLAC")
   bool is_credential = true;             // false for a course certificate (CNT)
   std::string granted_by, requirements;
-  std::optional<int> hours_min, hours_max;  // training hours, as a range; empty = unknown
+  std::optional<int> hours_min, hours_max;         // training hours, as a range; empty = unknown
+  std::string hours_min_source, hours_max_source;  // the URL each end of the range comes from
   std::string kept_current, tells_you, does_not_tell_you;
   std::vector<std::string> sources;
+  // Pages published by the body that grants or accredits it (or, for a
+  // state title, the statute): at least one per card.
+  std::vector<std::string> issuer_sources;
   std::string as_of, confidence;
 };
 
+// One fact about one state (data/knowledge/state_rules.csv). `confirmed`
+// means a primary citation (statute, rule, board ruling, AG opinion, court)
+// whose quoted text supports the row; the source-quality check
+// (knowledge/source_quality.h) enforces it.
 struct StateRule {
   std::string usps, topic, status;
+  std::string title_protected;  // acupuncture_license: yes / no / unknown; else empty
+  std::string board;            // the body that licenses, as the law names it; may be empty
+  std::string exam;             // exam or certification the law asks for ("NCCAOM", "MBLEx")
   std::string nccaom_required;  // acupuncture_license only: yes / no / unknown
   std::optional<int> min_hours;
-  std::string conditions;
+  std::string conditions;      // patient words (grade 8)
+  std::string effective_date;  // YYYY-MM-DD when the rule took effect, if known
+  std::string citation;        // the section, e.g. "Utah Admin. Code R156-72-102(5)"
+  std::string quote;           // a short passage of that text, word for word
+  std::string law_date;        // the text's own date, as its source gives it
+  std::vector<std::string> sources;
+  std::string as_of;  // YYYY-MM-DD the text was read
+  std::string confidence, note;
+};
+
+// Where the public can check a license (data/knowledge/license_lookup.csv).
+struct LicenseLookup {
+  std::string usps, profession;  // profession: one of KnowledgeBase::kProfessions
+  std::string board;             // the licensing body's name
+  std::string url;               // its official lookup page; empty when not found
   std::vector<std::string> sources;
   std::string as_of, confidence, note;
 };
@@ -91,9 +116,16 @@ class KnowledgeBase {
  public:
   // Topics and the statuses each allows.
   //   acupuncture_license  licensed | certified | registered | regulated | none | unknown
-  //   pt_dry_needling, dc_dry_needling  allowed | prohibited | law_silent | unknown
+  //   pt_dry_needling, dc_dry_needling
+  //                        allowed | prohibited | law_silent | contested | unknown
+  //   massage_license      licensed | certified | registered | none | unknown
+  //   chiro_license, pt_license  licensed | unknown
   static constexpr const char* kTopics[] = {"acupuncture_license", "pt_dry_needling",
-                                            "dc_dry_needling"};
+                                            "dc_dry_needling",     "massage_license",
+                                            "chiro_license",       "pt_license"};
+  // The professions a license lookup row is kept for.
+  static constexpr const char* kProfessions[] = {"acupuncture", "chiropractic", "physical_therapy",
+                                                 "massage",     "medicine",     "osteopathic"};
 
   // Checks every row: known vocabulary, numbers where numbers go, at least
   // one http(s) source and an as-of date per fact, exactly one rule per
@@ -107,6 +139,9 @@ class KnowledgeBase {
   // findings have a citation.
   Status AddModalityFacts(std::string_view modality_info_csv, std::string_view evidence_csv,
                           std::string_view corrections_csv, const ModalityMap& modalities);
+  // Adds the license lookup pages: at most one row per state (50 + DC) and
+  // profession; a row without a URL says the page was not found.
+  Status AddLicenseLookups(std::string_view license_lookup_csv);
   // All embedded files (data/knowledge/), checked as above.
   static Result<KnowledgeBase> LoadEmbedded();
 
@@ -114,6 +149,8 @@ class KnowledgeBase {
   const std::vector<StateRule>& rules() const { return rules_; }
   const Credential* FindCredential(std::string_view id) const;
   const StateRule* Rule(std::string_view usps, std::string_view topic) const;
+  const std::vector<LicenseLookup>& lookups() const { return lookups_; }
+  const LicenseLookup* Lookup(std::string_view usps, std::string_view profession) const;
   const std::vector<ModalityInfo>& modality_info() const { return modality_info_; }
   const ModalityInfo* FindModality(std::string_view id) const;
   const std::vector<Evidence>& evidence() const { return evidence_; }
@@ -143,10 +180,17 @@ class KnowledgeBase {
  private:
   std::vector<Credential> credentials_;
   std::vector<StateRule> rules_;
+  std::vector<LicenseLookup> lookups_;
   std::vector<ModalityInfo> modality_info_;
   std::vector<Evidence> evidence_;
   std::vector<Correction> corrections_;
 };
+
+// The profession whose board licenses a provider listed under this NUCC
+// code ("2251..." -> "physical_therapy"); physicians (207/208) are
+// "osteopathic" when their credential text names a D.O., else "medicine".
+// Empty for codes no lookup row covers.
+std::string ProfessionOf(std::string_view taxonomy_code, std::string_view credential_text);
 
 // A credential's training hours in words: "about 1,900 to 4,000 hours",
 // "at least 40 hours", "up to 300 hours", or "unknown".

@@ -47,19 +47,51 @@ void WriteCredentialJson(const Credential& c, JsonWriter* w) {
   c.hours_min ? w->Key("min").Int(*c.hours_min) : w->Key("min").Null();
   c.hours_max ? w->Key("max").Int(*c.hours_max) : w->Key("max").Null();
   w->EndObject();
+  w->Key("hours_sources").BeginObject();
+  c.hours_min_source.empty() ? w->Key("min").Null() : w->Field("min", c.hours_min_source);
+  c.hours_max_source.empty() ? w->Key("max").Null() : w->Field("max", c.hours_max_source);
+  w->EndObject();
   w->Field("kept_current", c.kept_current).Field("tells_you", c.tells_you);
   w->Field("does_not_tell_you", c.does_not_tell_you);
+  WriteStrings("issuer_sources", c.issuer_sources, w);
   WriteProvenance(c.sources, c.as_of, c.confidence, w);
   w->EndObject();
 }
 
 void WriteStateRuleFields(const StateRule& r, JsonWriter* w) {
+  auto nullable = [w](const char* key, const std::string& v) {
+    v.empty() ? w->Key(key).Null() : w->Field(key, v);
+  };
   w->Field("topic", r.topic).Field("status", r.status);
-  r.nccaom_required.empty() ? w->Key("nccaom_required").Null()
-                            : w->Field("nccaom_required", r.nccaom_required);
+  nullable("nccaom_required", r.nccaom_required);
   r.min_hours ? w->Key("min_hours").Int(*r.min_hours) : w->Key("min_hours").Null();
   w->Field("conditions", r.conditions).Field("text", StateNoteText(r));
+  nullable("title_protected", r.title_protected);
+  nullable("board", r.board);
+  nullable("exam", r.exam);
+  nullable("effective_date", r.effective_date);
+  nullable("citation", r.citation);
+  nullable("quote", r.quote);
+  nullable("law_date", r.law_date);
   WriteProvenance(r.sources, r.as_of, r.confidence, w);
+}
+
+void WriteLicenseCheckJson(const LicenseCheck& c, JsonWriter* w) {
+  w->BeginObject();
+  w->Field("taxonomy_code", c.taxonomy_code).Field("license_number", c.license_number);
+  w->Field("license_state", c.license_state);
+  c.profession.empty() ? w->Key("profession").Null() : w->Field("profession", c.profession);
+  const LicenseLookup* l = c.lookup;
+  l && !l->board.empty() ? w->Field("board", l->board) : w->Key("board").Null();
+  l && !l->url.empty() ? w->Field("lookup_url", l->url) : w->Key("lookup_url").Null();
+  w->Field("text", c.text);
+  if (l != nullptr) {
+    WriteProvenance(l->sources, l->as_of, l->confidence, w);
+  } else {
+    w->Key("sources").BeginArray().EndArray();
+    w->Key("as_of").Null().Key("confidence").Null();
+  }
+  w->EndObject();
 }
 
 void WriteExplanationFields(const Explanation& e, JsonWriter* w) {
@@ -77,6 +109,10 @@ void WriteExplanationFields(const Explanation& e, JsonWriter* w) {
   w->EndArray();
   WriteStrings("unexplained_credentials", e.unexplained, w);
   WriteStrings("cautions", e.cautions, w);
+  w->Key("license_checks").BeginArray();
+  for (const LicenseCheck& c : e.license_checks) WriteLicenseCheckJson(c, w);
+  w->EndArray();
+  w->Field("npi_registry_url", e.npi_registry_url);
 }
 
 void WriteGuideQuestionsJson(const Guide& g, JsonWriter* w) {

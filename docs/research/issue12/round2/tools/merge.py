@@ -1,0 +1,120 @@
+# Builds data/knowledge/state_rules.csv from the research rows (rules_all.csv),
+# the improvements (improve_*.csv, replacing rows by id) and the verification
+# verdicts (verify_*.csv). Research notes stay in docs/research/issue12/.
+import csv, glob, re, sys, collections
+D = '/tmp/issue12/'
+dom = {r['domain']: r['class'] for r in csv.DictReader(open('/work/main/data/knowledge/source_domains.csv'))}
+def cls(u):
+    h = re.sub(r'^https?://', '', u).split('/')[0].split(':')[0].split('?')[0].lower().rstrip('.')
+    best = None
+    for d, c in dom.items():
+        if h == d or h.endswith('.' + d):
+            if best is None or len(d) > len(best[0]): best = (d, c)
+    return best[1] if best else None
+rows = {r['id']: r for r in csv.DictReader(open(D + 'rules_all.csv', newline='', encoding='utf-8'))}
+improved = set()
+for f in sorted(glob.glob(D + 'improve_*.csv')):
+    for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
+        if r.get('id') in rows:
+            rows[r['id']] = r; improved.add(r['id'])
+verdict = {}
+for f in sorted(glob.glob(D + 'verify_*.csv')):
+    for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
+        verdict[r['id']] = r
+HOURS = {  # hand-read: the minimum a patient can rely on, or None
+    ('DE', 'massage_license'): 500, ('FL', 'acupuncture_license'): None,
+    ('HI', 'acupuncture_license'): None, ('IA', 'acupuncture_license'): None,
+    ('IA', 'dc_dry_needling'): 100, ('IL', 'pt_dry_needling'): 134, ('IN', 'pt_dry_needling'): 50,
+    ('ME', 'acupuncture_license'): 1300, ('ME', 'massage_license'): None,
+    ('MI', 'massage_license'): 625, ('MO', 'dc_dry_needling'): None,
+}
+# Hand decisions after reading the verifiers' notes (verify_*.csv):
+# the quote does not itself support the status (an inference, a definition,
+# a proposed rule, an inactive rule, a guideline, a transitional route).
+DOWNGRADE = {'13','21','27','29','39','36','170','178','141','210','212','222','229','236','258',
+             '213','231','237','125','220','32','147','133','134'}
+FIXQUOTE = {'8': 'A license shall be issued for each applicant who successfully completes the examination.'}
+FIXCITATION = {'123': 'Md. Code, Health Occ. § 3-101(h)(3) (was § 3-101(f)(3) before 2018-10-01)'}
+WHOLE_SCOPE_READ = {'221', '293'}  # law_silent rows whose whole scope section was read
+cols = "usps,topic,status,title_protected,board,exam,nccaom_required,min_hours,conditions,effective_date,citation,quote,law_date,sources,as_of,confidence,note".split(',')
+out = []
+stats = collections.Counter()
+for id_, r in rows.items():
+    n = {c: '' for c in cols}
+    n['usps'], n['topic'] = r['usps'], r['topic']
+    st = r['status'].strip()
+    if st == 'not_addressed': st = 'law_silent'
+    ev = r['evidence'].strip()
+    if ev == 'not_found': st = 'unknown'
+    n['status'] = st
+    acu = r['topic'] == 'acupuncture_license'
+    n['title_protected'] = (r['title_protected'] or 'unknown') if acu else ''
+    n['board'] = r['board']
+    raw = r['exam'].strip()
+    low = raw.lower()
+    if not raw: ex = ''
+    elif low.startswith('none'): ex = 'none'
+    elif low.startswith('unknown') or 'secondary' in low: ex = 'unknown'
+    elif raw in ('NCCAOM', 'MBLEx', 'CALE'): ex = raw
+    elif raw in ('MBLEx or NCBTMB', 'MBLEx (FSMTB) or NCBTMB'): ex = 'MBLEx or NCBTMB'
+    elif raw.startswith('NCCAOM') and 'or board' not in low and 'may be used' not in low and 'alternative' not in low and 'or successor/board' not in low: ex = 'NCCAOM'
+    else: ex = 'board-approved exam'
+    n['exam'] = ex
+    if acu:
+        e = r['exam'].lower()
+        if st == 'none': n['nccaom_required'] = 'no'
+        elif e.startswith('nccaom') and 'secondary' not in e and 'or board' not in e and 'may be used' not in e and 'alternative' not in e and 'or successor/board' not in e:
+            n['nccaom_required'] = 'yes'
+        elif e.startswith('none') or e == 'cale': n['nccaom_required'] = 'no'
+        else: n['nccaom_required'] = 'unknown'
+    h = r['min_hours'].strip()
+    key = (r['usps'], r['topic'])
+    if key in HOURS: hv = HOURS[key]
+    elif h.isdigit(): hv = int(h)
+    elif re.match(r'^\d+\b', h): hv = int(re.match(r'^(\d+)', h).group(1)); print('hours', key, h, file=sys.stderr)
+    else: hv = None
+    if hv is not None and st in ('allowed', 'licensed', 'certified', 'registered'):
+        n['min_hours'] = str(hv)
+    n['effective_date'] = r['effective_date']
+    n['citation'], n['quote'], n['law_date'] = r['citation'], r['quote'], r['law_date']
+    v = verdict.get(id_)
+    if v and v['verdict'] == 'minor' and v['fixed_quote'].strip():
+        n['quote'] = v['fixed_quote'].strip()
+    urls = [re.sub(r'^(https?://[^/]*?)\.(/|$)', r'\1\2', u) for u in re.split(r'[|\s]+', r['url']) if u.startswith('http')]
+    if not urls: urls = ['https://www.fsbpt.org/'] if 'pt' in r['topic'] else ['https://www.fclb.org/']
+    n['sources'] = '|'.join(dict.fromkeys(urls))
+    n['as_of'] = r['read_on'] if re.fullmatch(r'\d{4}-\d\d-\d\d', r['read_on'] or '') else '2026-12-01'
+    notes = []
+    if r['conditions']: notes.append('conditions: ' + r['conditions'])
+    if raw and raw != ex: notes.append('exam: ' + raw)
+    if r['min_hours'] and not r['min_hours'].isdigit(): notes.append('hours: ' + r['min_hours'])
+    if r['note']: notes.append(r['note'])
+    if id_ in FIXQUOTE: n['quote'] = FIXQUOTE[id_]
+    if id_ in FIXCITATION: n['citation'] = FIXCITATION[id_]
+    conf = 'unconfirmed'
+    unchecked = v is not None and v['note'].startswith('NOT CHECKED')
+    if ev == 'primary' and n['quote'] and n['citation']:
+        if v is None or unchecked or (v['verdict'] in ('exact', 'minor') and v['supports'] in ('yes', 'partly')):
+            conf = 'confirmed'
+        if id_ in DOWNGRADE:
+            conf = 'unconfirmed'; notes.append('not confirmed: the quoted text does not by itself show the status')
+        if st == 'law_silent' and id_ not in WHOLE_SCOPE_READ and not (v is not None and not unchecked and v['supports'] == 'yes'):
+            conf = 'unconfirmed'; notes.append('not confirmed: silence is shown only by reading the whole scope section')
+        if v is not None and not unchecked:
+            notes.append('check: quote %s, supports %s%s' % (v['verdict'], v['supports'], (' (' + v['note'] + ')') if v['note'] else ''))
+    if conf == 'confirmed' and not any(cls(u) in ('official', 'legal_copy') for u in urls):
+        conf = 'unconfirmed'; notes.append('not confirmed: the text was read only on a copy we do not trust as faithful')
+        n['note'] = ' | '.join(notes)
+    if 'DISAGREE' in r['note'] and conf != 'confirmed': conf = 'sources_disagree'
+    if st == 'unknown': conf = 'unconfirmed'
+    n['confidence'] = conf
+    n['note'] = ' | '.join(x.replace('\n', ' ') for x in notes)
+    if not n['quote'] or not n['citation']:
+        pass
+    stats[(conf, ev)] += 1
+    out.append(n)
+out.sort(key=lambda n: (n['usps'], n['topic']))
+w = csv.DictWriter(open(sys.argv[1], 'w', newline='', encoding='utf-8'), fieldnames=cols, lineterminator='\n')
+w.writeheader()
+for n in out: w.writerow(n)
+print(stats, 'improved', len(improved), 'verified', len(verdict), file=sys.stderr)
