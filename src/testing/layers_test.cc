@@ -21,6 +21,7 @@ const std::map<std::string, int>& Layers() {
       {"util", 0},      {"data", 0},                 // bytes, errors, embedded files
       {"model", 1},     {"refdata", 1}, {"geo", 1},  // the record; NUCC, ZIPs, states
       {"text", 2},      {"synth", 2},                // name matching; generated input
+      {"store", 2},                                  // what people and operators write
       {"snapshot", 3},                               // the file format
       {"knowledge", 4}, {"ingest", 4},               // what facts say; writing a snapshot
       {"index", 5},                                  // reading a snapshot fast

@@ -65,6 +65,8 @@ std::string Status::Reason() const {
       return "rate_limited";
     case StatusCode::kFailedPrecondition:
       return "failed_precondition";
+    case StatusCode::kAlreadyExists:
+      return "conflict";
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
     case StatusCode::kInternal:
@@ -91,6 +93,8 @@ int Status::HttpStatus() const {
       return 410;
     case StatusCode::kFailedPrecondition:
       return 422;
+    case StatusCode::kAlreadyExists:
+      return 409;
     case StatusCode::kResourceExhausted:
       return 429;
     case StatusCode::kUnavailable:
@@ -143,6 +147,9 @@ std::string Status::ToString() const {
       break;
     case StatusCode::kFailedPrecondition:
       name = "Failed precondition";
+      break;
+    case StatusCode::kAlreadyExists:
+      name = "Already exists";
       break;
   }
   std::string out = std::string(name) + ": ";

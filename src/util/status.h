@@ -30,6 +30,7 @@ enum class StatusCode : int {
   kMethodNotAllowed = 10,    // the path exists, the method does not (HTTP 405)
   kResourceExhausted = 11,   // a rate limit (HTTP 429)
   kFailedPrecondition = 12,  // well formed, but cannot be done now (HTTP 422)
+  kAlreadyExists = 13,       // a second copy of something unique (HTTP 409)
 };
 
 // A Status is OK, or a code plus:
@@ -72,6 +73,9 @@ class [[nodiscard]] Status {
   }
   static Status FailedPrecondition(std::string msg) {
     return Status(StatusCode::kFailedPrecondition, std::move(msg));
+  }
+  static Status AlreadyExists(std::string msg) {
+    return Status(StatusCode::kAlreadyExists, std::move(msg));
   }
 
   // Copies with one detail set (an OK status stays OK and bare).

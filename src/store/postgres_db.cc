@@ -1,0 +1,145 @@
+// PostgreSQL backend of the SQL layer (sql.h), on libpq.
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "store/sql.h"
+
+namespace meridian::store {
+
+namespace {
+
+// SQLSTATE classes that mean "not now" rather than "wrong": connection
+// problems (08), a read-only or recovering server (25006, 57P0x), too many
+// connections (53300), serialization failures (40001).
+Status PgError(PGconn* pg, const PGresult* res, std::string_view what) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string code = state ? state : "";
+  std::string msg = std::string(what) + ": " + (res ? PQresultErrorMessage(res) : "");
+  if (msg.size() <= what.size() + 2) msg += PQerrorMessage(pg);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // No SQLSTATE: libpq itself failed (the server went away mid-call).
+  if (PQstatus(pg) != CONNECTION_OK || code.empty() || code.starts_with("08") || code == "25006" ||
+      code.starts_with("57P") || code == "53300" || code == "40001")
+    return Status::Unavailable("store: " + msg);
+  if (code == "23505") return Status::AlreadyExists("store: " + msg);
+  return Status::IoError("store: " + msg);
+}
+
+class PgConn : public SqlConn {
+ public:
+  explicit PgConn(PGconn* pg) : pg_(pg) {}
+  ~PgConn() override { PQfinish(pg_); }
+  PGconn* pg() { return pg_; }
+
+  Result<std::vector<SqlRow>> Query(std::string_view sql,
+                                    const std::vector<SqlParam>& params) override {
+    std::vector<const char*> values;
+    for (const SqlParam& p : params) values.push_back(p ? p->c_str() : nullptr);
+    const std::string text(sql);
+    PGresult* res = PQexecParams(pg_, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0);
+    const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+      Status s = PgError(pg_, res, "query");
+      PQclear(res);
+      return s;
+    }
+    std::vector<SqlRow> rows;
+    const int n = PQntuples(res), cols = PQnfields(res);
+    for (int r = 0; r < n; ++r) {
+      SqlRow row(static_cast<size_t>(cols));
+      for (int c = 0; c < cols; ++c)
+        if (!PQgetisnull(res, r, c))
+          row[static_cast<size_t>(c)] =
+              std::string(PQgetvalue(res, r, c), static_cast<size_t>(PQgetlength(res, r, c)));
+      rows.push_back(std::move(row));
+    }
+    PQclear(res);
+    return rows;
+  }
+
+  Status Script(std::string_view sql) override {
+    const std::string text(sql);
+    PGresult* res = PQexec(pg_, text.c_str());
+    const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    Status s =
+        st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? Status::OK() : PgError(pg_, res, "exec");
+    PQclear(res);
+    return s;
+  }
+
+ private:
+  PGconn* pg_;
+};
+
+class PostgresDb : public SqlDb {
+ public:
+  PostgresDb(std::string conninfo, int pool) : conninfo_(std::move(conninfo)), max_(pool) {}
+  Dialect dialect() const override { return Dialect::kPostgres; }
+
+  Status WithConn(const std::function<Status(SqlConn&)>& fn) override {
+    std::unique_ptr<PgConn> conn;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+      if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+      } else {
+        ++open_;
+      }
+    }
+    if (conn == nullptr || PQstatus(conn->pg()) != CONNECTION_OK) {
+      // A new connection, or one the server dropped (a failover): libpq
+      // picks the first host of the list that accepts writes.
+      conn.reset();
+      PGconn* pg = PQconnectdb(conninfo_.c_str());
+      if (PQstatus(pg) != CONNECTION_OK) {
+        std::string msg = PQerrorMessage(pg);
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        PQfinish(pg);
+        Release(nullptr);
+        return Status::Unavailable("store: cannot connect to PostgreSQL: " + msg);
+      }
+      PQsetNoticeProcessor(
+          pg, [](void*, const char*) {}, nullptr);  // "already exists, skipping"
+      conn = std::make_unique<PgConn>(pg);
+    }
+    Status s = fn(*conn);
+    if (s.code() == StatusCode::kUnavailable || PQstatus(conn->pg()) != CONNECTION_OK ||
+        PQtransactionStatus(conn->pg()) != PQTRANS_IDLE)
+      conn.reset();  // broken, or left mid-transaction: never reuse it
+    Release(std::move(conn));
+    return s;
+  }
+
+ private:
+  void Release(std::unique_ptr<PgConn> conn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (conn)
+      idle_.push_back(std::move(conn));
+    else
+      --open_;
+    cv_.notify_one();
+  }
+
+  const std::string conninfo_;
+  const int max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PgConn>> idle_;
+  int open_ = 0;  // connections in use or idle
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, int pool) {
+  auto db = std::make_unique<PostgresDb>(conninfo, pool < 1 ? 1 : pool);
+  // Connect once now, so a wrong address is reported at start.
+  MERIDIAN_RETURN_IF_ERROR(db->WithConn([](SqlConn& c) { return c.Script("SELECT 1"); }));
+  return std::unique_ptr<SqlDb>(std::move(db));
+}
+
+}  // namespace meridian::store

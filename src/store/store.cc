@@ -1,0 +1,545 @@
+#include "store/store.h"
+
+#include <charconv>
+#include <ctime>
+
+#include "store/migrations.h"
+#include "store/sql.h"
+
+namespace meridian::store {
+
+namespace {
+
+using Rows = std::vector<SqlRow>;
+
+std::string S(const SqlRow& row, size_t k) { return k < row.size() && row[k] ? *row[k] : ""; }
+
+int64_t I(const SqlRow& row, size_t k) {
+  const std::string s = S(row, k);
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::string N(int64_t v) { return std::to_string(v); }
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+constexpr const char* kReportColumns =
+    "id, npi, kind, details, state, status, note, created_unix, updated_unix";
+
+Report ReportOf(const SqlRow& r) {
+  Report x;
+  x.id = I(r, 0), x.npi = static_cast<uint32_t>(I(r, 1)), x.kind = S(r, 2), x.details = S(r, 3);
+  x.state = S(r, 4), x.status = S(r, 5), x.note = S(r, 6), x.created = I(r, 7);
+  x.updated = I(r, 8);
+  return x;
+}
+
+constexpr const char* kCorrectionColumns =
+    "id, npi, field, value, nppes_value, source, author, status, flag_reason, created_unix";
+
+Correction CorrectionOf(const SqlRow& r) {
+  Correction c;
+  c.id = I(r, 0), c.npi = static_cast<uint32_t>(I(r, 1)), c.field = S(r, 2), c.value = S(r, 3);
+  c.nppes_value = S(r, 4), c.source = S(r, 5), c.author = S(r, 6), c.status = S(r, 7);
+  c.flag_reason = S(r, 8), c.created = I(r, 9);
+  return c;
+}
+
+User UserOf(const SqlRow& r) {
+  User u;
+  u.id = I(r, 0), u.email = S(r, 1), u.role = S(r, 2), u.password_hash = S(r, 3);
+  u.created = I(r, 4);
+  return u;
+}
+
+Status AuditIn(SqlConn& c, const std::string& actor, const std::string& action,
+               const std::string& target, const std::string& before, const std::string& after) {
+  return c
+      .Query(
+          "INSERT INTO audit_log(at_unix, actor, action, target, before_value, after_value) "
+          "VALUES($1, $2, $3, $4, $5, $6)",
+          {N(Now()), actor, action, target, before, after})
+      .status();
+}
+
+bool OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed)
+    if (v == a) return true;
+  return false;
+}
+
+// A pre-store "report a problem" file: a reports table with created_utc
+// and no schema_migrations table.
+Result<bool> IsLegacyReportsFile(SqlConn& c) {
+  auto rows = c.Query(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'reports' "
+      "AND sql LIKE '%created_utc%'");
+  if (!rows.ok()) return rows.status();
+  return I((*rows)[0], 0) > 0;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& url) {
+  std::unique_ptr<SqlDb> db;
+  if (url.starts_with("sqlite:")) {
+    const std::string path = url.substr(7);
+    if (path.empty()) return Status::InvalidArgument("--store sqlite:PATH needs a file path");
+    auto d = OpenSqlite(path);
+    if (!d.ok()) return d.status();
+    db = std::move(d).value();
+  } else if (url.starts_with("postgresql://") || url.starts_with("postgres://") ||
+             url.find("dbname=") != std::string::npos || url.find("host=") != std::string::npos) {
+    auto d = OpenPostgres(url);
+    if (!d.ok()) return d.status();
+    db = std::move(d).value();
+  } else {
+    return Status::InvalidArgument("unknown store \"" + url.substr(0, url.find(':')) +
+                                   "\": use sqlite:PATH or a postgresql:// connection string")
+        .WithParam("store");
+  }
+  return std::unique_ptr<Store>(new Store(std::move(db)));
+}
+
+const char* Store::backend() const {
+  return db_->dialect() == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+Result<int> Store::SchemaVersion() {
+  int version = 0;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto exists = c.Query(db_->dialect() == Dialect::kSqlite
+                              ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'schema_migrations'"
+                              : "SELECT count(*) FROM information_schema.tables WHERE "
+                                "table_schema = current_schema() AND table_name = "
+                                "'schema_migrations'");
+    if (!exists.ok()) return exists.status();
+    if (I((*exists)[0], 0) == 0) return Status::OK();
+    auto v = c.Query("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if (!v.ok()) return v.status();
+    version = static_cast<int>(I((*v)[0], 0));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return version;
+}
+
+Status Store::Migrate() {
+  const std::vector<std::string> migrations = Migrations(db_->dialect());
+  const bool sqlite = db_->dialect() == Dialect::kSqlite;
+  MERIDIAN_RETURN_IF_ERROR(db_->WithConn([&](SqlConn& c) {
+    return c.Script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+        "applied_unix BIGINT NOT NULL)");
+  }));
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    const int version = static_cast<int>(i + 1);
+    MERIDIAN_RETURN_IF_ERROR(db_->Transaction([&](SqlConn& c) -> Status {
+      // Another server may be migrating too: PostgreSQL serializes on this
+      // lock, SQLite on BEGIN IMMEDIATE.
+      if (!sqlite)
+        MERIDIAN_RETURN_IF_ERROR(c.Script("LOCK TABLE schema_migrations IN EXCLUSIVE MODE"));
+      auto have = c.Query("SELECT coalesce(max(version), 0) FROM schema_migrations");
+      if (!have.ok()) return have.status();
+      const int64_t current = I((*have)[0], 0);
+      if (current > static_cast<int64_t>(migrations.size()))
+        return Status::FailedPrecondition(
+            "the store's schema is version " + N(current) + ", newer than this binary's " +
+            N(static_cast<int64_t>(migrations.size())) + "; run a newer meridian");
+      if (current >= version) return Status::OK();
+      bool legacy = false;
+      if (sqlite && version == 1) {
+        auto l = IsLegacyReportsFile(c);
+        if (!l.ok()) return l.status();
+        legacy = *l;
+        if (legacy) MERIDIAN_RETURN_IF_ERROR(c.Script("ALTER TABLE reports RENAME TO reports_v0"));
+      }
+      MERIDIAN_RETURN_IF_ERROR(c.Script(migrations[i]));
+      if (legacy)
+        MERIDIAN_RETURN_IF_ERROR(c.Script(
+            "INSERT INTO reports(id, created_unix, updated_unix, npi, kind, details, status) "
+            "SELECT id, CAST(strftime('%s', created_utc) AS INTEGER), "
+            "CAST(strftime('%s', created_utc) AS INTEGER), npi, kind, details, "
+            "CASE status WHEN 'new' THEN 'open' ELSE status END FROM reports_v0; "
+            "DROP TABLE reports_v0;"));
+      return c
+          .Query("INSERT INTO schema_migrations(version, applied_unix) VALUES($1, $2)",
+                 {N(version), N(Now())})
+          .status();
+    }));
+  }
+  // A database newer than every migration this binary knows.
+  return CheckMigrated();
+}
+
+Status Store::CheckMigrated() {
+  auto v = SchemaVersion();
+  if (!v.ok()) return v.status();
+  if (*v == kSchemaVersion) return Status::OK();
+  if (*v > kSchemaVersion)
+    return Status::FailedPrecondition("the store's schema is version " + N(*v) +
+                                      ", newer than this binary's " + N(kSchemaVersion) +
+                                      "; run a newer meridian");
+  return Status::FailedPrecondition("the store is at schema version " + N(*v) +
+                                    ", this binary needs " + N(kSchemaVersion) +
+                                    "; run: meridian store migrate --store <the same store>");
+}
+
+// ---- reports ----
+
+Result<int64_t> Store::AddReport(const Report& r) {
+  if (!OneOf(r.kind, {"address", "credential", "closed", "other"}))
+    return Status::InvalidArgument("unknown report kind").WithParam("kind");
+  int64_t id = 0;
+  const int64_t now = Now();
+  Status s = db_->Transaction([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "INSERT INTO reports(created_unix, updated_unix, npi, kind, details, state) "
+        "VALUES($1, $1, $2, $3, $4, $5) RETURNING id",
+        {N(now), N(r.npi), r.kind, r.details, r.state});
+    if (!rows.ok()) return rows.status();
+    id = I((*rows)[0], 0);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<int64_t> Store::CountReports() {
+  int64_t n = 0;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query("SELECT count(*) FROM reports");
+    if (!rows.ok()) return rows.status();
+    n = I((*rows)[0], 0);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+Result<std::vector<Report>> Store::ListReports(const ReportFilter& f) {
+  std::vector<Report> out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    // Empty filters match everything; values only ever travel as parameters.
+    auto rows = c.Query(std::string("SELECT ") + kReportColumns +
+                            " FROM reports WHERE ($1 = '' OR status = $1) AND "
+                            "($2 = '' OR state = $2) AND ($3 = '' OR kind = $3) "
+                            "ORDER BY created_unix DESC, id DESC LIMIT $4",
+                        {f.status, f.state, f.kind, N(f.limit < 1 ? 1 : f.limit)});
+    if (!rows.ok()) return rows.status();
+    for (const SqlRow& r : *rows) out.push_back(ReportOf(r));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Report> Store::GetReport(int64_t id) {
+  Report out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows =
+        c.Query(std::string("SELECT ") + kReportColumns + " FROM reports WHERE id = $1", {N(id)});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("no report " + N(id));
+    out = ReportOf((*rows)[0]);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Store::UpdateReport(int64_t id, const std::string& status, const std::string& note,
+                           const std::string& actor) {
+  if (!OneOf(status, {"open", "resolved", "rejected"}))
+    return Status::InvalidArgument("a report is open, resolved or rejected").WithParam("status");
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    auto before = c.Query("SELECT status, note FROM reports WHERE id = $1", {N(id)});
+    if (!before.ok()) return before.status();
+    if (before->empty()) return Status::NotFound("no report " + N(id));
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE reports SET status = $1, note = $2, updated_unix = $3 WHERE id = $4",
+                {status, note, N(Now()), N(id)})
+            .status());
+    return AuditIn(c, actor, "report.update", "report " + N(id),
+                   S((*before)[0], 0) + ": " + S((*before)[0], 1), status + ": " + note);
+  });
+}
+
+// ---- corrections ----
+
+Result<int64_t> Store::AddCorrection(const Correction& x) {
+  if (!OneOf(x.field, {"phone", "address", "not_practising_here", "no_dry_needling", "note"}))
+    return Status::InvalidArgument("unknown correction field").WithParam("field");
+  if (x.source.empty())
+    return Status::InvalidArgument("say where the correction comes from").WithParam("source");
+  int64_t id = 0;
+  Status s = db_->Transaction([&](SqlConn& c) -> Status {
+    // A new correction of a field replaces the old one (kept, retired).
+    MERIDIAN_RETURN_IF_ERROR(c.Query("UPDATE corrections SET status = 'retired' WHERE npi = $1 "
+                                     "AND field = $2 AND status <> 'retired'",
+                                     {N(x.npi), x.field})
+                                 .status());
+    auto rows = c.Query(
+        "INSERT INTO corrections(npi, field, value, nppes_value, source, author, created_unix) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        {N(x.npi), x.field, x.value, x.nppes_value, x.source, x.author, N(Now())});
+    if (!rows.ok()) return rows.status();
+    id = I((*rows)[0], 0);
+    return AuditIn(c, x.author, "correction.add", "npi " + N(x.npi) + " " + x.field, x.nppes_value,
+                   x.value + " (source: " + x.source + ")");
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<std::vector<Correction>> Store::CorrectionsFor(uint32_t npi) {
+  std::vector<Correction> out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(std::string("SELECT ") + kCorrectionColumns +
+                            " FROM corrections WHERE npi = $1 AND status <> 'retired' ORDER BY id",
+                        {N(npi)});
+    if (!rows.ok()) return rows.status();
+    for (const SqlRow& r : *rows) out.push_back(CorrectionOf(r));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<Correction>> Store::ListCorrections(const std::string& status) {
+  std::vector<Correction> out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(std::string("SELECT ") + kCorrectionColumns +
+                            " FROM corrections WHERE ($1 = '' OR status = $1) ORDER BY id",
+                        {status});
+    if (!rows.ok()) return rows.status();
+    for (const SqlRow& r : *rows) out.push_back(CorrectionOf(r));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Store::SetCorrectionStatus(int64_t id, const std::string& status, const std::string& reason,
+                                  const std::string& actor) {
+  if (!OneOf(status, {"active", "flagged", "retired"}))
+    return Status::InvalidArgument("a correction is active, flagged or retired")
+        .WithParam("status");
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    auto before = c.Query("SELECT status FROM corrections WHERE id = $1", {N(id)});
+    if (!before.ok()) return before.status();
+    if (before->empty()) return Status::NotFound("no correction " + N(id));
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE corrections SET status = $1, flag_reason = $2 WHERE id = $3",
+                {status, reason, N(id)})
+            .status());
+    return AuditIn(c, actor, "correction." + status, "correction " + N(id), S((*before)[0], 0),
+                   status + (reason.empty() ? "" : ": " + reason));
+  });
+}
+
+// ---- users, sessions, tokens ----
+
+Result<int64_t> Store::AddUser(const std::string& email, const std::string& role,
+                               const std::string& token_hash, int64_t token_expires,
+                               const std::string& actor) {
+  if (!OneOf(role, {"editor", "admin"}))
+    return Status::InvalidArgument("a role is editor or admin").WithParam("role");
+  if (email.find('@') == std::string::npos)
+    return Status::InvalidArgument("not an email address").WithParam("email");
+  int64_t id = 0;
+  Status s = db_->Transaction([&](SqlConn& c) -> Status {
+    auto rows =
+        c.Query("INSERT INTO users(email, role, created_unix) VALUES($1, $2, $3) RETURNING id",
+                {email, role, N(Now())});
+    if (!rows.ok()) return rows.status();
+    id = I((*rows)[0], 0);
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("INSERT INTO password_tokens(token_hash, user_id, expires_unix) "
+                "VALUES($1, $2, $3)",
+                {token_hash, N(id), N(token_expires)})
+            .status());
+    return AuditIn(c, actor, "user.add", email, "", role);
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<User> Store::FindUserByEmail(const std::string& email) {
+  User out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "SELECT id, email, role, password_hash, created_unix FROM users WHERE email = $1", {email});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("no such user");
+    out = UserOf((*rows)[0]);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<User> Store::GetUser(int64_t id) {
+  User out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "SELECT id, email, role, password_hash, created_unix FROM users WHERE id = $1", {N(id)});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("no such user");
+    out = UserOf((*rows)[0]);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<User> Store::SetPassword(const std::string& token_hash, const std::string& password_hash,
+                                int64_t now) {
+  User out;
+  Status s = db_->Transaction([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "SELECT user_id FROM password_tokens WHERE token_hash = $1 AND used = 0 AND "
+        "expires_unix > $2",
+        {token_hash, N(now)});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("this link is not valid any more");
+    const int64_t user = I((*rows)[0], 0);
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE password_tokens SET used = 1 WHERE token_hash = $1", {token_hash})
+            .status());
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE users SET password_hash = $1 WHERE id = $2", {password_hash, N(user)})
+            .status());
+    // A new password ends every session the old one opened.
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("DELETE FROM sessions WHERE user_id = $1", {N(user)}).status());
+    auto u = c.Query("SELECT id, email, role, password_hash, created_unix FROM users WHERE id = $1",
+                     {N(user)});
+    if (!u.ok()) return u.status();
+    out = UserOf((*u)[0]);
+    return AuditIn(c, out.email, "user.set_password", out.email, "", "");
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Store::CreateSession(const Session& x) {
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    return c
+        .Query(
+            "INSERT INTO sessions(token_hash, user_id, csrf, created_unix, expires_unix) "
+            "VALUES($1, $2, $3, $4, $5)",
+            {x.token_hash, N(x.user_id), x.csrf, N(x.created), N(x.expires)})
+        .status();
+  });
+}
+
+Result<Session> Store::FindSession(const std::string& token_hash, int64_t now) {
+  Session out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "SELECT token_hash, user_id, csrf, created_unix, expires_unix FROM sessions "
+        "WHERE token_hash = $1 AND expires_unix > $2",
+        {token_hash, N(now)});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::Unauthenticated("not signed in");
+    const SqlRow& r = (*rows)[0];
+    out = Session{S(r, 0), I(r, 1), S(r, 2), I(r, 3), I(r, 4)};
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Store::DeleteSession(const std::string& token_hash) {
+  return db_->Transaction([&](SqlConn& c) {
+    return c.Query("DELETE FROM sessions WHERE token_hash = $1", {token_hash}).status();
+  });
+}
+
+Status Store::RecordLoginFailure(const std::string& key, int64_t now) {
+  return db_->Transaction([&](SqlConn& c) {
+    return c
+        .Query("INSERT INTO login_failures(throttle_key, at_unix) VALUES($1, $2)", {key, N(now)})
+        .status();
+  });
+}
+
+Result<int64_t> Store::LoginFailuresSince(const std::string& key, int64_t since) {
+  int64_t n = 0;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows =
+        c.Query("SELECT count(*) FROM login_failures WHERE throttle_key = $1 AND at_unix >= $2",
+                {key, N(since)});
+    if (!rows.ok()) return rows.status();
+    n = I((*rows)[0], 0);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+Status Store::ClearLoginFailures(const std::string& key) {
+  return db_->Transaction([&](SqlConn& c) {
+    return c.Query("DELETE FROM login_failures WHERE throttle_key = $1", {key}).status();
+  });
+}
+
+Status Store::AddApiToken(int64_t user_id, const std::string& token_hash, const std::string& label,
+                          const std::string& actor) {
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("INSERT INTO api_tokens(token_hash, user_id, label, created_unix) "
+                "VALUES($1, $2, $3, $4)",
+                {token_hash, N(user_id), label, N(Now())})
+            .status());
+    return AuditIn(c, actor, "token.add", "user " + N(user_id), "", label);
+  });
+}
+
+Result<User> Store::FindApiToken(const std::string& token_hash) {
+  User out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "SELECT u.id, u.email, u.role, u.password_hash, u.created_unix FROM api_tokens t "
+        "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        {token_hash});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::Unauthenticated("unknown token");
+    out = UserOf((*rows)[0]);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+// ---- audit ----
+
+Status Store::Audit(const std::string& actor, const std::string& action, const std::string& target,
+                    const std::string& before, const std::string& after) {
+  return db_->Transaction(
+      [&](SqlConn& c) { return AuditIn(c, actor, action, target, before, after); });
+}
+
+Result<std::vector<AuditEntry>> Store::ListAudit(int limit) {
+  std::vector<AuditEntry> out;
+  Status s = db_->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(
+        "SELECT id, at_unix, actor, action, target, before_value, after_value FROM audit_log "
+        "ORDER BY id DESC LIMIT $1",
+        {N(limit < 1 ? 1 : limit)});
+    if (!rows.ok()) return rows.status();
+    for (const SqlRow& r : *rows)
+      out.push_back(AuditEntry{I(r, 0), I(r, 1), S(r, 2), S(r, 3), S(r, 4), S(r, 5), S(r, 6)});
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace meridian::store

@@ -1,0 +1,150 @@
+// Store: the system of record for everything people and operators write
+// (reports, corrections, operator users and sessions, API tokens, the audit
+// log, digest subscribers, consent records, digest sends, the snapshot
+// manifest), on SQLite (one file, the default) or PostgreSQL (many
+// servers). Nothing outside src/store/ writes SQL.
+//
+// Contract: every write returns only after it is committed durably (SQLite
+// WAL with synchronous=FULL; PostgreSQL's commit). A database that is down,
+// read-only or busy gives Unavailable (HTTP 503: try again); a second copy
+// of something unique gives AlreadyExists. Times are Unix seconds (UTC).
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace meridian::store {
+
+class SqlDb;
+
+struct Report {
+  int64_t id = 0;
+  uint32_t npi = 0;
+  std::string kind, details;
+  std::string state;   // the listing's practice state when it was reported
+  std::string status;  // open | resolved | rejected
+  std::string note;    // the operators' note
+  int64_t created = 0, updated = 0;
+};
+
+struct ReportFilter {
+  std::string status, state, kind;  // empty = any
+  int limit = 100;
+};
+
+// An editor's correction of one field of one listing: an overlay applied
+// when the record is shown, never a change to the snapshot.
+struct Correction {
+  int64_t id = 0;
+  uint32_t npi = 0;
+  // phone | address | not_practising_here | no_dry_needling | note
+  std::string field;
+  std::string value;        // the corrected value (address: line1|city|state|zip)
+  std::string nppes_value;  // what NPPES said when the correction was made
+  std::string source;       // e.g. "called the office on 2026-12-01"
+  std::string author;       // the operator's email
+  std::string status;       // active | flagged (NPPES changed the field) | retired
+  std::string flag_reason;
+  int64_t created = 0;
+};
+
+struct User {
+  int64_t id = 0;
+  std::string email, role;    // role: editor | admin
+  std::string password_hash;  // Argon2id string (libsodium); empty until set
+  int64_t created = 0;
+};
+
+struct Session {
+  std::string token_hash;  // the cookie's hash; the cookie itself is never stored
+  int64_t user_id = 0;
+  std::string csrf;
+  int64_t created = 0, expires = 0;
+};
+
+struct AuditEntry {
+  int64_t id = 0, at = 0;
+  std::string actor, action, target, before, after;
+};
+
+class Store {
+ public:
+  // The schema version this binary writes (migrations 1..kSchemaVersion).
+  static constexpr int kSchemaVersion = 1;
+
+  // "sqlite:PATH" or a PostgreSQL URI / connection string
+  // ("postgresql://...", "postgres://...", "host=... dbname=..."). Opening
+  // does not migrate; see Migrate() and CheckMigrated().
+  static Result<std::unique_ptr<Store>> Open(const std::string& url);
+  ~Store();
+
+  // Applies the migrations this database lacks, each in its own
+  // transaction; idempotent. Refuses a database newer than this binary.
+  // A pre-store "report a problem" SQLite file (the old --reports file) is
+  // migrated in: its reports are kept.
+  Status Migrate();
+  // The database's schema version (0 when never migrated).
+  Result<int> SchemaVersion();
+  // OK when the schema is exactly this binary's; otherwise
+  // FailedPrecondition naming the command that fixes it.
+  Status CheckMigrated();
+  // "sqlite" or "postgresql".
+  const char* backend() const;
+
+  // Reports ("report a problem with this listing").
+  Result<int64_t> AddReport(const Report& r);
+  Result<int64_t> CountReports();
+  Result<std::vector<Report>> ListReports(const ReportFilter& f);
+  Result<Report> GetReport(int64_t id);
+  // Sets status (open | resolved | rejected) and note; audited.
+  Status UpdateReport(int64_t id, const std::string& status, const std::string& note,
+                      const std::string& actor);
+
+  // Corrections.
+  Result<int64_t> AddCorrection(const Correction& c);            // audited (author is the actor)
+  Result<std::vector<Correction>> CorrectionsFor(uint32_t npi);  // active and flagged
+  Result<std::vector<Correction>> ListCorrections(const std::string& status);  // "" = all
+  Status SetCorrectionStatus(int64_t id, const std::string& status, const std::string& reason,
+                             const std::string& actor);
+
+  // Operator users, passwords and sessions.
+  // Adds a user with no password and a one-time set-password token (its
+  // hash is stored; the token itself is returned once). Audited.
+  Result<int64_t> AddUser(const std::string& email, const std::string& role,
+                          const std::string& token_hash, int64_t token_expires,
+                          const std::string& actor);
+  Result<User> FindUserByEmail(const std::string& email);
+  Result<User> GetUser(int64_t id);
+  // Uses a set-password token once: sets the hash, burns the token.
+  Result<User> SetPassword(const std::string& token_hash, const std::string& password_hash,
+                           int64_t now);
+  Status CreateSession(const Session& s);
+  Result<Session> FindSession(const std::string& token_hash, int64_t now);
+  Status DeleteSession(const std::string& token_hash);
+  // Login throttling: failures per key ("account:..." / "client:...").
+  Status RecordLoginFailure(const std::string& key, int64_t now);
+  Result<int64_t> LoginFailuresSince(const std::string& key, int64_t since);
+  Status ClearLoginFailures(const std::string& key);
+  // Bearer tokens for the admin API (only hashes are stored).
+  Status AddApiToken(int64_t user_id, const std::string& token_hash, const std::string& label,
+                     const std::string& actor);
+  Result<User> FindApiToken(const std::string& token_hash);
+
+  // The audit log.
+  Status Audit(const std::string& actor, const std::string& action, const std::string& target,
+               const std::string& before, const std::string& after);
+  Result<std::vector<AuditEntry>> ListAudit(int limit);
+
+ private:
+  explicit Store(std::unique_ptr<SqlDb> db);
+  std::unique_ptr<SqlDb> db_;
+};
+
+}  // namespace meridian::store
