@@ -3,11 +3,13 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "cli/progress.h"
 #include "data/embedded.h"
 #include "geo/zcta.h"
+#include "http/admin_auth.h"
 #include "http/server.h"
 #include "http/service.h"
 #include "index/search_index.h"
@@ -22,6 +24,7 @@
 #include "refdata/nucc.h"
 #include "snapshot/record_json.h"
 #include "snapshot/snapshot.h"
+#include "store/store.h"
 #include "synth/synth.h"
 #include "util/file.h"
 #include "util/json.h"
@@ -158,9 +161,34 @@ void Commands::Register(CLI::App* app) {
   serve_->add_option("--rate", rate_, "requests per second per client on expensive routes");
   serve_->add_option("--burst", burst_, "burst per client on expensive routes");
   serve_->add_option("--max-connections", max_connections_);
-  serve_->add_option("--reports", reports_,
-                     "SQLite file that keeps \"report a problem\" forms (default "
-                     "meridian-reports.sqlite in the working directory; reports are always on)");
+  serve_->add_option(
+      "--store", store_,
+      "where what people write is kept: sqlite:PATH (default sqlite:meridian.sqlite) "
+      "or a postgresql:// connection string");
+  serve_->add_option(
+      "--reports", reports_,
+      "older form of --store sqlite:FILE (migrate it first: meridian store migrate)");
+
+  auto* store_cmd = app->add_subcommand("store", "The store: migrations");
+  store_cmd->require_subcommand(1);
+  store_migrate_ = store_cmd->add_subcommand(
+      "migrate", "Bring the store's schema up to this binary's (idempotent)");
+  store_migrate_->add_option("--store", store_, "sqlite:PATH or a postgresql:// connection string");
+
+  auto* admin = app->add_subcommand("admin", "Operators of the console (/admin)");
+  admin->require_subcommand(1);
+  admin_add_user_ = admin->add_subcommand(
+      "add-user", "Add an operator; prints a one-time link to set the password");
+  admin_add_user_->add_option("--store", store_);
+  admin_add_user_->add_option("--email", email_)->required();
+  admin_add_user_->add_option("--role", role_, "editor or admin (default editor)");
+  admin_add_user_->add_option("--base-url", base_url_,
+                              "the server's address, for the link (default http://127.0.0.1:8080)");
+  admin_token_ = admin->add_subcommand(
+      "token", "Create a bearer token for the admin API (/api/v1/admin/...); printed once");
+  admin_token_->add_option("--store", store_);
+  admin_token_->add_option("--email", email_)->required();
+  admin_token_->add_option("--label", label_, "what the token is for");
 }
 
 int Commands::Run() {
@@ -174,6 +202,9 @@ int Commands::Run() {
   if (explain_->parsed()) return Explain();
   if (guide_->parsed()) return GuideCmd();
   if (serve_->parsed()) return Serve();
+  if (store_migrate_->parsed()) return StoreMigrate();
+  if (admin_add_user_->parsed()) return AdminAddUser();
+  if (admin_token_->parsed()) return AdminToken();
   if (knowledge_report_->parsed()) return KnowledgeCmd(true);
   if (knowledge_check_->parsed()) return KnowledgeCmd(false);
   return Usage("no command given");
@@ -539,6 +570,56 @@ int Commands::KnowledgeCmd(bool report) {
   return kExitOk;
 }
 
+std::string Commands::StoreUrl() const {
+  if (!store_.empty()) return store_;
+  if (!reports_.empty()) return "sqlite:" + reports_;
+  return "sqlite:meridian.sqlite";
+}
+
+int Commands::StoreMigrate() {
+  auto store = store::Store::Open(StoreUrl());
+  if (!store.ok()) return Fail(store.status());
+  auto before = (*store)->SchemaVersion();
+  if (!before.ok()) return Fail(before.status());
+  Status s = (*store)->Migrate();
+  if (!s.ok()) return Fail(s);
+  std::printf("store (%s) at schema version %d (was %d)\n", (*store)->backend(),
+              store::Store::kSchemaVersion, *before);
+  return kExitOk;
+}
+
+int Commands::AdminAddUser() {
+  auto store = store::Store::Open(StoreUrl());
+  if (!store.ok()) return Fail(store.status());
+  Status m = (*store)->CheckMigrated();
+  if (!m.ok()) return Fail(m);
+  const std::string token = admin::NewToken();
+  auto id = (*store)->AddUser(email_, role_, admin::TokenHash(token),
+                              static_cast<int64_t>(std::time(nullptr)) + admin::kSetPasswordSeconds,
+                              "cli");
+  if (!id.ok()) return Refused(id.status(), "--");
+  std::printf(
+      "Added %s (%s). Send them this link; it works once, for %d hours:\n%s/admin/"
+      "set-password?token=%s\n",
+      email_.c_str(), role_.c_str(), admin::kSetPasswordSeconds / 3600, base_url_.c_str(),
+      token.c_str());
+  return kExitOk;
+}
+
+int Commands::AdminToken() {
+  auto store = store::Store::Open(StoreUrl());
+  if (!store.ok()) return Fail(store.status());
+  Status m = (*store)->CheckMigrated();
+  if (!m.ok()) return Fail(m);
+  auto user = (*store)->FindUserByEmail(email_);
+  if (!user.ok()) return Fail(user.status());
+  const std::string token = admin::NewToken();
+  Status s = (*store)->AddApiToken(user->id, admin::TokenHash(token), label_, "cli");
+  if (!s.ok()) return Fail(s);
+  std::printf("%s\n", token.c_str());
+  return kExitOk;
+}
+
 int Commands::GuideCmd() {
   auto kb = KnowledgeBase::LoadEmbedded();
   if (!kb.ok()) return Fail(kb.status());
@@ -622,7 +703,7 @@ int Commands::Serve() {
   ServiceOptions opts;
   opts.snapshot = snapshot_;
   opts.rate_per_second = rate_, opts.rate_burst = burst_;
-  opts.reports = reports_;
+  opts.store = StoreUrl();
   if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;
   std::FILE* log = nullptr;
   if (access_log_ == "-") {

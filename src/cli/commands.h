@@ -29,6 +29,12 @@ class Commands {
   int Explain();
   int GuideCmd();
   int KnowledgeCmd(bool report);
+  int StoreMigrate();
+  int AdminAddUser();
+  int AdminToken();
+  // The --store to use: the flag, else the older --reports file, else the
+  // default sqlite:meridian.sqlite.
+  std::string StoreUrl() const;
   int Serve();
 
   CLI::App* ingest_ = nullptr;
@@ -44,6 +50,10 @@ class Commands {
   CLI::App* knowledge_ = nullptr;
   CLI::App* knowledge_report_ = nullptr;
   CLI::App* knowledge_check_ = nullptr;
+  CLI::App* store_migrate_ = nullptr;
+  CLI::App* admin_add_user_ = nullptr;
+  CLI::App* admin_token_ = nullptr;
+  std::string store_, email_, role_ = "editor", base_url_ = "http://127.0.0.1:8080", label_;
 
   std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
   std::string nucc_, zcta_;
@@ -59,7 +69,7 @@ class Commands {
   size_t limit_ = 10, offset_ = 0;
   std::vector<std::string> answers_;
   bool questions_ = false;
-  std::string listen_ = "127.0.0.1:8080", access_log_, reports_ = "meridian-reports.sqlite";
+  std::string listen_ = "127.0.0.1:8080", access_log_, reports_;
   int serve_threads_ = 2;
   int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000;
   double rate_ = 20, burst_ = 40;

@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "http/report_store.h"
 #include "http/service.h"
 #include "query/query.h"
+#include "store/store.h"
 
 namespace meridian {
 
@@ -21,7 +21,7 @@ HttpResponse PageGuide(const Dataset& d);
 HttpResponse PageGuideResult(const Dataset& d, const std::string& form_body);
 HttpResponse PageAbout(const Dataset& d);
 // POST /report. REQUIRES the caller checked the request is same-origin.
-HttpResponse PageReport(const Dataset& d, const std::string& form_body, ReportStore* store);
+HttpResponse PageReport(const Dataset& d, const std::string& form_body, store::Store* store);
 // A page for an error (404, 400, 403, 429 ...), in the site's layout.
 HttpResponse PageMessage(const Dataset* d, int status, const std::string& heading,
                          const std::string& message);

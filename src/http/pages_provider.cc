@@ -193,7 +193,7 @@ HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
   return Html(&d, org.org_name, Render("organization", v));
 }
 
-HttpResponse PageReport(const Dataset& d, const std::string& body, ReportStore* store) {
+HttpResponse PageReport(const Dataset& d, const std::string& body, store::Store* store) {
   if (store == nullptr)
     return PageMessage(&d, 404, "Reports are off", "This server does not take reports.");
   QueryParams form;
@@ -212,9 +212,21 @@ HttpResponse PageReport(const Dataset& d, const std::string& body, ReportStore* 
   if (details.find_first_not_of(" \t\r\n") == std::string::npos)
     return PageMessage(&d, 400, "We could not send the report",
                        "Please tell us what is wrong and what it should say.");
-  Result<int64_t> id = store->Add(packed, kind, details);
-  if (!id.ok())
+  Record rec;
+  std::string state;
+  if (d.snap->GetRecord(static_cast<size_t>(d.snap->Find(packed)), &rec).ok())
+    state = rec.practice.address.state;
+  Result<int64_t> id =
+      store->AddReport({.npi = packed, .kind = kind, .details = details, .state = state});
+  if (!id.ok()) {
+    if (id.status().code() == StatusCode::kUnavailable) {
+      HttpResponse r = PageMessage(&d, 503, "We could not save the report just now",
+                                   "Nothing was sent. Please try again in a minute.");
+      r.headers.emplace_back("Retry-After", "30");
+      return r;
+    }
     return PageMessage(&d, 500, "We could not save the report", "Please try again later.");
+  }
   data v;
   v.set("heading", "Thank you");
   v.set("message", "We saved your report. Its number is R-" + std::to_string(*id) +

@@ -25,7 +25,9 @@ class PagesTest : public ::testing::Test {
     testing::IngestOrDie(dir_->File("d.csv"), dir_->File("d.snap"), dir_->File("d_pl.csv"));
     ServiceOptions o;
     o.snapshot = dir_->File("d.snap");
-    o.reports = dir_->File("reports.sqlite");
+    o.store = "sqlite:" + dir_->File("reports.sqlite");
+    auto store = store::Store::Open(o.store);
+    ASSERT_TRUE(store.ok() && (*store)->Migrate().ok());
     o.rate_per_second = 1e6, o.rate_burst = 1e6;
     auto s = Service::Create(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -246,9 +248,9 @@ TEST_F(PagesTest, XssCorpusIsNeverReflectedUnescaped) {
 }
 
 TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
-  auto store = ReportStore::Open(dir_->File("reports.sqlite"));
-  ASSERT_TRUE(store.ok());
-  const int64_t before = *(*store)->Count();
+  store::Store* store = service_->store();
+  ASSERT_NE(store, nullptr);
+  const int64_t before = *store->CountReports();
   const std::string form = "npi=" + SomeNpi() + "&kind=address&details=Wrong+phone";
   // From another site, or with no sign of where it came from: refused.
   EXPECT_EQ(
@@ -256,7 +258,7 @@ TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
       403);
   EXPECT_EQ(Send("POST", "/report", form, {{"sec-fetch-site", "cross-site"}}).status, 403);
   EXPECT_EQ(Send("POST", "/report", form).status, 403);
-  EXPECT_EQ(*(*store)->Count(), before);
+  EXPECT_EQ(*store->CountReports(), before);
   // Same origin: stored.
   HttpResponse ok = Send("POST", "/report", form,
                          {{"origin", "http://127.0.0.1:8080"}, {"host", "127.0.0.1:8080"}});
@@ -265,7 +267,7 @@ TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
   EXPECT_NE(ok.body.find("Its number is R-"), std::string::npos);  // a reference to quote
   EXPECT_NE(ok.body.find("nppes.cms.hhs.gov"), std::string::npos);
   EXPECT_EQ(Send("POST", "/report", form, {{"sec-fetch-site", "same-origin"}}).status, 200);
-  EXPECT_EQ(*(*store)->Count(), before + 2);
+  EXPECT_EQ(*store->CountReports(), before + 2);
   // Bad fields: a clear page, nothing stored.
   EXPECT_EQ(
       Send("POST", "/report", "npi=1&kind=address", {{"sec-fetch-site", "same-origin"}}).status,
@@ -286,7 +288,7 @@ TEST_F(PagesTest, ReportsAreStoredDurablyAndOnlyFromThisSite) {
                   .status,
               400)
         << details;
-  EXPECT_EQ(*(*store)->Count(), before + 2);
+  EXPECT_EQ(*store->CountReports(), before + 2);
 }
 
 // No dead ends on a profile: directions to the street address, the

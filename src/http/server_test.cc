@@ -318,6 +318,15 @@ TEST(ServeProcess, ReloadOnSighupAndStopOnSigterm) {
   TempDir dir;
   testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
   const std::string log = dir.File("err.txt");
+  // A store that was never migrated is refused, naming the command.
+  auto refused =
+      testing::RunMeridian("serve --snapshot " + dir.File("s.snap") +
+                               " --listen 127.0.0.1:0 --store sqlite:" + dir.File("r.sqlite"),
+                           dir);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("meridian store migrate"), std::string::npos) << refused.err;
+  ASSERT_EQ(testing::RunMeridian("store migrate --store sqlite:" + dir.File("r.sqlite"), dir).code,
+            0);
   pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {

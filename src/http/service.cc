@@ -109,10 +109,20 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   auto d = Dataset::Load(options.snapshot);
   if (!d.ok()) return d.status();
   s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
-  if (!options.reports.empty()) {
-    auto store = ReportStore::Open(options.reports);
+  const std::string url = !options.store.empty()     ? options.store
+                          : !options.reports.empty() ? "sqlite:" + options.reports
+                                                     : "";
+  if (!url.empty()) {
+    auto store = store::Store::Open(url);
     if (!store.ok()) return store.status();
-    s->reports_ = std::move(store).value();
+    Status migrated = (*store)->CheckMigrated();
+    if (migrated.code() == StatusCode::kFailedPrecondition) return migrated;
+    if (!migrated.ok() && options.error_log != nullptr)
+      std::fprintf(options.error_log,
+                   "meridian: the store is not reachable now (%s); pages that write answer 503 "
+                   "until it is back\n",
+                   migrated.ToString().c_str());
+    s->store_ = std::move(store).value();
   }
   return s;
 }
@@ -265,7 +275,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageSearch:
       return PageSearch(d, params);
     case RouteId::kPageProvider:
-      return PageProvider(d, args[0], reports_ != nullptr);
+      return PageProvider(d, args[0], store_ != nullptr);
     case RouteId::kPageOrganization:
       return PageOrganization(d, args[0]);
     case RouteId::kPageGuide:
@@ -275,7 +285,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageAbout:
       return PageAbout(d);
     case RouteId::kPageReport:
-      return PageReport(d, req.body, reports_.get());
+      return PageReport(d, req.body, store_.get());
     case RouteId::kStatic:
       return StaticFile(args[0]);
     case RouteId::kCount:

@@ -23,13 +23,13 @@
 #include <vector>
 
 #include "http/rate_limiter.h"
-#include "http/report_store.h"
 #include "http/routes.h"
 #include "index/search_index.h"
 #include "knowledge/guide.h"
 #include "knowledge/knowledge_base.h"
 #include "query/query.h"
 #include "snapshot/snapshot.h"
+#include "store/store.h"
 #include "util/status.h"
 
 namespace meridian {
@@ -71,8 +71,13 @@ struct ServiceOptions {
   double rate_per_second = 20;  // per client, on expensive routes
   double rate_burst = 40;
   std::FILE* access_log = nullptr;  // JSON lines; nullptr = off
-  std::string reports;              // SQLite file for "report a problem"; "" = reports off
-  std::FILE* error_log = stderr;    // one line per handler that threw; nullptr = off
+  // The store (store/store.h): "sqlite:PATH" or a PostgreSQL connection
+  // string; "" = no store (reports and the console are off). It must be
+  // migrated (`meridian store migrate`); one that is unreachable at start
+  // is not fatal: write routes answer 503 until it is back.
+  std::string store;
+  std::string reports;            // older form: an SQLite file, the same as store "sqlite:FILE"
+  std::FILE* error_log = stderr;  // one line per handler that threw; nullptr = off
   // Tests only: runs just before a matched request is dispatched, and may
   // throw (to prove a throw answers 500 and stops nothing).
   std::function<void(const HttpRequest&)> before_dispatch;
@@ -87,6 +92,7 @@ class Service {
   // verifies it, and swaps it in; on failure the old one keeps serving.
   Status Reload();
   std::shared_ptr<const Dataset> data() const;
+  store::Store* store() const { return store_.get(); }
 
   // Request counts and latency per route, Prometheus text format.
   std::string MetricsText() const;
@@ -126,7 +132,7 @@ class Service {
   std::unique_ptr<RouteStats[]> stats_;
   RateLimiter limiter_;
   std::mutex log_mu_;
-  std::unique_ptr<ReportStore> reports_;
+  std::unique_ptr<store::Store> store_;
 };
 
 }  // namespace meridian

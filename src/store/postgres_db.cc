@@ -136,10 +136,19 @@ class PostgresDb : public SqlDb {
 }  // namespace
 
 Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, int pool) {
-  auto db = std::make_unique<PostgresDb>(conninfo, pool < 1 ? 1 : pool);
-  // Connect once now, so a wrong address is reported at start.
-  MERIDIAN_RETURN_IF_ERROR(db->WithConn([](SqlConn& c) { return c.Script("SELECT 1"); }));
-  return std::unique_ptr<SqlDb>(std::move(db));
+  // A malformed string is refused now; connections are made on first use,
+  // so a server that is down now can be up by then (and a server starts
+  // while its database is briefly away: writes answer 503 meanwhile).
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (opts == nullptr) {
+    std::string msg = err ? err : "malformed";
+    PQfreemem(err);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return Status::InvalidArgument("bad PostgreSQL connection string: " + msg).WithParam("store");
+  }
+  PQconninfoFree(opts);
+  return std::unique_ptr<SqlDb>(std::make_unique<PostgresDb>(conninfo, pool < 1 ? 1 : pool));
 }
 
 }  // namespace meridian::store

@@ -54,7 +54,8 @@ class SqlDb {
 // "sqlite:PATH": one connection, WAL, synchronous=FULL, a busy timeout.
 Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path);
 // A libpq connection string or URI (several hosts and
-// target_session_attrs=read-write work); `pool` connections at most.
+// target_session_attrs=read-write work); `pool` connections at most, made on
+// first use (a malformed string is refused at once).
 Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, int pool = 4);
 
 }  // namespace meridian::store
