@@ -41,8 +41,11 @@ run: demo
 	@echo "== Try: curl 'http://127.0.0.1:8080/api/v1/search?near=10001&modality=acupuncture&limit=3'"
 	@echo "==      curl http://127.0.0.1:8080/api/v1/openapi.json"
 	@echo "== Open http://127.0.0.1:8080/ in a browser"
+	@$(BUILD)/meridian store migrate --store sqlite:$(DEMO_DIR)/meridian.sqlite
+	@echo "== Operator console: http://127.0.0.1:8080/admin. Create the first operator with:"
+	@echo "==   $(BUILD)/meridian admin add-user --store sqlite:$(DEMO_DIR)/meridian.sqlite --email you@example.org --role admin"
 	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log - \
-	  --reports $(DEMO_DIR)/reports.sqlite
+	  --store sqlite:$(DEMO_DIR)/meridian.sqlite
 
 test: build test-unit test-e2e test-asan test-tsan fuzz-smoke
 

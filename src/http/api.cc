@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "geo/zcta.h"
@@ -77,7 +78,19 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
   return Json(w.str());
 }
 
-HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const HttpRequest& req) {
+namespace {
+std::string UtcDate(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+}  // namespace
+
+HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const HttpRequest& req,
+                            const std::vector<store::Correction>& corrections) {
   uint32_t npi;
   if (!ParseNpi(npi_text, &npi))
     return ApiError(Status::InvalidArgument("expected a 10-digit NPI").WithParam("npi"));
@@ -94,8 +107,13 @@ HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const
                         .WithReason("deactivated"),
                     {{"deactivation_date", on}});
   }
-  char etag[48];
-  std::snprintf(etag, sizeof etag, "\"%08x-%s\"", d.snap->id(), npi_text.c_str());
+  char etag[64];
+  // A correction changes the answer, so it changes the tag.
+  int64_t last = 0;
+  for (const store::Correction& c : corrections)
+    last = std::max(last, c.id * 4 + (c.status == "flagged" ? 1 : 0));
+  std::snprintf(etag, sizeof etag, "\"%08x-%s-%lld\"", d.snap->id(), npi_text.c_str(),
+                static_cast<long long>(last));
   HttpResponse r;
   r.headers.emplace_back("ETag", etag);
   r.headers.emplace_back("Cache-Control", kHour);
@@ -112,6 +130,15 @@ HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const
   w.Key("knowledge").BeginObject();
   WriteExplanationFields(e, &w);
   w.EndObject();
+  w.Key("corrections").BeginArray();
+  for (const store::Correction& c : corrections) {
+    w.BeginObject();
+    w.Field("field", c.field).Field("value", c.value).Field("nppes_value", c.nppes_value);
+    w.Field("source", c.source).Field("corrected_on", UtcDate(c.created));
+    w.Field("by", "the editors").Key("flagged").Bool(c.status == "flagged");
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("self_reported").Bool(true);
   w.Field("source", "NPPES (CMS National Plan and Provider Enumeration System)");
   w.Field("last_updated", FormatIsoDate(rec.last_update_date));

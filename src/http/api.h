@@ -8,6 +8,7 @@
 
 #include "http/service.h"
 #include "query/query.h"
+#include "store/store.h"
 
 namespace meridian {
 
@@ -19,7 +20,10 @@ HttpResponse ApiError(const Status& status,
                       const std::vector<std::pair<std::string, std::string>>& extra = {});
 
 HttpResponse HandleSearch(const Dataset& d, const QueryParams& params);
-HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req);
+// `corrections`: the editors' corrections of this listing (store), shown
+// next to what NPPES says.
+HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req,
+                            const std::vector<store::Correction>& corrections = {});
 HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& npi);
 HttpResponse HandleTaxonomies();
 HttpResponse HandleModalities(const Dataset& d);

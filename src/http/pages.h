@@ -15,7 +15,8 @@ namespace meridian {
 
 HttpResponse PageHome(const Dataset& d, const QueryParams& params);
 HttpResponse PageSearch(const Dataset& d, const QueryParams& params);
-HttpResponse PageProvider(const Dataset& d, const std::string& npi, bool reports_on);
+HttpResponse PageProvider(const Dataset& d, const std::string& npi, bool reports_on,
+                          const std::vector<store::Correction>& corrections = {});
 HttpResponse PageOrganization(const Dataset& d, const std::string& npi);
 HttpResponse PageGuide(const Dataset& d);
 HttpResponse PageGuideResult(const Dataset& d, const std::string& form_body);

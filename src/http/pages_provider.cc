@@ -30,7 +30,8 @@ std::string StaleNotice(PackedDate last_update, uint64_t snapshot_unix) {
 
 }  // namespace
 
-HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool reports_on) {
+HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool reports_on,
+                          const std::vector<store::Correction>& corrections) {
   uint32_t npi = 0;
   if (!ParseNpi(npi_text, &npi))
     return PageMessage(&d, 404, "Not found", "That is not an NPI number.");
@@ -138,6 +139,40 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
     v.set("organization", org);
   }
   v.set("reports_on", Bool(reports_on));
+  // The editors' corrections, next to what NPPES says (never instead of it).
+  data fixes = List();
+  for (const store::Correction& c : corrections) {
+    data item;
+    std::string what, said = c.nppes_value;
+    if (c.field == "phone") {
+      what = "Phone: " + Phone(c.value);
+      said = said.empty() ? "no phone" : Phone(said);
+    } else if (c.field == "address") {
+      Address a;
+      const size_t p1 = c.value.find('|'), p2 = c.value.find('|', p1 + 1),
+                   p3 = c.value.find('|', p2 + 1);
+      a.line1 = c.value.substr(0, p1), a.city = c.value.substr(p1 + 1, p2 - p1 - 1);
+      a.state = c.value.substr(p2 + 1, p3 - p2 - 1), a.postal_code = c.value.substr(p3 + 1);
+      what = "Practice address: " + AddressLine(a);
+      said = AddressLine(rec.practice.address);
+    } else if (c.field == "not_practising_here") {
+      what = "They no longer practise at this address.";
+      said = AddressLine(rec.practice.address);
+    } else if (c.field == "no_dry_needling") {
+      what = "They do not offer dry needling.";
+      said.clear();
+    } else {
+      what = c.value;
+      said.clear();
+    }
+    item.set("what", what);
+    SetIf(item, "nppes", said);
+    item.set("date", Iso(static_cast<uint64_t>(c.created)));
+    item.set("source", c.source);
+    item.set("flagged", Bool(c.status == "flagged"));
+    fixes.push_back(item);
+  }
+  v.set("corrections", fixes);
   return Html(&d, rec.DisplayName(), Render("provider", v));
 }
 

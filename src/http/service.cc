@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <typeinfo>
 
+#include "http/admin.h"
 #include "http/api.h"
 #include "http/pages.h"
 #include "http/query_string.h"
@@ -124,8 +125,22 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
                    migrated.ToString().c_str());
     s->store_ = std::move(store).value();
   }
+  s->console_ = std::make_unique<AdminConsole>(s->store_.get());
+  if (s->store_ != nullptr) (void)FlagChangedCorrections(s->store_.get(), *s->data_);
   return s;
 }
+
+std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_text) {
+  uint32_t npi = 0;
+  if (store_ == nullptr || !ParseNpi(npi_text, &npi)) return {};
+  auto c = store_->CorrectionsFor(npi);
+  // A store that is down hides corrections for a while; the listing still shows.
+  return c.ok() ? std::move(c).value() : std::vector<store::Correction>{};
+}
+
+Service::Service(const ServiceOptions& o)
+    : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
+Service::~Service() = default;
 
 std::shared_ptr<const Dataset> Service::data() const {
   std::lock_guard<std::mutex> lock(data_mu_);
@@ -145,6 +160,8 @@ Status Service::Reload() {
     data_.swap(fresh);
   }
   ++reloads_ok_;
+  // Corrections whose field NPPES has changed since go back to an editor.
+  if (store_ != nullptr) (void)FlagChangedCorrections(store_.get(), *data());
   return Status::OK();  // `fresh` (the old data) goes when its last request ends
 }
 
@@ -223,7 +240,9 @@ HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool m
   } else if (const std::string* bad = UnknownParameter(*route, params)) {
     return ApiError(Status::InvalidArgument("unknown parameter " + *bad).WithParam(*bad));
   }
-  if (route->id == RouteId::kPageReport && !SameOrigin(req))
+  // Forms that change something must come from this site (the console's
+  // forms also carry a CSRF token).
+  if (html && req.method == "POST" && route->id != RouteId::kPageGuideResult && !SameOrigin(req))
     return ErrorResponse(&d, html,
                          Status::PermissionDenied("This form must be sent from this site."));
   if (options_.before_dispatch) options_.before_dispatch(req);
@@ -247,7 +266,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kSearch:
       return HandleSearch(d, params);
     case RouteId::kProvider:
-      return HandleProvider(d, args[0], req);
+      return HandleProvider(d, args[0], req, CorrectionsFor(args[0]));
     case RouteId::kOrganizationProviders:
       return HandleOrganizationProviders(d, args[0]);
     case RouteId::kTaxonomies:
@@ -275,7 +294,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageSearch:
       return PageSearch(d, params);
     case RouteId::kPageProvider:
-      return PageProvider(d, args[0], store_ != nullptr);
+      return PageProvider(d, args[0], store_ != nullptr, CorrectionsFor(args[0]));
     case RouteId::kPageOrganization:
       return PageOrganization(d, args[0]);
     case RouteId::kPageGuide:
@@ -288,6 +307,23 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
       return PageReport(d, req.body, store_.get());
     case RouteId::kStatic:
       return StaticFile(args[0]);
+    case RouteId::kApiAdminReports:
+    case RouteId::kApiAdminReport:
+    case RouteId::kApiAdminCorrections:
+    case RouteId::kApiAdminCorrect:
+    case RouteId::kAdminHome:
+    case RouteId::kAdminLoginPage:
+    case RouteId::kAdminLogin:
+    case RouteId::kAdminLogout:
+    case RouteId::kAdminSetPasswordPage:
+    case RouteId::kAdminSetPassword:
+    case RouteId::kAdminReportPage:
+    case RouteId::kAdminReport:
+    case RouteId::kAdminCorrectPage:
+    case RouteId::kAdminCorrect:
+    case RouteId::kAdminCorrections:
+    case RouteId::kAdminAudit:
+      return console_->Handle(route.id, args, params, req, d);
     case RouteId::kCount:
       break;
   }

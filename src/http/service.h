@@ -34,6 +34,8 @@
 
 namespace meridian {
 
+class AdminConsole;
+
 struct HttpRequest {
   std::string method;  // "GET"
   std::string path;    // "/api/v1/search" (not decoded)
@@ -85,6 +87,7 @@ struct ServiceOptions {
 
 class Service {
  public:
+  ~Service();
   static Result<std::unique_ptr<Service>> Create(const ServiceOptions& options);
 
   HttpResponse Handle(const HttpRequest& req);
@@ -102,8 +105,7 @@ class Service {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
 
  private:
-  explicit Service(const ServiceOptions& o)
-      : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
+  explicit Service(const ServiceOptions& o);
   // The steps of Handle(): refuse what the route does not take, then answer.
   // `html`: errors as a page (a page route, or an unmatched path outside /api/).
   HttpResponse Respond(const HttpRequest& req, const Route* route, bool method_ok, bool html,
@@ -111,6 +113,8 @@ class Service {
   HttpResponse Dispatch(const Route& route, const std::vector<std::string>& args,
                         const QueryParams& params, const HttpRequest& req, const Dataset& d);
   HttpResponse AdminReload(const HttpRequest& req);
+  // The store's corrections of a listing (empty without a store or when it is down).
+  std::vector<store::Correction> CorrectionsFor(const std::string& npi_text);
   // The answer for a handler that threw: 500, counted, logged without request text.
   HttpResponse Threw(const Route* route, bool html, const Dataset* d, const char* what_type);
   void Observe(size_t route, int status, double seconds);
@@ -133,6 +137,7 @@ class Service {
   RateLimiter limiter_;
   std::mutex log_mu_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<AdminConsole> console_;
 };
 
 }  // namespace meridian

@@ -27,8 +27,10 @@ before(async () => {
   execFileSync(BIN, ["synth", "--rows", "30000", "--seed", "42", "--out", join(dir, "d.csv")]);
   execFileSync(BIN, ["ingest", "--nppes", join(dir, "d.csv"), "--pl", join(dir, "d_pl.csv"),
     "--out", join(dir, "d.snap")]);
+  const store = "sqlite:" + join(dir, "meridian.sqlite");
+  execFileSync(BIN, ["store", "migrate", "--store", store]);
   server = spawn(BIN, ["serve", "--snapshot", join(dir, "d.snap"), "--listen", "127.0.0.1:0",
-    "--reports", join(dir, "reports.sqlite")], { stdio: ["ignore", "ignore", "pipe"] });
+    "--store", store], { stdio: ["ignore", "ignore", "pipe"] });
   base = await new Promise((resolve, reject) => {
     let err = "";
     server.stderr.on("data", (chunk) => {
