@@ -572,6 +572,9 @@ int Commands::KnowledgeCmd(bool report) {
 
 std::string Commands::StoreUrl() const {
   if (!store_.empty()) return store_;
+  // A connection string with a password belongs in the environment (or in
+  // libpq's PGPASSFILE), never on a command line that `ps` shows.
+  if (const char* env = std::getenv("MERIDIAN_STORE"); env != nullptr && *env != '\0') return env;
   if (!reports_.empty()) return "sqlite:" + reports_;
   return "sqlite:meridian.sqlite";
 }

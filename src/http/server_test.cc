@@ -15,9 +15,12 @@
 #include <chrono>
 #include <new>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
+#include "store/store.h"
+#include "testing/pg_cluster.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -390,6 +393,120 @@ TEST(ServeProcess, ReloadOnSighupAndStopOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_NE(testing::ReadAll(log).find("meridian: stopped"), std::string::npos);
 }
+
+// The real binary with a store, on each backend.
+class ServeWithStore : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir_.File("s.snap"));
+    url_ = "sqlite:" + dir_.File("s.sqlite");
+    if (GetParam() == "postgresql") {
+      std::string why;
+      pg_ = testing::SharedPostgres(&why);
+      ASSERT_NE(pg_, nullptr) << why;
+      auto db = pg_->NewDatabase();
+      ASSERT_TRUE(db.ok());
+      url_ = *db;
+    }
+    auto m = testing::RunMeridian("store migrate --store '" + url_ + "'", dir_);
+    ASSERT_EQ(m.code, 0) << m.err;
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  // Starts `meridian serve` on the store; returns its port.
+  int Start() {
+    const std::string log = dir_.File("serve" + std::to_string(++starts_) + ".txt");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::freopen(log.c_str(), "w", stderr);
+      ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", dir_.File("s.snap").c_str(),
+              "--listen", "127.0.0.1:0", "--store", url_.c_str(), "--rate", "100000", "--burst",
+              "100000", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      std::string text = testing::ReadAll(log);
+      size_t at = text.find("http://127.0.0.1:");
+      if (at != std::string::npos) return std::stoi(text.substr(at + 17));
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ADD_FAILURE() << testing::ReadAll(log);
+    return -1;
+  }
+  static std::string Call(int port, const std::string& raw) {
+    int fd = Connect(static_cast<uint16_t>(port));
+    SendAll(fd, raw);
+    std::string r = ReadToClose(fd);
+    ::close(fd);
+    return r;
+  }
+  static std::string PostReport(int port, const std::string& details) {
+    const std::string body = "npi=1679576722&kind=other&details=" + details;
+    return Call(port,
+                "POST /report HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  }
+
+  TempDir dir_;
+  std::string url_;
+  testing::PgCluster* pg_ = nullptr;
+  pid_t pid_ = -1;
+  int starts_ = 0;
+};
+
+// Every report the server acknowledged is there after kill -9.
+TEST_P(ServeWithStore, AcknowledgedReportsSurviveKill9) {
+  const int port = Start();
+  ASSERT_GT(port, 0);
+  int acked = 0;
+  for (int i = 0; i < 40; ++i)
+    if (PostReport(port, "kill9-" + std::to_string(i)).starts_with("HTTP/1.1 200")) ++acked;
+  EXPECT_EQ(acked, 40);
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  auto store = store::Store::Open(url_);
+  ASSERT_TRUE(store.ok());
+  auto all = (*store)->ListReports({.limit = 1000});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(static_cast<int>(all->size()), acked);
+  std::set<std::string> seen;
+  for (const store::Report& r : *all) seen.insert(r.details);
+  for (int i = 0; i < acked; ++i) EXPECT_TRUE(seen.count("kill9-" + std::to_string(i))) << i;
+  // And it starts again on the same store.
+  const int again = Start();
+  ASSERT_GT(again, 0);
+  EXPECT_TRUE(PostReport(again, "after").starts_with("HTTP/1.1 200"));
+}
+
+// A store that goes away: the form answers 503 with Retry-After, search and
+// pages keep working, and writes work again when it is back.
+class ServeWithStoreDown : public ServeWithStore {};
+TEST_P(ServeWithStoreDown, StoreDownAnswers503AndSearchKeepsWorking) {
+  const int port = Start();
+  ASSERT_GT(port, 0);
+  ASSERT_TRUE(PostReport(port, "before").starts_with("HTTP/1.1 200"));
+  ASSERT_TRUE(pg_->Stop().ok());
+  const std::string down = PostReport(port, "during");
+  EXPECT_TRUE(down.starts_with("HTTP/1.1 503")) << down.substr(0, 300);
+  EXPECT_NE(down.find("Retry-After: 30"), std::string::npos);
+  EXPECT_TRUE(Call(port, Request("/api/v1/search?near=53703&radius=500mi&limit=1"))
+                  .starts_with("HTTP/1.1 200"));
+  EXPECT_TRUE(Call(port, Request("/provider/1679576722")).starts_with("HTTP/1.1 200"));
+  ASSERT_TRUE(pg_->Restart().ok());
+  EXPECT_TRUE(PostReport(port, "after").starts_with("HTTP/1.1 200"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServeWithStore, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+// Stopping the database server: PostgreSQL (SQLite is a file in the process).
+INSTANTIATE_TEST_SUITE_P(Postgres, ServeWithStoreDown, ::testing::Values("postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace meridian
