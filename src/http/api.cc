@@ -63,7 +63,11 @@ HttpResponse ApiError(const Status& status,
   return Json(w.str(), status.HttpStatus());
 }
 
-HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
+namespace {
+void WriteCorrectionJson(const store::Correction& c, JsonWriter* w);
+}  // namespace
+
+HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, store::Store* store) {
   Query q;
   Status parsed = ParseQuery(params, ModalityMap::Embedded(), &q, d.snap.get());
   if (!parsed.ok()) return ApiError(parsed);
@@ -72,8 +76,22 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params) {
   const auto took =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
           .count();
+  // The editors' corrections of this page's listings: one store query; a
+  // store that is down leaves them out (the results still answer).
+  std::vector<store::Correction> fixes;
+  if (store != nullptr && !res.hits.empty()) {
+    std::vector<uint32_t> npis;
+    for (const SearchHit& h : res.hits) npis.push_back(d.snap->npi(h.row));
+    auto got = store->CorrectionsForMany(npis);
+    if (got.ok()) fixes = std::move(got).value();
+  }
   JsonWriter w;
-  Status s = WriteSearchJson(*d.index, q, res, took, &w);
+  Status s = WriteSearchJson(*d.index, q, res, took, &w, [&](uint32_t npi, JsonWriter* out) {
+    out->Key("corrections").BeginArray();
+    for (const store::Correction& c : fixes)
+      if (c.npi == npi) WriteCorrectionJson(c, out);
+    out->EndArray();
+  });
   if (!s.ok()) return ApiError(s);
   return Json(w.str());
 }
@@ -86,6 +104,15 @@ std::string UtcDate(int64_t unix_seconds) {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
+}
+
+// One correction as the API shows it, next to what NPPES says.
+void WriteCorrectionJson(const store::Correction& c, JsonWriter* w) {
+  w->BeginObject();
+  w->Field("field", c.field).Field("value", c.value).Field("nppes_value", c.nppes_value);
+  w->Field("source", c.source).Field("corrected_on", UtcDate(c.created));
+  w->Field("by", "the editors").Key("flagged").Bool(c.status == "flagged");
+  w->EndObject();
 }
 }  // namespace
 
@@ -131,13 +158,7 @@ HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const
   WriteExplanationFields(e, &w);
   w.EndObject();
   w.Key("corrections").BeginArray();
-  for (const store::Correction& c : corrections) {
-    w.BeginObject();
-    w.Field("field", c.field).Field("value", c.value).Field("nppes_value", c.nppes_value);
-    w.Field("source", c.source).Field("corrected_on", UtcDate(c.created));
-    w.Field("by", "the editors").Key("flagged").Bool(c.status == "flagged");
-    w.EndObject();
-  }
+  for (const store::Correction& c : corrections) WriteCorrectionJson(c, &w);
   w.EndArray();
   w.Key("self_reported").Bool(true);
   w.Field("source", "NPPES (CMS National Plan and Provider Enumeration System)");

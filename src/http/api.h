@@ -19,7 +19,9 @@ namespace meridian {
 HttpResponse ApiError(const Status& status,
                       const std::vector<std::pair<std::string, std::string>>& extra = {});
 
-HttpResponse HandleSearch(const Dataset& d, const QueryParams& params);
+// `store` (may be null): each result carries the editors' corrections of its NPI.
+HttpResponse HandleSearch(const Dataset& d, const QueryParams& params,
+                          store::Store* store = nullptr);
 // `corrections`: the editors' corrections of this listing (store), shown
 // next to what NPPES says.
 HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req,

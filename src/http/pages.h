@@ -14,7 +14,8 @@
 namespace meridian {
 
 HttpResponse PageHome(const Dataset& d, const QueryParams& params);
-HttpResponse PageSearch(const Dataset& d, const QueryParams& params);
+// `store` (may be null): results the editors corrected say so.
+HttpResponse PageSearch(const Dataset& d, const QueryParams& params, store::Store* store = nullptr);
 HttpResponse PageProvider(const Dataset& d, const std::string& npi, bool reports_on,
                           const std::vector<store::Correction>& corrections = {});
 HttpResponse PageOrganization(const Dataset& d, const std::string& npi);

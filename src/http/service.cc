@@ -264,7 +264,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kMetrics:
       return HttpResponse{200, "text/plain; version=0.0.4", MetricsText(), {}};
     case RouteId::kSearch:
-      return HandleSearch(d, params);
+      return HandleSearch(d, params, store_.get());
     case RouteId::kProvider:
       return HandleProvider(d, args[0], req, CorrectionsFor(args[0]));
     case RouteId::kOrganizationProviders:
@@ -292,7 +292,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageHome:
       return PageHome(d, params);
     case RouteId::kPageSearch:
-      return PageSearch(d, params);
+      return PageSearch(d, params, store_.get());
     case RouteId::kPageProvider:
       return PageProvider(d, args[0], store_ != nullptr, CorrectionsFor(args[0]));
     case RouteId::kPageOrganization:

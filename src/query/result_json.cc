@@ -17,7 +17,7 @@ void WriteProviderSummaryFields(const Snapshot& snap, size_t row, const Record& 
 }
 
 Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
-                       int64_t took_us, JsonWriter* w) {
+                       int64_t took_us, JsonWriter* w, const ResultExtra& extra) {
   const Snapshot& snap = index.snapshot();
   w->BeginObject();
   w->Key("total").Uint(r.total);
@@ -51,6 +51,7 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     }
     w->Field("geo_precision", GeoPrecisionName(loc.precision));
     if (!q.text.empty()) w->Key("text_match").Uint(h.text_quality);
+    if (extra) extra(rec.npi, w);
     w->EndObject();
   }
   w->EndArray();

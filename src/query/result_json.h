@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "index/search_index.h"
 #include "query/query.h"
@@ -12,10 +13,14 @@
 
 namespace meridian {
 
+// Writes more fields into one result object (the caller's overlay, e.g.
+// the editors' corrections of that NPI).
+using ResultExtra = std::function<void(uint32_t npi, JsonWriter* w)>;
+
 // {"total":…, "results":[{"npi":…, "distance_mi":…, …}], "facets":{…},
 //  "synthetic":…, "took_us":…}. Decodes only the page's records.
 Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
-                       int64_t took_us, JsonWriter* w);
+                       int64_t took_us, JsonWriter* w, const ResultExtra& extra = nullptr);
 
 // The fields that name a provider wherever one is listed (search results,
 // an organization's providers): "npi", "display_name", "credential",
