@@ -18,7 +18,7 @@ const DOCS = process.env.UPDATE_DOC_SCREENSHOTS ? "../../docs/screenshots" : nul
 const LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-let dir, server, base, browser;
+let dir, server, base, browser, store;
 const jsOn = new WeakMap();  // page -> whether JavaScript is enabled
 
 before(async () => {
@@ -27,7 +27,7 @@ before(async () => {
   execFileSync(BIN, ["synth", "--rows", "30000", "--seed", "42", "--out", join(dir, "d.csv")]);
   execFileSync(BIN, ["ingest", "--nppes", join(dir, "d.csv"), "--pl", join(dir, "d_pl.csv"),
     "--out", join(dir, "d.snap")]);
-  const store = "sqlite:" + join(dir, "meridian.sqlite");
+  store = "sqlite:" + join(dir, "meridian.sqlite");
   execFileSync(BIN, ["store", "migrate", "--store", store]);
   server = spawn(BIN, ["serve", "--snapshot", join(dir, "d.snap"), "--listen", "127.0.0.1:0",
     "--store", store], { stdio: ["ignore", "ignore", "pipe"] });
@@ -259,6 +259,67 @@ test("XSS payloads in parameters never run", async () => {
       assert.equal(await page.locator("script:not([src])").count(), 0, `${field}=${p}`);
     }
   }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// The operator console: set a password from the one-time link, sign in,
+// triage a report sent from a profile page, and correct the listing; every
+// console page passes axe.
+test("operator console: sign in, triage a report, correct a listing", async () => {
+  const out = execFileSync(BIN, ["admin", "add-user", "--store", store, "--email", "ed@example.org",
+    "--role", "admin", "--base-url", base]).toString();
+  const link = out.match(/https?:\/\/\S+set-password\?token=\S+/)[0];
+  const { page, context, problems } = await newPage();
+  // A patient reports a problem with a listing.
+  await page.goto(base + "/search?where=10001&care=acupuncture");
+  const profile = await page.getAttribute(".results ol > li a.name", "href");
+  const npi = profile.split("/").pop();
+  await page.goto(base + profile);
+  await page.selectOption("#kind", "address");
+  await page.fill("#details", "The phone number is wrong; it is 212 555 0199.");
+  await page.click("form[action='/report'] button[type=submit]");
+  await page.waitForSelector("text=Thank you");
+  // The operator sets a password and signs in.
+  await page.goto(link);
+  await axe(page, "set password");
+  await page.fill("#password", "correct horse battery staple");
+  await page.fill("#password2", "correct horse battery staple");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("text=Your password is set");
+  await page.goto(base + "/admin");
+  assert.match(page.url(), /\/admin\/login$/);
+  await axe(page, "sign in");
+  await page.fill("#email", "ed@example.org");
+  await page.fill("#password", "correct horse battery staple");
+  await page.click("button[type=submit]");
+  await page.waitForURL(base + "/admin");
+  await axe(page, "report queue");
+  await shot(page, "admin-queue");
+  const row = page.locator("table tbody tr", { hasText: "212 555 0199" });
+  assert.equal(await row.count(), 1);
+  await row.locator("a").click();
+  await page.waitForURL(/\/admin\/reports\/\d+$/);
+  await axe(page, "one report");
+  assert.ok((await page.textContent("body")).includes(npi));
+  await page.fill("#note", "Called the office; phone fixed below.");
+  await page.selectOption("#status", "resolved");
+  await page.click("form[action^='/admin/reports'] button[type=submit]");
+  await page.waitForURL(base + "/admin");
+  assert.equal(await page.locator("table tbody tr", { hasText: "212 555 0199" }).count(), 0);
+  // Correct the listing; the profile shows it next to what NPPES says.
+  await page.goto(base + "/admin/providers/" + npi + "/correct");
+  await axe(page, "correct a listing");
+  await page.selectOption("#field", "phone");
+  await page.fill("#value", "2125550199");
+  await page.fill("#source", "called the office on 2026-12-01");
+  await page.click("form[action$='/correct'] button[type=submit]");
+  await page.waitForURL(base + "/provider/" + npi);
+  const note = await page.textContent(".correction");
+  assert.match(note, /Phone: \(212\) 555-0199/);
+  assert.match(note, /NPPES says/);
+  assert.match(note, /called the office on 2026-12-01/);
+  await axe(page, "profile with a correction");
   assert.deepEqual(problems, []);
   await context.close();
 });
