@@ -486,7 +486,10 @@ Status Store::DeleteSession(const std::string& token_hash) {
 }
 
 Status Store::RecordLoginFailure(const std::string& key, int64_t now) {
-  return db_->Transaction([&](SqlConn& c) {
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    // Failed sign-ins are kept a day at most (they only serve throttling).
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("DELETE FROM login_failures WHERE at_unix < $1", {N(now - 86400)}).status());
     return c
         .Query("INSERT INTO login_failures(throttle_key, at_unix) VALUES($1, $2)", {key, N(now)})
         .status();

@@ -130,7 +130,8 @@ class Store {
   Status CreateSession(const Session& s);
   Result<Session> FindSession(const std::string& token_hash, int64_t now);
   Status DeleteSession(const std::string& token_hash);
-  // Login throttling: failures per key ("account:..." / "client:...").
+  // Login throttling: failures per key ("account:..." / "client:..."),
+  // kept a day (older ones are dropped as new ones come).
   Status RecordLoginFailure(const std::string& key, int64_t now);
   Result<int64_t> LoginFailuresSince(const std::string& key, int64_t since);
   Status ClearLoginFailures(const std::string& key);

@@ -154,8 +154,12 @@ TEST_P(StoreTest, UsersPasswordsSessionsAndTokens) {
   ASSERT_TRUE(store_->AddApiToken(*id, "apihash", "robot", "cli").ok());
   EXPECT_EQ(store_->FindApiToken("apihash")->email, "ed@example.org");
   EXPECT_FALSE(store_->FindApiToken("other").ok());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->RecordLoginFailure("account:ed", 100 + i).ok());
-  EXPECT_EQ(*store_->LoginFailuresSince("account:ed", 101), 2);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(store_->RecordLoginFailure("account:ed", 100000 + i).ok());
+  EXPECT_EQ(*store_->LoginFailuresSince("account:ed", 100001), 2);
+  ASSERT_TRUE(store_->RecordLoginFailure("account:al", 300000).ok());  // a day later
+  EXPECT_EQ(*store_->LoginFailuresSince("account:ed", 0), 0);          // old ones are gone
+  ASSERT_TRUE(store_->RecordLoginFailure("account:ed", 300001).ok());
   ASSERT_TRUE(store_->ClearLoginFailures("account:ed").ok());
   EXPECT_EQ(*store_->LoginFailuresSince("account:ed", 0), 0);
 }
