@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
 .PHONY: all deps build run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check \
-        bench-ingest bench-search bench-http demo clean
+        bench-ingest bench-search bench-http bench-store demo clean
 
 all: build
 
@@ -124,6 +124,11 @@ bench-search: build
 # wrk on loopback against a 1 M synthetic snapshot (BENCH_ROWS=9000000 for 9 M).
 bench-http: build
 	bench/http.sh $(BUILD)
+
+# Report submissions per second on each store backend (durable writes), and
+# search throughput alone and while they run; writes bench/results/store.md.
+bench-store: build
+	bench/store.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

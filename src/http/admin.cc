@@ -439,6 +439,7 @@ HttpResponse AdminConsole::Correct(const Who& who, const std::string& npi_text,
   }
   auto id = store_->AddCorrection(c);
   if (!id.ok()) return StoreError(d, id.status());
+  cache_->Invalidate();
   return Redirect("/provider/" + NpiToString(npi));
 }
 
@@ -539,6 +540,7 @@ HttpResponse AdminConsole::Api(RouteId id, const std::vector<std::string>& args,
       c.nppes_value = NppesValue(rec, c.field);
       auto cid = store_->AddCorrection(c);
       if (!cid.ok()) return ApiStoreError(cid.status());
+      cache_->Invalidate();
       auto now = store_->CorrectionsFor(npi);
       if (!now.ok()) return ApiStoreError(now.status());
       HttpResponse r;

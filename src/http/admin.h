@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "http/correction_cache.h"
 #include "http/routes.h"
 #include "http/service.h"
 #include "query/query.h"
@@ -20,8 +21,9 @@ namespace meridian {
 
 class AdminConsole {
  public:
-  // `store` may be null: every console route then answers 404.
-  explicit AdminConsole(store::Store* store) : store_(store) {}
+  // `store` may be null: every console route then answers 404. `cache` is
+  // told when a correction changes, so pages show it at once.
+  AdminConsole(store::Store* store, CorrectionCache* cache) : store_(store), cache_(cache) {}
 
   HttpResponse Handle(RouteId id, const std::vector<std::string>& args, const QueryParams& params,
                       const HttpRequest& req, const Dataset& d);
@@ -54,6 +56,7 @@ class AdminConsole {
                    const HttpRequest& req, const Dataset& d);
 
   store::Store* store_;
+  CorrectionCache* cache_;
 };
 
 // What NPPES says for a correctable field of `rec` ("" for fields NPPES

@@ -67,7 +67,7 @@ namespace {
 void WriteCorrectionJson(const store::Correction& c, JsonWriter* w);
 }  // namespace
 
-HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, store::Store* store) {
+HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, const CorrectionMap* fixes) {
   Query q;
   Status parsed = ParseQuery(params, ModalityMap::Embedded(), &q, d.snap.get());
   if (!parsed.ok()) return ApiError(parsed);
@@ -76,20 +76,13 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, store::St
   const auto took =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
           .count();
-  // The editors' corrections of this page's listings: one store query; a
-  // store that is down leaves them out (the results still answer).
-  std::vector<store::Correction> fixes;
-  if (store != nullptr && !res.hits.empty()) {
-    std::vector<uint32_t> npis;
-    for (const SearchHit& h : res.hits) npis.push_back(d.snap->npi(h.row));
-    auto got = store->CorrectionsForMany(npis);
-    if (got.ok()) fixes = std::move(got).value();
-  }
+  // The editors' corrections of this page's listings (held in memory).
   JsonWriter w;
   Status s = WriteSearchJson(*d.index, q, res, took, &w, [&](uint32_t npi, JsonWriter* out) {
     out->Key("corrections").BeginArray();
-    for (const store::Correction& c : fixes)
-      if (c.npi == npi) WriteCorrectionJson(c, out);
+    if (fixes != nullptr)
+      if (auto it = fixes->find(npi); it != fixes->end())
+        for (const store::Correction& c : it->second) WriteCorrectionJson(c, out);
     out->EndArray();
   });
   if (!s.ok()) return ApiError(s);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/correction_cache.h"
 #include "http/service.h"
 #include "query/query.h"
 #include "store/store.h"
@@ -19,9 +20,9 @@ namespace meridian {
 HttpResponse ApiError(const Status& status,
                       const std::vector<std::pair<std::string, std::string>>& extra = {});
 
-// `store` (may be null): each result carries the editors' corrections of its NPI.
+// `fixes` (may be null): each result carries the editors' corrections of its NPI.
 HttpResponse HandleSearch(const Dataset& d, const QueryParams& params,
-                          store::Store* store = nullptr);
+                          const CorrectionMap* fixes = nullptr);
 // `corrections`: the editors' corrections of this listing (store), shown
 // next to what NPPES says.
 HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req,

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "http/correction_cache.h"
 #include "http/service.h"
 #include "query/query.h"
 #include "store/store.h"
@@ -14,8 +15,9 @@
 namespace meridian {
 
 HttpResponse PageHome(const Dataset& d, const QueryParams& params);
-// `store` (may be null): results the editors corrected say so.
-HttpResponse PageSearch(const Dataset& d, const QueryParams& params, store::Store* store = nullptr);
+// `fixes` (may be null): results the editors corrected say so.
+HttpResponse PageSearch(const Dataset& d, const QueryParams& params,
+                        const CorrectionMap* fixes = nullptr);
 HttpResponse PageProvider(const Dataset& d, const std::string& npi, bool reports_on,
                           const std::vector<store::Correction>& corrections = {});
 HttpResponse PageOrganization(const Dataset& d, const std::string& npi);

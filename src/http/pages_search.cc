@@ -250,9 +250,9 @@ data RefusedView(const Status& refused, const QueryParams& kept) {
 }
 
 // The page's results, and the map of the same rows (with a point).
-// `fixes`: the editors' corrections of the page's listings.
+// `fixes` (may be null): the editors' corrections, by NPI.
 Status SetResultsAndMap(const Dataset& d, const Query& q, const SearchResult& r, int radius,
-                        const std::vector<store::Correction>& fixes, data* v) {
+                        const CorrectionMap* fixes, data* v) {
   data results = List(), markers = List();
   size_t n = q.offset;
   for (const SearchHit& h : r.hits) {
@@ -276,8 +276,7 @@ Status SetResultsAndMap(const Dataset& d, const Query& q, const SearchResult& r,
       std::snprintf(dist, sizeof dist, "%.1f", std::round(h.distance_mi * 10) / 10);
       item.set("distance", dist);
     }
-    for (const store::Correction& c : fixes)
-      if (c.npi == rec.npi) item.set("corrected", Bool(true));
+    if (fixes != nullptr && fixes->count(rec.npi)) item.set("corrected", Bool(true));
     results.push_back(item);
     ++n;
     if (q.has_point && loc.precision != GeoPrecision::kNone) {
@@ -375,7 +374,7 @@ HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
   return Html(&d, "Find care", Render("home", v));
 }
 
-HttpResponse PageSearch(const Dataset& d, const QueryParams& form, store::Store* store) {
+HttpResponse PageSearch(const Dataset& d, const QueryParams& form, const CorrectionMap* fixes) {
   const ModalityMap& mods = ModalityMap::Embedded();
   QueryParams kept = FormFields(form);
   data v;
@@ -426,12 +425,6 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form, store::Store*
   v.set("total_text", std::to_string(r.total) + (r.total == 1 ? " provider" : " providers") +
                           " found. Page " + std::to_string(page) + ".");
   v.set("first_number", std::to_string(q.offset + 1));
-  std::vector<store::Correction> fixes;
-  if (store != nullptr && !r.hits.empty()) {
-    std::vector<uint32_t> npis;
-    for (const SearchHit& h : r.hits) npis.push_back(d.snap->npi(h.row));
-    if (auto got = store->CorrectionsForMany(npis); got.ok()) fixes = std::move(got).value();
-  }
   if (Status s = SetResultsAndMap(d, q, r, radius, fixes, &v); !s.ok())
     return PageMessage(&d, 500, "Something went wrong", "We could not read these listings.");
   if (page > 1)

@@ -125,17 +125,18 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
                    migrated.ToString().c_str());
     s->store_ = std::move(store).value();
   }
-  s->console_ = std::make_unique<AdminConsole>(s->store_.get());
+  s->corrections_ = std::make_unique<CorrectionCache>(s->store_.get(), options.corrections_max_age);
+  s->console_ = std::make_unique<AdminConsole>(s->store_.get(), s->corrections_.get());
   if (s->store_ != nullptr) (void)FlagChangedCorrections(s->store_.get(), *s->data_);
   return s;
 }
 
 std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_text) {
   uint32_t npi = 0;
-  if (store_ == nullptr || !ParseNpi(npi_text, &npi)) return {};
-  auto c = store_->CorrectionsFor(npi);
-  // A store that is down hides corrections for a while; the listing still shows.
-  return c.ok() ? std::move(c).value() : std::vector<store::Correction>{};
+  if (!ParseNpi(npi_text, &npi)) return {};
+  auto all = corrections_->Current();
+  auto it = all->find(npi);
+  return it == all->end() ? std::vector<store::Correction>{} : it->second;
 }
 
 Service::Service(const ServiceOptions& o)
@@ -162,6 +163,7 @@ Status Service::Reload() {
   ++reloads_ok_;
   // Corrections whose field NPPES has changed since go back to an editor.
   if (store_ != nullptr) (void)FlagChangedCorrections(store_.get(), *data());
+  corrections_->Invalidate();
   return Status::OK();  // `fresh` (the old data) goes when its last request ends
 }
 
@@ -264,7 +266,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kMetrics:
       return HttpResponse{200, "text/plain; version=0.0.4", MetricsText(), {}};
     case RouteId::kSearch:
-      return HandleSearch(d, params, store_.get());
+      return HandleSearch(d, params, corrections_->Current().get());
     case RouteId::kProvider:
       return HandleProvider(d, args[0], req, CorrectionsFor(args[0]));
     case RouteId::kOrganizationProviders:
@@ -292,7 +294,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageHome:
       return PageHome(d, params);
     case RouteId::kPageSearch:
-      return PageSearch(d, params, store_.get());
+      return PageSearch(d, params, corrections_->Current().get());
     case RouteId::kPageProvider:
       return PageProvider(d, args[0], store_ != nullptr, CorrectionsFor(args[0]));
     case RouteId::kPageOrganization:

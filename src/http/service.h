@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/correction_cache.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
 #include "index/search_index.h"
@@ -78,7 +79,10 @@ struct ServiceOptions {
   // migrated (`meridian store migrate`); one that is unreachable at start
   // is not fatal: write routes answer 503 until it is back.
   std::string store;
-  std::string reports;            // older form: an SQLite file, the same as store "sqlite:FILE"
+  std::string reports;  // older form: an SQLite file, the same as store "sqlite:FILE"
+  // How old the in-memory copy of the corrections may get before a request
+  // reloads it (corrections made on another server show up within this).
+  std::chrono::milliseconds corrections_max_age{10000};
   std::FILE* error_log = stderr;  // one line per handler that threw; nullptr = off
   // Tests only: runs just before a matched request is dispatched, and may
   // throw (to prove a throw answers 500 and stops nothing).
@@ -137,6 +141,7 @@ class Service {
   RateLimiter limiter_;
   std::mutex log_mu_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<CorrectionCache> corrections_;
   std::unique_ptr<AdminConsole> console_;
 };
 

@@ -311,29 +311,6 @@ Result<std::vector<Correction>> Store::CorrectionsFor(uint32_t npi) {
   return out;
 }
 
-Result<std::vector<Correction>> Store::CorrectionsForMany(const std::vector<uint32_t>& npis) {
-  std::vector<Correction> out;
-  if (npis.empty()) return out;
-  if (npis.size() > 200) return Status::InvalidArgument("at most 200 NPIs at once");
-  std::string in;
-  std::vector<SqlParam> params;
-  for (size_t i = 0; i < npis.size(); ++i) {
-    in += (i ? ", $" : "$") + std::to_string(i + 1);
-    params.push_back(N(npis[i]));
-  }
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(std::string("SELECT ") + kCorrectionColumns +
-                            " FROM corrections WHERE status <> 'retired' AND npi IN (" + in +
-                            ") ORDER BY id",
-                        params);
-    if (!rows.ok()) return rows.status();
-    for (const SqlRow& r : *rows) out.push_back(CorrectionOf(r));
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
-}
-
 Result<std::vector<Correction>> Store::ListCorrections(const std::string& status) {
   std::vector<Correction> out;
   Status s = db_->WithConn([&](SqlConn& c) -> Status {

@@ -110,8 +110,6 @@ class Store {
   // Corrections.
   Result<int64_t> AddCorrection(const Correction& c);            // audited (author is the actor)
   Result<std::vector<Correction>> CorrectionsFor(uint32_t npi);  // active and flagged
-  // The same for a page of results (at most 200 NPIs), in one query.
-  Result<std::vector<Correction>> CorrectionsForMany(const std::vector<uint32_t>& npis);
   Result<std::vector<Correction>> ListCorrections(const std::string& status);  // "" = all
   Status SetCorrectionStatus(int64_t id, const std::string& status, const std::string& reason,
                              const std::string& actor);

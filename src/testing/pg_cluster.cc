@@ -1,9 +1,12 @@
 #include "testing/pg_cluster.h"
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -29,6 +32,28 @@ int FreePort() {
   return port;
 }
 
+// Clusters left by a test process that died (a crash, kill -9): their
+// owner.pid names a process that is gone. Stopped and removed, so nothing a
+// test started outlives it for long.
+void RemoveOrphans() {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/tmp", ec)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with("meridian-pg-")) continue;
+    std::FILE* f = std::fopen((e.path() / "owner.pid").c_str(), "r");
+    if (f == nullptr) continue;
+    long pid = 0;
+    const bool read = std::fscanf(f, "%ld", &pid) == 1;
+    std::fclose(f);
+    if (!read || pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    const std::string data = (e.path() / "data").string();
+    const std::string stop = (geteuid() == 0 ? "runuser -u postgres -- " : "") + std::string(kBin) +
+                             "pg_ctl -D " + data + " -m immediate stop >/dev/null 2>&1";
+    (void)std::system(stop.c_str());
+    std::filesystem::remove_all(e.path(), ec);
+  }
+}
+
 }  // namespace
 
 Status PgCluster::Run(const std::string& command) const {
@@ -43,10 +68,15 @@ Status PgCluster::Run(const std::string& command) const {
 Result<std::unique_ptr<PgCluster>> PgCluster::Start() {
   if (!std::filesystem::exists(std::string(kBin) + "initdb"))
     return Status::Unavailable("PostgreSQL 15 is not installed (scripts/install-deps)");
+  RemoveOrphans();
   std::unique_ptr<PgCluster> c(new PgCluster());
   char tmpl[] = "/tmp/meridian-pg-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return Status::IoError("mkdtemp failed");
   c->dir_ = tmpl;
+  if (std::FILE* f = std::fopen((c->dir_ + "/owner.pid").c_str(), "w")) {
+    std::fprintf(f, "%ld\n", static_cast<long>(getpid()));
+    std::fclose(f);
+  }
   if (geteuid() == 0) {
     c->owner_ = "postgres";
     if (std::system(("chown postgres: " + c->dir_).c_str()) != 0)

@@ -1,0 +1,42 @@
+// CorrectionCache: the editors' corrections of listings, held in memory so a
+// search or a profile never waits on the store. Reloaded from the store when
+// it is older than `max_age` (the request that notices pays one query; the
+// others keep the copy they have) and right away after this server's console
+// changes one (Invalidate). A store that is down keeps the last copy.
+//
+// Thread safety: Current() and Invalidate() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "store/store.h"
+
+namespace meridian {
+
+using CorrectionMap = std::unordered_map<uint32_t, std::vector<store::Correction>>;
+
+class CorrectionCache {
+ public:
+  CorrectionCache(store::Store* store, std::chrono::milliseconds max_age)
+      : store_(store), max_age_(max_age) {}
+
+  // The corrections that are not retired, by NPI (never null).
+  std::shared_ptr<const CorrectionMap> Current();
+  void Invalidate() { stale_ = true; }
+
+ private:
+  store::Store* store_;
+  const std::chrono::milliseconds max_age_;
+  std::mutex mu_;  // guards map_ and loaded_
+  std::shared_ptr<const CorrectionMap> map_ = std::make_shared<CorrectionMap>();
+  std::chrono::steady_clock::time_point loaded_{};
+  std::atomic<bool> stale_{true};
+  std::mutex load_mu_;  // one reload at a time
+};
+
+}  // namespace meridian
