@@ -110,6 +110,13 @@ Result<std::map<std::string, std::string>> ParseJsonObject(const std::string& bo
   return out;
 }
 
+// The listing an NPI names in the snapshot; false when there is none.
+bool Listing(const Dataset& d, const std::string& npi_text, uint32_t* npi, Record* rec) {
+  if (!ParseNpi(npi_text, npi)) return false;
+  const int64_t row = d.snap->Find(*npi);
+  return row >= 0 && d.snap->GetRecord(static_cast<size_t>(row), rec).ok();
+}
+
 bool Has(const QueryParams& p, std::string_view name) {
   for (const auto& [k, v] : p)
     if (k == name) return true;
@@ -393,11 +400,9 @@ HttpResponse AdminConsole::UpdateReport(const Who& who, const std::string& id_te
 HttpResponse AdminConsole::CorrectPage(const Who& who, const std::string& npi_text,
                                        const Dataset& d) {
   uint32_t npi = 0;
-  if (!ParseNpi(npi_text, &npi) || d.snap->Find(npi) < 0)
-    return PageMessage(&d, 404, "Not found", "We have no provider with that number.");
   Record rec;
-  if (!d.snap->GetRecord(static_cast<size_t>(d.snap->Find(npi)), &rec).ok())
-    return PageMessage(&d, 500, "Something went wrong", "We could not read this listing.");
+  if (!Listing(d, npi_text, &npi, &rec))
+    return PageMessage(&d, 404, "Not found", "We have no provider with that number.");
   auto existing = store_->CorrectionsFor(npi);
   if (!existing.ok()) return StoreError(d, existing.status());
   data v;
@@ -425,8 +430,7 @@ HttpResponse AdminConsole::Correct(const Who& who, const std::string& npi_text,
                                    const HttpRequest& req, const Dataset& d) {
   uint32_t npi = 0;
   Record rec;
-  if (!ParseNpi(npi_text, &npi) || d.snap->Find(npi) < 0 ||
-      !d.snap->GetRecord(static_cast<size_t>(d.snap->Find(npi)), &rec).ok())
+  if (!Listing(d, npi_text, &npi, &rec))
     return PageMessage(&d, 404, "Not found", "We have no provider with that number.");
   const QueryParams form = Form(req);
   store::Correction c;
@@ -531,8 +535,7 @@ HttpResponse AdminConsole::Api(RouteId id, const std::vector<std::string>& args,
       if (!body.ok()) return ApiError(body.status());
       uint32_t npi = 0;
       Record rec;
-      if (!ParseNpi((*body)["npi"], &npi) || d.snap->Find(npi) < 0 ||
-          !d.snap->GetRecord(static_cast<size_t>(d.snap->Find(npi)), &rec).ok())
+      if (!Listing(d, (*body)["npi"], &npi, &rec))
         return ApiError(Status::InvalidArgument("no provider with that NPI").WithParam("npi"));
       store::Correction c;
       c.npi = npi, c.field = (*body)["field"], c.value = (*body)["value"];

@@ -79,6 +79,41 @@ Result<bool> IsLegacyReportsFile(SqlConn& c) {
   return I((*rows)[0], 0) > 0;
 }
 
+// Runs one read and maps every row with `of`.
+template <typename T>
+Result<std::vector<T>> Select(SqlDb* db, const std::string& sql,
+                              const std::vector<SqlParam>& params, T (*of)(const SqlRow&)) {
+  std::vector<T> out;
+  Status s = db->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    for (const SqlRow& r : *rows) out.push_back(of(r));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+// The same for one row: `missing` when there is none.
+template <typename T>
+Result<T> SelectOne(SqlDb* db, const std::string& sql, const std::vector<SqlParam>& params,
+                    T (*of)(const SqlRow&), Status missing) {
+  auto all = Select<T>(db, sql, params, of);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return missing;
+  return std::move(all->front());
+}
+
+int64_t CountOf(const SqlRow& r) { return I(r, 0); }
+
+AuditEntry AuditOf(const SqlRow& r) {
+  return AuditEntry{I(r, 0), I(r, 1), S(r, 2), S(r, 3), S(r, 4), S(r, 5), S(r, 6)};
+}
+
+Session SessionOf(const SqlRow& r) { return Session{S(r, 0), I(r, 1), S(r, 2), I(r, 3), I(r, 4)}; }
+
+constexpr const char* kUserColumns = "id, email, role, password_hash, created_unix";
+
 }  // namespace
 
 Store::Store(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
@@ -211,46 +246,24 @@ Result<int64_t> Store::AddReport(const Report& r) {
 }
 
 Result<int64_t> Store::CountReports() {
-  int64_t n = 0;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query("SELECT count(*) FROM reports");
-    if (!rows.ok()) return rows.status();
-    n = I((*rows)[0], 0);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return n;
+  return SelectOne<int64_t>(db_.get(), "SELECT count(*) FROM reports", {}, CountOf,
+                            Status::Internal("count returned no row"));
 }
 
 Result<std::vector<Report>> Store::ListReports(const ReportFilter& f) {
-  std::vector<Report> out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    // Empty filters match everything; values only ever travel as parameters.
-    auto rows = c.Query(std::string("SELECT ") + kReportColumns +
+  // Empty filters match everything; values only ever travel as parameters.
+  return Select<Report>(db_.get(),
+                        std::string("SELECT ") + kReportColumns +
                             " FROM reports WHERE ($1 = '' OR status = $1) AND "
                             "($2 = '' OR state = $2) AND ($3 = '' OR kind = $3) "
                             "ORDER BY created_unix DESC, id DESC LIMIT $4",
-                        {f.status, f.state, f.kind, N(f.limit < 1 ? 1 : f.limit)});
-    if (!rows.ok()) return rows.status();
-    for (const SqlRow& r : *rows) out.push_back(ReportOf(r));
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+                        {f.status, f.state, f.kind, N(f.limit < 1 ? 1 : f.limit)}, ReportOf);
 }
 
 Result<Report> Store::GetReport(int64_t id) {
-  Report out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows =
-        c.Query(std::string("SELECT ") + kReportColumns + " FROM reports WHERE id = $1", {N(id)});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("no report " + N(id));
-    out = ReportOf((*rows)[0]);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return SelectOne<Report>(db_.get(),
+                           std::string("SELECT ") + kReportColumns + " FROM reports WHERE id = $1",
+                           {N(id)}, ReportOf, Status::NotFound("no report " + N(id)));
 }
 
 Status Store::UpdateReport(int64_t id, const std::string& status, const std::string& note,
@@ -298,31 +311,18 @@ Result<int64_t> Store::AddCorrection(const Correction& x) {
 }
 
 Result<std::vector<Correction>> Store::CorrectionsFor(uint32_t npi) {
-  std::vector<Correction> out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(std::string("SELECT ") + kCorrectionColumns +
-                            " FROM corrections WHERE npi = $1 AND status <> 'retired' ORDER BY id",
-                        {N(npi)});
-    if (!rows.ok()) return rows.status();
-    for (const SqlRow& r : *rows) out.push_back(CorrectionOf(r));
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return Select<Correction>(
+      db_.get(),
+      std::string("SELECT ") + kCorrectionColumns +
+          " FROM corrections WHERE npi = $1 AND status <> 'retired' ORDER BY id",
+      {N(npi)}, CorrectionOf);
 }
 
 Result<std::vector<Correction>> Store::ListCorrections(const std::string& status) {
-  std::vector<Correction> out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(std::string("SELECT ") + kCorrectionColumns +
-                            " FROM corrections WHERE ($1 = '' OR status = $1) ORDER BY id",
-                        {status});
-    if (!rows.ok()) return rows.status();
-    for (const SqlRow& r : *rows) out.push_back(CorrectionOf(r));
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return Select<Correction>(db_.get(),
+                            std::string("SELECT ") + kCorrectionColumns +
+                                " FROM corrections WHERE ($1 = '' OR status = $1) ORDER BY id",
+                            {status}, CorrectionOf);
 }
 
 Status Store::SetCorrectionStatus(int64_t id, const std::string& status, const std::string& reason,
@@ -371,31 +371,15 @@ Result<int64_t> Store::AddUser(const std::string& email, const std::string& role
 }
 
 Result<User> Store::FindUserByEmail(const std::string& email) {
-  User out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(
-        "SELECT id, email, role, password_hash, created_unix FROM users WHERE email = $1", {email});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("no such user");
-    out = UserOf((*rows)[0]);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return SelectOne<User>(db_.get(),
+                         std::string("SELECT ") + kUserColumns + " FROM users WHERE email = $1",
+                         {email}, UserOf, Status::NotFound("no such user"));
 }
 
 Result<User> Store::GetUser(int64_t id) {
-  User out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(
-        "SELECT id, email, role, password_hash, created_unix FROM users WHERE id = $1", {N(id)});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("no such user");
-    out = UserOf((*rows)[0]);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return SelectOne<User>(db_.get(),
+                         std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1",
+                         {N(id)}, UserOf, Status::NotFound("no such user"));
 }
 
 Result<User> Store::SetPassword(const std::string& token_hash, const std::string& password_hash,
@@ -418,8 +402,8 @@ Result<User> Store::SetPassword(const std::string& token_hash, const std::string
     // A new password ends every session the old one opened.
     MERIDIAN_RETURN_IF_ERROR(
         c.Query("DELETE FROM sessions WHERE user_id = $1", {N(user)}).status());
-    auto u = c.Query("SELECT id, email, role, password_hash, created_unix FROM users WHERE id = $1",
-                     {N(user)});
+    auto u =
+        c.Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", {N(user)});
     if (!u.ok()) return u.status();
     out = UserOf((*u)[0]);
     return AuditIn(c, out.email, "user.set_password", out.email, "", "");
@@ -440,20 +424,11 @@ Status Store::CreateSession(const Session& x) {
 }
 
 Result<Session> Store::FindSession(const std::string& token_hash, int64_t now) {
-  Session out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(
-        "SELECT token_hash, user_id, csrf, created_unix, expires_unix FROM sessions "
-        "WHERE token_hash = $1 AND expires_unix > $2",
-        {token_hash, N(now)});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::Unauthenticated("not signed in");
-    const SqlRow& r = (*rows)[0];
-    out = Session{S(r, 0), I(r, 1), S(r, 2), I(r, 3), I(r, 4)};
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return SelectOne<Session>(db_.get(),
+                            "SELECT token_hash, user_id, csrf, created_unix, expires_unix FROM "
+                            "sessions WHERE token_hash = $1 AND expires_unix > $2",
+                            {token_hash, N(now)}, SessionOf,
+                            Status::Unauthenticated("not signed in"));
 }
 
 Status Store::DeleteSession(const std::string& token_hash) {
@@ -474,17 +449,9 @@ Status Store::RecordLoginFailure(const std::string& key, int64_t now) {
 }
 
 Result<int64_t> Store::LoginFailuresSince(const std::string& key, int64_t since) {
-  int64_t n = 0;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows =
-        c.Query("SELECT count(*) FROM login_failures WHERE throttle_key = $1 AND at_unix >= $2",
-                {key, N(since)});
-    if (!rows.ok()) return rows.status();
-    n = I((*rows)[0], 0);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return n;
+  return SelectOne<int64_t>(
+      db_.get(), "SELECT count(*) FROM login_failures WHERE throttle_key = $1 AND at_unix >= $2",
+      {key, N(since)}, CountOf, Status::Internal("count returned no row"));
 }
 
 Status Store::ClearLoginFailures(const std::string& key) {
@@ -506,19 +473,10 @@ Status Store::AddApiToken(int64_t user_id, const std::string& token_hash, const 
 }
 
 Result<User> Store::FindApiToken(const std::string& token_hash) {
-  User out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(
-        "SELECT u.id, u.email, u.role, u.password_hash, u.created_unix FROM api_tokens t "
-        "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-        {token_hash});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::Unauthenticated("unknown token");
-    out = UserOf((*rows)[0]);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return SelectOne<User>(db_.get(),
+                         "SELECT u.id, u.email, u.role, u.password_hash, u.created_unix FROM "
+                         "api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                         {token_hash}, UserOf, Status::Unauthenticated("unknown token"));
 }
 
 // ---- audit ----
@@ -530,19 +488,10 @@ Status Store::Audit(const std::string& actor, const std::string& action, const s
 }
 
 Result<std::vector<AuditEntry>> Store::ListAudit(int limit) {
-  std::vector<AuditEntry> out;
-  Status s = db_->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(
-        "SELECT id, at_unix, actor, action, target, before_value, after_value FROM audit_log "
-        "ORDER BY id DESC LIMIT $1",
-        {N(limit < 1 ? 1 : limit)});
-    if (!rows.ok()) return rows.status();
-    for (const SqlRow& r : *rows)
-      out.push_back(AuditEntry{I(r, 0), I(r, 1), S(r, 2), S(r, 3), S(r, 4), S(r, 5), S(r, 6)});
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return Select<AuditEntry>(db_.get(),
+                            "SELECT id, at_unix, actor, action, target, before_value, after_value "
+                            "FROM audit_log ORDER BY id DESC LIMIT $1",
+                            {N(limit < 1 ? 1 : limit)}, AuditOf);
 }
 
 }  // namespace meridian::store
