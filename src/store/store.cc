@@ -414,6 +414,9 @@ Result<User> Store::SetPassword(const std::string& token_hash, const std::string
 
 Status Store::CreateSession(const Session& x) {
   return db_->Transaction([&](SqlConn& c) -> Status {
+    // Expired sessions go as new ones come.
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("DELETE FROM sessions WHERE expires_unix <= $1", {N(x.created)}).status());
     return c
         .Query(
             "INSERT INTO sessions(token_hash, user_id, csrf, created_unix, expires_unix) "

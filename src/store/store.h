@@ -125,6 +125,7 @@ class Store {
   // Uses a set-password token once: sets the hash, burns the token.
   Result<User> SetPassword(const std::string& token_hash, const std::string& password_hash,
                            int64_t now);
+  // Also drops sessions that expired by `s.created`.
   Status CreateSession(const Session& s);
   Result<Session> FindSession(const std::string& token_hash, int64_t now);
   Status DeleteSession(const std::string& token_hash);

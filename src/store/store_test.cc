@@ -151,6 +151,11 @@ TEST_P(StoreTest, UsersPasswordsSessionsAndTokens) {
   EXPECT_EQ(store_->FindSession("sess", 2500).status().code(), StatusCode::kUnauthenticated);
   ASSERT_TRUE(store_->DeleteSession("sess").ok());
   EXPECT_FALSE(store_->FindSession("sess", 1500).ok());
+  // Expired sessions are dropped when new ones are made.
+  ASSERT_TRUE(store_->CreateSession({"old", *id, "c", 1000, 2000}).ok());
+  ASSERT_TRUE(store_->CreateSession({"new", *id, "c", 2500, 9000}).ok());
+  EXPECT_EQ(store_->FindSession("old", 1500).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_TRUE(store_->FindSession("new", 2600).ok());
   ASSERT_TRUE(store_->AddApiToken(*id, "apihash", "robot", "cli").ok());
   EXPECT_EQ(store_->FindApiToken("apihash")->email, "ed@example.org");
   EXPECT_FALSE(store_->FindApiToken("other").ok());
