@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http/admin_auth.h"
 #include "testing/http_test_util.h"
@@ -42,6 +43,7 @@ class AdminTest : public ::testing::TestWithParam<std::string> {
     o.snapshot = dir_->File("d.snap");
     o.store = url;
     o.rate_per_second = 1e6, o.rate_burst = 1e6;
+    o.corrections_max_age = std::chrono::milliseconds(100);
     auto s = Service::Create(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(s).value();
@@ -275,6 +277,60 @@ TEST_P(AdminTest, CorrectionsShowNextToNppesAndAreFlaggedWhenItChanges) {
   EXPECT_NE((*flagged)[0].flag_reason.find("NPPES now says"), std::string::npos);
   EXPECT_NE(Get("/admin/corrections", cookie).body.find("Flagged"), std::string::npos);
   EXPECT_NE(Get("/provider/" + npi).body.find("NPPES has changed this since"), std::string::npos);
+}
+
+// A corrected practice address changes where the listing is found; "no
+// longer practising here" takes it out of place searches there. The index
+// is rebuilt in the background; Reload() here waits for the same result.
+TEST_P(AdminTest, SearchFindsACorrectedAddressWhereItNowIs) {
+  const uint32_t npi = SomeNpi();
+  const std::string npi_text = NpiToString(npi);
+  auto d = service_->data();
+  Record rec;
+  ASSERT_TRUE(d->snap->GetRecord(static_cast<size_t>(d->snap->Find(npi)), &rec).ok());
+  const std::string old_zip = rec.practice.address.postal_code.substr(0, 5);
+  const std::string new_zip = old_zip == "99501" ? "33139" : "99501";  // Anchorage or Miami Beach
+  auto found = [&](const std::string& zip) {
+    auto j =
+        nlohmann::json::parse(Get("/api/v1/search?near=" + zip + "&radius=2mi&limit=100").body);
+    for (const auto& hit : j["results"])
+      if (hit["npi"] == npi_text) return true;
+    return false;
+  };
+  ASSERT_TRUE(found(old_zip));
+  ASSERT_FALSE(found(new_zip));
+  ASSERT_TRUE(store_
+                  ->AddCorrection({.npi = npi,
+                                   .field = "address",
+                                   .value = "1 Main St|Somewhere|AK|" + new_zip,
+                                   .nppes_value = NppesValue(rec, "address"),
+                                   .source = "called the office on 2026-12-01",
+                                   .author = "ed@example.org"})
+                  .ok());
+  ASSERT_TRUE(service_->Reload().ok());
+  EXPECT_TRUE(found(new_zip));
+  EXPECT_FALSE(found(old_zip));
+  ASSERT_TRUE(store_
+                  ->AddCorrection({.npi = npi,
+                                   .field = "not_practising_here",
+                                   .value = "",
+                                   .nppes_value = "",
+                                   .source = "the office said so",
+                                   .author = "ed@example.org"})
+                  .ok());
+  ASSERT_TRUE(service_->Reload().ok());
+  EXPECT_FALSE(found(new_zip));
+  EXPECT_FALSE(found(old_zip));
+  // Without waiting: a search notices the change and rebuilds in the background.
+  auto all = store_->ListCorrections("");
+  for (const store::Correction& c : *all)
+    ASSERT_TRUE(store_->SetCorrectionStatus(c.id, "retired", "", "ed@example.org").ok());
+  bool back = false;
+  for (int i = 0; i < 200 && !back; ++i) {
+    back = found(old_zip);
+    if (!back) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(back) << "the background rebuild did not bring the listing back";
 }
 
 TEST_P(AdminTest, AdminApiNeedsABearerToken) {

@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "index/location_view.h"
+#include "snapshot/snapshot.h"
 #include "store/store.h"
 
 namespace meridian {
@@ -38,5 +40,14 @@ class CorrectionCache {
   std::atomic<bool> stale_{true};
   std::mutex load_mu_;  // one reload at a time
 };
+
+// Where the corrections put listings, for the search index: a corrected
+// practice address moves location 0 to its ZIP's point (a ZIP we cannot
+// place leaves it where NPPES has it); "no longer practising here" takes
+// location 0 out of place searches. Rows not in `snap` are skipped.
+LocationOverrides OverridesFor(const Snapshot& snap, const CorrectionMap& corrections);
+// The location-changing corrections in one string: an index built for one
+// key is current for another with the same key.
+std::string LocationKey(const CorrectionMap& corrections);
 
 }  // namespace meridian

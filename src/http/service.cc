@@ -83,7 +83,8 @@ std::string_view HttpRequest::Header(std::string_view name) const {
   return {};
 }
 
-Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path) {
+Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path,
+                                               const CorrectionMap* corrections) {
   auto d = std::make_unique<Dataset>();
   d->path = path;
   auto snap = Snapshot::Open(path);  // checks every section's checksum
@@ -97,8 +98,11 @@ Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path) {
   d->guide = std::make_unique<Guide>(std::move(guide).value());
   // Everything a request reads is built here (the index with its name order
   // and organization links), before the dataset serves.
-  auto index = SearchIndex::Build(*d->snap, ModalityMap::Embedded(), &d->knowledge);
+  auto index = SearchIndex::Build(
+      *d->snap, ModalityMap::Embedded(), &d->knowledge, SearchIndex::RecordPass::kBuild,
+      corrections != nullptr ? OverridesFor(*d->snap, *corrections) : LocationOverrides{});
   if (!index.ok()) return index.status();
+  if (corrections != nullptr) d->location_key = LocationKey(*corrections);
   d->index = std::move(index).value();
   d->loaded_at = std::chrono::system_clock::now();
   return d;
@@ -107,9 +111,6 @@ Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path) {
 Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) {
   std::unique_ptr<Service> s(new Service(options));
   s->stats_ = std::make_unique<RouteStats[]>(static_cast<size_t>(RouteId::kCount));
-  auto d = Dataset::Load(options.snapshot);
-  if (!d.ok()) return d.status();
-  s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
   const std::string url = !options.store.empty()     ? options.store
                           : !options.reports.empty() ? "sqlite:" + options.reports
                                                      : "";
@@ -126,6 +127,11 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
     s->store_ = std::move(store).value();
   }
   s->corrections_ = std::make_unique<CorrectionCache>(s->store_.get(), options.corrections_max_age);
+  auto fixes = s->corrections_->Current();
+  auto d = Dataset::Load(options.snapshot, fixes.get());
+  if (!d.ok()) return d.status();
+  s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
+  s->seen_ = fixes;
   s->console_ = std::make_unique<AdminConsole>(s->store_.get(), s->corrections_.get());
   if (s->store_ != nullptr) (void)FlagChangedCorrections(s->store_.get(), *s->data_);
   return s;
@@ -141,7 +147,26 @@ std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_te
 
 Service::Service(const ServiceOptions& o)
     : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
-Service::~Service() = default;
+Service::~Service() {
+  std::lock_guard<std::mutex> lock(rebuild_mu_);
+  if (rebuild_.joinable()) rebuild_.join();
+}
+
+std::shared_ptr<const CorrectionMap> Service::SearchCorrections(const Dataset& d) {
+  std::shared_ptr<const CorrectionMap> fixes = corrections_->Current();
+  std::lock_guard<std::mutex> lock(rebuild_mu_);
+  if (fixes == seen_) return fixes;  // nothing new since the last look
+  seen_ = fixes;
+  if (LocationKey(*fixes) == d.location_key || rebuilding_.exchange(true)) return fixes;
+  // A listing moved (or left): rebuild the index in the background; the
+  // current one serves until the new one is ready.
+  if (rebuild_.joinable()) rebuild_.join();
+  rebuild_ = std::thread([this] {
+    (void)Reload();
+    rebuilding_ = false;
+  });
+  return fixes;
+}
 
 std::shared_ptr<const Dataset> Service::data() const {
   std::lock_guard<std::mutex> lock(data_mu_);
@@ -150,7 +175,8 @@ std::shared_ptr<const Dataset> Service::data() const {
 
 Status Service::Reload() {
   std::lock_guard<std::mutex> one_at_a_time(reload_mu_);
-  auto d = Dataset::Load(options_.snapshot);
+  corrections_->Invalidate();  // a reload reads the corrections afresh too
+  auto d = Dataset::Load(options_.snapshot, corrections_->Current().get());
   if (!d.ok()) {
     ++reloads_failed_;
     return d.status();
@@ -266,7 +292,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kMetrics:
       return HttpResponse{200, "text/plain; version=0.0.4", MetricsText(), {}};
     case RouteId::kSearch:
-      return HandleSearch(d, params, corrections_->Current().get());
+      return HandleSearch(d, params, SearchCorrections(d).get());
     case RouteId::kProvider:
       return HandleProvider(d, args[0], req, CorrectionsFor(args[0]));
     case RouteId::kOrganizationProviders:
@@ -294,7 +320,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageHome:
       return PageHome(d, params);
     case RouteId::kPageSearch:
-      return PageSearch(d, params, corrections_->Current().get());
+      return PageSearch(d, params, SearchCorrections(d).get());
     case RouteId::kPageProvider:
       return PageProvider(d, args[0], store_ != nullptr, CorrectionsFor(args[0]));
     case RouteId::kPageOrganization:

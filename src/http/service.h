@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -64,8 +65,12 @@ struct Dataset {
   std::unique_ptr<SearchIndex> index;
   std::unique_ptr<Guide> guide;
   std::chrono::system_clock::time_point loaded_at;
+  std::string location_key;  // LocationKey() of the corrections the index was built with
 
-  static Result<std::unique_ptr<Dataset>> Load(const std::string& path);
+  // `corrections` (may be null): where the editors' corrections put
+  // listings, laid over the index (OverridesFor).
+  static Result<std::unique_ptr<Dataset>> Load(const std::string& path,
+                                               const CorrectionMap* corrections = nullptr);
 };
 
 struct ServiceOptions {
@@ -119,6 +124,9 @@ class Service {
   HttpResponse AdminReload(const HttpRequest& req);
   // The store's corrections of a listing (empty without a store or when it is down).
   std::vector<store::Correction> CorrectionsFor(const std::string& npi_text);
+  // The corrections for a search; starts a rebuild of the index in the
+  // background when they move listings the current index does not know of.
+  std::shared_ptr<const CorrectionMap> SearchCorrections(const Dataset& d);
   // The answer for a handler that threw: 500, counted, logged without request text.
   HttpResponse Threw(const Route* route, bool html, const Dataset* d, const char* what_type);
   void Observe(size_t route, int status, double seconds);
@@ -142,6 +150,10 @@ class Service {
   std::mutex log_mu_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<CorrectionCache> corrections_;
+  std::mutex rebuild_mu_;  // guards rebuild_ and seen_
+  std::thread rebuild_;    // a background Reload() for moved listings
+  std::atomic<bool> rebuilding_{false};
+  std::shared_ptr<const CorrectionMap> seen_;  // the corrections last looked at
   std::unique_ptr<AdminConsole> console_;
 };
 

@@ -55,7 +55,7 @@ struct Entry {
 // Every row's geocoded points as entries: rows with one distinct site go to
 // `singles`; rows with several, one entry per site (at its lowest location
 // index) with its separation bucket, to `multis`.
-void CollectEntries(const Snapshot& snap, SiteTable* sites, std::vector<Entry>* singles,
+void CollectEntries(const LocationView& snap, SiteTable* sites, std::vector<Entry>* singles,
                     std::vector<Entry>* multis) {
   singles->reserve(snap.size());
   std::vector<Entry> row_entries;
@@ -129,7 +129,7 @@ void Histograms(const std::vector<uint32_t>& off, const std::vector<RowInfo>& in
 
 }  // namespace
 
-GeoGrid GeoGrid::Build(const Snapshot& snap, const std::vector<RowInfo>& row_info) {
+GeoGrid GeoGrid::Build(const LocationView& snap, const std::vector<RowInfo>& row_info) {
   SiteTable table;
   std::vector<Entry> singles, multis;
   CollectEntries(snap, &table, &singles, &multis);
@@ -352,7 +352,7 @@ size_t GeoGrid::memory_bytes() const {
 namespace {
 
 // The number of distinct geocoded points of a row (indexed locations only).
-size_t DistinctPoints(const Snapshot& snap, size_t row) {
+size_t DistinctPoints(const LocationView& snap, size_t row) {
   std::vector<std::pair<float, float>> pts;
   auto locs = snap.locations(row);
   for (size_t k = 0; k < IndexedLocations(locs.size()); ++k)
@@ -363,7 +363,8 @@ size_t DistinctPoints(const Snapshot& snap, size_t row) {
 
 }  // namespace
 
-Status GeoGrid::CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const {
+Status GeoGrid::CheckInvariants(const LocationView& snap,
+                                const std::vector<RowInfo>& row_info) const {
   MERIDIAN_RETURN_IF_ERROR(CheckCells());
   std::vector<uint32_t> seen;
   std::unordered_map<uint32_t, std::vector<OtherPoint>> multi_points;  // row -> its entries
@@ -411,7 +412,7 @@ Status GeoGrid::CheckCells() const {
 // in their separation bucket. Fills *seen_out (entries per row) and
 // *multi_points_out (each multi row's entries).
 Status GeoGrid::CheckEntries(
-    const Snapshot& snap, const std::vector<RowInfo>& row_info, std::vector<uint32_t>* seen_out,
+    const LocationView& snap, const std::vector<RowInfo>& row_info, std::vector<uint32_t>* seen_out,
     std::unordered_map<uint32_t, std::vector<OtherPoint>>* multi_points_out) const {
   const size_t n = site_lat_.size();
   std::vector<uint32_t>& seen = *seen_out;
@@ -507,7 +508,7 @@ Status GeoGrid::CheckOtherPoints(
 
 // Every row's site: none, its single site, or "several"; and as many
 // entries as distinct geocoded points.
-Status GeoGrid::CheckRowSites(const Snapshot& snap, const std::vector<uint32_t>& seen) const {
+Status GeoGrid::CheckRowSites(const LocationView& snap, const std::vector<uint32_t>& seen) const {
   const size_t n = site_lat_.size();
   if (row_site_.size() != snap.size() || row_loc_.size() != snap.size())
     return Status::Corruption("geo grid: row sites do not cover the snapshot");

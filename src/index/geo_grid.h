@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "geo/distance.h"
+#include "index/location_view.h"
 #include "snapshot/snapshot.h"
 #include "util/stamped_table.h"
 #include "util/status.h"
@@ -81,7 +82,7 @@ class GeoGrid {
   static constexpr double kCellDegrees = 0.1;
 
   // REQUIRES: row_info.size() == snap.size(). O(locations + sites log sites).
-  static GeoGrid Build(const Snapshot& snap, const std::vector<RowInfo>& row_info);
+  static GeoGrid Build(const LocationView& snap, const std::vector<RowInfo>& row_info);
 
   // Appends every site within the radius (exact: HaversineMiles <= radius_mi),
   // in unspecified order. REQUIRES: 0 <= radius_mi <= 3000.
@@ -179,7 +180,7 @@ class GeoGrid {
   // single or multi entries), rows ascending per site, RowInfo current,
   // each site's profiles the exact histogram of its single rows' RowInfo, and
   // row_site / row_loc naming each row's single entry (or its kind).
-  Status CheckInvariants(const Snapshot& snap, const std::vector<RowInfo>& row_info) const;
+  Status CheckInvariants(const LocationView& snap, const std::vector<RowInfo>& row_info) const;
 
  private:
   // The steps of Build().
@@ -226,12 +227,12 @@ class GeoGrid {
   };
   // The steps of CheckInvariants().
   Status CheckCells() const;
-  Status CheckEntries(const Snapshot& snap, const std::vector<RowInfo>& row_info,
+  Status CheckEntries(const LocationView& snap, const std::vector<RowInfo>& row_info,
                       std::vector<uint32_t>* seen,
                       std::unordered_map<uint32_t, std::vector<OtherPoint>>* multi_points) const;
   Status CheckOtherPoints(
       const std::unordered_map<uint32_t, std::vector<OtherPoint>>& multi_points) const;
-  Status CheckRowSites(const Snapshot& snap, const std::vector<uint32_t>& seen) const;
+  Status CheckRowSites(const LocationView& snap, const std::vector<uint32_t>& seen) const;
   std::vector<uint32_t> others_off_;           // multi entries + 1 offsets into others_
   std::vector<OtherPoint> others_;             // per multi entry: its row's other points
   std::vector<uint32_t> multi_entry_profile_;  // per multi entry: its profile in multi_profile_

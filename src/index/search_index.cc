@@ -12,8 +12,13 @@ namespace meridian {
 Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
                                                         const ModalityMap& modalities,
                                                         const KnowledgeBase* knowledge,
-                                                        RecordPass record_pass) {
-  std::unique_ptr<SearchIndex> ix(new SearchIndex(snap, modalities, knowledge));
+                                                        RecordPass record_pass,
+                                                        LocationOverrides overrides) {
+  for (const auto& [row, locs] : overrides)
+    if (row >= snap.size() || locs.size() != snap.locations(row).size())
+      return Status::InvalidArgument("a location override does not match its row");
+  std::unique_ptr<SearchIndex> ix(
+      new SearchIndex(snap, modalities, knowledge, std::move(overrides)));
   const TaxonomyDict& dict = snap.taxonomy();
   ix->taxonomy_mask_.resize(dict.size());
   std::vector<ModalityMask> code_qualifies(dict.size());
@@ -32,7 +37,7 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
   }
   ix->none_slot_ = slot_of("none");
   ix->BuildRowInfo(code_qualifies);
-  ix->grid_ = GeoGrid::Build(snap, ix->row_info_);
+  ix->grid_ = GeoGrid::Build(ix->locations_, ix->row_info_);
   if (record_pass == RecordPass::kBuild) MERIDIAN_RETURN_IF_ERROR(ix->BuildFromRecords());
   // Opening (checksums) and building read every page; queries need few.
   // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
@@ -152,7 +157,7 @@ size_t SearchIndex::memory_bytes() const {
 }
 
 Status SearchIndex::CheckInvariants() const {
-  MERIDIAN_RETURN_IF_ERROR(grid_.CheckInvariants(snap_, row_info_));
+  MERIDIAN_RETURN_IF_ERROR(grid_.CheckInvariants(locations_, row_info_));
   if (row_info_.size() != snap_.size()) return Status::Corruption("row info count differs");
   for (size_t i = 0; i < snap_.size(); ++i) {
     const RowInfo& r = row_info_[i];

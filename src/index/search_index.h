@@ -47,15 +47,24 @@ class SearchIndex {
   // the decoded records (two threads). RecordPass::kSkip leaves both out,
   // for a one-off query that needs neither (`meridian search` not sorted by
   // name).
+  // `overrides` replace some rows' locations as the index sees them (the
+  // editors' corrections; location_view.h): distances and the radius use
+  // them, the snapshot and the records stay as NPPES has them.
   enum class RecordPass { kBuild, kSkip };
   static Result<std::unique_ptr<SearchIndex>> Build(const Snapshot& snap,
                                                     const ModalityMap& modalities,
                                                     const KnowledgeBase* knowledge = nullptr,
-                                                    RecordPass record_pass = RecordPass::kBuild);
+                                                    RecordPass record_pass = RecordPass::kBuild,
+                                                    LocationOverrides overrides = {});
 
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
   const GeoGrid& grid() const { return grid_; }
+  // Row `row`'s locations as the index sees them (with any override).
+  std::span<const snapshot::LocationHot> locations(size_t row) const {
+    return locations_.locations(row);
+  }
+  const LocationOverrides& overrides() const { return locations_.overrides(); }
   ModalityMask modality_mask(size_t row) const { return row_info_[row].modality_mask; }
   const RowInfo& row_info(size_t row) const { return row_info_[row]; }
   // Facet slot of a taxonomy id's classification; names in classification_names().
@@ -78,8 +87,12 @@ class SearchIndex {
   Status CheckInvariants() const;
 
  private:
-  SearchIndex(const Snapshot& snap, const ModalityMap& modalities, const KnowledgeBase* knowledge)
-      : snap_(snap), modalities_(modalities), knowledge_(knowledge) {}
+  SearchIndex(const Snapshot& snap, const ModalityMap& modalities, const KnowledgeBase* knowledge,
+              LocationOverrides overrides)
+      : snap_(snap),
+        modalities_(modalities),
+        knowledge_(knowledge),
+        locations_(snap, std::move(overrides)) {}
   ModalityMask MaskOf(size_t row) const;
   void BuildRowInfo(const std::vector<ModalityMask>& code_qualifies);
   Status BuildFromRecords();
@@ -87,6 +100,7 @@ class SearchIndex {
   const Snapshot& snap_;
   const ModalityMap& modalities_;
   const KnowledgeBase* knowledge_;
+  const LocationView locations_;
   GeoGrid grid_;
   std::vector<RowInfo> row_info_;
   std::vector<ModalityMask> taxonomy_mask_;  // per taxonomy id

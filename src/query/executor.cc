@@ -422,7 +422,7 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
         if (miles == nullptr) return;
         c.exact_mi = *miles, c.location = grid_.row_loc(row);
       } else {  // as the grid measures it: the nearest point (ties: lowest index)
-        auto locs = snap_.locations(row);
+        auto locs = index_.locations(row);
         double best = 1e300;
         for (size_t k = 0; k < locs.size() && k <= UINT16_MAX; ++k) {
           if (locs[k].precision == 0) continue;
