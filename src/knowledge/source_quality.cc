@@ -271,16 +271,19 @@ std::string KnowledgeReport(const KnowledgeBase& kb, const SourceDomains& domain
            by_age[i]->topic;
   out += by_age.empty() ? " none.\n\n" : ".\n\n";
 
-  size_t with_url = 0, official = 0;
+  size_t with_url = 0, official = 0, read = 0;
   for (const LicenseLookup& l : kb.lookups()) {
     if (l.url.empty()) continue;
     ++with_url;
     std::optional<SourceClass> c = domains.Classify(l.url);
     official += c && *c == SourceClass::kOfficial;
+    read += l.confidence == "confirmed";
   }
   out += "License lookups: " + std::to_string(kb.lookups().size()) +
-         " state and profession rows; " + std::to_string(with_url) + " with a lookup page, " +
-         std::to_string(official) + " of them on an official domain.\n\n";
+         " state and profession rows; " + std::to_string(with_url) + " with a page, " +
+         std::to_string(official) + " of them on an official domain, " + std::to_string(read) +
+         " confirmed (read on the official site; the others were seen only in other sources, "
+         "or are the board's own home page).\n\n";
 
   size_t issued = 0, confirmed = 0;
   for (const Credential& c : kb.credentials()) {
