@@ -8,30 +8,28 @@
 namespace meridian {
 
 std::shared_ptr<const CorrectionMap> CorrectionCache::Current() {
-  const auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (store_ == nullptr || (!stale_ && now - loaded_ < max_age_)) return map_;
-  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  const int64_t max_age_ns = std::chrono::nanoseconds(max_age_).count();
+  if (store_ == nullptr || (!stale_.load() && now - loaded_ns_.load() < max_age_ns))
+    return map_.load();
   // One request reloads; the others go on with the copy they have.
   std::unique_lock<std::mutex> one(load_mu_, std::try_to_lock);
-  if (!one.owns_lock()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return map_;
-  }
+  if (!one.owns_lock()) return map_.load();
   stale_ = false;
   auto all = store_->ListCorrections("");
-  std::lock_guard<std::mutex> lock(mu_);
-  loaded_ = now;
+  loaded_ns_ = now;
   if (!all.ok()) {
     stale_ = true;  // try again on the next request; keep the last copy meanwhile
-    return map_;
+    return map_.load();
   }
   auto fresh = std::make_shared<CorrectionMap>();
   for (store::Correction& c : *all)
     if (c.status != "retired") (*fresh)[c.npi].push_back(std::move(c));
-  map_ = std::move(fresh);
-  return map_;
+  std::shared_ptr<const CorrectionMap> out = std::move(fresh);
+  map_.store(out);
+  return out;
 }
 
 namespace {

@@ -34,9 +34,9 @@ class CorrectionCache {
  private:
   store::Store* store_;
   const std::chrono::milliseconds max_age_;
-  std::mutex mu_;  // guards map_ and loaded_
-  std::shared_ptr<const CorrectionMap> map_ = std::make_shared<CorrectionMap>();
-  std::chrono::steady_clock::time_point loaded_{};
+  // Read on every search: no lock on the way to a fresh copy.
+  std::atomic<std::shared_ptr<const CorrectionMap>> map_{std::make_shared<CorrectionMap>()};
+  std::atomic<int64_t> loaded_ns_{0};  // steady clock, when map_ was read from the store
   std::atomic<bool> stale_{true};
   std::mutex load_mu_;  // one reload at a time
 };

@@ -132,6 +132,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   if (!d.ok()) return d.status();
   s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
   s->seen_ = fixes;
+  s->seen_raw_ = fixes.get();
   s->console_ = std::make_unique<AdminConsole>(s->store_.get(), s->corrections_.get());
   if (s->store_ != nullptr) (void)FlagChangedCorrections(s->store_.get(), *s->data_);
   return s;
@@ -154,9 +155,13 @@ Service::~Service() {
 
 std::shared_ptr<const CorrectionMap> Service::SearchCorrections(const Dataset& d) {
   std::shared_ptr<const CorrectionMap> fixes = corrections_->Current();
+  // The common case, without a lock: the same copy as last time (seen_
+  // keeps that copy alive, so its address cannot be reused meanwhile).
+  if (fixes.get() == seen_raw_.load(std::memory_order_acquire)) return fixes;
   std::lock_guard<std::mutex> lock(rebuild_mu_);
   if (fixes == seen_) return fixes;  // nothing new since the last look
   seen_ = fixes;
+  seen_raw_.store(fixes.get(), std::memory_order_release);
   if (LocationKey(*fixes) == d.location_key || rebuilding_.exchange(true)) return fixes;
   // A listing moved (or left): rebuild the index in the background; the
   // current one serves until the new one is ready.

@@ -154,6 +154,7 @@ class Service {
   std::thread rebuild_;    // a background Reload() for moved listings
   std::atomic<bool> rebuilding_{false};
   std::shared_ptr<const CorrectionMap> seen_;  // the corrections last looked at
+  std::atomic<const CorrectionMap*> seen_raw_{nullptr};
   std::unique_ptr<AdminConsole> console_;
 };
 
