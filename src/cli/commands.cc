@@ -591,11 +591,16 @@ int Commands::StoreMigrate() {
   return kExitOk;
 }
 
-int Commands::AdminAddUser() {
+Result<std::unique_ptr<store::Store>> Commands::OpenMigratedStore() const {
   auto store = store::Store::Open(StoreUrl());
+  if (!store.ok()) return store.status();
+  MERIDIAN_RETURN_IF_ERROR((*store)->CheckMigrated());
+  return store;
+}
+
+int Commands::AdminAddUser() {
+  auto store = OpenMigratedStore();
   if (!store.ok()) return Fail(store.status());
-  Status m = (*store)->CheckMigrated();
-  if (!m.ok()) return Fail(m);
   const std::string token = admin::NewToken();
   auto id = (*store)->AddUser(email_, role_, admin::TokenHash(token),
                               static_cast<int64_t>(std::time(nullptr)) + admin::kSetPasswordSeconds,
@@ -610,10 +615,8 @@ int Commands::AdminAddUser() {
 }
 
 int Commands::AdminToken() {
-  auto store = store::Store::Open(StoreUrl());
+  auto store = OpenMigratedStore();
   if (!store.ok()) return Fail(store.status());
-  Status m = (*store)->CheckMigrated();
-  if (!m.ok()) return Fail(m);
   auto user = (*store)->FindUserByEmail(email_);
   if (!user.ok()) return Fail(user.status());
   const std::string token = admin::NewToken();

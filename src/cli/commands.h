@@ -5,8 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "store/store.h"
 
 namespace meridian::cli {
 
@@ -35,6 +38,8 @@ class Commands {
   // The --store to use: the flag, else the older --reports file, else the
   // default sqlite:meridian.sqlite.
   std::string StoreUrl() const;
+  // The store at StoreUrl(), refused unless migrated (naming the command).
+  Result<std::unique_ptr<store::Store>> OpenMigratedStore() const;
   int Serve();
 
   CLI::App* ingest_ = nullptr;

@@ -84,8 +84,6 @@ HttpResponse ApiStoreError(const Status& s) {
   return r;
 }
 
-std::string Date(int64_t unix_seconds) { return page::Iso(static_cast<uint64_t>(unix_seconds)); }
-
 bool ParseId(const std::string& s, int64_t* out) {
   if (s.empty() || s.size() > 18) return false;
   int64_t v = 0;
@@ -108,6 +106,18 @@ Result<std::map<std::string, std::string>> ParseJsonObject(const std::string& bo
     out[k] = v.get<std::string>();
   }
   return out;
+}
+
+// A correction of `rec`, with what NPPES says for the field beside it.
+store::Correction CorrectionOf(const Record& rec, const std::string& field,
+                               const std::string& value, const std::string& source,
+                               const std::string& author) {
+  return {.npi = rec.npi,
+          .field = field,
+          .value = value,
+          .nppes_value = NppesValue(rec, field),
+          .source = source,
+          .author = author};
 }
 
 // The listing an NPI names in the snapshot; false when there is none.
@@ -134,7 +144,7 @@ void WriteReport(const store::Report& r, JsonWriter* w) {
   w->Key("id").Int(r.id);
   w->Field("npi", NpiToString(r.npi)).Field("kind", r.kind).Field("details", r.details);
   w->Field("state", r.state).Field("status", r.status).Field("note", r.note);
-  w->Field("created", Date(r.created)).Field("updated", Date(r.updated));
+  w->Field("created", FormatUnixDate(r.created)).Field("updated", FormatUnixDate(r.updated));
   w->EndObject();
 }
 
@@ -144,7 +154,7 @@ void WriteCorrection(const store::Correction& c, JsonWriter* w) {
   w->Field("npi", NpiToString(c.npi)).Field("field", c.field).Field("value", c.value);
   w->Field("nppes_value", c.nppes_value).Field("source", c.source).Field("author", c.author);
   w->Field("status", c.status).Field("flag_reason", c.flag_reason);
-  w->Field("created", Date(c.created));
+  w->Field("created", FormatUnixDate(c.created));
   w->EndObject();
 }
 
@@ -347,7 +357,7 @@ HttpResponse AdminConsole::Queue(const Who& who, const QueryParams& params, cons
     item.set("kind", r.kind);
     item.set("state", r.state);
     item.set("status", r.status);
-    item.set("created", Date(r.created));
+    item.set("created", FormatUnixDate(r.created));
     item.set("details", r.details.substr(0, 120));
     rows.push_back(item);
   }
@@ -373,7 +383,7 @@ HttpResponse AdminConsole::ReportPage(const Who& who, const std::string& id_text
   v.set("details", r->details);
   v.set("status", r->status);
   v.set("note", r->note);
-  v.set("created", Date(r->created));
+  v.set("created", FormatUnixDate(r->created));
   const int64_t row = d.snap->Find(r->npi);
   Record rec;
   if (row >= 0 && d.snap->GetRecord(static_cast<size_t>(row), &rec).ok()) {
@@ -419,7 +429,7 @@ HttpResponse AdminConsole::CorrectPage(const Who& who, const std::string& npi_te
     item.set("source", c.source);
     item.set("author", c.author);
     item.set("status", c.status);
-    item.set("created", Date(c.created));
+    item.set("created", FormatUnixDate(c.created));
     rows.push_back(item);
   }
   v.set("corrections", rows);
@@ -433,15 +443,12 @@ HttpResponse AdminConsole::Correct(const Who& who, const std::string& npi_text,
   if (!Listing(d, npi_text, &npi, &rec))
     return PageMessage(&d, 404, "Not found", "We have no provider with that number.");
   const QueryParams form = Form(req);
-  store::Correction c;
-  c.npi = npi, c.field = Get(form, "field"), c.value = Get(form, "value");
-  c.source = Get(form, "source"), c.author = who.user.email;
-  c.nppes_value = NppesValue(rec, c.field);
-  if (c.field == "address") {
-    c.value = Get(form, "line1") + "|" + Get(form, "city") + "|" + Get(form, "state") + "|" +
-              Get(form, "zip");
-  }
-  auto id = store_->AddCorrection(c);
+  std::string value = Get(form, "value");
+  if (Get(form, "field") == "address")
+    value = Get(form, "line1") + "|" + Get(form, "city") + "|" + Get(form, "state") + "|" +
+            Get(form, "zip");
+  auto id = store_->AddCorrection(
+      CorrectionOf(rec, Get(form, "field"), value, Get(form, "source"), who.user.email));
   if (!id.ok()) return StoreError(d, id.status());
   cache_->Invalidate();
   return Redirect("/provider/" + NpiToString(npi));
@@ -462,7 +469,7 @@ HttpResponse AdminConsole::Corrections(const Who& who, const Dataset& d) {
     item.set("nppes", c.nppes_value);
     item.set("source", c.source);
     item.set("author", c.author);
-    item.set("created", Date(c.created));
+    item.set("created", FormatUnixDate(c.created));
     item.set("flagged", page::Bool(c.status == "flagged"));
     SetIf(item, "reason", c.flag_reason);
     rows.push_back(item);
@@ -480,7 +487,7 @@ HttpResponse AdminConsole::Audit(const Who& who, const Dataset& d) {
   data rows = List();
   for (const store::AuditEntry& e : *entries) {
     data item;
-    item.set("at", Date(e.at));
+    item.set("at", FormatUnixDate(e.at));
     item.set("actor", e.actor);
     item.set("action", e.action);
     item.set("target", e.target);
@@ -537,11 +544,8 @@ HttpResponse AdminConsole::Api(RouteId id, const std::vector<std::string>& args,
       Record rec;
       if (!Listing(d, (*body)["npi"], &npi, &rec))
         return ApiError(Status::InvalidArgument("no provider with that NPI").WithParam("npi"));
-      store::Correction c;
-      c.npi = npi, c.field = (*body)["field"], c.value = (*body)["value"];
-      c.source = (*body)["source"], c.author = user->email;
-      c.nppes_value = NppesValue(rec, c.field);
-      auto cid = store_->AddCorrection(c);
+      auto cid = store_->AddCorrection(
+          CorrectionOf(rec, (*body)["field"], (*body)["value"], (*body)["source"], user->email));
       if (!cid.ok()) return ApiStoreError(cid.status());
       cache_->Invalidate();
       auto now = store_->CorrectionsFor(npi);

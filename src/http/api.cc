@@ -90,20 +90,11 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, const Cor
 }
 
 namespace {
-std::string UtcDate(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 // One correction as the API shows it, next to what NPPES says.
 void WriteCorrectionJson(const store::Correction& c, JsonWriter* w) {
   w->BeginObject();
   w->Field("field", c.field).Field("value", c.value).Field("nppes_value", c.nppes_value);
-  w->Field("source", c.source).Field("corrected_on", UtcDate(c.created));
+  w->Field("source", c.source).Field("corrected_on", FormatUnixDate(c.created));
   w->Field("by", "the editors").Key("flagged").Bool(c.status == "flagged");
   w->EndObject();
 }

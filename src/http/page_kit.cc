@@ -92,13 +92,4 @@ std::string AddressLine(const Address& a) {
   return s;
 }
 
-std::string Iso(uint64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 }  // namespace meridian::page

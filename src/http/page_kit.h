@@ -38,7 +38,5 @@ QueryParams With(QueryParams p, const std::string& name, const std::string& valu
 std::string Phone(const std::string& digits);
 // "1 Main St, Suite 2, Madison, WI 53703".
 std::string AddressLine(const Address& a);
-// Unix seconds -> "2026-12-01" (UTC).
-std::string Iso(uint64_t unix_seconds);
 
 }  // namespace meridian::page

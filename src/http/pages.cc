@@ -10,7 +10,7 @@ using namespace page;  // NOLINT: the page kit is this file's vocabulary
 HttpResponse PageAbout(const Dataset& d) {
   data v;
   v.set("records", std::to_string(d.snap->size()));
-  v.set("built", Iso(d.snap->created_unix()));
+  v.set("built", FormatUnixDate(static_cast<int64_t>(d.snap->created_unix())));
   v.set("synthetic", Bool(d.snap->synthetic()));
   return Html(&d, "About the data", Render("about", v));
 }

@@ -22,7 +22,8 @@ constexpr int kStaleYears = 3;
 std::string StaleNotice(PackedDate last_update, uint64_t snapshot_unix) {
   if (last_update == 0) return "";
   const int year = static_cast<int>(last_update / 10000);
-  const int built_year = std::atoi(Iso(snapshot_unix).substr(0, 4).c_str());
+  const int built_year =
+      std::atoi(FormatUnixDate(static_cast<int64_t>(snapshot_unix)).substr(0, 4).c_str());
   if (built_year - year < kStaleYears) return "";
   return "The registry entry was last updated in " + std::to_string(year) +
          "; details may be out of date. Call before you go.";
@@ -167,7 +168,7 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
     }
     item.set("what", what);
     SetIf(item, "nppes", said);
-    item.set("date", Iso(static_cast<uint64_t>(c.created)));
+    item.set("date", FormatUnixDate(c.created));
     item.set("source", c.source);
     item.set("flagged", Bool(c.status == "flagged"));
     fixes.push_back(item);

@@ -1,5 +1,7 @@
 #include "model/fields.h"
 
+#include <ctime>
+
 namespace meridian {
 
 int NpiCheckDigit(std::string_view first9) {
@@ -97,6 +99,15 @@ std::string FormatIsoDate(PackedDate d) {
   buf[8] = static_cast<char>('0' + day / 10);
   buf[9] = static_cast<char>('0' + day % 10);
   return std::string(buf, 10);
+}
+
+std::string FormatUnixDate(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
 }
 
 }  // namespace meridian

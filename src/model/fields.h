@@ -33,5 +33,7 @@ bool ParseNppesDate(std::string_view text, PackedDate* out);
 
 // "2005-05-23"; "" for 0.
 std::string FormatIsoDate(PackedDate d);
+// Unix seconds -> "2026-12-01" (UTC).
+std::string FormatUnixDate(int64_t unix_seconds);
 
 }  // namespace meridian
