@@ -66,7 +66,11 @@ void Commands::Register(CLI::App* app) {
     c->add_flag("--synthetic", synthetic_, "mark the snapshot as synthetic sample data");
   };
   ingest_ = app->add_subcommand("ingest", "Build a snapshot from NPPES files");
-  ingest_->add_option("--nppes", nppes_, "npidata_pfile CSV (monthly, 330 columns)")->required();
+  auto* nppes = ingest_->add_option("--nppes", nppes_, "npidata_pfile CSV (monthly, 330 columns)");
+  auto* zip = ingest_->add_option("--nppes-zip", nppes_zip_,
+                                  "the monthly NPPES_Data_Dissemination ZIP as CMS publishes it "
+                                  "(read in place: npidata, pl, othername, endpoint)");
+  nppes->excludes(zip);
   ingest_->add_option("--pl", pl_, "pl_pfile CSV (secondary practice locations)");
   ingest_->add_option("--othername", othername_, "othername_pfile CSV");
   ingest_->add_option("--endpoint", endpoint_, "endpoint_pfile CSV");
@@ -78,11 +82,14 @@ void Commands::Register(CLI::App* app) {
   update_ = app->add_subcommand("update", "Apply weekly NPPES files to a snapshot");
   update_->add_option("--snapshot", snapshot_, "snapshot to update")->required();
   update_->add_option("--nppes", nppes_, "weekly npidata CSV (changed records)");
+  update_->add_option("--nppes-zip", nppes_zip_,
+                      "the weekly NPPES_Data_Dissemination ZIP as CMS publishes it");
   update_->add_option("--pl", pl_, "weekly pl_pfile CSV");
   update_->add_option("--othername", othername_, "weekly othername_pfile CSV");
   update_->add_option("--endpoint", endpoint_, "weekly endpoint_pfile CSV");
   update_->add_option("--deactivations", deactivations_,
-                      "CSV with columns NPI and \"NPPES Deactivation Date\" (MM/DD/YYYY)");
+                      "the deactivation report: CMS's ZIP holding an .xlsx, the .xlsx, or a CSV "
+                      "with columns NPI and \"NPPES Deactivation Date\" (MM/DD/YYYY)");
   update_->add_option("--out", out_, "snapshot to write")->required();
   update_->add_option("--errors", errors_, "CSV of rejected rows");
   update_->add_flag("--json", json_, "print a JSON summary");
@@ -216,6 +223,12 @@ int Commands::Ingest(bool update) {
   o.deactivations = deactivations_, o.base_snapshot = snapshot_, o.out = out_;
   o.threads = threads_;
   o.synthetic = synthetic_;
+  if (!nppes_zip_.empty()) {
+    Status z = UseNppesZip(nppes_zip_, &o);
+    if (!z.ok()) return z.code() == StatusCode::kInvalidArgument ? Usage(z.message()) : Fail(z);
+  } else if (!update && nppes_.empty()) {
+    return Usage("ingest needs --nppes FILE or --nppes-zip ZIP");
+  }
   std::unique_ptr<TaxonomyTable> nucc;
   std::unique_ptr<ZctaTable> zcta;
   if (!nucc_.empty()) {
@@ -236,10 +249,11 @@ int Commands::Ingest(bool update) {
     zcta = std::make_unique<ZctaTable>(std::move(t).value());
     o.zcta = zcta.get();
   }
-  if (update && nppes_.empty() && pl_.empty() && othername_.empty() && endpoint_.empty() &&
+  if (update && o.nppes.empty() && pl_.empty() && othername_.empty() && endpoint_.empty() &&
       deactivations_.empty())
     return Usage(
-        "update needs at least one of --nppes, --pl, --othername, --endpoint, --deactivations");
+        "update needs at least one of --nppes, --nppes-zip, --pl, --othername, --endpoint, "
+        "--deactivations");
   ProgressBar bar;
   if (bar.enabled())
     o.progress = [&bar](uint64_t done, uint64_t total, uint64_t rows) {

@@ -60,7 +60,8 @@ class Commands {
   CLI::App* admin_token_ = nullptr;
   std::string store_, email_, role_ = "editor", base_url_ = "http://127.0.0.1:8080", label_;
 
-  std::string nppes_, pl_, othername_, endpoint_, deactivations_, out_, errors_, snapshot_;
+  std::string nppes_, nppes_zip_, pl_, othername_, endpoint_, deactivations_, out_, errors_,
+      snapshot_;
   std::string nucc_, zcta_;
   int threads_ = 2;
   bool json_ = false, synthetic_ = false;

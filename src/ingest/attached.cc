@@ -197,7 +197,8 @@ void GeocodeLocation(const ZctaTable& zcta, Location* loc) {
 }
 
 Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
-                        int threads, Attachments* out, std::vector<IngestError>* errors) {
+                        int threads, Attachments* out, std::vector<IngestError>* errors,
+                        const std::string& archive) {
   std::string file = BaseName(path);
   switch (kind) {
     case AttachedKind::kSecondaryLocations:
@@ -222,6 +223,7 @@ Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTa
   }
   CsvReadOptions options;
   options.threads = threads;
+  options.archive = archive;
   CsvReadStats stats;
   MERIDIAN_RETURN_IF_ERROR(ReadCsvFile(
       path, options,

@@ -47,8 +47,10 @@ enum class AttachedKind { kSecondaryLocations, kOtherNames, kEndpoints };
 // Reads one side file into *out on `threads` threads, geocoding locations
 // with `zcta`. Bad rows go to *errors (in line order); a missing file or a
 // header without the needed columns is fatal.
+// A non-empty `archive` makes `path` a member of that ZIP archive.
 Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
-                        int threads, Attachments* out, std::vector<IngestError>* errors);
+                        int threads, Attachments* out, std::vector<IngestError>* errors,
+                        const std::string& archive = "");
 
 // Sorts each list by NPI, keeping file order within an NPI.
 void SortAttachments(Attachments* a);

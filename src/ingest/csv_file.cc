@@ -8,19 +8,33 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <thread>
+
+#include "ingest/zip_archive.h"
 
 namespace meridian {
 
 namespace {
 
-// The input, mapped read-only. Windows are views of the mapping, so nothing
-// is copied; pages behind the reader are dropped with MADV_DONTNEED so
-// resident memory stays near one window however large the file is, and the
-// next window is requested ahead with MADV_WILLNEED.
-class MappedInput {
+// Where the bytes come from. Fill() gives a view of [from, from + len), or of
+// [from, end) when the input ends sooner, and says whether the view reaches
+// the end. Calls come with `from` never decreasing; a view stays valid until
+// the next call.
+class Input {
  public:
-  ~MappedInput() {
+  virtual ~Input() = default;
+  virtual Status Fill(size_t from, size_t len, std::string_view* view, bool* at_end) = 0;
+  virtual uint64_t total() const = 0;  // for progress; may be an estimate for a stream
+};
+
+// A file, mapped read-only. Windows are views of the mapping, so nothing is
+// copied; pages behind the reader are dropped with MADV_DONTNEED so resident
+// memory stays near one window however large the file is, and the next
+// window is requested ahead with MADV_WILLNEED.
+class MappedInput : public Input {
+ public:
+  ~MappedInput() override {
     if (data_ != nullptr) ::munmap(data_, size_);
     if (fd_ >= 0) ::close(fd_);
   }
@@ -38,7 +52,17 @@ class MappedInput {
     ::madvise(data_, size_, MADV_SEQUENTIAL);
     return Status::OK();
   }
-  std::string_view bytes() const { return {data_, size_}; }
+  Status Fill(size_t from, size_t len, std::string_view* view, bool* at_end) override {
+    DontNeed(from);
+    std::string_view all(data_, size_);
+    *view = from < size_ ? all.substr(from, len) : std::string_view();
+    *at_end = from + view->size() >= size_;
+    WillNeed(from + view->size(), len);
+    return Status::OK();
+  }
+  uint64_t total() const override { return size_; }
+
+ private:
   void WillNeed(size_t from, size_t len) {
     if (data_ == nullptr || from >= size_) return;
     size_t a = from & ~(kPage - 1);
@@ -52,12 +76,55 @@ class MappedInput {
     dropped_ = end;
   }
 
- private:
   static constexpr size_t kPage = 4096;
   int fd_ = -1;
   char* data_ = nullptr;
   size_t size_ = 0;
   size_t dropped_ = 0;
+};
+
+// Bytes already in memory.
+class MemoryInput : public Input {
+ public:
+  explicit MemoryInput(std::string_view text) : text_(text) {}
+  Status Fill(size_t from, size_t len, std::string_view* view, bool* at_end) override {
+    *view = from < text_.size() ? text_.substr(from, len) : std::string_view();
+    *at_end = from + view->size() >= text_.size();
+    return Status::OK();
+  }
+  uint64_t total() const override { return text_.size(); }
+
+ private:
+  std::string_view text_;
+};
+
+// A ZIP member, inflated ahead on the stream's own thread. The buffer holds
+// the unread tail of the last window plus the next one: about one window.
+class StreamInput : public Input {
+ public:
+  explicit StreamInput(std::unique_ptr<ZipStream> s) : stream_(std::move(s)) {}
+  Status Fill(size_t from, size_t len, std::string_view* view, bool* at_end) override {
+    if (from < start_) return Status::Internal("StreamInput: reading backwards");
+    buf_.erase(0, std::min(buf_.size(), from - start_));
+    start_ = from;
+    while (buf_.size() < len && !ended_) {
+      size_t before = buf_.size();
+      MERIDIAN_RETURN_IF_ERROR(stream_->Read(len - buf_.size(), &buf_));
+      if (buf_.size() == before) ended_ = true;
+      seen_ += buf_.size() - before;
+    }
+    *view = std::string_view(buf_).substr(0, len);
+    *at_end = ended_ && view->size() == buf_.size();
+    return Status::OK();
+  }
+  uint64_t total() const override { return ended_ ? seen_ : std::max(seen_, stream_->size()); }
+
+ private:
+  std::unique_ptr<ZipStream> stream_;
+  std::string buf_;
+  size_t start_ = 0;  // input offset of buf_[0]
+  uint64_t seen_ = 0;
+  bool ended_ = false;
 };
 
 // Counts '\n' bytes in [p, end) eight at a time (exact SWAR zero-byte test).
@@ -110,32 +177,30 @@ PartResult ParsePart(std::string_view window, size_t begin, uint64_t line, size_
   return r;
 }
 
-}  // namespace
-
-Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
-                   const std::function<Status(const CsvRecord& header)>& on_header,
-                   const std::vector<CsvSink*>& sinks, CsvReadStats* stats) {
+// Reads `input` window by window: the shared body of ReadCsvFile and ReadCsvText.
+Status ReadInput(const std::string& name, Input& input, const CsvReadOptions& options,
+                 const std::function<Status(const CsvRecord& header)>& on_header,
+                 const std::vector<CsvSink*>& sinks, CsvReadStats* stats) {
   const int threads = std::max(1, options.threads);
   if (sinks.size() != static_cast<size_t>(threads))
     return Status::Internal("ReadCsvFile: one sink per thread is required");
   const size_t window_bytes = std::max(options.window_bytes, 2 * kMaxRecordBytes + 4096);
-  MappedInput input;
-  MERIDIAN_RETURN_IF_ERROR(input.Open(path));
-  const std::string_view file = input.bytes();
   *stats = CsvReadStats();
 
   // Header: the first record of the file.
   size_t consumed = 0;  // file offset of the next unread record
   uint64_t line = 1;
   {
-    std::string_view head = file.substr(0, window_bytes);
-    CsvTokenizer tok(head, 1, head.size() == file.size());
+    std::string_view head;
+    bool head_is_all = false;
+    MERIDIAN_RETURN_IF_ERROR(input.Fill(0, window_bytes, &head, &head_is_all));
+    CsvTokenizer tok(head, 1, head_is_all);
     tok.SkipBom();
     CsvRecord rec;
     auto o = tok.Next(&rec);
-    if (o == CsvTokenizer::Outcome::kEnd) return Status::InvalidArgument(path + ": file is empty");
+    if (o == CsvTokenizer::Outcome::kEnd) return Status::InvalidArgument(name + ": file is empty");
     if (o != CsvTokenizer::Outcome::kRecord)
-      return Status::InvalidArgument(path + ": cannot read the header line: " + tok.error());
+      return Status::InvalidArgument(name + ": cannot read the header line: " + tok.error());
     MERIDIAN_RETURN_IF_ERROR(on_header(rec));
     consumed = tok.position();
     line = tok.line();
@@ -145,10 +210,11 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
   std::vector<size_t> starts(static_cast<size_t>(threads));
   std::vector<uint64_t> start_lines(static_cast<size_t>(threads));
   std::vector<size_t> checkpoints(static_cast<size_t>(threads));
-  while (consumed < file.size()) {
-    const bool eof = file.size() - consumed <= window_bytes;
-    std::string_view window = file.substr(consumed, window_bytes);
-    input.WillNeed(consumed + window.size(), window_bytes);
+  for (;;) {
+    std::string_view window;
+    bool eof = false;
+    MERIDIAN_RETURN_IF_ERROR(input.Fill(consumed, window_bytes, &window, &eof));
+    if (window.empty()) break;
 
     // Guess part starts at line starts; compute their exact line numbers.
     int parts = 1;
@@ -199,13 +265,40 @@ Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
     if (end == 0 && !eof) return Status::Internal("CSV reader made no progress");
     consumed += end;
     line = end_line;
-    input.DontNeed(consumed);
-    if (options.progress) options.progress(consumed, file.size());
+    if (options.progress) options.progress(consumed, input.total());
     if (eof && !stopped) break;
   }
-  stats->bytes = file.size();
+  stats->bytes = input.total();
   stats->lines = line - 1;
   return Status::OK();
+}
+
+}  // namespace
+
+Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
+                   const std::function<Status(const CsvRecord& header)>& on_header,
+                   const std::vector<CsvSink*>& sinks, CsvReadStats* stats) {
+  const size_t window_bytes = std::max(options.window_bytes, 2 * kMaxRecordBytes + 4096);
+  if (options.archive.empty()) {
+    MappedInput input;
+    MERIDIAN_RETURN_IF_ERROR(input.Open(path));
+    return ReadInput(path, input, options, on_header, sinks, stats);
+  }
+  auto zip = ZipArchive::Open(options.archive);
+  if (!zip.ok()) return zip.status();
+  const ZipMember* m = (*zip)->Find(path);
+  if (m == nullptr) return Status::NotFound(options.archive + ": no member named " + path);
+  auto stream = (*zip)->OpenMember(*m, window_bytes);
+  if (!stream.ok()) return stream.status();
+  StreamInput input(std::move(*stream));
+  return ReadInput(options.archive + ": " + path, input, options, on_header, sinks, stats);
+}
+
+Status ReadCsvText(const std::string& name, std::string_view text, const CsvReadOptions& options,
+                   const std::function<Status(const CsvRecord& header)>& on_header,
+                   const std::vector<CsvSink*>& sinks, CsvReadStats* stats) {
+  MemoryInput input(text);
+  return ReadInput(name, input, options, on_header, sinks, stats);
 }
 
 }  // namespace meridian

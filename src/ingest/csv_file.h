@@ -40,6 +40,9 @@ struct CsvReadOptions {
   size_t window_bytes = 64u << 20;
   // Called after each window with the bytes consumed so far (for progress bars).
   std::function<void(uint64_t bytes_done, uint64_t bytes_total)> progress;
+  // When set, `path` names a member of this ZIP archive (ingest/zip_archive.h),
+  // inflated on its own thread as it is read; nothing is extracted to disk.
+  std::string archive;
 };
 
 struct CsvReadStats {
@@ -53,6 +56,11 @@ struct CsvReadStats {
 // sinks[k] for the part it falls in. Returns IoError when the file cannot be
 // read. REQUIRES: sinks.size() == options.threads >= 1.
 Status ReadCsvFile(const std::string& path, const CsvReadOptions& options,
+                   const std::function<Status(const CsvRecord& header)>& on_header,
+                   const std::vector<CsvSink*>& sinks, CsvReadStats* stats);
+
+// The same over bytes already in memory; `name` is used in messages.
+Status ReadCsvText(const std::string& name, std::string_view text, const CsvReadOptions& options,
                    const std::function<Status(const CsvRecord& header)>& on_header,
                    const std::vector<CsvSink*>& sinks, CsvReadStats* stats);
 

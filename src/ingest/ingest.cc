@@ -9,6 +9,8 @@
 
 #include "ingest/csv_file.h"
 #include "ingest/main_file.h"
+#include "ingest/xlsx.h"
+#include "ingest/zip_archive.h"
 #include "model/fields.h"
 #include "model/record_codec.h"
 #include "snapshot/snapshot.h"
@@ -31,7 +33,24 @@ double SecondsSince(Clock::time_point t) {
 
 struct SourceFile {
   std::string role, path;
+  std::string archive;  // the ZIP `path` was read from, or ""
+  uint64_t bytes = 0;
 };
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+SourceFile Source(std::string role, const std::string& path, const std::string& archive) {
+  SourceFile f{std::move(role), path, archive, 0};
+  if (archive.empty()) {
+    f.bytes = FileSize(path);
+  } else if (auto z = ZipArchive::Open(archive); z.ok()) {
+    if (const ZipMember* m = (*z)->Find(path)) f.bytes = m->size;
+  }
+  return f;
+}
 
 // Deactivation report rows: NPI + date.
 using Deactivation = std::pair<uint32_t, PackedDate>;
@@ -54,11 +73,6 @@ LocationHot HotOf(const Location& l, const StateTable& states) {
   h.precision = static_cast<uint8_t>(l.precision);
   h.state = states.Id(l.address.state);
   return h;
-}
-
-uint64_t FileSize(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
 // "npidata_pfile_20050523-20250907.csv" -> "2005-05-23/2025-09-07" (CMS names
@@ -389,7 +403,8 @@ class Builder {
       w.BeginObject();
       w.Field("role", f.role);
       w.Field("file", BaseName(f.path));
-      w.Key("bytes").Uint(FileSize(f.path));
+      w.Key("bytes").Uint(f.bytes);
+      if (!f.archive.empty()) w.Field("archive", BaseName(f.archive));
       w.Field("period", PeriodFromName(BaseName(f.path)));
       w.EndObject();
     }
@@ -436,26 +451,48 @@ IngestOptions WithDefaults(IngestOptions o) {
 Status ReadSideFiles(const IngestOptions& o, BuildInput* in, Attachments* att,
                      std::vector<IngestError>* errors) {
   if (!o.pl.empty()) {
-    MERIDIAN_RETURN_IF_ERROR(
-        ReadAttachedFile(o.pl, AttachedKind::kSecondaryLocations, *o.zcta, o.threads, att, errors));
+    MERIDIAN_RETURN_IF_ERROR(ReadAttachedFile(o.pl, AttachedKind::kSecondaryLocations, *o.zcta,
+                                              o.threads, att, errors, o.archive));
     in->has_pl = true;
-    in->sources.push_back({"pl", o.pl});
+    in->sources.push_back(Source("pl", o.pl, o.archive));
   }
   if (!o.othername.empty()) {
-    MERIDIAN_RETURN_IF_ERROR(
-        ReadAttachedFile(o.othername, AttachedKind::kOtherNames, *o.zcta, o.threads, att, errors));
+    MERIDIAN_RETURN_IF_ERROR(ReadAttachedFile(o.othername, AttachedKind::kOtherNames, *o.zcta,
+                                              o.threads, att, errors, o.archive));
     in->has_names = true;
-    in->sources.push_back({"othername", o.othername});
+    in->sources.push_back(Source("othername", o.othername, o.archive));
   }
   if (!o.endpoint.empty()) {
-    MERIDIAN_RETURN_IF_ERROR(
-        ReadAttachedFile(o.endpoint, AttachedKind::kEndpoints, *o.zcta, o.threads, att, errors));
+    MERIDIAN_RETURN_IF_ERROR(ReadAttachedFile(o.endpoint, AttachedKind::kEndpoints, *o.zcta,
+                                              o.threads, att, errors, o.archive));
     in->has_endpoints = true;
-    in->sources.push_back({"endpoint", o.endpoint});
+    in->sources.push_back(Source("endpoint", o.endpoint, o.archive));
   }
   SortAttachments(att);
   in->att = att;
   return Status::OK();
+}
+
+// The deactivation report's first sheet as CSV text, from a ZIP holding one
+// .xlsx workbook (CMS's "NPPES_Deactivated_NPI_Report_*.zip") or from the
+// workbook itself.
+Result<std::string> DeactivationSheetAsCsv(const std::string& path) {
+  auto zip = ZipArchive::Open(path);
+  if (!zip.ok()) return zip.status();
+  if ((*zip)->Find("[Content_Types].xml") != nullptr) {  // the workbook itself
+    std::string bytes;
+    MERIDIAN_RETURN_IF_ERROR(ReadFile(path, &bytes));
+    return XlsxFirstSheetToCsv(BaseName(path), bytes);
+  }
+  for (const ZipMember& m : (*zip)->members()) {
+    std::string lower = m.name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.size() < 5 || lower.compare(lower.size() - 5, 5, ".xlsx") != 0) continue;
+    auto bytes = (*zip)->ReadAll(m);
+    if (!bytes.ok()) return bytes.status();
+    return XlsxFirstSheetToCsv(BaseName(path) + ": " + m.name, *bytes);
+  }
+  return Status::InvalidArgument(BaseName(path) + ": the ZIP holds no .xlsx workbook");
 }
 
 // Reads the deactivation report: a header naming an "NPI" column and a column
@@ -510,9 +547,17 @@ Status ReadDeactivations(const std::string& path, std::vector<Deactivation>* out
   };
   Sink sink(BaseName(path), out, errors);
   CsvReadStats stats;
-  MERIDIAN_RETURN_IF_ERROR(ReadCsvFile(
-      path, CsvReadOptions(), [&](const CsvRecord& h) { return sink.OnHeader(h); }, {&sink},
-      &stats));
+  auto on_header = [&](const CsvRecord& h) { return sink.OnHeader(h); };
+  if (LooksLikeZip(path)) {
+    // As CMS ships it: a ZIP holding an .xlsx workbook (or the workbook itself,
+    // which is a ZIP too). The sheet becomes CSV text in memory.
+    auto csv = DeactivationSheetAsCsv(path);
+    if (!csv.ok()) return csv.status();
+    MERIDIAN_RETURN_IF_ERROR(
+        ReadCsvText(BaseName(path), *csv, CsvReadOptions(), on_header, {&sink}, &stats));
+  } else {
+    MERIDIAN_RETURN_IF_ERROR(ReadCsvFile(path, CsvReadOptions(), on_header, {&sink}, &stats));
+  }
   // Sort by NPI; a repeated NPI keeps its first row and the rest are rejected.
   std::vector<size_t> order(out->size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -542,6 +587,25 @@ void Finish(const Clock::time_point start, const ParsedSet& parsed,
 
 }  // namespace
 
+Status UseNppesZip(const std::string& zip, IngestOptions* o) {
+  if (!o->nppes.empty() || !o->pl.empty() || !o->othername.empty() || !o->endpoint.empty())
+    return Status::InvalidArgument(
+        "--nppes-zip takes the npidata, pl, othername and endpoint files from the archive; "
+        "drop --nppes, --pl, --othername and --endpoint");
+  auto a = ZipArchive::Open(zip);
+  if (!a.ok()) return a.status();
+  NppesMembers m = FindNppesMembers(**a);
+  if (m.npidata.empty()) {
+    std::string names;
+    for (const ZipMember& z : (*a)->members()) names += (names.empty() ? "" : ", ") + z.name;
+    return Status::InvalidArgument(zip + ": no npidata_pfile_*.csv member (it holds: " + names +
+                                   ")");
+  }
+  o->archive = zip;
+  o->nppes = m.npidata, o->pl = m.pl, o->othername = m.othername, o->endpoint = m.endpoint;
+  return Status::OK();
+}
+
 bool HasSyntheticSidecar(const std::string& path) {
   std::string text;
   if (!ReadFile(path + ".meta.json", &text).ok()) return false;
@@ -565,6 +629,7 @@ Status Build(const IngestOptions& o, const Snapshot* base, IngestSummary* summar
   if (!o.nppes.empty()) {
     MainFileOptions mo;
     mo.threads = o.threads;
+    mo.archive = o.archive;
     mo.window_bytes = o.window_bytes;
     mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
     mo.progress = o.progress;
@@ -577,7 +642,7 @@ Status Build(const IngestOptions& o, const Snapshot* base, IngestSummary* summar
     *errors = std::move(parsed.errors);
     parsed.errors.clear();
     in.parsed = &parsed;
-    in.sources.push_back({"npidata", o.nppes});
+    in.sources.push_back(Source("npidata", o.nppes, o.archive));
   }
   auto t = Clock::now();
   Attachments att;
@@ -586,7 +651,7 @@ Status Build(const IngestOptions& o, const Snapshot* base, IngestSummary* summar
   if (!o.deactivations.empty()) {
     MERIDIAN_RETURN_IF_ERROR(ReadDeactivations(o.deactivations, &deactivations, errors));
     in.deactivations = &deactivations;
-    in.sources.push_back({"deactivations", o.deactivations});
+    in.sources.push_back(Source("deactivations", o.deactivations, ""));
   }
   summary->side_files_seconds = SecondsSince(t);
   t = Clock::now();

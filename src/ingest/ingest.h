@@ -23,9 +23,14 @@ namespace meridian {
 struct IngestOptions {
   std::string nppes;                    // required for ingest, optional for update
   std::string pl, othername, endpoint;  // optional side files
-  std::string deactivations;            // update only: CSV "NPI","Deactivation Date"
-  std::string base_snapshot;            // update only: the snapshot to update
-  std::string out;                      // snapshot path to write
+  // update only: CSV "NPI","Deactivation Date", or the report as CMS ships it
+  // (a ZIP holding an .xlsx workbook, or the .xlsx itself)
+  std::string deactivations;
+  // When set, nppes/pl/othername/endpoint name members of this ZIP archive
+  // (see FindNppesMembers), read in place.
+  std::string archive;
+  std::string base_snapshot;  // update only: the snapshot to update
+  std::string out;            // snapshot path to write
   int threads = 2;
   size_t window_bytes = 64u << 20;  // CSV read window (tests make it small)
   bool synthetic = false;  // mark the snapshot as synthetic (also set by a synthetic sidecar)
@@ -55,6 +60,12 @@ struct IngestSummary {
 
   std::string ToJson(bool update) const;
 };
+
+// Points `o` at the NPPES members of a dissemination ZIP as CMS publishes it
+// (monthly or weekly): sets o->archive and names npidata, pl, othername and
+// endpoint by their members (FindNppesMembers). InvalidArgument when the
+// archive has no npidata member, or when `o` already names any of those files.
+Status UseNppesZip(const std::string& zip, IngestOptions* o);
 
 Status Ingest(const IngestOptions& options, IngestSummary* summary,
               std::vector<IngestError>* errors);

@@ -171,6 +171,7 @@ Status ReadMainFile(const std::string& path, const MainFileOptions& options, Par
   CsvReadOptions ro;
   ro.threads = threads;
   ro.window_bytes = options.window_bytes;
+  ro.archive = options.archive;
   if (options.progress)
     ro.progress = [&](uint64_t done, uint64_t total) {
       options.progress(done, total, rows.load());

@@ -92,6 +92,7 @@ struct MainFileOptions {
   // Receives encoded core records in input order (the snapshot writer's
   // AppendCore); returns where they landed. Required.
   std::function<Status(std::string_view bytes, uint64_t* offset)> append_core;
+  std::string archive;  // when set, `path` is a member of this ZIP archive
 };
 
 // Reads `path` into *out. Fatal errors (missing file, header lacking required
