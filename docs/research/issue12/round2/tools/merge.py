@@ -13,10 +13,13 @@ def cls(u):
     return best[1] if best else None
 rows = {r['id']: r for r in csv.DictReader(open(D + 'rules_all.csv', newline='', encoding='utf-8'))}
 improved = set()
+r3 = set()
 for f in sorted(glob.glob(D + 'improve_*.csv')):
     for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
         if r.get('id') in rows:
             rows[r['id']] = r; improved.add(r['id'])
+            if '_r3_' in f: r3.add(r['id'])
+# Round-3 rows replace the old quote, so old verdicts no longer apply to them.
 verdict = {}
 for f in sorted(glob.glob(D + 'verify_*.csv')):
     for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
@@ -27,15 +30,21 @@ HOURS = {  # hand-read: the minimum a patient can rely on, or None
     ('IA', 'dc_dry_needling'): 100, ('IL', 'pt_dry_needling'): 134, ('IN', 'pt_dry_needling'): 50,
     ('ME', 'acupuncture_license'): 1300, ('ME', 'massage_license'): None,
     ('MI', 'massage_license'): 625, ('MO', 'dc_dry_needling'): None,
+    ('MD', 'pt_dry_needling'): None,  # 80 h seen only on the state PT association's page
 }
 # Hand decisions after reading the verifiers' notes (verify_*.csv):
 # the quote does not itself support the status (an inference, a definition,
 # a proposed rule, an inactive rule, a guideline, a transitional route).
 DOWNGRADE = {'13','21','27','29','39','36','170','178','141','210','212','222','229','236','258',
              '213','231','237','125','220','32','147','133','134'}
+# Round 3 (improve_r3_*.csv): ids whose new text still leaves the status an inference.
+DOWNGRADE_R3 = {'99'}  # KS: a 1979 ruling on acupuncture by chiropractors, before the 2016 act
 FIXQUOTE = {'8': 'A license shall be issued for each applicant who successfully completes the examination.'}
 FIXCITATION = {'123': 'Md. Code, Health Occ. § 3-101(h)(3) (was § 3-101(f)(3) before 2018-10-01)'}
 WHOLE_SCOPE_READ = {'221', '293'}  # law_silent rows whose whole scope section was read
+# A round-3 reader marks a law_silent row whose whole scope section was read.
+for id_ in r3:
+    if rows[id_]['note'].startswith('WHOLE_SCOPE_READ'): WHOLE_SCOPE_READ.add(id_)
 cols = "usps,topic,status,title_protected,board,exam,nccaom_required,min_hours,conditions,effective_date,citation,quote,law_date,sources,as_of,confidence,note".split(',')
 out = []
 stats = collections.Counter()
@@ -77,7 +86,7 @@ for id_, r in rows.items():
         n['min_hours'] = str(hv)
     n['effective_date'] = r['effective_date']
     n['citation'], n['quote'], n['law_date'] = r['citation'], r['quote'], r['law_date']
-    v = verdict.get(id_)
+    v = verdict.get(id_) if id_ not in r3 else None
     if v and v['verdict'] == 'minor' and v['fixed_quote'].strip():
         n['quote'] = v['fixed_quote'].strip()
     urls = [re.sub(r'^(https?://[^/]*?)\.(/|$)', r'\1\2', u) for u in re.split(r'[|\s]+', r['url']) if u.startswith('http')]
@@ -96,7 +105,7 @@ for id_, r in rows.items():
     if ev == 'primary' and n['quote'] and n['citation']:
         if v is None or unchecked or (v['verdict'] in ('exact', 'minor') and v['supports'] in ('yes', 'partly')):
             conf = 'confirmed'
-        if id_ in DOWNGRADE:
+        if (id_ in DOWNGRADE and id_ not in r3) or id_ in DOWNGRADE_R3:
             conf = 'unconfirmed'; notes.append('not confirmed: the quoted text does not by itself show the status')
         if st == 'law_silent' and id_ not in WHOLE_SCOPE_READ and not (v is not None and not unchecked and v['supports'] == 'yes'):
             conf = 'unconfirmed'; notes.append('not confirmed: silence is shown only by reading the whole scope section')
