@@ -11,6 +11,7 @@
 #include "query/executor.h"
 #include "refdata/nucc.h"
 #include "snapshot/places.h"
+#include "text/sentences.h"
 #include "util/ascii.h"
 
 namespace meridian {
@@ -30,7 +31,7 @@ data ModalityList(const Dataset& d, const std::string& selected) {
     item.set("id", m.id);
     item.set("label", m.label);
     const ModalityInfo* info = d.knowledge.FindModality(m.id);
-    std::string what = info ? info->what_it_is.substr(0, info->what_it_is.find('.') + 1) : "";
+    std::string what = info ? std::string(FirstSentence(info->what_it_is)) : "";
     item.set("what", what);
     item.set("selected", Bool(m.id == selected));
     list.push_back(item);

@@ -81,6 +81,17 @@ TEST_F(PagesTest, EveryPageRendersWithSecurityHeadersAndTheSampleBanner) {
             std::string::npos);
 }
 
+TEST_F(PagesTest, HomePageCareDescriptionsAreWholeSentences) {
+  // Each kind of care shows the first sentence of its description, not a cut
+  // at the first dot ("Doctors of osteopathic medicine (D.").
+  HttpResponse r = Send("GET", "/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Doctors of osteopathic medicine (D.O.) are full doctors."),
+            std::string::npos);
+  EXPECT_EQ(r.body.find("(D.<"), std::string::npos);
+  EXPECT_EQ(r.body.find("(D.\n"), std::string::npos);
+}
+
 TEST_F(PagesTest, SearchPageShowsResultsFacetsMapAndPaging) {
   HttpResponse r = Send("GET", "/search?where=10001");
   ASSERT_EQ(r.status, 200);
