@@ -26,6 +26,7 @@
 #include "snapshot/snapshot.h"
 #include "store/store.h"
 #include "synth/synth.h"
+#include "text/display_case.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -454,7 +455,7 @@ int Commands::Search() {
     char where[24] = "";
     if (q.has_point) std::snprintf(where, sizeof where, "%5.1f mi  ", h.distance_mi);
     std::printf(
-        "%3d. %s%s  %s%s%s — %s\n", ++n, where, NpiToString(r.npi).c_str(), r.DisplayName().c_str(),
+        "%3d. %s%s  %s%s%s — %s\n", ++n, where, NpiToString(r.npi).c_str(), ReadableName(r).c_str(),
         r.credential.empty() ? "" : ", ", r.credential.c_str(),
         pt == snapshot::kNoTaxonomy ? "" : snap.taxonomy().entry(pt).info.display_name.c_str());
   }
@@ -495,7 +496,7 @@ int Commands::Explain() {
   if (json_) {
     JsonWriter w;
     w.BeginObject();
-    w.Field("npi", NpiToString(r.npi)).Field("display_name", r.DisplayName());
+    w.Field("npi", NpiToString(r.npi)).Field("display_name", ReadableName(r));
     w.Field("entity_type", EntityTypeName(r.entity));
     if (deactivated) w.Field("deactivation_date", FormatIsoDate(r.deactivation_date));
     w.Field("credential_text", r.credential);
@@ -519,7 +520,7 @@ int Commands::Explain() {
     Print(w.str());
     return kExitOk;
   }
-  std::string out = NpiToString(r.npi) + "  " + r.DisplayName();
+  std::string out = NpiToString(r.npi) + "  " + ReadableName(r);
   if (!r.credential.empty()) out += ", " + r.credential;
   out += "\n";
   if (deactivated)

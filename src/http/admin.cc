@@ -9,6 +9,7 @@
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "http/query_string.h"
+#include "text/display_case.h"
 #include "util/json.h"
 
 namespace meridian {
@@ -388,7 +389,7 @@ HttpResponse AdminConsole::ReportPage(const Who& who, const std::string& id_text
   Record rec;
   if (row >= 0 && d.snap->GetRecord(static_cast<size_t>(row), &rec).ok()) {
     data listing;
-    listing.set("name", rec.DisplayName());
+    listing.set("name", ReadableName(rec));
     listing.set("address", page::AddressLine(rec.practice.address));
     listing.set("phone", page::Phone(rec.practice.address.phone));
     listing.set("credential", rec.credential);
@@ -418,7 +419,7 @@ HttpResponse AdminConsole::CorrectPage(const Who& who, const std::string& npi_te
   data v;
   v.set("csrf", who.session.csrf);
   v.set("npi", NpiToString(npi));
-  v.set("name", rec.DisplayName());
+  v.set("name", ReadableName(rec));
   v.set("address", page::AddressLine(rec.practice.address));
   v.set("phone", page::Phone(rec.practice.address.phone));
   data rows = List();

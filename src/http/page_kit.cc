@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "http/assets.h"
+#include "text/display_case.h"
 
 namespace meridian::page {
 
@@ -83,7 +84,8 @@ std::string Phone(const std::string& digits) {
   return digits;
 }
 
-std::string AddressLine(const Address& a) {
+std::string AddressLine(const Address& registry) {
+  const Address a = ReadableAddress(registry);
   std::string s = a.line1;
   if (!a.line2.empty()) s += ", " + a.line2;
   if (!a.city.empty()) s += ", " + a.city;

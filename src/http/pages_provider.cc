@@ -7,6 +7,7 @@
 #include "http/query_string.h"
 #include "knowledge/explain.h"
 #include "refdata/nucc.h"
+#include "text/display_case.h"
 
 namespace meridian {
 
@@ -47,7 +48,7 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
   const Explanation e = Explain(d.knowledge, ModalityMap::Embedded(), rec);
   data v;
   v.set("npi", NpiToString(rec.npi));
-  v.set("name", rec.DisplayName());
+  v.set("name", ReadableName(rec));
   SetIf(v, "credential", rec.credential);
   v.set("kind", rec.entity == EntityType::kOrganization ? "Organization" : "Individual");
   const int p = rec.PrimaryTaxonomyIndex();
@@ -174,7 +175,7 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
     fixes.push_back(item);
   }
   v.set("corrections", fixes);
-  return Html(&d, rec.DisplayName(), Render("provider", v));
+  return Html(&d, ReadableName(rec), Render("provider", v));
 }
 
 HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
@@ -218,7 +219,7 @@ HttpResponse PageOrganization(const Dataset& d, const std::string& npi_text) {
       return PageMessage(&d, 500, "Something went wrong", "We could not read this listing.");
     data item;
     item.set("npi", NpiToString(rec.npi));
-    item.set("name", rec.DisplayName());
+    item.set("name", ReadableName(rec));
     SetIf(item, "credential", rec.credential);
     const uint16_t pt = d.snap->primary_taxonomy(r);
     item.set("type",

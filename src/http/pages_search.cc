@@ -11,6 +11,7 @@
 #include "query/executor.h"
 #include "refdata/nucc.h"
 #include "snapshot/places.h"
+#include "text/display_case.h"
 #include "text/sentences.h"
 #include "util/ascii.h"
 
@@ -131,7 +132,7 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
                     (name.empty() ? "" : " with that name") + " is " + std::to_string(miles) +
                     (miles == 1 ? " mile" : " miles") + " away in " +
                     CityDisplay(loc.address.city) + ", " + loc.address.state + ".");
-  n.set("name", rec.DisplayName());
+  n.set("name", ReadableName(rec));
   n.set("href", "/provider/" + NpiToString(rec.npi));
   int wider = kRadii[std::size(kRadii) - 1];
   for (int rr : kRadii)
@@ -264,7 +265,7 @@ Status SetResultsAndMap(const Dataset& d, const Query& q, const SearchResult& r,
     const Location& loc = *at;
     data item;
     item.set("npi", NpiToString(rec.npi));
-    item.set("name", rec.DisplayName());
+    item.set("name", ReadableName(rec));
     SetIf(item, "credential", rec.credential);
     const uint16_t pt = d.snap->primary_taxonomy(h.row);
     item.set("type", pt != snapshot::kNoTaxonomy ? d.snap->taxonomy().entry(pt).info.display_name

@@ -25,7 +25,7 @@ int Record::PrimaryTaxonomyIndex() const {
   return 0;
 }
 
-std::string Record::DisplayName() const {
+std::string Record::RegistryName() const {
   if (entity == EntityType::kOrganization) return org_name;
   std::string out;
   auto add = [&out](const std::string& part) {

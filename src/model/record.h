@@ -111,7 +111,7 @@ struct Record {
   // when none is marked; -1 when there are no taxonomies.
   int PrimaryTaxonomyIndex() const;
   // "DAVID WIEBE" / "CUMBERLAND COUNTY HOSPITAL SYSTEM, INC" (as published, no case change).
-  std::string DisplayName() const;
+  std::string RegistryName() const;
   // The key for sorting by name: "LAST FIRST MIDDLE" for individuals, the
   // legal name for organizations, ASCII letters upper-cased; "" when deactivated.
   std::string SortName() const;

@@ -2,12 +2,16 @@
 
 #include <cmath>
 
+#include "snapshot/record_json.h"
+#include "text/display_case.h"
+
 namespace meridian {
 
 void WriteProviderSummaryFields(const Snapshot& snap, size_t row, const Record& rec,
                                 JsonWriter* w) {
   w->Field("npi", NpiToString(rec.npi));
-  w->Field("display_name", rec.DisplayName());
+  w->Field("display_name", ReadableName(rec));
+  w->Key("registry_text").BeginObject().Field("display_name", rec.RegistryName()).EndObject();
   w->Field("credential", rec.credential);
   w->Field("entity_type", EntityTypeName(rec.entity));
   const uint16_t pt = snap.primary_taxonomy(row);
@@ -32,10 +36,12 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     const Location& loc = *at;
     w->BeginObject();
     WriteProviderSummaryFields(snap, h.row, rec, w);
+    const Address readable = ReadableAddress(loc.address);
     w->Key("address").BeginObject();
-    w->Field("line1", loc.address.line1).Field("line2", loc.address.line2);
-    w->Field("city", loc.address.city).Field("state", loc.address.state);
+    w->Field("line1", readable.line1).Field("line2", readable.line2);
+    w->Field("city", readable.city).Field("state", loc.address.state);
     w->Field("postal_code", loc.address.postal_code);
+    WriteRegistryAddress(loc.address, w);
     w->EndObject();
     w->Field("phone", loc.address.phone);
     w->Key("location_index").Uint(h.location);

@@ -1,13 +1,17 @@
 #include "snapshot/record_json.h"
 
+#include "text/display_case.h"
+
 namespace meridian {
 
 namespace {
 
-void WriteAddress(const Address& a, JsonWriter* w) {
+void WriteAddress(const Address& registry, JsonWriter* w) {
+  const Address a = ReadableAddress(registry);
   w->Field("line1", a.line1).Field("line2", a.line2).Field("city", a.city);
   w->Field("state", a.state).Field("postal_code", a.postal_code).Field("country", a.country);
   w->Field("phone", a.phone).Field("phone_ext", a.phone_ext).Field("fax", a.fax);
+  WriteRegistryAddress(registry, w);
 }
 
 void WriteLocation(const Location& l, JsonWriter* w) {
@@ -24,11 +28,18 @@ void WriteLocation(const Location& l, JsonWriter* w) {
 
 }  // namespace
 
+void WriteRegistryAddress(const Address& a, JsonWriter* w) {
+  w->Key("registry_text").BeginObject();
+  w->Field("line1", a.line1).Field("line2", a.line2).Field("city", a.city);
+  w->EndObject();
+}
+
 void WriteRecordJson(const Record& r, const TaxonomyDict& taxonomy, JsonWriter* w) {
   w->BeginObject();
   w->Field("npi", NpiToString(r.npi));
   w->Field("entity_type", EntityTypeName(r.entity));
-  w->Field("display_name", r.DisplayName());
+  w->Field("display_name", ReadableName(r));
+  w->Key("registry_text").BeginObject().Field("display_name", r.RegistryName()).EndObject();
   w->Field("source", "NPPES NPI registry; self-reported by the provider, not verified");
   w->Field("replacement_npi", r.replacement_npi).Field("ein", r.ein);
   w->Key("name").BeginObject();

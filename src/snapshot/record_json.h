@@ -10,6 +10,13 @@
 namespace meridian {
 
 // Writes `r` as one JSON object. Everything is labelled self-reported to NPPES.
+// Names and addresses are in reading case (text/display_case.h); the
+// registry's own text of each sits beside it under "registry_text", and the
+// "name" object keeps the registry's name fields as published.
 void WriteRecordJson(const Record& r, const TaxonomyDict& taxonomy, JsonWriter* w);
+
+// Writes "registry_text": {"line1", "line2", "city"} with the registry's own
+// text of an address, inside an address object.
+void WriteRegistryAddress(const Address& a, JsonWriter* w);
 
 }  // namespace meridian

@@ -257,4 +257,23 @@ std::string DisplayAddressCase(std::string_view registry) {
 
 std::string DisplayOrgCase(std::string_view registry) { return Recase(registry, Kind::kOrg); }
 
+std::string ReadableName(const Record& r) {
+  if (r.entity == EntityType::kOrganization) return DisplayOrgCase(r.org_name);
+  std::string out;
+  for (const std::string* part :
+       {&r.name_prefix, &r.first_name, &r.middle_name, &r.last_name, &r.name_suffix}) {
+    if (part->empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += DisplayNameCase(*part);
+  }
+  return out;
+}
+
+Address ReadableAddress(Address a) {
+  a.line1 = DisplayAddressCase(a.line1);
+  a.line2 = DisplayAddressCase(a.line2);
+  a.city = DisplayAddressCase(a.city);
+  return a;
+}
+
 }  // namespace meridian

@@ -28,6 +28,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/record.h"
+
 namespace meridian {
 
 // A person's name part (first, middle, last, suffix) or a full name.
@@ -64,5 +66,15 @@ std::string DisplayAddressCase(std::string_view registry);
 //   - ordinals as for addresses ("1ST CHOICE" -> "1st Choice"); any other part
 //     holding a digit is left as is. "INC" becomes "Inc".
 std::string DisplayOrgCase(std::string_view registry);
+
+// A record's name for reading: a person's prefix, first, middle, last name
+// and suffix through DisplayNameCase ("SANDRA J SMITH" -> "Sandra J Smith"),
+// an organization's through DisplayOrgCase. Record::RegistryName() is the
+// registry's own text.
+std::string ReadableName(const Record& r);
+
+// `a` with line1, line2 and city through DisplayAddressCase; state, postal
+// code and phone unchanged.
+Address ReadableAddress(Address a);
 
 }  // namespace meridian

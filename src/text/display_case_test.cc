@@ -212,3 +212,31 @@ TEST(DisplayOrgCase, NamesInsideOrganizations) {
 
 }  // namespace
 }  // namespace meridian
+
+namespace meridian {
+namespace {
+
+TEST(ReadableRecord, NamesAndAddressesForReadingRegistryTextKept) {
+  Record r;
+  r.entity = EntityType::kIndividual;
+  r.name_prefix = "DR.", r.first_name = "SANDRA", r.middle_name = "J";
+  r.last_name = "MCDONALD-O'BRIEN", r.name_suffix = "JR";
+  EXPECT_EQ(ReadableName(r), "Dr. Sandra J McDonald-O'Brien Jr");
+  EXPECT_EQ(r.RegistryName(), "DR. SANDRA J MCDONALD-O'BRIEN JR");
+  Record org;
+  org.entity = EntityType::kOrganization;
+  org.org_name = "UNIVERSITY OF WISCONSIN HOSPITALS & CLINICS AUTHORITY";
+  EXPECT_EQ(ReadableName(org), "University of Wisconsin Hospitals & Clinics Authority");
+  Address a;
+  a.line1 = "5413 OAK AVE", a.line2 = "STE 200", a.city = "NEW YORK", a.state = "NY";
+  a.postal_code = "101190000";
+  Address readable = ReadableAddress(a);
+  EXPECT_EQ(readable.line1, "5413 Oak Ave");
+  EXPECT_EQ(readable.line2, "Ste 200");
+  EXPECT_EQ(readable.city, "New York");
+  EXPECT_EQ(readable.state, "NY");
+  EXPECT_EQ(readable.postal_code, "101190000");
+}
+
+}  // namespace
+}  // namespace meridian
