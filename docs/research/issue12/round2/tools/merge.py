@@ -18,7 +18,7 @@ for f in sorted(glob.glob(D + 'improve_*.csv')):
     for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
         if r.get('id') in rows:
             rows[r['id']] = r; improved.add(r['id'])
-            if '_r3_' in f: r3.add(r['id'])
+            if re.search(r'_r\d+_', f): r3.add(r['id'])  # round 3 and later
 # Round-3 rows replace the old quote, so old verdicts no longer apply to them.
 verdict = {}
 for f in sorted(glob.glob(D + 'verify_*.csv')):
@@ -38,7 +38,11 @@ HOURS = {  # hand-read: the minimum a patient can rely on, or None
 DOWNGRADE = {'13','21','27','29','39','36','170','178','141','210','212','222','229','236','258',
              '213','231','237','125','220','32','147','133','134'}
 # Round 3 (improve_r3_*.csv): ids whose new text still leaves the status an inference.
-DOWNGRADE_R3 = {'99'}  # KS: a 1979 ruling on acupuncture by chiropractors, before the 2016 act
+DOWNGRADE_R3 = {'99',  # KS: a 1979 ruling on acupuncture by chiropractors, before the 2016 act
+                '303',  # WY: the statute allows acupuncture; that it covers dry needling is inference
+                '27'}  # CA: who may do acupuncture, read as a bar on chiropractors' dry needling
+# Round 4: the whole section was read only on a copy we do not trust (a 2017 hackathon mirror).
+UNTRUSTED_R4 = {'69'}
 FIXQUOTE = {'8': 'A license shall be issued for each applicant who successfully completes the examination.'}
 FIXCITATION = {'123': 'Md. Code, Health Occ. § 3-101(h)(3) (was § 3-101(f)(3) before 2018-10-01)'}
 WHOLE_SCOPE_READ = {'221', '293'}  # law_silent rows whose whole scope section was read
@@ -111,6 +115,8 @@ for id_, r in rows.items():
             conf = 'unconfirmed'; notes.append('not confirmed: silence is shown only by reading the whole scope section')
         if v is not None and not unchecked:
             notes.append('check: quote %s, supports %s%s' % (v['verdict'], v['supports'], (' (' + v['note'] + ')') if v['note'] else ''))
+    if conf == 'confirmed' and id_ in UNTRUSTED_R4:
+        conf = 'unconfirmed'; notes.append('not confirmed: the whole section was read only on a copy we do not trust as faithful')
     if conf == 'confirmed' and not any(cls(u) in ('official', 'legal_copy') for u in urls):
         conf = 'unconfirmed'; notes.append('not confirmed: the text was read only on a copy we do not trust as faithful')
         n['note'] = ' | '.join(notes)
