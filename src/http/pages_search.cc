@@ -103,10 +103,33 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   if (!name.empty()) reason += " named \"" + name + "\"";
   reason += " within " + std::to_string(radius) + " miles of " + place + ".";
   empty.set("reason", reason);
-  if (!name.empty())
-    empty.set("without_name", Href("/search", With(With(kept, "q", ""), "page", "")));
-  if (!Get(kept, "care").empty())
-    empty.set("any_care", Href("/search", With(With(kept, "care", ""), "page", "")));
+  // Another search is offered only when it finds someone, with its count.
+  auto count = [&d](Query c) {
+    c.limit = 1, c.offset = 0;
+    c.cursor.reset();
+    return Execute(*d.index, c).total;
+  };
+  auto found = [](uint64_t n, const std::string& where) {
+    return std::to_string(n) + (n == 1 ? " provider" : " providers") + where;
+  };
+  const std::string here =
+      q.has_point ? " within " + std::to_string(radius) + " miles" : std::string();
+  if (!name.empty()) {
+    Query c = q;
+    c.text.clear();
+    if (const uint64_t n = count(c); n > 0) {
+      empty.set("without_name", Href("/search", With(With(kept, "q", ""), "page", "")));
+      empty.set("without_name_count", found(n, here));
+    }
+  }
+  if (!Get(kept, "care").empty()) {
+    Query c = q;
+    c.modality = kNoModalityFilter;
+    if (const uint64_t n = count(c); n > 0) {
+      empty.set("any_care", Href("/search", With(With(kept, "care", ""), "page", "")));
+      empty.set("any_care_count", found(n, here));
+    }
+  }
   if (!q.has_point) return Status::OK();
   Query nearest = q;
   nearest.radius_mi = kMaxRadiusMiles;
@@ -141,6 +164,9 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
       break;
     }
   n.set("wider_radius", std::to_string(wider));
+  Query w = q;
+  w.radius_mi = wider;
+  n.set("wider_count", found(count(w), ""));
   n.set("wider", Href("/search", With(With(kept, "radius", std::to_string(wider)), "page", "")));
   empty.set("nearest", n);
   return Status::OK();

@@ -186,9 +186,37 @@ TEST_F(PagesTest, EmptyRuralSearchNamesTheNearestMatch) {
   ASSERT_NE(wider, std::string::npos);
   const int radius = std::atoi(r.body.c_str() + wider + 14);
   EXPECT_GE(radius, miles);
+  // The offer carries the count the wider search then finds.
+  const size_t paren = r.body.find("miles</a> (", wider);
+  ASSERT_NE(paren, std::string::npos);
+  const long offered = std::atol(r.body.c_str() + paren + 11);
+  EXPECT_GT(offered, 0);
   HttpResponse follow =
       Send("GET", "/search?where=59901&care=acupuncture&radius=" + std::to_string(radius));
-  EXPECT_NE(follow.body.find("providers found"), std::string::npos);
+  EXPECT_NE(follow.body.find(std::to_string(offered) + (offered == 1 ? " provider" : " providers")),
+            std::string::npos);
+  EXPECT_NE(follow.body.find("found"), std::string::npos);
+}
+
+// Another search is offered only when it finds someone, with its count.
+TEST_F(PagesTest, EmptyResultsOfferOnlySearchesThatFindSomeone) {
+  // A name nobody has: "without the name" is offered with a count.
+  HttpResponse r = Send("GET", "/search?where=10001&radius=25&care=acupuncture&q=zzqxv");
+  ASSERT_EQ(r.status, 200);
+  const size_t at = r.body.find("Search without the name</a> (");
+  ASSERT_NE(at, std::string::npos) << r.body;
+  const long n = std::atol(r.body.c_str() + at + 29);
+  EXPECT_GT(n, 0);
+  HttpResponse without = Send("GET", "/search?where=10001&radius=25&care=acupuncture");
+  EXPECT_NE(without.body.find(std::to_string(n) + (n == 1 ? " provider" : " providers")),
+            std::string::npos);
+  // Nobody of any kind near a far-off point: no offer leads to another empty page.
+  HttpResponse none = Send("GET", "/search?where=96799&radius=5&care=acupuncture&q=zzqxv");
+  ASSERT_EQ(none.status, 200);
+  ASSERT_NE(none.body.find("We found no acupuncture providers named"), std::string::npos)
+      << none.body;
+  EXPECT_EQ(none.body.find("Search without the name"), std::string::npos) << none.body;
+  EXPECT_EQ(none.body.find("Search for any kind of care"), std::string::npos);
 }
 
 // Every parameter and form field, fed hostile strings: nothing comes back
