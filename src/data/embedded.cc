@@ -3,6 +3,7 @@
 extern "C" {
 extern const char meridian_nucc_begin[], meridian_nucc_end[];
 extern const char meridian_zcta_begin[], meridian_zcta_end[];
+extern const char meridian_places_begin[], meridian_places_end[];
 extern const char meridian_states_begin[], meridian_states_end[];
 extern const char meridian_header_begin[], meridian_header_end[];
 extern const char meridian_counties_begin[], meridian_counties_end[];
@@ -25,6 +26,10 @@ std::string_view EmbeddedNuccCsv() {
 }
 std::string_view EmbeddedZctaCsv() {
   return {meridian_zcta_begin, static_cast<size_t>(meridian_zcta_end - meridian_zcta_begin)};
+}
+
+std::string_view EmbeddedPlacesCsv() {
+  return {meridian_places_begin, static_cast<size_t>(meridian_places_end - meridian_places_begin)};
 }
 std::string_view EmbeddedStatesTxt() {
   return {meridian_states_begin, static_cast<size_t>(meridian_states_end - meridian_states_begin)};

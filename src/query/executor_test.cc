@@ -291,7 +291,7 @@ TEST_F(ExecutorVsOracle, FixedQueries) {
         {"radius", "15mi"},
         {"limit", "2"}}},
       {"text_smith_typo_near_10001", {{"near", "10001"}, {"q", "smtih"}, {"limit", "3"}}},
-      {"text_prefix_relevance", {{"q", "john sm"}, {"limit", "3"}}},
+      {"text_prefix_relevance", {{"q", "john ro"}, {"limit", "3"}}},
       {"city_dane_wi_chiropractic",
        {{"city", "Dane"}, {"state", "WI"}, {"modality", "chiropractic"}, {"limit", "2"}}},
   };

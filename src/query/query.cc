@@ -7,6 +7,7 @@
 #include <set>
 
 #include "geo/distance.h"
+#include "geo/gazetteer.h"
 #include "geo/states.h"
 #include "geo/zcta.h"
 #include "query/places.h"
@@ -116,11 +117,20 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
       size_t comma = value.find(',');
       if (comma == std::string::npos) {
         LatLon p;
-        if (value.size() != 5 || Zip5(value) < 0)
-          return Refuse(name, "expected a 5-digit ZIP code or \"lat,lon\"");
-        if (!ZctaTable::Embedded().Find(value, &p))
-          return Refuse(name, "ZIP code " + value + " has no location in the Census ZIP table");
-        q->lat = p.lat, q->lon = p.lon;
+        // A ZIP or a ZIP+4 ("53703-1234", "537031234").
+        const bool zip4 =
+            (value.size() == 10 && value[5] == '-' && Zip5(value.substr(6, 4) + "0") >= 0) ||
+            (value.size() == 9 && Zip5(value.substr(5) + "0") >= 0);
+        if ((value.size() != 5 && !zip4) || Zip5(value) < 0)
+          return Refuse(name, "expected a 5-digit ZIP code (or ZIP+4) or \"lat,lon\"");
+        const std::string zip = value.substr(0, 5);
+        if (ZctaTable::Embedded().Find(zip, &p)) {
+          q->lat = p.lat, q->lon = p.lon;
+        } else if (const GazetteerPlace* t = Gazetteer::Embedded().FindZip(zip)) {
+          q->lat = t->lat, q->lon = t->lon;  // a PO-box ZIP: its town's centre
+        } else {
+          return Refuse(name, "ZIP code " + zip + " has no location in the Census ZIP table");
+        }
       } else if (!ParseDouble(std::string_view(value).substr(0, comma), &q->lat) ||
                  !ParseDouble(std::string_view(value).substr(comma + 1), &q->lon) || q->lat < -90 ||
                  q->lat > 90 || q->lon < -180 || q->lon > 180) {
@@ -195,12 +205,12 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
   if (!city_text.empty() || seen.count("city")) {
     if (q->has_point) return Refuse("city", "give near or city, not both");
     if (snap == nullptr) return Refuse("city", "city search needs a snapshot's places");
-    Result<const Place*> place = ResolvePlace(*snap, city_text, q->state);
+    Result<ResolvedPlace> place = ResolvePlace(*snap, city_text, q->state);
     if (!place.ok()) return place.status();
-    const Place* p = *place;
     q->has_point = true;
-    q->lat = p->lat, q->lon = p->lon;
-    q->place = PlaceLabel(*snap, *p);
+    q->lat = place->lat, q->lon = place->lon;
+    q->place = place->label;
+    q->place_listed = place->listed;
   }
   if (!radius_text.empty()) {
     if (!q->has_point) return Refuse("radius", "radius needs near or city");

@@ -51,6 +51,7 @@ struct Query {
   bool has_secondary = false;
   std::vector<std::string> text;  // normalized words of `q`; the last one also a prefix
   std::string place;              // "Madison, WI" when the point came from `city`
+  bool place_listed = true;       // its point: listed providers' centroid, else the gazetteer's
   enum class Sort { kDistance, kName, kRelevance } sort = Sort::kDistance;
   size_t limit = 10, offset = 0;
   // Keyset paging: results strictly after this sort key. Keys: distance →

@@ -80,6 +80,54 @@ TEST(ParseQuery, ErrorsNameTheParameterAndSuggest) {
   EXPECT_EQ(e.suggestions().size(), 8u);  // "any" and the known modalities
 }
 
+// What people type for "where", against the sample snapshot and the gazetteer.
+TEST(ParseQuery, PlacesPeopleType) {
+  testing::TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
+  ASSERT_TRUE(snap.ok());
+  const Snapshot& s = **snap;
+  auto resolve = [&](std::string city) {
+    Query q;
+    Status st = ParseQuery({{"city", city}}, ModalityMap::Embedded(), &q, &s);
+    EXPECT_TRUE(st.ok()) << city << ": " << st.message();
+    return q;
+  };
+  for (const char* m : {"Madison, WI", "madison wi", "MADISON,WI", "Madison, Wisconsin"}) {
+    Query q = resolve(m);
+    EXPECT_EQ(q.place, "Madison, WI") << m;
+    EXPECT_NEAR(q.lat, 43.07, 0.1) << m;
+    EXPECT_NEAR(q.lon, -89.4, 0.15) << m;
+  }
+  for (const char* m : {"Saint Paul, MN", "St. Paul, MN", "st paul mn", "ST PAUL,MN"})
+    EXPECT_EQ(resolve(m).place, "Saint Paul, MN") << m;
+  EXPECT_EQ(resolve("Winston-Salem, NC").place, "Winston Salem, NC");
+  EXPECT_EQ(resolve("winston salem").place, "Winston Salem, NC");  // one state has it
+  EXPECT_FALSE(resolve("Hayward, WI").place_listed);  // a town with nobody in the sample
+
+  Query q;
+  Status e = ParseQuery({{"city", "Milwakee"}}, ModalityMap::Embedded(), &q, &s);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.param(), "city");
+  ASSERT_FALSE(e.suggestions().empty());
+  EXPECT_EQ(e.suggestions()[0], "Milwaukee, WI") << e.message();
+  e = ParseQuery({{"city", "Madison"}}, ModalityMap::Embedded(), &q, &s);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.message().find("add the state"), std::string::npos) << e.message();
+  EXPECT_EQ(e.suggestions()[0], "Madison, WI");  // the most ZIP codes
+  e = ParseQuery({{"city", "Madison, TX"}}, ModalityMap::Embedded(), &q, &s);
+  EXPECT_FALSE(e.ok()) << "Texas has no Madison";
+
+  for (const char* zip : {"53703", "53703-1234", "537031234"}) {
+    ASSERT_TRUE(ParseQuery({{"near", zip}}, ModalityMap::Embedded(), &q, &s).ok()) << zip;
+    EXPECT_NEAR(q.lat, 43.07, 0.05) << zip;
+  }
+  EXPECT_FALSE(ParseQuery({{"near", "53703-12"}}, ModalityMap::Embedded(), &q, &s).ok());
+  // A PO-box ZIP with no Census ZCTA point: its town's centre.
+  ASSERT_TRUE(ParseQuery({{"near", "53201"}}, ModalityMap::Embedded(), &q, &s).ok());
+  EXPECT_NEAR(q.lat, 43.04, 0.1);
+}
+
 }  // namespace
 }  // namespace meridian
 
@@ -148,7 +196,11 @@ TEST(ParseQuery, CityAndCursorAgainstASnapshot) {
   Status unknown;
   EXPECT_FALSE((unknown = ParseQuery({{"city", typo}}, ModalityMap::Embedded(), &q, &s)).ok());
   EXPECT_EQ(unknown.param(), "city");
-  EXPECT_NE(unknown.message().find("no practice city"), std::string::npos) << unknown.message();
+  EXPECT_NE(unknown.message().find("we do not know a town called"), std::string::npos)
+      << unknown.message();
+  EXPECT_NE(std::find(unknown.suggestions().begin(), unknown.suggestions().end(), label),
+            unknown.suggestions().end())
+      << unknown.message();
   EXPECT_FALSE(
       (e = ParseQuery({{"city", "Nowhere At All"}}, ModalityMap::Embedded(), &q, &s)).ok());
   EXPECT_TRUE(e.suggestions().empty());

@@ -91,7 +91,8 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     w->Key("place").BeginObject();
     w->Field("label", q.place);
     w->Key("lat").Double(q.lat, 4).Key("lon").Double(q.lon, 4);
-    w->Field("method", "centroid of the providers practicing in this city");
+    w->Field("method", q.place_listed ? "centroid of the providers practicing in this city"
+                                      : "centre of the town's ZIP codes (gazetteer)");
     w->EndObject();
   }
   w->Key("synthetic").Bool(snap.synthetic());

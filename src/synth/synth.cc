@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/embedded.h"
+#include "geo/gazetteer.h"
 #include "model/fields.h"
 #include "refdata/nppes_columns.h"
 #include "util/csv.h"
@@ -283,8 +284,17 @@ Geo BuildGeo() {
     Place p;
     std::copy(e.zip.begin(), e.zip.end(), p.zip);
     p.zip[5] = 0;
-    p.city = best->name;
-    p.state = best->state;
+    // The town's real name when the gazetteer knows the ZIP (so "Madison,
+    // WI" finds the demo's Madison providers), written in capitals as NPPES
+    // does; else the nearest county's name.
+    if (const GazetteerPlace* town = Gazetteer::Embedded().FindZip(e.zip)) {
+      p.city = town->name;
+      for (char& c : p.city) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      p.state = town->state;
+    } else {
+      p.city = best->name;
+      p.state = best->state;
+    }
     g.places.push_back(std::move(p));
     total += std::pow(static_cast<double>(n), kDensityExponent);
     g.cumulative.push_back(total);
