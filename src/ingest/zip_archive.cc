@@ -1,5 +1,6 @@
 #include "ingest/zip_archive.h"
 
+#include <isa-l/igzip_lib.h>
 #include <zip.h>
 
 #include <cctype>
@@ -22,11 +23,87 @@ std::string ZipErrorText(int code) {
   return text;
 }
 
+// A member's uncompressed bytes, pulled in blocks by one thread.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Writes up to `cap` bytes at `buf`; 0 at the end of the member.
+  virtual Result<size_t> Fill(char* buf, size_t cap) = 0;
+};
+
+// libzip's own reading (any method it supports; CRC checked at the end).
+class LibZipSource : public ByteSource {
+ public:
+  LibZipSource(zip_file_t* f, std::string name) : file_(f), name_(std::move(name)) {}
+  ~LibZipSource() override { zip_fclose(file_); }
+  Result<size_t> Fill(char* buf, size_t cap) override {
+    zip_int64_t n = zip_fread(file_, buf, cap);
+    if (n < 0) return Status::Corruption(name_ + ": " + zip_file_strerror(file_));
+    return static_cast<size_t>(n);
+  }
+
+ private:
+  zip_file_t* file_;
+  const std::string name_;
+};
+
+// A deflated member inflated with ISA-L (Debian libisal-dev), about twice as
+// fast as zlib: libzip hands over the raw deflate stream, ISA-L inflates it
+// and keeps its CRC-32, which must match the central directory's, as must
+// the size.
+class IsalSource : public ByteSource {
+ public:
+  IsalSource(zip_file_t* raw, std::string name, uint64_t size, uint32_t crc)
+      : raw_(raw), name_(std::move(name)), size_(size), crc_(crc), in_(new uint8_t[kIn]) {
+    isal_inflate_init(&state_);
+    state_.crc_flag = ISAL_GZIP_NO_HDR;  // the gzip CRC-32 is the ZIP CRC-32
+  }
+  ~IsalSource() override { zip_fclose(raw_); }
+  Result<size_t> Fill(char* buf, size_t cap) override {
+    state_.next_out = reinterpret_cast<uint8_t*>(buf);
+    state_.avail_out = static_cast<uint32_t>(cap);
+    while (state_.avail_out > 0 && state_.block_state != ISAL_BLOCK_FINISH) {
+      if (state_.avail_in == 0) {
+        zip_int64_t n = zip_fread(raw_, in_.get(), kIn);
+        if (n < 0) return Status::Corruption(name_ + ": " + zip_file_strerror(raw_));
+        if (n == 0) return Status::Corruption(name_ + ": the compressed data ends early");
+        state_.next_in = in_.get();
+        state_.avail_in = static_cast<uint32_t>(n);
+      }
+      int r = isal_inflate(&state_);
+      if (r != ISAL_DECOMP_OK)
+        return Status::Corruption(name_ + ": damaged deflate data (ISA-L error " +
+                                  std::to_string(r) + ")");
+    }
+    const size_t n = cap - state_.avail_out;
+    total_ += n;
+    if (state_.block_state == ISAL_BLOCK_FINISH && n == 0 && !checked_) {
+      checked_ = true;
+      if (total_ != size_)
+        return Status::Corruption(name_ + ": inflated to " + std::to_string(total_) +
+                                  " bytes, the archive says " + std::to_string(size_));
+      if (state_.crc != crc_) return Status::Corruption(name_ + ": CRC-32 mismatch");
+    }
+    return n;
+  }
+
+ private:
+  static constexpr size_t kIn = 1u << 20;
+  zip_file_t* raw_;
+  const std::string name_;
+  const uint64_t size_;
+  const uint32_t crc_;
+  std::unique_ptr<uint8_t[]> in_;
+  inflate_state state_;
+  uint64_t total_ = 0;
+  bool checked_ = false;
+};
+
 // Inflates one member on its own thread into a bounded queue of chunks.
 class ThreadedStream : public ZipStream {
  public:
-  ThreadedStream(zip_file_t* f, std::string name, uint64_t size, size_t ahead)
-      : file_(f), name_(std::move(name)), size_(size), ahead_(std::max<size_t>(ahead, 2 * kChunk)) {
+  ThreadedStream(std::unique_ptr<ByteSource> source, uint64_t size, size_t ahead)
+      : source_(std::move(source)), size_(size), ahead_(std::max<size_t>(ahead, 2 * kChunk)) {
     worker_ = std::thread([this] { Produce(); });
   }
   ~ThreadedStream() override {
@@ -36,7 +113,6 @@ class ThreadedStream : public ZipStream {
     }
     cv_.notify_all();
     worker_.join();
-    zip_fclose(file_);
   }
 
   Status Read(size_t max, std::string* out) override {
@@ -48,13 +124,14 @@ class ThreadedStream : public ZipStream {
         if (!status_.ok()) return status_;
         return Status::OK();  // end of member
       }
-      std::string& c = chunks_.front();
-      size_t n = std::min(want, c.size() - front_used_);
-      out->append(c, front_used_, n);
+      Chunk& c = chunks_.front();
+      size_t n = std::min(want, c.size - front_used_);
+      out->append(c.data.get() + front_used_, n);
       front_used_ += n;
       want -= n;
-      if (front_used_ == c.size()) {
-        held_ -= c.size();
+      if (front_used_ == c.size) {
+        held_ -= c.size;
+        free_.push_back(std::move(c.data));  // reused: no fresh pages to fault in
         chunks_.pop_front();
         front_used_ = 0;
         cv_.notify_all();
@@ -67,39 +144,48 @@ class ThreadedStream : public ZipStream {
  private:
   static constexpr size_t kChunk = 1u << 20;
 
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+  };
+
   void Produce() {
     for (;;) {
+      std::unique_ptr<char[]> buf;
       {
         std::unique_lock<std::mutex> l(mu_);
         cv_.wait(l, [&] { return stop_ || held_ + kChunk <= ahead_; });
         if (stop_) return;
+        if (!free_.empty()) {
+          buf = std::move(free_.back());
+          free_.pop_back();
+        }
       }
-      std::string chunk(kChunk, '\0');
-      zip_int64_t n = zip_fread(file_, chunk.data(), chunk.size());
+      if (!buf) buf.reset(new char[kChunk]);  // not zeroed: zip_fread fills it
+      Result<size_t> got = source_->Fill(buf.get(), kChunk);
       std::lock_guard<std::mutex> l(mu_);
-      if (n < 0) {
-        status_ = Status::Corruption(name_ + ": " + zip_file_strerror(file_));
+      if (!got.ok()) {
+        status_ = got.status();
         done_ = true;
-      } else if (n == 0) {
+      } else if (*got == 0) {
         done_ = true;
       } else {
-        chunk.resize(static_cast<size_t>(n));
-        held_ += chunk.size();
-        chunks_.push_back(std::move(chunk));
+        held_ += *got;
+        chunks_.push_back({std::move(buf), *got});
       }
       cv_.notify_all();
       if (done_) return;
     }
   }
 
-  zip_file_t* file_;
-  const std::string name_;
+  std::unique_ptr<ByteSource> source_;
   const uint64_t size_;
   const size_t ahead_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> chunks_;  // guarded by mu_
-  size_t front_used_ = 0;           // bytes of chunks_.front() already read (reader only)
+  std::deque<Chunk> chunks_;  // guarded by mu_
+  std::vector<std::unique_ptr<char[]>> free_;
+  size_t front_used_ = 0;  // bytes of chunks_.front() already read (reader only)
   size_t held_ = 0;
   bool done_ = false, stop_ = false;
   Status status_;
@@ -131,11 +217,23 @@ class LibZipArchive : public ZipArchive {
   Result<std::unique_ptr<ZipStream>> OpenMember(const ZipMember& m, size_t ahead) override {
     // One archive handle is shared by the member streams; libzip reads each
     // member through its own file offset, so one stream at a time is safe.
-    zip_file_t* f = zip_fopen_index(zip_, m.index, 0);
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(zip_, m.index, 0, &st) != 0)
+      return Status::Corruption(path_ + ": " + zip_strerror(zip_));
+    const bool deflated = (st.valid & ZIP_STAT_COMP_METHOD) && (st.valid & ZIP_STAT_CRC) &&
+                          st.comp_method == ZIP_CM_DEFLATE && st.encryption_method == ZIP_EM_NONE;
+    zip_file_t* f = zip_fopen_index(zip_, m.index, deflated ? ZIP_FL_COMPRESSED : 0);
     if (f == nullptr)
       return Status::Corruption(path_ + ": cannot open member " + m.name + ": " +
                                 zip_strerror(zip_));
-    return std::unique_ptr<ZipStream>(new ThreadedStream(f, path_ + ": " + m.name, m.size, ahead));
+    const std::string name = path_ + ": " + m.name;
+    std::unique_ptr<ByteSource> source;
+    if (deflated)
+      source = std::make_unique<IsalSource>(f, name, m.size, st.crc);
+    else
+      source = std::make_unique<LibZipSource>(f, name);
+    return std::unique_ptr<ZipStream>(new ThreadedStream(std::move(source), m.size, ahead));
   }
 
  private:
