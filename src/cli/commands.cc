@@ -6,6 +6,7 @@
 #include <ctime>
 #include <memory>
 
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "data/embedded.h"
 #include "geo/zcta.h"
@@ -34,16 +35,6 @@ namespace meridian::cli {
 
 namespace {
 
-int Fail(const Status& s) {
-  std::fprintf(stderr, "meridian: %s\n", s.ToString().c_str());
-  return kExitFatal;
-}
-
-int Usage(const std::string& msg) {
-  std::fprintf(stderr, "meridian: %s\n", msg.c_str());
-  return kExitUsage;
-}
-
 // Input the command refused: "<prefix><param>: <message> (one of: a; b)".
 int Refused(const Status& s, const std::string& param_prefix = "") {
   std::string msg = s.param().empty() ? s.message() : param_prefix + s.param() + ": " + s.message();
@@ -54,8 +45,6 @@ int Refused(const Status& s, const std::string& param_prefix = "") {
   }
   return Usage(msg);
 }
-
-void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout), std::putchar('\n'); }
 
 }  // namespace
 
@@ -95,6 +84,28 @@ void Commands::Register(CLI::App* app) {
   update_->add_option("--errors", errors_, "CSV of rejected rows");
   update_->add_flag("--json", json_, "print a JSON summary");
   add_tables(update_);
+
+  download_ = app->add_subcommand(
+      "download", "Download the newest NPPES file of a kind from the CMS dissemination page");
+  auto* m = download_->add_flag("--monthly", monthly_, "the monthly full replacement ZIP");
+  auto* w = download_->add_flag("--weekly", weekly_, "the weekly incremental ZIP");
+  auto* d =
+      download_->add_flag("--deactivations", deactivations_kind_, "the deactivation report ZIP");
+  m->excludes(w)->excludes(d);
+  w->excludes(d);
+  download_->add_option("--to", to_, "directory to download into")->required();
+  download_->add_option("--from", from_, "the listing page (default: CMS's NPI_Files.html)");
+  download_->add_flag("--json", json_, "print a JSON summary");
+
+  refresh_ = app->add_subcommand(
+      "refresh", "Download the newest weekly files, update the snapshot, verify, swap, reload");
+  refresh_->add_option("--snapshot", snapshot_, "the snapshot the server serves")->required();
+  refresh_->add_option("--store", store_, "record the new snapshot in this store's manifest");
+  refresh_->add_option("--to", to_, "download directory (default: <snapshot dir>/nppes)");
+  refresh_->add_option("--from", from_, "the listing page (default: CMS's NPI_Files.html)");
+  refresh_->add_option("--pid", pid_, "send SIGHUP to this server process to reload");
+  refresh_->add_option("--pidfile", pidfile_, "read the server's pid from this file");
+  refresh_->add_flag("--json", json_, "print a JSON summary");
 
   show_ = app->add_subcommand("show", "Print one provider record");
   show_->add_option("--snapshot", snapshot_)->required();
@@ -210,6 +221,8 @@ int Commands::Run() {
   if (explain_->parsed()) return Explain();
   if (guide_->parsed()) return GuideCmd();
   if (serve_->parsed()) return Serve();
+  if (download_->parsed()) return Download();
+  if (refresh_->parsed()) return Refresh();
   if (store_migrate_->parsed()) return StoreMigrate();
   if (admin_add_user_->parsed()) return AdminAddUser();
   if (admin_token_->parsed()) return AdminToken();

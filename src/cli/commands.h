@@ -9,13 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/output.h"
 #include "store/store.h"
 
 namespace meridian::cli {
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFatal = 1;
-inline constexpr int kExitUsage = 2;
 
 class Commands {
  public:
@@ -35,6 +32,8 @@ class Commands {
   int StoreMigrate();
   int AdminAddUser();
   int AdminToken();
+  int Download();  // refresh.cc
+  int Refresh();   // refresh.cc
   // The --store to use: the flag, else the older --reports file, else the
   // default sqlite:meridian.sqlite.
   std::string StoreUrl() const;
@@ -58,6 +57,11 @@ class Commands {
   CLI::App* store_migrate_ = nullptr;
   CLI::App* admin_add_user_ = nullptr;
   CLI::App* admin_token_ = nullptr;
+  CLI::App* download_ = nullptr;
+  CLI::App* refresh_ = nullptr;
+  bool monthly_ = false, weekly_ = false, deactivations_kind_ = false;
+  std::string to_, from_ = "https://download.cms.gov/nppes/NPI_Files.html", pidfile_;
+  int64_t pid_ = 0;
   std::string store_, email_, role_ = "editor", base_url_ = "http://127.0.0.1:8080", label_;
 
   std::string nppes_, nppes_zip_, pl_, othername_, endpoint_, deactivations_, out_, errors_,

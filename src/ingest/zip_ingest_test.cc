@@ -2,7 +2,6 @@
 // exactly what the extracted CSVs give, the file-header members are ignored,
 // and the deactivation report's .xlsx (inside its ZIP) applies like the CSV.
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <utility>
 #include <vector>
@@ -13,27 +12,13 @@
 #include "ingest/zip_archive.h"
 #include "snapshot/snapshot.h"
 #include "testing/test_util.h"
+#include "testing/zip_util.h"
 
 namespace meridian {
 namespace {
 
-using Members = std::vector<std::pair<std::string, std::string>>;
-
-// Writes a ZIP archive (deflated members) with libzip.
-void WriteZip(const std::string& path, const Members& members) {
-  int err = 0;
-  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  ASSERT_NE(z, nullptr) << err;
-  for (const auto& [name, bytes] : members) {
-    // libzip reads the buffer at zip_close, so it must stay alive until then.
-    zip_source_t* s = zip_source_buffer(z, bytes.data(), bytes.size(), 0);
-    ASSERT_NE(s, nullptr);
-    zip_int64_t i = zip_file_add(z, name.c_str(), s, ZIP_FL_ENC_UTF_8);
-    ASSERT_GE(i, 0) << zip_strerror(z);
-    zip_set_file_compression(z, static_cast<zip_uint64_t>(i), ZIP_CM_DEFLATE, 9);
-  }
-  ASSERT_EQ(zip_close(z), 0);
-}
+using Members = testing::ZipMembers;
+using testing::WriteZip;
 
 // Every record of a snapshot as its encoded bytes, in NPI order.
 std::vector<std::string> Records(const std::string& path) {

@@ -490,6 +490,32 @@ Status Store::Audit(const std::string& actor, const std::string& action, const s
       [&](SqlConn& c) { return AuditIn(c, actor, action, target, before, after); });
 }
 
+Status Store::RecordSnapshot(const SnapshotManifest& m, const std::string& actor) {
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE snapshot_manifest SET active = 0 WHERE active = 1").status());
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("INSERT INTO snapshot_manifest(snapshot_id, path, sha256, bytes, created_unix, "
+                "active) VALUES($1, $2, $3, $4, $5, 1)",
+                {m.snapshot_id, m.path, m.sha256, N(m.bytes), N(m.created_unix)})
+            .status());
+    return AuditIn(c, actor, "snapshot.activate", m.snapshot_id, "", m.path + " " + m.sha256);
+  });
+}
+
+Result<std::vector<SnapshotManifest>> Store::ListSnapshots(int limit) {
+  return Select<SnapshotManifest>(
+      db_.get(),
+      "SELECT id, snapshot_id, path, sha256, bytes, created_unix, active FROM snapshot_manifest "
+      "ORDER BY id DESC LIMIT $1",
+      {N(limit < 1 ? 1 : limit)}, [](const SqlRow& r) {
+        SnapshotManifest m;
+        m.id = I(r, 0), m.snapshot_id = S(r, 1), m.path = S(r, 2), m.sha256 = S(r, 3);
+        m.bytes = I(r, 4), m.created_unix = I(r, 5), m.active = I(r, 6) != 0;
+        return m;
+      });
+}
+
 Result<std::vector<AuditEntry>> Store::ListAudit(int limit) {
   return Select<AuditEntry>(db_.get(),
                             "SELECT id, at_unix, actor, action, target, before_value, after_value "

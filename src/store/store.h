@@ -69,6 +69,14 @@ struct Session {
   int64_t created = 0, expires = 0;
 };
 
+struct SnapshotManifest {
+  int64_t id = 0;
+  std::string snapshot_id;  // what it was built from, e.g. the weekly ZIP's name
+  std::string path, sha256;
+  int64_t bytes = 0, created_unix = 0;
+  bool active = false;
+};
+
 struct AuditEntry {
   int64_t id = 0, at = 0;
   std::string actor, action, target, before, after;
@@ -138,6 +146,12 @@ class Store {
   Status AddApiToken(int64_t user_id, const std::string& token_hash, const std::string& label,
                      const std::string& actor);
   Result<User> FindApiToken(const std::string& token_hash);
+
+  // The snapshot manifest: each snapshot `meridian refresh` put in place.
+  // Recording one makes it the active one (the others stop being active) and
+  // audits it. AlreadyExists when snapshot_id was recorded before.
+  Status RecordSnapshot(const SnapshotManifest& m, const std::string& actor);
+  Result<std::vector<SnapshotManifest>> ListSnapshots(int limit);
 
   // The audit log.
   Status Audit(const std::string& actor, const std::string& action, const std::string& target,

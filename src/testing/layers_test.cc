@@ -24,7 +24,7 @@ const std::map<std::string, int>& Layers() {
       {"store", 2},                                  // what people and operators write
       {"snapshot", 3},                               // the file format
       {"knowledge", 4}, {"ingest", 4},               // what facts say; writing a snapshot
-      {"index", 5},                                  // reading a snapshot fast
+      {"index", 5},     {"fetch", 5},                // reading a snapshot fast; NPPES downloads
       {"query", 6},                                  // search
       {"http", 7},                                   // API and pages
       {"cli", 8},       {"testing", 8},              // entry points and test support

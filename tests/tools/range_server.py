@@ -1,0 +1,64 @@
+"""A small HTTP file server for the download/refresh tests, standing in for
+download.cms.gov: serves one directory on 127.0.0.1 (port 0 = any free port,
+written to PORT_FILE), honours single "Range: bytes=N-" requests with 206,
+and can drop the connection of the first ZIP download after CUT bytes so the
+client's resume is exercised. Run with Debian's /usr/bin/python3:
+
+    range_server.py DIR PORT_FILE [CUT]
+"""
+import http.server
+import os
+import socketserver
+import sys
+
+ROOT, PORT_FILE = sys.argv[1], sys.argv[2]
+CUT = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+state = {"cut_done": False}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = os.path.join(ROOT, os.path.basename(self.path.split("?")[0]))
+        if not os.path.isfile(path):
+            self.send_error(404)
+            return
+        with open(path, "rb") as f:
+            data = f.read()
+        start = 0
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes=") and rng.endswith("-"):
+            start = int(rng[6:-1])
+            if start >= len(data):
+                self.send_response(416)
+                self.send_header("Content-Range", "bytes */%d" % len(data))
+                self.end_headers()
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data)))
+        else:
+            self.send_response(200)
+        body = data[start:]
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        if CUT and path.endswith(".zip") and not state["cut_done"] and start == 0:
+            state["cut_done"] = True
+            self.wfile.write(body[:CUT])
+            self.wfile.flush()
+            self.close_connection = True
+            return  # the client sees a short body
+        self.wfile.write(body)
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+with Server(("127.0.0.1", 0), Handler) as httpd:
+    with open(PORT_FILE + ".tmp", "w") as f:
+        f.write(str(httpd.server_address[1]))
+    os.rename(PORT_FILE + ".tmp", PORT_FILE)
+    httpd.serve_forever()
