@@ -4,6 +4,7 @@ extern "C" {
 extern const char meridian_nucc_begin[], meridian_nucc_end[];
 extern const char meridian_zcta_begin[], meridian_zcta_end[];
 extern const char meridian_places_begin[], meridian_places_end[];
+extern const char meridian_atlas_begin[], meridian_atlas_end[];
 extern const char meridian_states_begin[], meridian_states_end[];
 extern const char meridian_header_begin[], meridian_header_end[];
 extern const char meridian_counties_begin[], meridian_counties_end[];
@@ -26,6 +27,10 @@ std::string_view EmbeddedNuccCsv() {
 }
 std::string_view EmbeddedZctaCsv() {
   return {meridian_zcta_begin, static_cast<size_t>(meridian_zcta_end - meridian_zcta_begin)};
+}
+
+std::string_view EmbeddedUsAtlas() {
+  return {meridian_atlas_begin, static_cast<size_t>(meridian_atlas_end - meridian_atlas_begin)};
 }
 
 std::string_view EmbeddedPlacesCsv() {

@@ -7,6 +7,7 @@ namespace meridian {
 
 std::string_view EmbeddedNuccCsv();            // NUCC taxonomy v25.1
 std::string_view EmbeddedZctaCsv();            // 2021 ZCTA internal points
+std::string_view EmbeddedUsAtlas();            // data/us_atlas_counties_10m.json (TopoJSON)
 std::string_view EmbeddedPlacesCsv();          // data/places_us.csv: ZIP -> USPS city, point
 std::string_view EmbeddedStatesTxt();          // Census states, pipe-separated
 std::string_view EmbeddedNppesHeader();        // the 330-column npidata header line

@@ -5,6 +5,7 @@
 
 #include "geo/distance.h"
 #include "http/api.h"
+#include "http/map_outlines.h"
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "query/care_words.h"
@@ -334,6 +335,21 @@ Status SetResultsAndMap(const Dataset& d, const Query& q, const SearchResult& r,
     data map;
     map.set("markers", markers);
     map.set("ring", "140");
+    // State and county lines around the point, in the markers' projection.
+    MapOutlines::View view;
+    view.lat = q.lat, view.lon = q.lon, view.px_per_mile = 140.0 / q.radius_mi;
+    view.counties = q.radius_mi <= 100;
+    const MapOutlines::Paths paths = MapOutlines::Embedded().Draw(view);
+    SetIf(map, "states_path", paths.states);
+    SetIf(map, "counties_path", paths.counties);
+    map.set("borders", view.counties ? "state and county borders" : "state borders and coasts");
+    // A scale bar: the largest round distance no wider than 120 px.
+    double miles = 1;
+    for (double m : {1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0})
+      if (m * view.px_per_mile <= 120) miles = m;
+    map.set("scale_x2", std::to_string(static_cast<int>(10 + miles * view.px_per_mile)));
+    map.set("scale_label",
+            std::to_string(static_cast<int>(miles)) + (miles == 1 ? " mile" : " miles"));
     map.set("radius", std::to_string(radius));
     map.set("shown", std::to_string(r.hits.size()));
     v->set("map", map);
