@@ -23,8 +23,9 @@ mkdir -p "$WORK" bench/results
 scripts/install-deps --bench
 . bench/lib.sh
 ensure_snapshot "$BUILD" "$ROWS"
-urls=$WORK/urls_${ROWS}.txt
-"$BUILD/bench_search" "$snap" 20000 1 --urls "$urls"
+MIX=${BENCH_MIX:-provider}  # provider: each provider equally likely (dense metros as their share); zip: ZIPs uniformly
+urls=$WORK/urls_${ROWS}_${MIX}.txt
+"$BUILD/bench_search" "$snap" 20000 1 --urls "$urls" --mix "$MIX"
 
 "$BUILD/meridian" serve --snapshot "$snap" --listen 127.0.0.1:$PORT --threads 2 \
   --rate 1000000000 --burst 1000000000 2> "$WORK/serve.log" &
@@ -55,7 +56,7 @@ fi
   echo
   echo "## $(date -u +%Y-%m-%d) — $ROWS providers, $CONNS connections, ${DURATION} s"
   echo
-  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). Command: \`BENCH_ROWS=$ROWS DURATION=$DURATION SOAK_SECONDS=$SOAK bench/http.sh\`. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') (1 thread) and the server (2 I/O threads) share the machine; URLs: the bench_search mix (radius 5-50 mi around real ZIPs, half with a modality, a quarter with a name, often misspelled), every facet, page of 10."
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). Command: \`BENCH_ROWS=$ROWS DURATION=$DURATION SOAK_SECONDS=$SOAK bench/http.sh\`. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') (1 thread) and the server (2 I/O threads) share the machine; URLs: the bench_search $MIX-weighted mix (points where providers practise, radius 5-50 mi, half with a modality, a quarter with a name, often misspelled), every facet, page of 10."
   echo
   echo "| requests/s | p50 | p90 | p99 | non-2xx | RSS soak |"
   echo "|---|---|---|---|---|---|"

@@ -1,16 +1,19 @@
 // In-process query latency of the search engine.
 //
 //   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F] [--slowest N]
-//                [--urls FILE]
+//                [--urls FILE] [--mix provider|zip]
 //
 // --urls FILE writes the mix as /api/v1/search URLs instead (bench/http.sh).
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
-// query"), then runs a realistic mix: a point at a real ZIP centroid where
-// providers practise, radius 5-50 miles, half with a modality filter, and a
-// quarter (--text-share) with 1-2 words of a name there, often with a typo;
-// default sort (distance) and page size, facets included. Prints one JSON line with p50/p99/p999
-// latency, load time and resident memory per provider.
+// query"), then runs a realistic mix: a point where providers practise —
+// with --mix provider (the default) the primary location of a provider drawn
+// at random, so each provider is equally likely and a dense metro is drawn as
+// often as its share of providers; with --mix zip a ZIP drawn uniformly among
+// the ZIPs that have providers (under-weights dense metros; for comparison) — radius 5-50 miles,
+// half with a modality filter, and a quarter (--text-share) with 1-2 words of a name there, often
+// with a typo; default sort (distance) and page size, facets included. Prints one JSON line with
+// p50/p99/p999 latency, load time and resident memory per provider.
 //
 // --export DIR also writes the same data and the same queries for the peer
 // benchmark (bench/peers.sh): prov.csv (row, npi, entity, sex, state,
@@ -20,11 +23,13 @@
 // check the peers' answers).
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "index/search_index.h"
@@ -109,11 +114,13 @@ int main(int argc, char** argv) {
   double text_share = 0.25;
   size_t slowest = 0;
   std::string urls_path;
+  std::string mix_kind = "provider";
   for (int a = 4; a + 1 < argc; a += 2) {
     if (std::string(argv[a]) == "--export") export_dir = argv[a + 1];
     if (std::string(argv[a]) == "--text-share") text_share = std::stod(argv[a + 1]);
     if (std::string(argv[a]) == "--slowest") slowest = std::stoul(argv[a + 1]);
     if (std::string(argv[a]) == "--urls") urls_path = argv[a + 1];
+    if (std::string(argv[a]) == "--mix") mix_kind = argv[a + 1];
   }
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
@@ -146,13 +153,35 @@ int main(int argc, char** argv) {
     if (first.hits.empty()) return 1;
   }
 
-  // Query centres: primary locations of random providers (real ZCTA points).
+  // Query centres: primary locations of random providers (real ZCTA points),
+  // or, for --mix zip, of a random provider of a ZIP drawn uniformly.
+  if (mix_kind != "provider" && mix_kind != "zip") {
+    std::fprintf(stderr, "--mix takes provider or zip\n");
+    return 2;
+  }
+  std::vector<std::vector<uint32_t>> zip_rows;  // --mix zip: rows by distinct point
+  if (mix_kind == "zip") {
+    std::unordered_map<uint64_t, uint32_t> slot;
+    for (size_t row = 0; row < (*snap)->size(); ++row) {
+      auto locs = (*snap)->locations(row);
+      if (locs.empty() || locs[0].precision == 0) continue;
+      uint64_t key = (static_cast<uint64_t>(std::bit_cast<uint32_t>(locs[0].lat)) << 32) |
+                     std::bit_cast<uint32_t>(locs[0].lon);
+      auto [it, fresh] = slot.emplace(key, static_cast<uint32_t>(zip_rows.size()));
+      if (fresh) zip_rows.emplace_back();
+      zip_rows[it->second].push_back(static_cast<uint32_t>(row));
+    }
+  }
   std::mt19937_64 rng(seed);
   std::vector<Query> mix;
   const double radii[] = {5, 10, 25, 50};
   const int n_mod = static_cast<int>(ModalityMap::Embedded().modalities().size());
   while (mix.size() < queries) {
     size_t row = rng() % (*snap)->size();
+    if (!zip_rows.empty()) {
+      const auto& rows = zip_rows[rng() % zip_rows.size()];
+      row = rows[rng() % rows.size()];
+    }
     auto locs = (*snap)->locations(row);
     if (locs.empty() || locs[0].precision == 0) continue;
     Query q;
