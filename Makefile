@@ -12,7 +12,7 @@ DEMO_SEED  ?= 42
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all deps build run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check \
+.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check \
         bench-ingest bench-search bench-http bench-store demo clean
 
 all: build
@@ -26,14 +26,18 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j $(JOBS)
 
-$(DEMO_DIR)/demo.snap: | build
+# Only the server binary: what `make run` needs (no tests, fuzzers or benchmarks).
+build-server: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS) meridian
+
+$(DEMO_DIR)/demo.snap: | build-server
 	@mkdir -p $(DEMO_DIR)
 	$(BUILD)/meridian synth --rows $(DEMO_ROWS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/npidata_synthetic.csv
 	$(BUILD)/meridian ingest --nppes $(DEMO_DIR)/npidata_synthetic.csv \
 	  --pl $(DEMO_DIR)/npidata_synthetic_pl.csv --out $(DEMO_DIR)/demo.snap \
 	  --errors $(DEMO_DIR)/errors.csv
 
-demo: build $(DEMO_DIR)/demo.snap
+demo: build-server $(DEMO_DIR)/demo.snap
 
 # Serves the demo snapshot (synthetic data) on http://127.0.0.1:8080 until Ctrl-C.
 run: demo
