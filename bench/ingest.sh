@@ -73,6 +73,20 @@ for i in $(seq 1 "$RUNS"); do
 done
 csv_best=$(awk -v b="$bytes" -v m="$best" 'BEGIN { printf "%.2f", b / 1e6 / m }')
 
+# DuckDB from npm (prebuilt binary inside the package; bench/peers/duckdb):
+# read_csv of the same file into a table, every column text, 2 threads.
+duck_best=""
+if command -v npm > /dev/null; then
+  mkdir -p "$WORK/duckdb"
+  cp bench/peers/duckdb/package.json bench/peers/duckdb/package-lock.json bench/peers/duckdb/read_csv.mjs "$WORK/duckdb/"
+  if (cd "$WORK/duckdb" && npm ci --no-audit --no-fund --silent > /dev/null 2>&1); then
+    for i in $(seq 1 "$RUNS"); do
+      d=$(node "$WORK/duckdb/read_csv.mjs" "$PWD/$csv" 2 | grep -o '"seconds":[0-9.]*' | cut -d: -f2)
+      if [ -n "$d" ] && { [ -z "$duck_best" ] || awk -v a="$d" -v b="$duck_best" 'BEGIN { exit !(a < b) }'; }; then duck_best=$d; fi
+    done
+  fi
+fi
+
 {
   echo
   echo "## $(date -u +%Y-%m-%d) — $ROWS rows, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }')"
@@ -86,6 +100,10 @@ csv_best=$(awk -v b="$bytes" -v m="$best" 'BEGIN { printf "%.2f", b / 1e6 / m }'
   echo
   echo "Peers on the same file and machine: \`wc -l\` ${wc_s} s ($(awk -v b="$bytes" -v s="$wc_s" 'BEGIN { printf "%.0f", b / 1e6 / s }') MB/s)$( [ -n "$py_s" ] && echo "; Python csv row count ${py_s} s ($(awk -v b="$bytes" -v s="$py_s" 'BEGIN { printf "%.0f", b / 1e6 / s }') MB/s)" ). Best Meridian run: ${best} MB/s$( [ -n "$py_s" ] && echo " = $(awk -v b="$bytes" -v s="$py_s" -v m="$best" 'BEGIN { printf "%.1f", m / (b / 1e6 / s) }')x Python csv" )."
   echo
+  if [ -n "$duck_best" ]; then
+    echo "DuckDB $(node -e 'console.log(require(process.argv[1]).version)' "$PWD/$WORK/duckdb/node_modules/@duckdb/node-api/package.json" 2>/dev/null) (npm \`@duckdb/node-api\`), \`read_csv\` of the same file into a table, all columns text, 2 threads: best ${duck_best} s; Meridian's best ${csv_best} s = $(awk -v d="$duck_best" -v c="$csv_best" 'BEGIN { printf "%.1f", d / c }')x faster (goal: 5x)."
+    echo
+  fi
   echo "From the ZIP as CMS ships it (\`--nppes-zip\`, $(awk -v b="$(stat -c %s "$zip")" 'BEGIN { printf "%.2f GB", b / 1e9 }') deflated, same rows): best ${zip_best} s against ${csv_best} s from the extracted CSVs = $(awk -v z="$zip_best" -v c="$csv_best" 'BEGIN { printf "%.0f", 100 * c / z }') % of their throughput (goal: at least 80 %)."
 } >> "$OUT"
 tail -n 14 "$OUT"

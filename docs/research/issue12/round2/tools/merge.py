@@ -20,10 +20,10 @@ for f in sorted(glob.glob(D + 'improve_*.csv')):
             rows[r['id']] = r; improved.add(r['id'])
             if re.search(r'_r\d+_', f): r3.add(r['id'])  # round 3 and later
 # Round-3 rows replace the old quote, so old verdicts no longer apply to them.
-verdict = {}
+verdict, verdict_r3 = {}, {}
 for f in sorted(glob.glob(D + 'verify_*.csv')):
     for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
-        verdict[r['id']] = r
+        (verdict_r3 if '_r3' in f else verdict)[r['id']] = r
 HOURS = {  # hand-read: the minimum a patient can rely on, or None
     ('DE', 'massage_license'): 500, ('FL', 'acupuncture_license'): None,
     ('HI', 'acupuncture_license'): None, ('IA', 'acupuncture_license'): None,
@@ -90,7 +90,8 @@ for id_, r in rows.items():
         n['min_hours'] = str(hv)
     n['effective_date'] = r['effective_date']
     n['citation'], n['quote'], n['law_date'] = r['citation'], r['quote'], r['law_date']
-    v = verdict.get(id_) if id_ not in r3 else None
+    # Round-3/4 rows carry new quotes: only the second reading of those counts.
+    v = verdict.get(id_) if id_ not in r3 else verdict_r3.get(id_)
     if v and v['verdict'] == 'minor' and v['fixed_quote'].strip():
         n['quote'] = v['fixed_quote'].strip()
     urls = [re.sub(r'^(https?://[^/]*?)\.(/|$)', r'\1\2', u) for u in re.split(r'[|\s]+', r['url']) if u.startswith('http')]
