@@ -10,6 +10,7 @@
 #include "http/pages.h"
 #include "query/care_words.h"
 #include "query/executor.h"
+#include "query/places.h"
 #include "refdata/nucc.h"
 #include "snapshot/places.h"
 #include "text/display_case.h"
@@ -163,7 +164,7 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   n.set("text", "The nearest " + AsciiLower(care_label) + " provider we list" +
                     (name.empty() ? "" : " with that name") + " is " + std::to_string(miles) +
                     (miles == 1 ? " mile" : " miles") + " away in " +
-                    CityDisplay(loc.address.city) + ", " + loc.address.state + ".");
+                    DisplayAddressCase(loc.address.city) + ", " + loc.address.state + ".");
   n.set("name", ReadableName(rec));
   n.set("href", "/provider/" + NpiToString(rec.npi));
   int wider = kRadii[std::size(kRadii) - 1];
@@ -177,6 +178,24 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   w.radius_mi = wider;
   n.set("wider_count", found(count(w), ""));
   n.set("wider", Href("/search", With(With(kept, "radius", std::to_string(wider)), "page", "")));
+  // A nearby place: the nearest match's town, searched at the same radius
+  // (offered only when that finds someone, which it does unless the town's
+  // centre is farther from the match than the radius).
+  const uint32_t pid = d.snap->place(h.row);
+  if (pid < d.snap->places().size()) {
+    const Place& town = d.snap->places()[pid];
+    Query there = q;
+    there.lat = town.lat, there.lon = town.lon;
+    const std::string label = PlaceLabel(*d.snap, town);
+    if (const uint64_t c = count(there); c > 0 && town.geocoded > 0 && label != place) {
+      const int away =
+          static_cast<int>(std::lround(HaversineMiles(q.lat, q.lon, town.lat, town.lon)));
+      n.set("town",
+            label + " (" + std::to_string(away) + (away == 1 ? " mile" : " miles") + " away)");
+      n.set("town_count", found(c, " within " + std::to_string(radius) + " miles"));
+      n.set("town_href", Href("/search", With(With(kept, "where", label), "page", "")));
+    }
+  }
   empty.set("nearest", n);
   return Status::OK();
 }

@@ -196,6 +196,21 @@ TEST_F(PagesTest, EmptyRuralSearchNamesTheNearestMatch) {
   EXPECT_NE(follow.body.find(std::to_string(offered) + (offered == 1 ? " provider" : " providers")),
             std::string::npos);
   EXPECT_NE(follow.body.find("found"), std::string::npos);
+  // The nearest match's town, when offered, finds what its count says.
+  const size_t town = r.body.find(">Search near ");
+  if (town != std::string::npos) {
+    const size_t href_end = r.body.rfind("\">", town);
+    const size_t href_start = r.body.rfind("href=\"", href_end) + 6;
+    std::string href = r.body.substr(href_start, href_end - href_start);
+    for (size_t at; (at = href.find("&amp;")) != std::string::npos;) href.replace(at, 5, "&");
+    const size_t open = r.body.find("</a> (", town);
+    const long n = std::atol(r.body.c_str() + open + 6);
+    EXPECT_GT(n, 0);
+    HttpResponse there = Send("GET", href);
+    EXPECT_NE(there.body.find(std::to_string(n) + (n == 1 ? " provider" : " providers") + " found"),
+              std::string::npos)
+        << href;
+  }
 }
 
 // Another search is offered only when it finds someone, with its count.
