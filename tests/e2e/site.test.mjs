@@ -193,9 +193,18 @@ for (const js of [true, false]) {
 
 test("empty results explain why and offer a wider search; other pages pass axe", async () => {
   const { page, context, problems } = await newPage();
+  // A name nobody has: nothing at any radius is said plainly, with no offer
+  // that would lead to another empty page.
   await page.goto(base + "/search?where=59001&care=acupuncture&radius=5&q=zzyzx");
   assert.match(await page.textContent(".empty"), /We found no/);
-  assert.ok(await page.locator(".empty a").count() >= 1);
+  assert.match(await page.textContent(".empty"), /none within 500 miles/);
+  assert.equal(await page.locator(".empty a").count(), 0);
+  // Nobody within 5 miles of a rural ZIP: offers, each with its count.
+  await page.goto(base + "/search?where=59001&care=acupuncture&radius=5");
+  assert.match(await page.textContent(".empty"), /We found no/);
+  const offers = await page.locator(".empty li").allTextContents();
+  assert.ok(offers.length >= 1);
+  for (const o of offers) assert.match(o, /\(\d+ providers?/);
   await axe(page, "empty results");
   await page.goto(base + "/search?where=53703&care=dry_needling");
   assert.match(await page.textContent(".notice"), /does not record who offers dry needling/);

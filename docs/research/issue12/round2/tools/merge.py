@@ -31,6 +31,7 @@ HOURS = {  # hand-read: the minimum a patient can rely on, or None
     ('ME', 'acupuncture_license'): 1300, ('ME', 'massage_license'): None,
     ('MI', 'massage_license'): 625, ('MO', 'dc_dry_needling'): None,
     ('MD', 'pt_dry_needling'): None,  # 80 h seen only on the state PT association's page
+    ('NE', 'massage_license'): None,  # 1,000 h not in the quoted text (another DHHS page)
 }
 # Hand decisions after reading the verifiers' notes (verify_*.csv):
 # the quote does not itself support the status (an inference, a definition,
@@ -40,7 +41,12 @@ DOWNGRADE = {'13','21','27','29','39','36','170','178','141','210','212','222','
 # Round 3 (improve_r3_*.csv): ids whose new text still leaves the status an inference.
 DOWNGRADE_R3 = {'99',  # KS: a 1979 ruling on acupuncture by chiropractors, before the 2016 act
                 '303',  # WY: the statute allows acupuncture; that it covers dry needling is inference
-                '27'}  # CA: who may do acupuncture, read as a bar on chiropractors' dry needling
+                '27',  # CA: who may do acupuncture, read as a bar on chiropractors' dry needling
+                # second reading (verify_r3.csv) found the quote exact but short of the status:
+                '21',  # AZ: 'percutaneous therapy' in the quote; the needle wording is elsewhere
+                '32',  # CO: the chiropractic item sits below the quoted lead-in
+                '236',  # RI: a condition of starting practice, not a licence requirement
+                '220'}  # OK: protects the title 'massage therapist', not the practice
 # Round 4: the whole section was read only on a copy we do not trust (a 2017 hackathon mirror).
 UNTRUSTED_R4 = {'69'}
 FIXQUOTE = {'8': 'A license shall be issued for each applicant who successfully completes the examination.'}
