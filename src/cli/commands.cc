@@ -105,6 +105,9 @@ void Commands::Register(CLI::App* app) {
   refresh_->add_option("--from", from_, "the listing page (default: CMS's NPI_Files.html)");
   refresh_->add_option("--pid", pid_, "send SIGHUP to this server process to reload");
   refresh_->add_option("--pidfile", pidfile_, "read the server's pid from this file");
+  refresh_->add_option("--reload-url", reload_url_,
+                       "POST here to reload a server, e.g. http://127.0.0.1:8080/admin/reload "
+                       "(token from the MERIDIAN_ADMIN_TOKEN environment variable)");
   refresh_->add_flag("--json", json_, "print a JSON summary");
 
   show_ = app->add_subcommand("show", "Print one provider record");

@@ -60,7 +60,7 @@ class Commands {
   CLI::App* download_ = nullptr;
   CLI::App* refresh_ = nullptr;
   bool monthly_ = false, weekly_ = false, deactivations_kind_ = false;
-  std::string to_, from_ = "https://download.cms.gov/nppes/NPI_Files.html", pidfile_;
+  std::string to_, from_ = "https://download.cms.gov/nppes/NPI_Files.html", pidfile_, reload_url_;
   int64_t pid_ = 0;
   std::string store_, email_, role_ = "editor", base_url_ = "http://127.0.0.1:8080", label_;
 

@@ -306,6 +306,17 @@ int Commands::Refresh() {
                                       " could not be told to reload: " + std::strerror(errno)));
     w.Key("reloaded_pid").Int(pid);
   }
+  if (!reload_url_.empty()) {
+    const char* token = std::getenv("MERIDIAN_ADMIN_TOKEN");
+    if (token == nullptr || *token == 0)
+      return Fail(Status::InvalidArgument(
+          "the snapshot was swapped, but --reload-url needs the admin token in "
+          "MERIDIAN_ADMIN_TOKEN"));
+    if (Status s = PostWithBearer(reload_url_, token); !s.ok())
+      return Fail(Status::Unavailable("the snapshot was swapped but the server did not reload: " +
+                                      s.message()));
+    w.Field("reloaded_url", reload_url_);
+  }
   if (!store_.empty() || std::getenv("MERIDIAN_STORE") != nullptr) {
     auto store = OpenMigratedStore();
     if (!store.ok()) return Fail(store.status());
@@ -339,7 +350,8 @@ int Commands::Refresh() {
         snapshot_.c_str(), from.c_str(), records, static_cast<unsigned long long>(sum.updated),
         static_cast<unsigned long long>(sum.added),
         static_cast<unsigned long long>(sum.deactivations_applied),
-        static_cast<unsigned long long>(sum.rejected), pid > 0 ? "; server reloaded" : "");
+        static_cast<unsigned long long>(sum.rejected),
+        pid > 0 || !reload_url_.empty() ? "; server reloaded" : "");
   }
   return kExitOk;
 }

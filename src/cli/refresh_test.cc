@@ -223,5 +223,57 @@ TEST_F(RefreshTest, RefreshAppliesEveryNewWeeklyInOrderSwapsAndReloads) {
             std::string::npos);
 }
 
+TEST_F(RefreshTest, RefreshReloadsOverHttpWithTheAdminToken) {
+  const std::string snap = dir_.File("s.snap");
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), snap);
+  ASSERT_EQ(Run("store migrate --store sqlite:" + dir_.File("m.sqlite")).code, 0);
+  ::setenv("MERIDIAN_ADMIN_TOKEN", "test-reload-token-123", 1);
+  Child serve;
+  const std::string log = dir_.File("serve.log");
+  serve.pid = ::fork();
+  ASSERT_GE(serve.pid, 0);
+  if (serve.pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", snap.c_str(), "--listen",
+            "127.0.0.1:0", "--store", ("sqlite:" + dir_.File("m.sqlite")).c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int port = -1;
+  for (int i = 0; i < 200 && port < 0; ++i) {
+    const std::string text = testing::ReadAll(log);
+    if (size_t at = text.find("http://127.0.0.1:"); at != std::string::npos)
+      port = std::stoi(text.substr(at + 17));
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_GT(port, 0) << testing::ReadAll(log);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto records = [&] {
+    auto r = FetchText(base + "/readyz");
+    return r.ok() ? nlohmann::json::parse(*r)["records"].get<int>() : -1;
+  };
+  ASSERT_EQ(records(), 99);
+  const std::string args = "refresh --snapshot " + snap + " --from " + listing_ + " --reload-url " +
+                           base + "/admin/reload --json";
+  Run(args);  // cut short by the server (see SetUp): resumed by the next run
+  auto r = Run(args);
+  ::unsetenv("MERIDIAN_ADMIN_TOKEN");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["reloaded_url"], base + "/admin/reload");
+  EXPECT_EQ(records(), 100);  // reloaded before refresh returned
+  // Without the token in the environment, refresh says what is missing.
+  testing::WriteZip(site_ + "/NPPES_Data_Dissemination_111725_112325_Weekly.zip",
+                    {{"npidata_pfile_20251117-20251123.csv", Weekly("WIEBE-THREE", false)}});
+  std::string page = testing::ReadAll(site_ + "/NPI_Files.html");
+  page.insert(page.find("</ul>"),
+              "<li><a href=\"NPPES_Data_Dissemination_111725_112325_Weekly.zip\">x</a></li>");
+  testing::WriteAll(site_ + "/NPI_Files.html", page);
+  auto no_token = Run(args);
+  EXPECT_EQ(no_token.code, 1);
+  EXPECT_NE(no_token.err.find("MERIDIAN_ADMIN_TOKEN"), std::string::npos) << no_token.err;
+}
+
 }  // namespace
 }  // namespace meridian

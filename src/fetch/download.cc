@@ -71,6 +71,35 @@ Result<std::string> FetchText(const std::string& url, size_t max_bytes) {
   return std::move(sink.body);
 }
 
+Status PostWithBearer(const std::string& url, const std::string& token) {
+  DownloadOptions o;
+  CurlPtr c = NewCurl(url, o);
+  if (!c) return Status::Internal("curl_easy_init failed");
+  std::string body;
+  auto write = +[](char* p, size_t size, size_t n, void* u) -> size_t {
+    auto* b = static_cast<std::string*>(u);
+    if (b->size() < 4096) b->append(p, size * n);
+    return size * n;
+  };
+  const std::string auth = "Authorization: Bearer " + token;
+  curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
+  char err[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, err);
+  curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, "");
+  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, write);
+  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(c.get(), CURLOPT_TIMEOUT, 120L);
+  CURLcode rc = curl_easy_perform(c.get());
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) return CurlError(url, rc, err);
+  long code = 0;
+  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &code);
+  if (code < 200 || code > 299)
+    return Status::Unavailable(url + ": HTTP " + std::to_string(code) + " " + body);
+  return Status::OK();
+}
+
 Status DownloadFile(const std::string& url, const std::string& dest, const DownloadOptions& options,
                     uint64_t* fetched) {
   *fetched = 0;

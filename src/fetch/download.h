@@ -29,4 +29,9 @@ Result<std::string> FetchText(const std::string& url, size_t max_bytes = 16u << 
 Status DownloadFile(const std::string& url, const std::string& dest, const DownloadOptions& options,
                     uint64_t* fetched);
 
+// POSTs an empty body to `url` with "Authorization: Bearer <token>" (a
+// running server's /admin/reload). Unavailable unless it answers 2xx; the
+// message carries the answer's body.
+Status PostWithBearer(const std::string& url, const std::string& token);
+
 }  // namespace meridian
