@@ -103,6 +103,28 @@ class RefreshTest : public ::testing::Test {
 
   testing::RunResult Run(const std::string& args) { return testing::RunMeridian(args, dir_); }
 
+  // `meridian serve` on `snap` with the test's store, on a free port; the
+  // port, or -1 when it did not start (its stderr is in serve.log).
+  int StartServe(const std::string& snap, Child* serve) {
+    const std::string log = dir_.File("serve.log");
+    serve->pid = ::fork();
+    if (serve->pid < 0) return -1;
+    if (serve->pid == 0) {
+      std::freopen(log.c_str(), "w", stderr);
+      ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", snap.c_str(), "--listen",
+              "127.0.0.1:0", "--store", ("sqlite:" + dir_.File("m.sqlite")).c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      const std::string text = testing::ReadAll(log);
+      if (size_t at = text.find("http://127.0.0.1:"); at != std::string::npos)
+        return std::stoi(text.substr(at + 17));
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return -1;
+  }
+
   TempDir dir_;
   std::string site_, listing_;
   Child server_;
@@ -152,25 +174,8 @@ TEST_F(RefreshTest, RefreshAppliesEveryNewWeeklyInOrderSwapsAndReloads) {
   ASSERT_EQ(Run("store migrate --store sqlite:" + dir_.File("m.sqlite")).code, 0);
 
   Child serve;
-  const std::string log = dir_.File("serve.log");
-  serve.pid = ::fork();
-  ASSERT_GE(serve.pid, 0);
-  if (serve.pid == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", snap.c_str(), "--listen",
-            "127.0.0.1:0", "--store", ("sqlite:" + dir_.File("m.sqlite")).c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int port = -1;
-  for (int i = 0; i < 200 && port < 0; ++i) {
-    const std::string text = testing::ReadAll(log);
-    if (size_t at = text.find("http://127.0.0.1:"); at != std::string::npos)
-      port = std::stoi(text.substr(at + 17));
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  ASSERT_GT(port, 0) << testing::ReadAll(log);
+  const int port = StartServe(snap, &serve);
+  ASSERT_GT(port, 0) << testing::ReadAll(dir_.File("serve.log"));
   auto records = [&] {
     auto r = FetchText("http://127.0.0.1:" + std::to_string(port) + "/readyz");
     return r.ok() ? nlohmann::json::parse(*r)["records"].get<int>() : -1;
@@ -229,25 +234,8 @@ TEST_F(RefreshTest, RefreshReloadsOverHttpWithTheAdminToken) {
   ASSERT_EQ(Run("store migrate --store sqlite:" + dir_.File("m.sqlite")).code, 0);
   ::setenv("MERIDIAN_ADMIN_TOKEN", "test-reload-token-123", 1);
   Child serve;
-  const std::string log = dir_.File("serve.log");
-  serve.pid = ::fork();
-  ASSERT_GE(serve.pid, 0);
-  if (serve.pid == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    ::execl(MERIDIAN_BINARY, "meridian", "serve", "--snapshot", snap.c_str(), "--listen",
-            "127.0.0.1:0", "--store", ("sqlite:" + dir_.File("m.sqlite")).c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int port = -1;
-  for (int i = 0; i < 200 && port < 0; ++i) {
-    const std::string text = testing::ReadAll(log);
-    if (size_t at = text.find("http://127.0.0.1:"); at != std::string::npos)
-      port = std::stoi(text.substr(at + 17));
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  ASSERT_GT(port, 0) << testing::ReadAll(log);
+  const int port = StartServe(snap, &serve);
+  ASSERT_GT(port, 0) << testing::ReadAll(dir_.File("serve.log"));
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   auto records = [&] {
     auto r = FetchText(base + "/readyz");

@@ -4,15 +4,11 @@
 #include <array>
 #include <cctype>
 
+#include "util/ascii.h"
+
 namespace meridian {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -36,7 +32,7 @@ int DateOf(std::string_view name) {
       "july",    "august",   "september", "october", "november", "december"};
   std::vector<std::string> parts;
   std::string cur;
-  for (char c : Lower(name)) {
+  for (char c : AsciiLower(name)) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
       cur.push_back(c);
     } else if (!cur.empty()) {
@@ -67,7 +63,7 @@ int DateOf(std::string_view name) {
 }
 
 bool KindOf(std::string_view name, NppesFileKind* kind) {
-  const std::string n = Lower(name);
+  const std::string n = AsciiLower(name);
   if (n.find("deactivat") != std::string::npos) {
     *kind = NppesFileKind::kDeactivations;
   } else if (n.find("nppes_data_dissemination") == std::string::npos) {
@@ -95,7 +91,7 @@ const char* NppesFileKindName(NppesFileKind k) {
 }
 
 std::string ResolveUrl(std::string_view page_url, std::string_view href) {
-  const std::string h = Lower(href.substr(0, 8));
+  const std::string h = AsciiLower(href.substr(0, 8));
   if (h.rfind("http://", 0) == 0 || h.rfind("https://", 0) == 0) return std::string(href);
   const size_t scheme = page_url.find("://");
   const size_t host_end = scheme == std::string_view::npos ? 0 : page_url.find('/', scheme + 3);
@@ -112,7 +108,7 @@ std::string ResolveUrl(std::string_view page_url, std::string_view href) {
 
 std::vector<NppesLink> ParseListing(std::string_view html, std::string_view page_url) {
   std::vector<NppesLink> out;
-  const std::string lower = Lower(html);
+  const std::string lower = AsciiLower(html);
   for (size_t at = 0; (at = lower.find("href", at)) != std::string::npos; ++at) {
     size_t i = at + 4;
     while (i < lower.size() && std::isspace(static_cast<unsigned char>(lower[i]))) ++i;
@@ -130,7 +126,7 @@ std::vector<NppesLink> ParseListing(std::string_view html, std::string_view page
     }
     if (end == std::string::npos) break;
     std::string_view href = html.substr(i, end - i);
-    if (href.size() < 4 || Lower(href.substr(href.size() - 4)) != ".zip") continue;
+    if (href.size() < 4 || AsciiLower(href.substr(href.size() - 4)) != ".zip") continue;
     std::string_view name = href.substr(href.find_last_of('/') + 1);
     NppesLink link;
     if (!KindOf(name, &link.kind)) continue;

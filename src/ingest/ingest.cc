@@ -17,6 +17,7 @@
 #include "snapshot/writer.h"
 #include "text/normalize.h"
 #include "text/search_text.h"
+#include "util/ascii.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -485,8 +486,7 @@ Result<std::string> DeactivationSheetAsCsv(const std::string& path) {
     return XlsxFirstSheetToCsv(BaseName(path), bytes);
   }
   for (const ZipMember& m : (*zip)->members()) {
-    std::string lower = m.name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = AsciiLower(m.name);
     if (lower.size() < 5 || lower.compare(lower.size() - 5, 5, ".xlsx") != 0) continue;
     auto bytes = (*zip)->ReadAll(m);
     if (!bytes.ok()) return bytes.status();

@@ -9,16 +9,11 @@
 #include <vector>
 
 #include "ingest/zip_archive.h"
+#include "util/ascii.h"
 
 namespace meridian {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Local name of an XML element ("x:row" -> "row").
 std::string_view Local(const char* name) {
@@ -195,11 +190,11 @@ Result<std::string> XlsxFirstSheetToCsv(const std::string& name, std::string_vie
   MERIDIAN_RETURN_IF_ERROR(ParseXml(name + ": " + sheet_member->name, *xml, &sheet));
   if (!sheet.status.ok()) return Status::InvalidArgument(name + ": " + sheet.status.message());
 
-  const std::string want = Lower(header_cell);
+  const std::string want = AsciiLower(header_cell);
   size_t header = sheet.rows.size();
   for (size_t r = 0; r < sheet.rows.size() && header == sheet.rows.size(); ++r)
     for (const std::string& cell : sheet.rows[r])
-      if (Lower(cell) == want) {
+      if (AsciiLower(cell) == want) {
         header = r;
         break;
       }
@@ -208,7 +203,7 @@ Result<std::string> XlsxFirstSheetToCsv(const std::string& name, std::string_vie
                                    std::string(header_cell) + "\"");
   std::vector<bool> date_col;
   for (const std::string& cell : sheet.rows[header])
-    date_col.push_back(Lower(cell).find("date") != std::string::npos);
+    date_col.push_back(AsciiLower(cell).find("date") != std::string::npos);
   std::string csv;
   for (size_t r = header; r < sheet.rows.size(); ++r) {
     const auto& row = sheet.rows[r];

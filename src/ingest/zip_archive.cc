@@ -11,6 +11,8 @@
 #include <mutex>
 #include <thread>
 
+#include "util/ascii.h"
+
 namespace meridian {
 
 namespace {
@@ -251,9 +253,7 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }
 bool EndsWithCsv(std::string_view s) {
   if (s.size() < 4) return false;
-  std::string tail(s.substr(s.size() - 4));
-  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return tail == ".csv";
+  return AsciiLower(s.substr(s.size() - 4)) == ".csv";
 }
 
 }  // namespace

@@ -6,15 +6,11 @@
 #include "geo/states.h"
 #include "text/fuzzy.h"
 #include "text/normalize.h"
+#include "util/ascii.h"
 
 namespace meridian {
 
 namespace {
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A USPS code for a state written as a code ("wi") or a name ("Wisconsin"), or "".
 std::string StateCodeOf(std::string_view text) {
@@ -22,7 +18,7 @@ std::string StateCodeOf(std::string_view text) {
   AppendNormalizedTokens(text, &words);
   if (words.empty()) return "";
   const StateTable& states = StateTable::Embedded();
-  if (words.size() == 2 && states.Id(Upper(words)) != 0) return Upper(words);
+  if (words.size() == 2 && states.Id(AsciiUpper(words)) != 0) return AsciiUpper(words);
   for (size_t id = 1; id <= states.codes().size(); ++id) {
     std::string name;
     AppendNormalizedTokens(states.Name(static_cast<uint8_t>(id)), &name);
