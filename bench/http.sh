@@ -27,8 +27,11 @@ MIX=${BENCH_MIX:-provider}  # provider: each provider equally likely (dense metr
 urls=$WORK/urls_${ROWS}_${MIX}.txt
 "$BUILD/bench_search" "$snap" 20000 1 --urls "$urls" --mix "$MIX"
 
+# serve needs a migrated store (issue 13); a throwaway SQLite one here.
+rm -f "$WORK/http_bench.sqlite"
+"$BUILD/meridian" store migrate --store "sqlite:$WORK/http_bench.sqlite" > /dev/null
 "$BUILD/meridian" serve --snapshot "$snap" --listen 127.0.0.1:$PORT --threads 2 \
-  --rate 1000000000 --burst 1000000000 2> "$WORK/serve.log" &
+  --store "sqlite:$WORK/http_bench.sqlite" --rate 1000000000 --burst 1000000000 2> "$WORK/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 ready=0
