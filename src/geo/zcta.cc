@@ -11,6 +11,16 @@ namespace {
 constexpr int kZipSlots = 100000;
 }
 
+std::string ZipOf(std::string_view text) {
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  const bool ok =
+      (text.size() == 5 && digits(text)) || (text.size() == 9 && digits(text)) ||
+      (text.size() == 10 && text[5] == '-' && digits(text.substr(0, 5)) && digits(text.substr(6)));
+  return ok ? std::string(text.substr(0, 5)) : std::string();
+}
+
 int Zip5(std::string_view postal_code) {
   if (postal_code.size() < 5) return -1;
   int v = 0;

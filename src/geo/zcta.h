@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "util/status.h"
@@ -40,5 +41,9 @@ class ZctaTable {
 
 // Parses the leading 5 digits of a postal code; -1 when they are not digits.
 int Zip5(std::string_view postal_code);
+
+// The five digits of a ZIP written as "53703", "53703-1234" or "537031234"
+// (ZIP+4); "" for anything else.
+std::string ZipOf(std::string_view text);
 
 }  // namespace meridian

@@ -33,3 +33,17 @@ TEST(Zcta, ParseRejectsBadRows) {
 
 }  // namespace
 }  // namespace meridian
+
+namespace meridian {
+namespace {
+
+TEST(ZipOf, TakesAZipOrAZipPlusFour) {
+  EXPECT_EQ(ZipOf("53703"), "53703");
+  EXPECT_EQ(ZipOf("53703-1234"), "53703");
+  EXPECT_EQ(ZipOf("537031234"), "53703");
+  for (const char* bad : {"", "5370", "53703-12", "53703 1234", "5370a", "53703-12345", "Madison"})
+    EXPECT_EQ(ZipOf(bad), "") << bad;
+}
+
+}  // namespace
+}  // namespace meridian

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "geo/distance.h"
+#include "geo/zcta.h"
 #include "http/api.h"
 #include "http/map_outlines.h"
 #include "http/page_kit.h"
@@ -69,15 +70,10 @@ std::string Trimmed(std::string s) {
 QueryParams ToQuery(const QueryParams& form) {
   QueryParams q;
   std::string where = Trimmed(Get(form, "where"));
-  // A ZIP, or a ZIP+4 ("53703-1234", "537031234"): its first five digits.
-  auto digits = [](std::string_view s) {
-    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-  };
-  if ((where.size() == 10 && where[5] == '-' && digits(where.substr(0, 5)) &&
-       digits(where.substr(6))) ||
-      (where.size() == 9 && digits(where)))
-    where.resize(5);
-  const bool zip = where.size() == 5 && digits(where);
+  // A ZIP or a ZIP+4 goes to `near` as its five digits.
+  const std::string zip5 = ZipOf(where);
+  const bool zip = !zip5.empty();
+  if (zip) where = zip5;
   const bool point = where.find(',') != std::string::npos &&
                      where.find_first_not_of("0123456789.,- ") == std::string::npos;
   if (point) where.erase(std::remove(where.begin(), where.end(), ' '), where.end());

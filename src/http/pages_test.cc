@@ -196,9 +196,10 @@ TEST_F(PagesTest, EmptyRuralSearchNamesTheNearestMatch) {
   EXPECT_NE(follow.body.find(std::to_string(offered) + (offered == 1 ? " provider" : " providers")),
             std::string::npos);
   EXPECT_NE(follow.body.find("found"), std::string::npos);
-  // The nearest match's town, when offered, finds what its count says.
+  // The nearest match's town is offered and finds what its count says.
   const size_t town = r.body.find(">Search near ");
-  if (town != std::string::npos) {
+  ASSERT_NE(town, std::string::npos) << r.body;
+  {
     const size_t href_end = r.body.rfind("\">", town);
     const size_t href_start = r.body.rfind("href=\"", href_end) + 6;
     std::string href = r.body.substr(href_start, href_end - href_start);

@@ -118,12 +118,9 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
       if (comma == std::string::npos) {
         LatLon p;
         // A ZIP or a ZIP+4 ("53703-1234", "537031234").
-        const bool zip4 =
-            (value.size() == 10 && value[5] == '-' && Zip5(value.substr(6, 4) + "0") >= 0) ||
-            (value.size() == 9 && Zip5(value.substr(5) + "0") >= 0);
-        if ((value.size() != 5 && !zip4) || Zip5(value) < 0)
+        const std::string zip = ZipOf(value);
+        if (zip.empty())
           return Refuse(name, "expected a 5-digit ZIP code (or ZIP+4) or \"lat,lon\"");
-        const std::string zip = value.substr(0, 5);
         if (ZctaTable::Embedded().Find(zip, &p)) {
           q->lat = p.lat, q->lon = p.lon;
         } else if (const GazetteerPlace* t = Gazetteer::Embedded().FindZip(zip)) {

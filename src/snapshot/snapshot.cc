@@ -229,6 +229,17 @@ int64_t Snapshot::Find(uint32_t npi) const {
   return it - npi_.begin();
 }
 
+Status Snapshot::CheckEveryRecord() const {
+  MERIDIAN_RETURN_IF_ERROR(CheckInvariants());
+  Record r;
+  for (size_t i = 0; i < size(); ++i) {
+    Status s = GetRecord(i, &r);
+    if (!s.ok()) return Status::Corruption("record " + std::to_string(i) + ": " + s.message());
+    if (r.npi != npi(i)) return Status::Corruption("record NPI does not match column");
+  }
+  return Status::OK();
+}
+
 Status Snapshot::CheckInvariants() const {
   const size_t n = size();
   for (size_t i = 1; i < n; ++i)

@@ -81,6 +81,9 @@ class Snapshot {
   // start at 0, never decrease and end at their section's size, taxonomy and
   // state ids in range, enums valid. O(n); used by tests and `meridian verify`.
   Status CheckInvariants() const;
+  // CheckInvariants(), then every record decodes and carries its row's NPI
+  // (`meridian verify`, and `refresh` before it swaps a snapshot in).
+  Status CheckEveryRecord() const;
 
  private:
   Snapshot() = default;
