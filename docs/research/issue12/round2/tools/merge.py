@@ -13,17 +13,19 @@ def cls(u):
     return best[1] if best else None
 rows = {r['id']: r for r in csv.DictReader(open(D + 'rules_all.csv', newline='', encoding='utf-8'))}
 improved = set()
-r3 = set()
+r3, r5 = set(), set()
 for f in sorted(glob.glob(D + 'improve_*.csv')):
     for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
         if r.get('id') in rows:
             rows[r['id']] = r; improved.add(r['id'])
             if re.search(r'_r\d+_', f): r3.add(r['id'])  # round 3 and later
-# Round-3 rows replace the old quote, so old verdicts no longer apply to them.
-verdict, verdict_r3 = {}, {}
+            if '_r5_' in f: r5.add(r['id'])
+# Round-3 rows replace the old quote, so old verdicts no longer apply to them;
+# round-5 rows likewise take only the round-5 reading (verify_r5.csv).
+verdict, verdict_r3, verdict_r5 = {}, {}, {}
 for f in sorted(glob.glob(D + 'verify_*.csv')):
     for r in csv.DictReader(open(f, newline='', encoding='utf-8')):
-        (verdict_r3 if '_r3' in f else verdict)[r['id']] = r
+        (verdict_r5 if '_r5' in f else verdict_r3 if '_r3' in f else verdict)[r['id']] = r
 HOURS = {  # hand-read: the minimum a patient can rely on, or None
     ('DE', 'massage_license'): 500, ('FL', 'acupuncture_license'): None,
     ('HI', 'acupuncture_license'): None, ('IA', 'acupuncture_license'): None,
@@ -47,6 +49,13 @@ DOWNGRADE_R3 = {'99',  # KS: a 1979 ruling on acupuncture by chiropractors, befo
                 '32',  # CO: the chiropractic item sits below the quoted lead-in
                 '236',  # RI: a condition of starting practice, not a licence requirement
                 '220'}  # OK: protects the title 'massage therapist', not the practice
+# Round 5 (improve_r5_*.csv, read again in verify_r5.csv): still an inference,
+# or the text read is not the whole scope provision.
+DOWNGRADE_R5 = {'7',  # AL: a physician-only acupuncture rule; "no licence" rests on absence
+                '33',  # CO: acupuncture authority + acupuncture law's dry needling: a chain
+                }
+NOT_WHOLE_R5 = {'243',  # SC: one paragraph of the board's paraphrase of its rule
+                '297'}  # WV: a specialties section, not the scope section (§ 30-16-18)
 # Round 4: the whole section was read only on a copy we do not trust (a 2017 hackathon mirror).
 UNTRUSTED_R4 = {'69'}
 FIXQUOTE = {'8': 'A license shall be issued for each applicant who successfully completes the examination.'}
@@ -54,7 +63,8 @@ FIXCITATION = {'123': 'Md. Code, Health Occ. § 3-101(h)(3) (was § 3-101(f)(3) 
 WHOLE_SCOPE_READ = {'221', '293'}  # law_silent rows whose whole scope section was read
 # A round-3 reader marks a law_silent row whose whole scope section was read.
 for id_ in r3:
-    if rows[id_]['note'].startswith('WHOLE_SCOPE_READ'): WHOLE_SCOPE_READ.add(id_)
+    if rows[id_]['note'].startswith('WHOLE_SCOPE_READ') and id_ not in NOT_WHOLE_R5:
+        WHOLE_SCOPE_READ.add(id_)
 cols = "usps,topic,status,title_protected,board,exam,nccaom_required,min_hours,conditions,effective_date,citation,quote,law_date,sources,as_of,confidence,note".split(',')
 out = []
 stats = collections.Counter()
@@ -97,7 +107,7 @@ for id_, r in rows.items():
     n['effective_date'] = r['effective_date']
     n['citation'], n['quote'], n['law_date'] = r['citation'], r['quote'], r['law_date']
     # Round-3/4 rows carry new quotes: only the second reading of those counts.
-    v = verdict.get(id_) if id_ not in r3 else verdict_r3.get(id_)
+    v = verdict_r5.get(id_) if id_ in r5 else verdict_r3.get(id_) if id_ in r3 else verdict.get(id_)
     if v and v['verdict'] == 'minor' and v['fixed_quote'].strip():
         n['quote'] = v['fixed_quote'].strip()
     urls = [re.sub(r'^(https?://[^/]*?)\.(/|$)', r'\1\2', u) for u in re.split(r'[|\s]+', r['url']) if u.startswith('http')]
@@ -116,7 +126,8 @@ for id_, r in rows.items():
     if ev == 'primary' and n['quote'] and n['citation']:
         if v is None or unchecked or (v['verdict'] in ('exact', 'minor') and v['supports'] in ('yes', 'partly')):
             conf = 'confirmed'
-        if (id_ in DOWNGRADE and id_ not in r3) or id_ in DOWNGRADE_R3:
+        if ((id_ in DOWNGRADE and id_ not in r3) or (id_ in DOWNGRADE_R3 and id_ not in verdict_r5)
+                or id_ in DOWNGRADE_R5):
             conf = 'unconfirmed'; notes.append('not confirmed: the quoted text does not by itself show the status')
         if st == 'law_silent' and id_ not in WHOLE_SCOPE_READ and not (v is not None and not unchecked and v['supports'] == 'yes'):
             conf = 'unconfirmed'; notes.append('not confirmed: silence is shown only by reading the whole scope section')
@@ -131,8 +142,9 @@ for id_, r in rows.items():
     if st == 'unknown': conf = 'unconfirmed'
     n['confidence'] = conf
     n['note'] = ' | '.join(x.replace('\n', ' ') for x in notes)
-    if not n['quote'] or not n['citation']:
-        pass
+    if n['quote'] and not n['citation']:  # a quote names its section; a news line goes to the note
+        n['note'] = ' | '.join(x for x in (n['note'], 'a news report says: "%s"' % n['quote']) if x)
+        n['quote'] = ''
     stats[(conf, ev)] += 1
     out.append(n)
 out.sort(key=lambda n: (n['usps'], n['topic']))
