@@ -105,11 +105,18 @@ void GroupEntries(const std::vector<Entry>& in, const std::vector<uint32_t>& rem
   }
 }
 
+// A profile before ids are given: the RowInfo itself and its count.
+struct InfoCount {
+  RowInfo info;
+  uint32_t count;
+};
+
 // Profiles: the histogram of each group's RowInfo values, groups
-// [grp_begin, grp_end), appended with their end offsets.
+// [grp_begin, grp_end), appended with their end offsets (ascending Bits()
+// within a group).
 void Histograms(const std::vector<uint32_t>& off, const std::vector<RowInfo>& infos,
                 size_t grp_begin, size_t grp_end, std::vector<uint32_t>* ends,
-                std::vector<Profile>* profiles) {
+                std::vector<InfoCount>* profiles) {
   std::vector<std::pair<uint64_t, RowInfo>> scratch;
   for (size_t grp = grp_begin; grp < grp_end; ++grp) {
     scratch.clear();
@@ -215,26 +222,47 @@ void GeoGrid::BuildProfiles() {
   // Singles on two threads (two halves of the sites, joined after), multis here.
   const size_t n_sites = sites(), half = n_sites / 2;
   std::vector<uint32_t> ends_b;
-  std::vector<Profile> profiles_b;
+  std::vector<InfoCount> singles_a, singles_b, multis;
   profile_offsets_.assign(1, 0);
   std::thread second(
-      [&] { Histograms(single_, single_info_, half, n_sites, &ends_b, &profiles_b); });
-  Histograms(single_, single_info_, 0, half, &profile_offsets_, &profile_);
+      [&] { Histograms(single_, single_info_, half, n_sites, &ends_b, &singles_b); });
+  Histograms(single_, single_info_, 0, half, &profile_offsets_, &singles_a);
   multi_profile_offsets_.assign(1, 0);
-  Histograms(multi_, multi_info_, 0, multi_.size() - 1, &multi_profile_offsets_, &multi_profile_);
+  Histograms(multi_, multi_info_, 0, multi_.size() - 1, &multi_profile_offsets_, &multis);
   second.join();
-  const uint32_t base = static_cast<uint32_t>(profile_.size());
-  profile_.insert(profile_.end(), profiles_b.begin(), profiles_b.end());
+  const uint32_t base = static_cast<uint32_t>(singles_a.size());
   for (uint32_t e : ends_b) profile_offsets_.push_back(base + e);
-  // Each multi entry's profile (profiles of a group are sorted by RowInfo bits).
+  // The dictionary: every distinct RowInfo, ascending Bits(), so ids keep
+  // each group's order.
+  std::vector<uint64_t> bits;
+  bits.reserve(singles_a.size() + singles_b.size() + multis.size());
+  for (const auto* v : {&singles_a, &singles_b, &multis})
+    for (const InfoCount& p : *v) bits.push_back(p.info.Bits());
+  std::sort(bits.begin(), bits.end());
+  bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
+  profile_info_.resize(bits.size());
+  for (size_t k = 0; k < bits.size(); ++k) std::memcpy(&profile_info_[k], &bits[k], sizeof bits[k]);
+  auto id_of = [&](const RowInfo& info) {
+    return static_cast<uint32_t>(std::lower_bound(bits.begin(), bits.end(), info.Bits()) -
+                                 bits.begin());
+  };
+  auto convert = [&](const std::vector<InfoCount>& in, std::vector<Profile>* out) {
+    for (const InfoCount& p : in) out->push_back({id_of(p.info), p.count});
+  };
+  profile_.reserve(singles_a.size() + singles_b.size());
+  convert(singles_a, &profile_);
+  convert(singles_b, &profile_);
+  multi_profile_.reserve(multis.size());
+  convert(multis, &multi_profile_);
+  // Each multi entry's profile (a group's profiles ascend by id).
   multi_entry_profile_.resize(multi_row_.size());
   for (size_t grp = 0; grp + 1 < multi_.size(); ++grp) {
     auto first = multi_profile_.begin() + multi_profile_offsets_[grp],
          last = multi_profile_.begin() + multi_profile_offsets_[grp + 1];
     for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k)
       multi_entry_profile_[k] = static_cast<uint32_t>(
-          std::lower_bound(first, last, multi_info_[k].Bits(),
-                           [](const Profile& p, uint64_t bits) { return p.info.Bits() < bits; }) -
+          std::lower_bound(first, last, id_of(multi_info_[k]),
+                           [](const Profile& p, uint32_t id) { return p.id < id; }) -
           multi_profile_.begin());
   }
 }
@@ -346,7 +374,7 @@ size_t GeoGrid::memory_bytes() const {
          bytes(profile_offsets_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) +
          bytes(multi_loc_) + bytes(multi_info_) + bytes(others_off_) + bytes(others_) +
          bytes(multi_profile_offsets_) + bytes(multi_entry_profile_) + bytes(multi_profile_) +
-         bytes(row_site_) + bytes(row_loc_);
+         bytes(row_site_) + bytes(row_loc_) + bytes(profile_info_);
 }
 
 namespace {
@@ -386,6 +414,9 @@ Status GeoGrid::CheckCells() const {
       profile_offsets_.back() != profile_.size() ||
       multi_profile_offsets_.back() != multi_profile_.size())
     return Status::Corruption("geo grid: site offsets do not end at their arrays");
+  for (size_t k = 1; k < profile_info_.size(); ++k)
+    if (profile_info_[k - 1].Bits() >= profile_info_[k].Bits())
+      return Status::Corruption("geo grid: profile dictionary not ascending");
   for (size_t c = 0; c < keys_.size(); ++c) {
     if (c > 0 && keys_[c] <= keys_[c - 1])
       return Status::Corruption("geo grid: keys not ascending");
@@ -445,7 +476,8 @@ Status GeoGrid::CheckEntries(
     auto profs = profiles(s);
     if (profs.size() != hist.size()) return Status::Corruption("geo grid: profile count differs");
     for (const Profile& p : profs)
-      if (hist[p.info.Bits()] != p.count) return Status::Corruption("geo grid: profile miscounted");
+      if (p.id >= profile_info_.size() || hist[profile_info_[p.id].Bits()] != p.count)
+        return Status::Corruption("geo grid: profile miscounted");
     for (uint32_t b = 0; b < kBuckets; ++b) {
       const uint32_t g0 = multi_[s * kBuckets + b], g1 = multi_[s * kBuckets + b + 1];
       hist.clear();
@@ -455,7 +487,7 @@ Status GeoGrid::CheckEntries(
       if (mp.size() != hist.size())
         return Status::Corruption("geo grid: multi profile count differs");
       for (const Profile& p : mp)
-        if (hist[p.info.Bits()] != p.count)
+        if (p.id >= profile_info_.size() || hist[profile_info_[p.id].Bits()] != p.count)
           return Status::Corruption("geo grid: multi profile miscounted");
       for (uint32_t k = g0; k < g1; ++k) {
         if (k > g0 && multi_row_[k] <= multi_row_[k - 1])
@@ -476,7 +508,7 @@ Status GeoGrid::CheckEntries(
       MERIDIAN_RETURN_IF_ERROR(check(s, multi_row_[k], multi_loc_[k], multi_info_[k], false));
       multi_points[multi_row_[k]].push_back({s, multi_loc_[k]});
       if (multi_entry_profile_[k] >= multi_profile_.size() ||
-          !(multi_profile_[multi_entry_profile_[k]].info == multi_info_[k]))
+          !(profile_info_[multi_profile_[multi_entry_profile_[k]].id] == multi_info_[k]))
         return Status::Corruption("geo grid: multi entry names the wrong profile");
     }
   }

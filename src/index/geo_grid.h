@@ -8,7 +8,9 @@
 //     ascending, each with its RowInfo;
 //   - a histogram of those rows' RowInfo values ("profiles" with counts), so
 //     totals and facets for filters that RowInfo can decide are summed per
-//     profile instead of per row;
+//     profile instead of per row; a profile names its RowInfo by id in one
+//     dictionary of the distinct values (ids ascend with RowInfo::Bits()), so
+//     a query can add up counts per id and decide filters once per id;
 //   - the rows with several geocoded locations that have one here (they
 //     match at their nearest location, so they are resolved per row).
 // A row whose geocoded locations all share one point counts as a single row
@@ -61,8 +63,9 @@ struct RowInfo {
 };
 static_assert(sizeof(RowInfo) == 8);
 
+// `count` rows of one site (or bucket) share the RowInfo GeoGrid::profile_info(id).
 struct Profile {
-  RowInfo info;
+  uint32_t id;
   uint32_t count;
 };
 
@@ -128,6 +131,9 @@ class GeoGrid {
   size_t multi_entries() const { return multi_row_.size(); }
   size_t multi_rows() const { return multi_rows_count_; }
   size_t profile_count() const { return profile_.size() + multi_profile_.size(); }
+  // The distinct RowInfo values, by profile id (ascending RowInfo::Bits()).
+  size_t distinct_profiles() const { return profile_info_.size(); }
+  const RowInfo& profile_info(uint32_t id) const { return profile_info_[id]; }
   std::span<const uint32_t> single_rows(uint32_t s) const { return Slice(single_row_, single_, s); }
   std::span<const RowInfo> single_info(uint32_t s) const { return Slice(single_info_, single_, s); }
   std::span<const uint16_t> single_loc(uint32_t s) const { return Slice(single_loc_, single_, s); }
@@ -221,6 +227,7 @@ class GeoGrid {
   std::vector<RowInfo> multi_info_;
   std::vector<uint32_t> multi_profile_offsets_;  // sites * kBuckets + 1 offsets into multi_profile_
   std::vector<Profile> multi_profile_;           // per (site, bucket): histogram of multi entries
+  std::vector<RowInfo> profile_info_;            // profile id -> RowInfo, ascending Bits()
   struct OtherPoint {
     uint32_t site;
     uint16_t loc;
@@ -277,7 +284,8 @@ void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_buc
       const uint32_t p0 = multi_profile_offsets_[grp], p1 = multi_profile_offsets_[grp + 1];
       passes.resize(p1 - p0);
       bool any = false;
-      for (uint32_t p = p0; p < p1; ++p) any |= (passes[p - p0] = pass(multi_profile_[p].info));
+      for (uint32_t p = p0; p < p1; ++p)
+        any |= (passes[p - p0] = pass(profile_info_[multi_profile_[p].id]));
       if (!any) continue;
       for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k) {
         if (!passes[multi_entry_profile_[k] - p0]) continue;
@@ -292,7 +300,7 @@ void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_buc
         row(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles});
       }
       for (uint32_t p = p0; p < p1; ++p)
-        if (n[p] != 0) count(multi_profile_[p].info, h.miles, n[p]), n[p] = 0;
+        if (n[p] != 0) count(profile_info_[multi_profile_[p].id], h.miles, n[p]), n[p] = 0;
     }
 }
 

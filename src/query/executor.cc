@@ -4,6 +4,8 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <limits>
+#include <span>
 
 #include "geo/distance.h"
 #include "text/fuzzy.h"
@@ -261,6 +263,7 @@ class Execution {
   }
 
   void NearestSitesFirst();
+  void CountSiteProfiles(std::span<const SiteHit> sites, uint32_t nb);
   void CollectTextMatches(std::vector<GeoCandidate>* matches);
   void OrderAndEmit(std::vector<GeoCandidate>* matches);
 
@@ -298,12 +301,7 @@ void Execution::NearestSitesFirst() {
   // Multi-location entries far enough from their rows' other points count
   // like single rows here (GeoGrid::ExclusiveBuckets).
   const uint32_t nb = GeoGrid::ExclusiveBuckets(q_.radius_mi);
-  for (const SiteHit& h : sites) {
-    for (const Profile& p : grid_.profiles(h.site))
-      if (PassesInfo(p.info)) Count(p.info, h.miles, p.count);
-    for (const Profile& p : grid_.excl_profiles(h.site, nb))
-      if (PassesInfo(p.info)) Count(p.info, h.miles, p.count);
-  }
+  CountSiteProfiles(sites, nb);
   const size_t need = from_ + q_.limit + 1;
   // The `need` nearest multi-location matches: a bounded max-heap.
   grid_.CountMultiWithin(sites, nb, passes, count, [&](const GeoCandidate& c) {
@@ -366,6 +364,48 @@ void Execution::NearestSitesFirst() {
   std::sort(page.begin(), page.end(), ByDistance);
   FinishFacets();
   EmitPage(page);
+}
+
+// The distance band a site falls in: the first of kDistanceBandsMiles that
+// holds it, or kDistanceBandsMiles.size() beyond them all; and a distance
+// that Count() puts in the same bands.
+size_t BandOf(double miles) {
+  size_t b = 0;
+  while (b < kDistanceBandsMiles.size() && miles > kDistanceBandsMiles[b]) ++b;
+  return b;
+}
+double BandMiles(size_t band) {
+  return band < kDistanceBandsMiles.size() ? kDistanceBandsMiles[band]
+                                           : std::numeric_limits<double>::infinity();
+}
+
+// Totals and facets of the sites' single rows and exclusive multi entries:
+// counts are summed per (distance band, profile id), so the filters and the
+// facet counters run once per distinct profile and band, not once per
+// (site, profile). Same sums as Count() per site profile.
+void Execution::CountSiteProfiles(std::span<const SiteHit> sites, uint32_t nb) {
+  constexpr size_t kBands = kDistanceBandsMiles.size() + 1;
+  const size_t n_ids = grid_.distinct_profiles();
+  thread_local std::vector<uint32_t> sum;      // band * n_ids + id -> rows; zero between queries
+  thread_local std::vector<uint32_t> touched;  // the nonzero slots of `sum`
+  if (sum.size() < kBands * n_ids) sum.assign(kBands * n_ids, 0);
+  touched.clear();
+  auto add = [&](uint32_t* band_sum, size_t band_base, std::span<const Profile> profiles) {
+    for (const Profile& p : profiles) {
+      if (band_sum[p.id] == 0) touched.push_back(static_cast<uint32_t>(band_base + p.id));
+      band_sum[p.id] += p.count;
+    }
+  };
+  for (const SiteHit& h : sites) {
+    const size_t base = BandOf(h.miles) * n_ids;
+    add(&sum[base], base, grid_.profiles(h.site));
+    add(&sum[base], base, grid_.excl_profiles(h.site, nb));
+  }
+  for (uint32_t slot : touched) {
+    const RowInfo& info = grid_.profile_info(static_cast<uint32_t>(slot % n_ids));
+    if (PassesInfo(info)) Count(info, BandMiles(slot / n_ids), sum[slot]);
+    sum[slot] = 0;
+  }
 }
 
 // Text queries. The rows matching every word are marked in a bitmap first
