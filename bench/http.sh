@@ -30,6 +30,7 @@ urls=$WORK/urls_${ROWS}_${MIX}.txt
 # serve needs a migrated store (issue 13); a throwaway SQLite one here.
 rm -f "$WORK/http_bench.sqlite"
 "$BUILD/meridian" store migrate --store "sqlite:$WORK/http_bench.sqlite" > /dev/null
+start_ns=$(date +%s%N)
 "$BUILD/meridian" serve --snapshot "$snap" --listen 127.0.0.1:$PORT --threads 2 \
   --store "sqlite:$WORK/http_bench.sqlite" --rate 1000000000 --burst 1000000000 2> "$WORK/serve.log" &
 pid=$!
@@ -39,6 +40,7 @@ for _ in $(seq 1 1200); do  # a 9 M snapshot read from a cold cache takes a whil
   curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && ready=1 && break
   sleep 0.1
 done
+ready_s=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b-a)/1e9}')
 [ "$ready" = 1 ] || { echo "http.sh: the server did not become ready" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 # Warm-up: every URL once.
@@ -49,6 +51,12 @@ echo "$run" >&2
 rps=$(echo "$run" | awk '/Requests\/sec/ {print $2}')
 lat() { echo "$run" | awk -v p="$1" '$1 == p {print $2}'; }
 errors=$(echo "$run" | awk '/Non-2xx/ {print $5}')
+# The same server's /healthz rate right after (the issue's yardstick: search
+# rate as a share of it), and the search rate again after that, so a drift of
+# the machine between the two shows as a spread instead of a skewed ratio.
+health=$(wrk -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$PORT/healthz" | awk '/Requests\/sec/ {print $2}')
+rps2=$(URLS=$urls wrk -t1 -c"$CONNS" -d"${DURATION}s" -s bench/wrk_urls.lua "http://127.0.0.1:$PORT" | awk '/Requests\/sec/ {print $2}')
+ratio=$(awk -v a="$rps" -v b="$rps2" -v h="$health" 'BEGIN {printf "%.2f (%.2f-%.2f)", (a+b)/2/h, (a<b?a:b)/h, (a>b?a:b)/h}')
 soak_line="not run (SOAK_SECONDS=0)"
 if [ "$SOAK" -gt 0 ]; then
   soak=$(URLS=$urls wrk -t1 -c"$CONNS" -d"${SOAK}s" -s bench/wrk_urls.lua "http://127.0.0.1:$PORT")
@@ -61,8 +69,10 @@ fi
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). Command: \`BENCH_ROWS=$ROWS DURATION=$DURATION SOAK_SECONDS=$SOAK bench/http.sh\`. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') (1 thread) and the server (2 I/O threads) share the machine; URLs: the bench_search $MIX-weighted mix (points where providers practise, radius 5-50 mi, half with a modality, a quarter with a name, often misspelled), every facet, page of 10."
   echo
-  echo "| requests/s | p50 | p90 | p99 | non-2xx | RSS soak |"
-  echo "|---|---|---|---|---|---|"
-  echo "| $rps | $(lat 50%) | $(lat 90%) | $(lat 99%) | ${errors:-0} | $soak_line |"
+  echo "Ready (\`/readyz\` 200) ${ready_s} s after start (bench_search has just read the same snapshot, so it is in the page cache; $(command -v fincore > /dev/null && fincore --noheadings --output PAGES,SIZE "$snap" | awk '{print $1 " pages resident"}'))."
+  echo
+  echo "| requests/s | p50 | p90 | p99 | non-2xx | /healthz requests/s | share of /healthz | RSS soak |"
+  echo "|---|---|---|---|---|---|---|---|"
+  echo "| $rps, then $rps2 | $(lat 50%) | $(lat 90%) | $(lat 99%) | ${errors:-0} | $health | $ratio | $soak_line |"
 } >> "$OUT"
-tail -n 6 "$OUT"
+tail -n 8 "$OUT"
