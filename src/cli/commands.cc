@@ -11,6 +11,7 @@
 #include "data/embedded.h"
 #include "geo/zcta.h"
 #include "http/admin_auth.h"
+#include "http/articles.h"
 #include "http/server.h"
 #include "http/service.h"
 #include "index/search_index.h"
@@ -171,7 +172,20 @@ void Commands::Register(CLI::App* app) {
   knowledge_check_ = knowledge_->add_subcommand(
       "check", "Check every source against the reviewed domain table (exit 1 on a problem)");
 
+  auto* content_cmd = app->add_subcommand("content", "Articles and authors");
+  content_cmd->require_subcommand(1);
+  content_check_ = content_cmd->add_subcommand(
+      "check", "Check articles and authors (file:line for each problem; exit 1 on an error)");
+  content_check_->add_option(
+      "--content", content_dir_,
+      "a directory with articles/ and authors/ (default: the shipped content)");
+
   serve_ = app->add_subcommand("serve", "Serve the JSON API over HTTP");
+  serve_->add_option("--content", content_dir_,
+                     "articles and authors: a directory with articles/ and authors/ (default: the "
+                     "content shipped in the repository); checked at start, reloaded with SIGHUP");
+  serve_->add_option("--public-url", public_url_,
+                     "the site's address for feeds and links, e.g. https://care.example.org");
   serve_->add_option("--snapshot", snapshot_)->required();
   serve_->add_option("--listen", listen_, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 = any)");
   serve_->add_option("--threads", serve_threads_, "I/O threads (default 2)")
@@ -231,6 +245,7 @@ int Commands::Run() {
   if (admin_token_->parsed()) return AdminToken();
   if (knowledge_report_->parsed()) return KnowledgeCmd(true);
   if (knowledge_check_->parsed()) return KnowledgeCmd(false);
+  if (content_check_->parsed()) return ContentCheck();
   return Usage("no command given");
 }
 
@@ -592,6 +607,17 @@ int Commands::KnowledgeCmd(bool report) {
   return kExitOk;
 }
 
+int Commands::ContentCheck() {
+  std::vector<content::ContentIssue> issues;
+  auto lib = LoadContent(content_dir_, &issues);
+  for (const content::ContentIssue& i : issues) std::fprintf(stderr, "%s\n", i.ToString().c_str());
+  if (!lib.ok()) return kExitFatal;
+  size_t warnings = issues.size();
+  std::printf("%zu articles, %zu authors: no errors, %zu warnings.\n", (*lib)->articles().size(),
+              (*lib)->authors().size(), warnings);
+  return kExitOk;
+}
+
 std::string Commands::StoreUrl() const {
   if (!store_.empty()) return store_;
   // A connection string with a password belongs in the environment (or in
@@ -730,6 +756,8 @@ int Commands::Serve() {
   so.max_connections = max_connections_;
   ServiceOptions opts;
   opts.snapshot = snapshot_;
+  opts.content_dir = content_dir_;
+  opts.public_url = public_url_;
   opts.rate_per_second = rate_, opts.rate_burst = burst_;
   opts.store = StoreUrl();
   if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;

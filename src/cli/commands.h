@@ -29,6 +29,7 @@ class Commands {
   int Explain();
   int GuideCmd();
   int KnowledgeCmd(bool report);
+  int ContentCheck();
   int StoreMigrate();
   int AdminAddUser();
   int AdminToken();
@@ -54,6 +55,8 @@ class Commands {
   CLI::App* knowledge_ = nullptr;
   CLI::App* knowledge_report_ = nullptr;
   CLI::App* knowledge_check_ = nullptr;
+  CLI::App* content_check_ = nullptr;
+  std::string content_dir_, public_url_;
   CLI::App* store_migrate_ = nullptr;
   CLI::App* admin_add_user_ = nullptr;
   CLI::App* admin_token_ = nullptr;

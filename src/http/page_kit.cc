@@ -16,8 +16,9 @@ std::string Render(const std::string& name, const data& d) {
 }
 
 HttpResponse Html(const Dataset* ds, const std::string& title, const std::string& body, int status,
-                  bool skip_to_results) {
+                  bool skip_to_results, const std::string& head) {
   data layout;
+  layout.set("head", head);
   layout.set("skip_results", skip_to_results ? data::type::bool_true : data::type::bool_false);
   layout.set("title", title);
   layout.set("body", body);

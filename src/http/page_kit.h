@@ -19,8 +19,9 @@ using kainjow::mustache::data;
 std::string Render(const std::string& name, const data& d);
 // `body` inside the layout (title, sample-data banner when `ds` is synthetic;
 // with `skip_to_results`, a second skip link to the element id "results").
+// `head`: extra elements for <head> (meta tags, JSON-LD), already escaped.
 HttpResponse Html(const Dataset* ds, const std::string& title, const std::string& body,
-                  int status = 200, bool skip_to_results = false);
+                  int status = 200, bool skip_to_results = false, const std::string& head = "");
 data Bool(bool b);
 // Sets `key` only for a non-empty value: mustache treats "" as true, and
 // {{#key}}...{{/key}} sections must skip missing values.

@@ -438,6 +438,17 @@ HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
   v.set("modalities", ModalityList(d, ""));
   v.set("where", Get(params, "where"));
   v.set("q", Get(params, "q"));
+  data recent = List();
+  for (size_t i = 0; i < d.content->articles().size() && i < 3; ++i) {
+    const content::Article& a = d.content->articles()[i];
+    data item;
+    item.set("slug", a.slug);
+    item.set("title", a.title);
+    item.set("summary", a.summary);
+    recent.push_back(item);
+  }
+  v.set("has_recent", Bool(!d.content->articles().empty()));
+  v.set("recent", recent);
   return Html(&d, "Find care", Render("home", v));
 }
 

@@ -57,8 +57,14 @@ TempDir* PagesTest::dir_ = nullptr;
 Service* PagesTest::service_ = nullptr;
 
 TEST_F(PagesTest, EveryPageRendersWithSecurityHeadersAndTheSampleBanner) {
-  const std::vector<std::string> pages = {"/", "/search?where=10001&care=acupuncture",
-                                          "/provider/" + SomeNpi(), "/guide", "/about"};
+  const std::vector<std::string> pages = {"/",
+                                          "/search?where=10001&care=acupuncture",
+                                          "/provider/" + SomeNpi(),
+                                          "/guide",
+                                          "/about",
+                                          "/articles",
+                                          "/articles/chiropractic",
+                                          "/authors/editorial-team"};
   for (const std::string& p : pages) {
     HttpResponse r = Send("GET", p);
     EXPECT_EQ(r.status, 200) << p;

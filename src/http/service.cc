@@ -10,6 +10,7 @@
 
 #include "http/admin.h"
 #include "http/api.h"
+#include "http/articles.h"
 #include "http/pages.h"
 #include "http/query_string.h"
 #include "http/routes.h"
@@ -84,9 +85,14 @@ std::string_view HttpRequest::Header(std::string_view name) const {
 }
 
 Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path,
-                                               const CorrectionMap* corrections) {
+                                               const CorrectionMap* corrections,
+                                               const std::string& content_dir) {
   auto d = std::make_unique<Dataset>();
   d->path = path;
+  std::vector<content::ContentIssue> issues;  // warnings: the console shows reviews due
+  auto content = LoadContent(content_dir, &issues);
+  if (!content.ok()) return content.status();
+  d->content = std::move(content).value();
   auto snap = Snapshot::Open(path);  // checks every section's checksum
   if (!snap.ok()) return snap.status();
   d->snap = std::move(snap).value();
@@ -128,7 +134,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   }
   s->corrections_ = std::make_unique<CorrectionCache>(s->store_.get(), options.corrections_max_age);
   auto fixes = s->corrections_->Current();
-  auto d = Dataset::Load(options.snapshot, fixes.get());
+  auto d = Dataset::Load(options.snapshot, fixes.get(), options.content_dir);
   if (!d.ok()) return d.status();
   s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
   s->seen_ = fixes;
@@ -181,7 +187,7 @@ std::shared_ptr<const Dataset> Service::data() const {
 Status Service::Reload() {
   std::lock_guard<std::mutex> one_at_a_time(reload_mu_);
   corrections_->Invalidate();  // a reload reads the corrections afresh too
-  auto d = Dataset::Load(options_.snapshot, corrections_->Current().get());
+  auto d = Dataset::Load(options_.snapshot, corrections_->Current().get(), options_.content_dir);
   if (!d.ok()) {
     ++reloads_failed_;
     return d.status();
@@ -338,6 +344,22 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
       return PageAbout(d);
     case RouteId::kPageReport:
       return PageReport(d, req.body, store_.get());
+    case RouteId::kArticles:
+      return ApiArticles(d, params);
+    case RouteId::kArticle:
+      return ApiArticle(d, args[0]);
+    case RouteId::kPageArticles:
+      return PageArticles(d, params);
+    case RouteId::kPageArticle:
+      return PageArticle(d, args[0], BaseUrl(req));
+    case RouteId::kPageAuthor:
+      return PageAuthor(d, args[0]);
+    case RouteId::kFeedAtom:
+      return FeedAtom(d, "", BaseUrl(req));
+    case RouteId::kAuthorFeed:
+      return FeedAtom(d, args[0], BaseUrl(req));
+    case RouteId::kFeedJson:
+      return FeedJson(d, BaseUrl(req));
     case RouteId::kStatic:
       return StaticFile(args[0]);
     case RouteId::kApiAdminReports:
@@ -361,6 +383,17 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
       break;
   }
   return ApiError(Status::Internal("route without a handler"));
+}
+
+std::string Service::BaseUrl(const HttpRequest& req) const {
+  if (!options_.public_url.empty()) return options_.public_url;
+  // The Host header only when it is a plain host[:port]: it ends up in links.
+  const std::string host(req.Header("host"));
+  const bool plain = !host.empty() && host.size() < 256 &&
+                     host.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789.-:[]") == std::string::npos;
+  return "http://" + (plain ? host : std::string("localhost"));
 }
 
 HttpResponse Service::AdminReload(const HttpRequest& req) {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "content/content.h"
 #include "http/correction_cache.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
@@ -64,17 +65,26 @@ struct Dataset {
   KnowledgeBase knowledge;
   std::unique_ptr<SearchIndex> index;
   std::unique_ptr<Guide> guide;
+  // Articles and authors (content/content.h); reloaded with the snapshot.
+  std::shared_ptr<const content::ContentLibrary> content;
   std::chrono::system_clock::time_point loaded_at;
   std::string location_key;  // LocationKey() of the corrections the index was built with
 
   // `corrections` (may be null): where the editors' corrections put
   // listings, laid over the index (OverridesFor).
+  // `content_dir`: the articles' directory ("" = the content shipped in the
+  // repository); content with errors fails the load.
   static Result<std::unique_ptr<Dataset>> Load(const std::string& path,
-                                               const CorrectionMap* corrections = nullptr);
+                                               const CorrectionMap* corrections = nullptr,
+                                               const std::string& content_dir = "");
 };
 
 struct ServiceOptions {
   std::string snapshot;     // path of the snapshot to serve (and reload)
+  std::string content_dir;  // articles and authors (articles/, authors/); "" = shipped content
+  // The site's absolute address for feeds, canonical links and structured
+  // data ("https://example.org"); "" = http://<the request's Host>.
+  std::string public_url;
   std::string admin_token;  // POST /admin/reload needs "Authorization: Bearer <token>"; "" = off
   double rate_per_second = 20;  // per client, on expensive routes
   double rate_burst = 40;
@@ -121,6 +131,8 @@ class Service {
                        const std::vector<std::string>& args, const Dataset& d);
   HttpResponse Dispatch(const Route& route, const std::vector<std::string>& args,
                         const QueryParams& params, const HttpRequest& req, const Dataset& d);
+  // The site's absolute address: options_.public_url, else from the Host header.
+  std::string BaseUrl(const HttpRequest& req) const;
   HttpResponse AdminReload(const HttpRequest& req);
   // The store's corrections of a listing (empty without a store or when it is down).
   std::vector<store::Correction> CorrectionsFor(const std::string& npi_text);

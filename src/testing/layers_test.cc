@@ -24,6 +24,7 @@ const std::map<std::string, int>& Layers() {
       {"store", 2},                                  // what people and operators write
       {"snapshot", 3},                               // the file format
       {"knowledge", 4}, {"ingest", 4},               // what facts say; writing a snapshot
+      {"content", 4},                                // articles and authors
       {"index", 5},     {"fetch", 5},                // reading a snapshot fast; NPPES downloads
       {"query", 6},                                  // search
       {"http", 7},                                   // API and pages

@@ -221,6 +221,20 @@ test("empty results explain why and offer a wider search; other pages pass axe",
   await page.goto(base + href.replace("/provider/", "/organization/"));
   assert.match(await page.textContent("main"), /Providers NPPES links to it/);
   await axe(page, "organization");
+  // Articles: the list, one article (its call to action opens the search
+  // for that care), and an author page.
+  await page.goto(base + "/articles");
+  await axe(page, "articles");
+  await page.click(".articles li:first-child a");
+  assert.match(await page.textContent(".byline"), /Last reviewed/);
+  await axe(page, "article");
+  await shot(page, "article");
+  await page.goto(base + "/articles/acupuncture-or-dry-needling");
+  await page.fill("#where-acupuncture", "53703");
+  await Promise.all([page.waitForNavigation(), page.click("form.cta button")]);
+  assert.match(page.url(), /care=acupuncture/);
+  await page.goto(base + "/authors/editorial-team");
+  await axe(page, "author");
   assert.deepEqual(problems, []);
   await context.close();
 });
