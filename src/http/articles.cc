@@ -194,18 +194,13 @@ std::string JsonLd(const ContentLibrary& lib, const Article& a, const std::strin
   w.Key("author");
   people(a.authors);
   w.Key("citation").BeginArray();
-  for (const content::Source& s : a.sources)
-    w.BeginObject()
-        .Field("@type", "CreativeWork")
-        .Field("name", s.title)
-        .Field("url", s.url)
-        .Key("publisher")
-        .BeginObject()
-        .Field("@type", "Organization")
-        .Field("name", s.publisher)
-        .EndObject()
-        .Field("datePublished", s.year > 0 ? std::to_string(s.year) : "")
-        .EndObject();
+  for (const content::Source& s : a.sources) {
+    w.BeginObject().Field("@type", "CreativeWork").Field("name", s.title).Field("url", s.url);
+    w.Key("publisher").BeginObject().Field("@type", "Organization").Field("name", s.publisher);
+    w.EndObject();
+    if (s.year > 0) w.Field("datePublished", std::to_string(s.year));
+    w.EndObject();
+  }
   w.EndArray();
   w.EndObject();
   w.EndObject();
