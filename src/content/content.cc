@@ -164,6 +164,12 @@ class Checker {
   std::vector<ContentIssue>* issues_;
 };
 
+// The line of a front-matter key (1 when the key is absent).
+int KeyLine(const std::map<std::string, int>& lines, const char* key) {
+  auto it = lines.find(key);
+  return it == lines.end() ? 1 : it->second;
+}
+
 int Line(const YAML::Node& n, int yaml_first_line) {
   return n.Mark().line < 0 ? yaml_first_line : yaml_first_line + n.Mark().line;
 }
@@ -237,10 +243,7 @@ bool ParseArticle(const std::string& file, const std::string& slug, const std::s
   if (!ParseYaml(s.yaml, file, c, &y)) return false;
   const int first = 2;
   for (const auto& kv : y) (*lines)[kv.first.Scalar()] = Line(kv.first, first);
-  auto line = [&](const char* key) {
-    auto it = lines->find(key);
-    return it == lines->end() ? 1 : it->second;
-  };
+  auto line = [&](const char* key) { return KeyLine(*lines, key); };
   a->file = file;
   a->slug = Scalar(y, "slug");
   if (a->slug.empty())
@@ -355,10 +358,7 @@ std::shared_ptr<const ContentLibrary> ContentLibrary::Build(
   for (size_t k = 0; k < lib->articles_.size(); ++k) {
     Article& a = lib->articles_[k];
     const Pending& pd = pending[k];
-    auto line = [&](const char* key) {
-      auto it = pd.lines.find(key);
-      return it == pd.lines.end() ? 1 : it->second;
-    };
+    auto line = [&](const char* key) { return KeyLine(pd.lines, key); };
     if (a.authors.empty()) c.Error(a.file, line("authors"), "at least one author is required");
     for (const std::string& s : a.authors)
       if (!author_slugs.count(s)) c.Error(a.file, line("authors"), "unknown author '" + s + "'");
