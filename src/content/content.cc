@@ -352,9 +352,24 @@ std::shared_ptr<const ContentLibrary> ContentLibrary::Build(
   for (const Article& a : lib->articles_)
     if (!article_slugs.insert(a.slug).second)
       c.Error(a.file, 1, "a second article with slug " + a.slug);
-  for (const Author& a : lib->authors_)
-    if (!a.photo.empty() && lib->AuthorFile(a.photo) == nullptr)
+  // Slugs become URLs and feed ids: lower-case letters, digits and hyphens.
+  auto slug_ok = [](const std::string& s) {
+    return !s.empty() &&
+           s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+  };
+  for (const Author& a : lib->authors_) {
+    if (!slug_ok(a.slug))
+      c.Error(a.file, 0, "file name '" + a.slug + "': use lower-case letters, digits and hyphens");
+    if (a.photo.empty()) continue;
+    if (lib->AuthorFile(a.photo) == nullptr)
       c.Error(a.file, 2, "photo '" + a.photo + "' is not a file beside the bio");
+    else if (!(a.photo.ends_with(".jpg") || a.photo.ends_with(".jpeg") ||
+               a.photo.ends_with(".png") || a.photo.ends_with(".webp")))
+      c.Error(a.file, 2, "photo '" + a.photo + "' must be .jpg, .jpeg, .png or .webp");
+  }
+  for (const Article& a : lib->articles_)
+    if (!slug_ok(a.slug))
+      c.Error(a.file, 0, "file name '" + a.slug + "': use lower-case letters, digits and hyphens");
   for (size_t k = 0; k < lib->articles_.size(); ++k) {
     Article& a = lib->articles_[k];
     const Pending& pd = pending[k];

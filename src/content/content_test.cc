@@ -160,5 +160,16 @@ TEST(Content, ArticlesAreNewestFirstAndSlugsMustMatchFileNames) {
             std::string::npos);
 }
 
+TEST(Content, SlugsAndPhotosMustBeSafeForUrls) {
+  Files files = {{"c/articles/Bad_Slug.md", Article("Bad_Slug", "")},
+                 {"c/authors/pic.md", "---\nname: \"P\"\nphoto: p.gif\n---\n\nBio.\n"},
+                 {"c/authors/p.gif", "GIF89a"}};
+  const std::string errors = Errors(Check(files));
+  EXPECT_NE(errors.find("file name 'Bad_Slug': use lower-case letters, digits and hyphens"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("photo 'p.gif' must be .jpg, .jpeg, .png or .webp"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace meridian::content

@@ -6,6 +6,7 @@
 
 #include "http/admin_auth.h"
 #include "http/api.h"
+#include "http/articles.h"
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "http/query_string.h"
@@ -350,6 +351,16 @@ HttpResponse AdminConsole::Queue(const Who& who, const QueryParams& params, cons
   v.set("email", who.user.email);
   v.set("csrf", who.session.csrf);
   v.set("is_admin", page::Bool(who.user.role == "admin"));
+  data due = List();
+  for (const content::Article* a : ReviewsDue(*d.content, TodayUtc())) {
+    data item;
+    item.set("slug", a->slug);
+    item.set("title", a->title);
+    item.set("next_review", a->next_review);
+    due.push_back(item);
+  }
+  v.set("has_due", page::Bool(!due.is_empty_list()));
+  v.set("due", due);
   data rows = List();
   for (const store::Report& r : *reports) {
     data item;

@@ -20,7 +20,9 @@ namespace {
 
 constexpr size_t kPerPage = 10;
 
-std::string Today() {
+}  // namespace
+
+std::string TodayUtc() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&now, &tm);
@@ -28,6 +30,17 @@ std::string Today() {
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
 }
+
+std::vector<const Article*> ReviewsDue(const ContentLibrary& lib, const std::string& today) {
+  std::vector<const Article*> due;
+  for (const Article& a : lib.articles())
+    if (a.next_review < today) due.push_back(&a);
+  std::sort(due.begin(), due.end(),
+            [](const Article* x, const Article* y) { return x->next_review < y->next_review; });
+  return due;
+}
+
+namespace {
 
 // "2026-12-01" -> "December 1, 2026".
 std::string LongDate(const std::string& ymd) {
@@ -223,7 +236,7 @@ Result<std::shared_ptr<const ContentLibrary>> LoadContent(
   }
   content::ContentRules rules;
   for (const Modality& m : ModalityMap::Embedded().modalities()) rules.modalities.push_back(m.id);
-  rules.today = Today();
+  rules.today = TodayUtc();
   auto lib = ContentLibrary::Build(files, rules, issues);
   if (content::HasErrors(*issues)) {
     std::string msg = "the content has errors:";
@@ -301,7 +314,7 @@ HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::s
   v.set("last_reviewed_iso", a->last_reviewed);
   v.set("next_review", LongDate(a->next_review));
   v.set("next_review_iso", a->next_review);
-  v.set("review_due", Bool(a->next_review < Today()));
+  v.set("review_due", Bool(a->next_review < TodayUtc()));
   v.set("sample", Bool(a->sample));
   SetIf(v, "conflicts", a->conflicts);
   data sources = List();
@@ -356,6 +369,7 @@ HttpResponse PageAuthor(const Dataset& d, const std::string& slug) {
   SetIf(v, "credentials", a->credentials);
   SetIf(v, "role", a->role);
   v.set("bio", a->bio_html);
+  v.set("photo", Bool(!a->photo.empty()));
   data wrote = List(), reviewed = List();
   for (const Article& x : lib.articles()) {
     if (std::find(x.authors.begin(), x.authors.end(), slug) != x.authors.end())
@@ -452,6 +466,18 @@ HttpResponse FeedJson(const Dataset& d, const std::string& base) {
                       "application/feed+json; charset=utf-8",
                       w.str(),
                       {{"Cache-Control", "public, max-age=600"}}};
+}
+
+HttpResponse AuthorPhoto(const Dataset& d, const std::string& slug) {
+  const Author* a = Lib(d).FindAuthor(slug);
+  const std::string* bytes = a && !a->photo.empty() ? Lib(d).AuthorFile(a->photo) : nullptr;
+  if (bytes == nullptr) return HttpResponse{404, "text/plain; charset=utf-8", "no photo\n", {}};
+  const std::string& n = a->photo;
+  const char* type = n.ends_with(".png")                           ? "image/png"
+                     : n.ends_with(".webp")                        ? "image/webp"
+                     : n.ends_with(".jpg") || n.ends_with(".jpeg") ? "image/jpeg"
+                                                                   : "application/octet-stream";
+  return HttpResponse{200, type, *bytes, {{"Cache-Control", "public, max-age=86400"}}};
 }
 
 HttpResponse ApiArticles(const Dataset& d, const QueryParams& params) {

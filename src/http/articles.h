@@ -19,6 +19,12 @@ namespace meridian {
 Result<std::shared_ptr<const content::ContentLibrary>> LoadContent(
     const std::string& dir, std::vector<content::ContentIssue>* issues);
 
+// Today's date in UTC, YYYY-MM-DD (for "review due").
+std::string TodayUtc();
+// The articles whose next_review is before `today`, oldest review first.
+std::vector<const content::Article*> ReviewsDue(const content::ContentLibrary& lib,
+                                                const std::string& today);
+
 // `base`: the site's absolute address for feeds and structured data
 // ("https://example.org"), no trailing slash.
 HttpResponse PageArticles(const Dataset& d, const QueryParams& params);
@@ -26,6 +32,8 @@ HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::s
 HttpResponse PageAuthor(const Dataset& d, const std::string& slug);
 HttpResponse FeedAtom(const Dataset& d, const std::string& author_slug, const std::string& base);
 HttpResponse FeedJson(const Dataset& d, const std::string& base);
+// The author's photo file (image/jpeg, image/png or image/webp by its name).
+HttpResponse AuthorPhoto(const Dataset& d, const std::string& slug);
 HttpResponse ApiArticles(const Dataset& d, const QueryParams& params);
 HttpResponse ApiArticle(const Dataset& d, const std::string& slug);
 

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
+#include "http/sitemap.h"
 #include "testing/http_test_util.h"
 #include "testing/test_util.h"
 
@@ -164,6 +166,7 @@ TEST_F(ArticlesTest, ListsFiltersPagesAuthorsAndTheHomePage) {
   EXPECT_EQ(Get("/articles/nothing-here").status, 404);
   HttpResponse home = Get("/");
   EXPECT_NE(home.body.find("Recent posts"), std::string::npos);
+  EXPECT_NE(home.body.find("Sample articles:"), std::string::npos);
   EXPECT_NE(home.body.find("href=\"/articles/" + FirstSlug() + "\""), std::string::npos);
 }
 
@@ -253,6 +256,58 @@ TEST_F(ArticlesTest, HostileParametersAreEscaped) {
   }
 }
 
+TEST_F(ArticlesTest, TheSitemapIndexCoversPagesArticlesAuthorsAndEveryProfile) {
+  auto d = service_->data();
+  const std::string base = "https://care.example.org";
+  // Small files so the split shows: 300 rows at 100 per file = 3 files.
+  HttpResponse index = SitemapIndex(*d, base, 100);
+  auto doc = ParseXml(index.body);
+  ASSERT_NE(doc, nullptr) << index.body;
+  const Node* root = doc->One("sitemapindex");
+  ASSERT_NE(root, nullptr);
+  std::vector<std::string> files;
+  for (const Node* s : root->All("sitemap")) files.push_back(s->One("loc")->text);
+  ASSERT_EQ(files.size(), 1 + (d->snap->size() + 99) / 100);
+  EXPECT_EQ(files[0], base + "/sitemaps/pages.xml");
+  std::set<std::string> listed;
+  for (size_t k = 1; k < files.size(); ++k) {
+    const std::string name = files[k].substr(files[k].rfind('/') + 1);
+    HttpResponse f = SitemapFile(*d, name, base, 100);
+    ASSERT_EQ(f.status, 200) << name;
+    auto x = ParseXml(f.body);
+    ASSERT_NE(x, nullptr);
+    auto urls = x->One("urlset")->All("url");
+    EXPECT_LE(urls.size(), 100u);
+    for (const Node* u : urls) EXPECT_TRUE(listed.insert(u->One("loc")->text).second);
+  }
+  size_t active = 0;
+  for (size_t i = 0; i < d->snap->size(); ++i) {
+    if (d->snap->entity(i) == EntityType::kDeactivated) continue;
+    ++active;
+    EXPECT_TRUE(listed.count(base + "/provider/" + NpiToString(d->snap->npi(i))))
+        << NpiToString(d->snap->npi(i));
+  }
+  EXPECT_EQ(listed.size(), active);
+  // The pages file: home, guide, about, the article list, each article and author.
+  auto pages = ParseXml(SitemapFile(*d, "pages.xml", base).body);
+  ASSERT_NE(pages, nullptr);
+  std::set<std::string> locs;
+  for (const Node* u : pages->One("urlset")->All("url")) locs.insert(u->One("loc")->text);
+  for (const content::Article& a : d->content->articles())
+    EXPECT_TRUE(locs.count(base + "/articles/" + a.slug)) << a.slug;
+  EXPECT_TRUE(locs.count(base + "/authors/editorial-team"));
+  EXPECT_TRUE(locs.count(base + "/"));
+  // Through the service, with the protocol's 50,000 per file.
+  HttpResponse served = Get("/sitemap.xml");
+  ASSERT_EQ(served.status, 200);
+  EXPECT_NE(served.body.find("https://care.example.org/sitemaps/providers-1.xml"),
+            std::string::npos);
+  EXPECT_EQ(Get("/sitemaps/providers-1.xml").status, 200);
+  for (const std::string bad :
+       {"providers-0.xml", "providers-2.xml", "providers-01.xml", "providers-x.xml", "other.xml"})
+    EXPECT_EQ(Get("/sitemaps/" + bad).status, 404) << bad;
+}
+
 // A deployment's own content: checked at start (an error refuses to start),
 // and a reload with broken content keeps the old content serving.
 TEST(ArticlesServe, ContentErrorsRefuseStartAndABadReloadKeepsTheOldContent) {
@@ -265,7 +320,10 @@ TEST(ArticlesServe, ContentErrorsRefuseStartAndABadReloadKeepsTheOldContent) {
   std::filesystem::create_directories(content + "/authors");
   testing::WriteAll(
       content + "/authors/ana.md",
-      "---\nname: \"Ana Ruiz\"\ncredentials: \"DPT\"\n---\n\nA physical therapist.\n");
+      "---\nname: \"Ana Ruiz\"\ncredentials: \"DPT\"\nphoto: ana.png\n---\n\nA physical "
+      "therapist.\n");
+  const std::string png("\x89PNG\r\n\x1a\n-not-a-real-image", 25);
+  testing::WriteAll(content + "/authors/ana.png", png);
   testing::WriteAll(content + "/authors/ben.md",
                     "---\nname: \"Ben Cole\"\ncredentials: \"MD\"\n---\n\nA doctor.\n");
   const std::string good =
@@ -288,6 +346,19 @@ TEST(ArticlesServe, ContentErrorsRefuseStartAndABadReloadKeepsTheOldContent) {
   EXPECT_NE(page.body.find("Ben Cole</a>, MD"), std::string::npos) << "the reviewer is named";
   EXPECT_EQ(page.body.find("Sample article."), std::string::npos) << "a deployment's own content";
   EXPECT_EQ(page.body.find("No clinician has reviewed"), std::string::npos);
+  HttpResponse photo = service->Handle(testing::MakeRequest("GET", "/authors/ana/photo"));
+  ASSERT_EQ(photo.status, 200);
+  EXPECT_EQ(photo.content_type, "image/png");
+  EXPECT_EQ(photo.body, png);
+  EXPECT_NE(
+      service->Handle(testing::MakeRequest("GET", "/authors/ana"))
+          .body.find(
+              "<img class=\"author-photo\" src=\"/authors/ana/photo\" alt=\"Photo of Ana Ruiz\""),
+      std::string::npos);
+  EXPECT_EQ(service->Handle(testing::MakeRequest("GET", "/authors/ben/photo")).status, 404);
+  // Reviews due: only articles whose next review has passed, oldest first.
+  EXPECT_TRUE(ReviewsDue(*service->data()->content, "2026-12-01").empty());
+  ASSERT_EQ(ReviewsDue(*service->data()->content, "2100-01-01").size(), 1u);
   // Break it: the reviewer is also an author.
   std::string bad = good;
   bad.replace(bad.find("authors: [ana]"), 14, "authors: [ana, ben]");

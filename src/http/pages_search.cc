@@ -448,6 +448,7 @@ HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
     recent.push_back(item);
   }
   v.set("has_recent", Bool(!d.content->articles().empty()));
+  v.set("sample_articles", Bool(d.content->sample()));
   v.set("recent", recent);
   return Html(&d, "Find care", Render("home", v));
 }

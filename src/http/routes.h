@@ -67,6 +67,9 @@ enum class RouteId {
   kPageArticle,
   kPageAuthor,
   kAuthorFeed,
+  kAuthorPhoto,
+  kSitemap,
+  kSitemapFile,
   kPageReport,
   kStatic,
   kCount

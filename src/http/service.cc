@@ -14,6 +14,7 @@
 #include "http/pages.h"
 #include "http/query_string.h"
 #include "http/routes.h"
+#include "http/sitemap.h"
 #include "util/json.h"
 
 namespace meridian {
@@ -360,6 +361,12 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
       return FeedAtom(d, args[0], BaseUrl(req));
     case RouteId::kFeedJson:
       return FeedJson(d, BaseUrl(req));
+    case RouteId::kAuthorPhoto:
+      return AuthorPhoto(d, args[0]);
+    case RouteId::kSitemap:
+      return SitemapIndex(d, BaseUrl(req));
+    case RouteId::kSitemapFile:
+      return SitemapFile(d, args[0], BaseUrl(req));
     case RouteId::kStatic:
       return StaticFile(args[0]);
     case RouteId::kApiAdminReports:

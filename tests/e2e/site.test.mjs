@@ -281,6 +281,14 @@ test("XSS payloads in parameters never run", async () => {
       await page.goto(`${base}/search?where=10001&${field}=${encodeURIComponent(p)}`);
       assert.equal(await page.locator("script:not([src])").count(), 0, `${field}=${p}`);
     }
+    // The articles' parameters and paths (an article page's only inline
+    // script is its JSON-LD data block, which never runs).
+    const e = encodeURIComponent(p);
+    for (const url of [`/articles?tag=${e}`, `/articles?modality=${e}`, `/articles?page=${e}`,
+      `/articles/${e}`, `/authors/${e}`, `/api/v1/articles/${e}`]) {
+      await page.goto(base + url);
+      assert.equal(await page.locator("script:not([src]):not([type='application/ld+json'])").count(), 0, url);
+    }
   }
   assert.deepEqual(problems, []);
   await context.close();
