@@ -316,10 +316,22 @@ void Execution::NearestSitesFirst() {
       std::push_heap(multi.begin(), multi.end(), ByDistance);
     }
   });
-  // Sites nearest first; rows at equal distance in row (= NPI) order.
-  std::sort(sites.begin(), sites.end(), [](const SiteHit& a, const SiteHit& b) {
-    return a.miles != b.miles ? a.miles < b.miles : a.site < b.site;
-  });
+  // Sites nearest first (rows at equal distance in row = NPI order), taken
+  // from a heap only as far as the page needs: a wide radius in a dense
+  // metro holds thousands of sites, and the page usually fills from a few.
+  // Popped sites collect at the back, so the k-th nearest is sites[n-1-k].
+  auto farther = [](const SiteHit& a, const SiteHit& b) {
+    return a.miles != b.miles ? a.miles > b.miles : a.site > b.site;
+  };
+  std::make_heap(sites.begin(), sites.end(), farther);
+  size_t heap_end = sites.size();
+  auto nearest = [&](size_t k) -> const SiteHit& {  // REQUIRES: k < sites.size()
+    while (sites.size() - heap_end <= k) {
+      std::pop_heap(sites.begin(), sites.begin() + static_cast<long>(heap_end), farther);
+      --heap_end;
+    }
+    return sites[sites.size() - 1 - k];
+  };
   // Each site's single rows, and each exclusive bucket's rows, are runs
   // ascending by row; a group of sites at one distance is merged run by run
   // until the page is full.
@@ -332,15 +344,15 @@ void Execution::NearestSitesFirst() {
   thread_local std::vector<Run> runs;
   for (size_t i = 0; i < sites.size() && page.size() < need;) {
     size_t j = i;
-    while (j < sites.size() && sites[j].miles == sites[i].miles) ++j;
-    const double miles = sites[i].miles;
+    const double miles = nearest(i).miles;
+    while (j < sites.size() && nearest(j).miles == miles) ++j;
     if (q_.cursor && Bits(miles) < q_.cursor->sort_key) {  // wholly before the cursor
       i = j;
       continue;
     }
     runs.clear();
     for (size_t k = i; k < j; ++k) {
-      const uint32_t s = sites[k].site;
+      const uint32_t s = nearest(k).site;
       runs.push_back({grid_.single_rows(s), grid_.single_info(s), grid_.single_loc(s), 0});
       for (uint32_t b = 0; b < nb; ++b)
         if (!grid_.bucket_rows(s, b).empty())
