@@ -267,7 +267,7 @@ class Builder {
         rec.deactivation_date = (*d)[di].second;
         if (has_b) {
           Record old;
-          MERIDIAN_RETURN_IF_ERROR(b->GetRecord(bi, &old));
+          MERIDIAN_RETURN_IF_ERROR(b->GetRecordMapped(bi, &old));
           rec.deactivation_reason = old.deactivation_reason;
         }
         ++sum_->deactivations_applied;
@@ -282,13 +282,13 @@ class Builder {
       } else if (has_p) {
         // Changed record; side lists not supplied this week are kept from the snapshot.
         Record old;
-        MERIDIAN_RETURN_IF_ERROR(b->GetRecord(bi, &old));
+        MERIDIAN_RETURN_IF_ERROR(b->GetRecordMapped(bi, &old));
         s = AddParsed(p->entries[pi], in_.has_pl ? locs : old.secondary,
                       in_.has_names ? names : old.other_org_names,
                       in_.has_endpoints ? endpoints : old.endpoints);
         ++sum_->updated;
       } else if (any_att) {
-        MERIDIAN_RETURN_IF_ERROR(b->GetRecord(bi, &rec));
+        MERIDIAN_RETURN_IF_ERROR(b->GetRecordMapped(bi, &rec));
         if (!locs.empty()) rec.secondary = locs;
         if (!names.empty()) rec.other_org_names = names;
         if (!endpoints.empty()) rec.endpoints = endpoints;

@@ -19,7 +19,7 @@ namespace {
 // decode is corruption the oracle must not paper over (the engine would
 // answer 500 or refuse the snapshot), so the test run stops here.
 void DecodeOrDie(const Snapshot& snap, size_t row, Record* rec) {
-  Status s = snap.GetRecord(row, rec);
+  Status s = snap.GetRecordMapped(row, rec);
   if (s.ok()) return;
   std::fprintf(stderr, "ScanSearch: row %zu does not decode: %s\n", row, s.ToString().c_str());
   std::abort();

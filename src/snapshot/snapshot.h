@@ -59,7 +59,13 @@ class Snapshot {
   const TextIndex& text() const { return text_; }
   const std::vector<Place>& places() const { return places_; }
   uint32_t place(size_t i) const { return place_[i]; }
+  // Row i's record, read with pread (a lookup: the pages do not join this
+  // process's resident set).
   Status GetRecord(size_t i, Record* out) const;
+  // The same, read through the map: for passes over many rows in order
+  // (verify, the scan oracle), where pread per row would cost more; call
+  // ReleaseResident() after such a pass.
+  Status GetRecordMapped(size_t i, Record* out) const;
   // Drops the mapped pages from this process's resident set (they stay in
   // the page cache and fault back in when read). Call after a pass that
   // touched everything, e.g. opening with checksums and building indexes.

@@ -130,12 +130,27 @@ Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
       return Errno("mmap " + path);
     }
   }
-  ::close(fd);
-  return std::unique_ptr<MappedFile>(new MappedFile(data, size));
+  return std::unique_ptr<MappedFile>(new MappedFile(data, size, fd));
 }
 
 MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(data_, size_);
+  ::close(fd_);
+}
+
+Status MappedFile::ReadAt(size_t offset, size_t n, std::string* out) const {
+  if (offset > size_ || n > size_ - offset) return Status::Internal("read past the end of a file");
+  out->resize(n);
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t got =
+        ::pread(fd_, out->data() + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return Errno("pread");
+    if (got == 0) return Status::IoError("the file is shorter than when it was opened");
+    done += static_cast<size_t>(got);
+  }
+  return Status::OK();
 }
 
 void MappedFile::ReleaseResident() const {

@@ -53,11 +53,17 @@ class MappedFile {
   // stay in the page cache): after a full read such as a checksum pass, the
   // resident set shrinks back to what is actually used afterwards.
   void ReleaseResident() const;
+  // Reads bytes [offset, offset + n) of the file into *out with pread, not
+  // through the map: bytes read once in a while (cold records) then stay in
+  // the page cache only, not in this process's resident set.
+  // REQUIRES: offset + n <= bytes().size().
+  Status ReadAt(size_t offset, size_t n, std::string* out) const;
 
  private:
-  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  MappedFile(void* data, size_t size, int fd) : data_(data), size_(size), fd_(fd) {}
   void* data_;
   size_t size_;
+  int fd_;  // kept open for ReadAt
 };
 
 // "dir/npidata_pfile_2025.csv" -> "npidata_pfile_2025.csv".
