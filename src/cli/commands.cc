@@ -205,6 +205,16 @@ void Commands::Register(CLI::App* app) {
       "--reports", reports_,
       "older form of --store sqlite:FILE (migrate it first: meridian store migrate)");
 
+  serve_->add_option("--smtp", smtp_,
+                     "digest mail over SMTP: smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT] "
+                     "(default: .eml files, see --mail-dir)");
+  serve_->add_option("--smtp-credentials", smtp_credentials_,
+                     "a file with username= and password= lines for --smtp");
+  serve_->add_option("--mail-dir", mail_dir_,
+                     "without --smtp: write mail here as .eml files (default: mail/ beside the "
+                     "SQLite store)");
+  RegisterDigest(app);
+
   auto* store_cmd = app->add_subcommand("store", "The store: migrations");
   store_cmd->require_subcommand(1);
   store_migrate_ = store_cmd->add_subcommand(
@@ -246,6 +256,8 @@ int Commands::Run() {
   if (knowledge_report_->parsed()) return KnowledgeCmd(true);
   if (knowledge_check_->parsed()) return KnowledgeCmd(false);
   if (content_check_->parsed()) return ContentCheck();
+  if (digest_send_->parsed()) return DigestSend(false);
+  if (digest_preview_->parsed()) return DigestSend(true);
   return Usage("no command given");
 }
 
@@ -760,6 +772,8 @@ int Commands::Serve() {
   opts.public_url = public_url_;
   opts.rate_per_second = rate_, opts.rate_burst = burst_;
   opts.store = StoreUrl();
+  opts.smtp_url = smtp_, opts.smtp_credentials = smtp_credentials_, opts.mail_dir = mail_dir_;
+  opts.mail_base_url = !public_url_.empty() ? public_url_ : "http://" + listen_;
   if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;
   std::FILE* log = nullptr;
   if (access_log_ == "-") {

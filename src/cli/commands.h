@@ -33,8 +33,10 @@ class Commands {
   int StoreMigrate();
   int AdminAddUser();
   int AdminToken();
-  int Download();  // refresh.cc
-  int Refresh();   // refresh.cc
+  int Download();                // refresh.cc
+  int Refresh();                 // refresh.cc
+  int DigestSend(bool preview);  // digest_cmd.cc
+  void RegisterDigest(CLI::App* app);
   // The --store to use: the flag, else the older --reports file, else the
   // default sqlite:meridian.sqlite.
   std::string StoreUrl() const;
@@ -62,6 +64,11 @@ class Commands {
   CLI::App* admin_token_ = nullptr;
   CLI::App* download_ = nullptr;
   CLI::App* refresh_ = nullptr;
+  CLI::App* digest_send_ = nullptr;
+  CLI::App* digest_preview_ = nullptr;
+  std::string week_, previous_, smtp_, smtp_credentials_, mail_dir_, subscriber_;
+  double digest_rate_ = 50;
+  bool mime_ = false;
   bool monthly_ = false, weekly_ = false, deactivations_kind_ = false;
   std::string to_, from_ = "https://download.cms.gov/nppes/NPI_Files.html", pidfile_, reload_url_;
   int64_t pid_ = 0;

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "http/api.h"
+#include "http/digest_pages.h"
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "knowledge/modality_map.h"
@@ -294,7 +295,8 @@ HttpResponse PageArticles(const Dataset& d, const QueryParams& params) {
       "title=\"Meridian articles\" href=\"/articles/feed.json\">");
 }
 
-HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::string& base) {
+HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::string& base,
+                         bool digest) {
   const ContentLibrary& lib = Lib(d);
   const Article* a = lib.FindArticle(slug);
   if (a == nullptr)
@@ -327,6 +329,7 @@ HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::s
     sources.push_back(x);
   }
   v.set("sources", sources);
+  if (digest) v.set("digest_form", DigestPages::SignupForm());
   data ctas = List();
   for (const std::string& m : a->modalities) {
     data c;

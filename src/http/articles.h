@@ -28,7 +28,9 @@ std::vector<const content::Article*> ReviewsDue(const content::ContentLibrary& l
 // `base`: the site's absolute address for feeds and structured data
 // ("https://example.org"), no trailing slash.
 HttpResponse PageArticles(const Dataset& d, const QueryParams& params);
-HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::string& base);
+// `digest`: the weekly digest is on (its sign-up form is shown).
+HttpResponse PageArticle(const Dataset& d, const std::string& slug, const std::string& base,
+                         bool digest = false);
 HttpResponse PageAuthor(const Dataset& d, const std::string& slug);
 HttpResponse FeedAtom(const Dataset& d, const std::string& author_slug, const std::string& base);
 HttpResponse FeedJson(const Dataset& d, const std::string& base);

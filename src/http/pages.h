@@ -14,7 +14,8 @@
 
 namespace meridian {
 
-HttpResponse PageHome(const Dataset& d, const QueryParams& params);
+// `digest`: the weekly digest is on (its sign-up form is shown).
+HttpResponse PageHome(const Dataset& d, const QueryParams& params, bool digest = false);
 // `fixes` (may be null): results the editors corrected say so.
 HttpResponse PageSearch(const Dataset& d, const QueryParams& params,
                         const CorrectionMap* fixes = nullptr);

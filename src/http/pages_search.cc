@@ -6,6 +6,7 @@
 #include "geo/distance.h"
 #include "geo/zcta.h"
 #include "http/api.h"
+#include "http/digest_pages.h"
 #include "http/map_outlines.h"
 #include "http/page_kit.h"
 #include "http/pages.h"
@@ -433,7 +434,7 @@ data FacetGroups(const SearchResult& r, const Query& q, const QueryParams& kept,
 
 }  // namespace
 
-HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
+HttpResponse PageHome(const Dataset& d, const QueryParams& params, bool digest) {
   data v;
   v.set("modalities", ModalityList(d, ""));
   v.set("where", Get(params, "where"));
@@ -450,6 +451,7 @@ HttpResponse PageHome(const Dataset& d, const QueryParams& params) {
   v.set("has_recent", Bool(!d.content->articles().empty()));
   v.set("sample_articles", Bool(d.content->sample()));
   v.set("recent", recent);
+  if (digest) v.set("digest_form", DigestPages::SignupForm());
   return Html(&d, "Find care", Render("home", v));
 }
 

@@ -71,6 +71,15 @@ enum class RouteId {
   kSitemap,
   kSitemapFile,
   kPageReport,
+  kPageDigest,
+  kPageDigestSignup,
+  kPageDigestConfirm,
+  kPageDigestConfirmPost,
+  kPageDigestManage,
+  kPageDigestManagePost,
+  kPageDigestExport,
+  kPageDigestUnsubscribe,
+  kDigestUnsubscribe,
   kStatic,
   kCount
 };

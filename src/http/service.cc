@@ -11,6 +11,7 @@
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/articles.h"
+#include "http/digest_pages.h"
 #include "http/pages.h"
 #include "http/query_string.h"
 #include "http/routes.h"
@@ -141,8 +142,38 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   s->seen_ = fixes;
   s->seen_raw_ = fixes.get();
   s->console_ = std::make_unique<AdminConsole>(s->store_.get(), s->corrections_.get());
+  MERIDIAN_RETURN_IF_ERROR(s->StartDigest());
   if (s->store_ != nullptr) (void)FlagChangedCorrections(s->store_.get(), *s->data_);
   return s;
+}
+
+Status Service::StartDigest() {
+  std::unique_ptr<digest::Subscriptions> subs;
+  std::unique_ptr<digest::Outbox> outbox;
+  if (store_ != nullptr) {
+    const std::string url = !options_.store.empty() ? options_.store : "sqlite:" + options_.reports;
+    auto made =
+        digest::MakeMailer(options_.smtp_url, options_.smtp_credentials, options_.mail_dir, url);
+    if (!made.ok()) return made.status();
+    std::unique_ptr<digest::Mailer> mailer = std::move(made).value();
+    if (options_.error_log != nullptr)
+      std::fprintf(options_.error_log, "meridian: digest mail goes to %s\n",
+                   mailer->Describe().c_str());
+    auto keys = digest::DigestKeys::Load(store_.get());
+    if (keys.ok()) {
+      outbox = std::make_unique<digest::Outbox>(std::move(mailer));
+      const std::string base = !options_.mail_base_url.empty() ? options_.mail_base_url
+                               : !options_.public_url.empty()  ? options_.public_url
+                                                               : "http://127.0.0.1:8080";
+      subs = std::make_unique<digest::Subscriptions>(store_.get(), std::move(keys).value(),
+                                                     digest::SiteFor(base), outbox.get());
+    } else if (options_.error_log != nullptr) {
+      std::fprintf(options_.error_log, "meridian: the digest is off until the store answers (%s)\n",
+                   keys.status().ToString().c_str());
+    }
+  }
+  digest_ = std::make_unique<DigestPages>(std::move(outbox), std::move(subs));
+  return Status::OK();
 }
 
 std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_text) {
@@ -282,7 +313,10 @@ HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool m
   }
   // Forms that change something must come from this site (the console's
   // forms also carry a CSRF token).
-  if (html && req.method == "POST" && route->id != RouteId::kPageGuideResult && !SameOrigin(req))
+  // One-click unsubscribe (RFC 8058) comes from mail clients, not this
+  // site; its signed token is what protects it.
+  if (html && req.method == "POST" && route->id != RouteId::kPageGuideResult &&
+      route->id != RouteId::kDigestUnsubscribe && !SameOrigin(req))
     return ErrorResponse(&d, html,
                          Status::PermissionDenied("This form must be sent from this site."));
   if (options_.before_dispatch) options_.before_dispatch(req);
@@ -330,7 +364,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kAdminReload:
       return AdminReload(req);
     case RouteId::kPageHome:
-      return PageHome(d, params);
+      return PageHome(d, params, digest_->on());
     case RouteId::kPageSearch:
       return PageSearch(d, params, SearchCorrections(d).get());
     case RouteId::kPageProvider:
@@ -352,7 +386,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kPageArticles:
       return PageArticles(d, params);
     case RouteId::kPageArticle:
-      return PageArticle(d, args[0], BaseUrl(req));
+      return PageArticle(d, args[0], BaseUrl(req), digest_->on());
     case RouteId::kPageAuthor:
       return PageAuthor(d, args[0]);
     case RouteId::kFeedAtom:
@@ -369,6 +403,16 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
       return SitemapFile(d, args[0], BaseUrl(req));
     case RouteId::kStatic:
       return StaticFile(args[0]);
+    case RouteId::kPageDigest:
+    case RouteId::kPageDigestSignup:
+    case RouteId::kPageDigestConfirm:
+    case RouteId::kPageDigestConfirmPost:
+    case RouteId::kPageDigestManage:
+    case RouteId::kPageDigestManagePost:
+    case RouteId::kPageDigestExport:
+    case RouteId::kPageDigestUnsubscribe:
+    case RouteId::kDigestUnsubscribe:
+      return digest_->Handle(route.id, params, req, d);
     case RouteId::kApiAdminReports:
     case RouteId::kApiAdminReport:
     case RouteId::kApiAdminCorrections:

@@ -38,6 +38,7 @@
 namespace meridian {
 
 class AdminConsole;
+class DigestPages;
 
 struct HttpRequest {
   std::string method;  // "GET"
@@ -99,6 +100,14 @@ struct ServiceOptions {
   // reloads it (corrections made on another server show up within this).
   std::chrono::milliseconds corrections_max_age{10000};
   std::FILE* error_log = stderr;  // one line per handler that threw; nullptr = off
+  // The weekly digest's mail (it needs the store). `smtp_url` set: SMTP
+  // (digest/mailer.h), with `smtp_credentials` a file of username= and
+  // password= lines; else each message is written as an .eml file under
+  // `mail_dir` ("" = mail/ beside an SQLite store, else ./mail).
+  std::string smtp_url, smtp_credentials, mail_dir;
+  // The address links in emails point to ("" = public_url, else
+  // http://127.0.0.1:8080). Never taken from a request's Host header.
+  std::string mail_base_url;
   // Tests only: runs just before a matched request is dispatched, and may
   // throw (to prove a throw answers 500 and stops nothing).
   std::function<void(const HttpRequest&)> before_dispatch;
@@ -115,6 +124,8 @@ class Service {
   Status Reload();
   std::shared_ptr<const Dataset> data() const;
   store::Store* store() const { return store_.get(); }
+  // The digest's pages (null without a store); tests drain its outbox.
+  DigestPages* digest() const { return digest_.get(); }
 
   // Request counts and latency per route, Prometheus text format.
   std::string MetricsText() const;
@@ -134,6 +145,8 @@ class Service {
   // The site's absolute address: options_.public_url, else from the Host header.
   std::string BaseUrl(const HttpRequest& req) const;
   HttpResponse AdminReload(const HttpRequest& req);
+  // Sets up the digest's pages and mailer (off without a store).
+  Status StartDigest();
   // The store's corrections of a listing (empty without a store or when it is down).
   std::vector<store::Correction> CorrectionsFor(const std::string& npi_text);
   // The corrections for a search; starts a rebuild of the index in the
@@ -168,6 +181,7 @@ class Service {
   std::shared_ptr<const CorrectionMap> seen_;  // the corrections last looked at
   std::atomic<const CorrectionMap*> seen_raw_{nullptr};
   std::unique_ptr<AdminConsole> console_;
+  std::unique_ptr<DigestPages> digest_;
 };
 
 }  // namespace meridian

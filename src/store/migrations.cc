@@ -42,6 +42,39 @@ CREATE TABLE snapshot_manifest({ID}, snapshot_id TEXT NOT NULL UNIQUE, path TEXT
   active INTEGER NOT NULL DEFAULT 0);
 )sql";
 
+// Migration 2: the weekly digest. Migration 1's subscribers, consents and
+// digest_sends tables were placeholders nothing ever wrote; they are
+// replaced. Addresses are found by a keyed hash (email_hash) so that the
+// send log and the suppression list keep no address in clear; the
+// subscriber row (the only clear copy) goes when the person deletes it.
+constexpr const char* kMigration2 = R"sql(
+DROP TABLE digest_sends;
+DROP TABLE consents;
+DROP TABLE subscribers;
+CREATE TABLE settings(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE subscribers({ID}, email TEXT NOT NULL, email_hash TEXT NOT NULL UNIQUE,
+  place TEXT NOT NULL DEFAULT '', radius_miles INTEGER NOT NULL DEFAULT 10,
+  care TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
+  created_unix BIGINT NOT NULL, confirmed_unix BIGINT NOT NULL DEFAULT 0,
+  updated_unix BIGINT NOT NULL, window_unix BIGINT NOT NULL DEFAULT 0,
+  window_requests INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX subscribers_by_status ON subscribers(status, id);
+CREATE TABLE consents({ID}, subscriber_id BIGINT NOT NULL REFERENCES subscribers(id),
+  at_unix BIGINT NOT NULL, action TEXT NOT NULL, wording_version TEXT NOT NULL,
+  wording_sha256 TEXT NOT NULL, choices TEXT NOT NULL, client_hash TEXT NOT NULL);
+CREATE INDEX consents_by_subscriber ON consents(subscriber_id);
+CREATE TABLE digest_issues(week TEXT PRIMARY KEY, created_unix BIGINT NOT NULL,
+  lease_owner TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0,
+  finished_unix BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE digest_sends({ID}, week TEXT NOT NULL, email_hash TEXT NOT NULL,
+  status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  message_id TEXT NOT NULL DEFAULT '', reply TEXT NOT NULL DEFAULT '',
+  claimed_unix BIGINT NOT NULL, done_unix BIGINT NOT NULL DEFAULT 0,
+  UNIQUE(week, email_hash));
+CREATE TABLE suppressions(email_hash TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL, at_unix BIGINT NOT NULL);
+)sql";
+
 std::string Render(std::string sql, Dialect d) {
   const std::string id = d == Dialect::kSqlite
                              ? "id INTEGER PRIMARY KEY"
@@ -52,6 +85,8 @@ std::string Render(std::string sql, Dialect d) {
 
 }  // namespace
 
-std::vector<std::string> Migrations(Dialect dialect) { return {Render(kMigration1, dialect)}; }
+std::vector<std::string> Migrations(Dialect dialect) {
+  return {Render(kMigration1, dialect), Render(kMigration2, dialect)};
+}
 
 }  // namespace meridian::store

@@ -11,6 +11,9 @@
 // call that was handed it.
 #pragma once
 
+#include <charconv>
+#include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -50,6 +53,45 @@ class SqlDb {
   // when `fn` returns OK, rolled back otherwise.
   Status Transaction(const std::function<Status(SqlConn&)>& fn);
 };
+
+// Reading a row: column k as text ("" for NULL) or as an integer (0 when
+// NULL or not a number); N() writes an integer parameter.
+inline std::string S(const SqlRow& row, size_t k) {
+  return k < row.size() && row[k] ? *row[k] : "";
+}
+inline int64_t I(const SqlRow& row, size_t k) {
+  const std::string s = S(row, k);
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+inline std::string N(int64_t v) { return std::to_string(v); }
+inline int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// Runs one read and maps every row with `of`.
+template <typename T>
+Result<std::vector<T>> Select(SqlDb* db, const std::string& sql,
+                              const std::vector<SqlParam>& params, T (*of)(const SqlRow&)) {
+  std::vector<T> out;
+  Status s = db->WithConn([&](SqlConn& c) -> Status {
+    auto rows = c.Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    for (const SqlRow& r : *rows) out.push_back(of(r));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+// The same for one row: `missing` when there is none.
+template <typename T>
+Result<T> SelectOne(SqlDb* db, const std::string& sql, const std::vector<SqlParam>& params,
+                    T (*of)(const SqlRow&), Status missing) {
+  auto all = Select<T>(db, sql, params, of);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return missing;
+  return std::move(all->front());
+}
 
 // "sqlite:PATH": one connection, WAL, synchronous=FULL, a busy timeout.
 Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path);

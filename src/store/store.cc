@@ -12,18 +12,6 @@ namespace {
 
 using Rows = std::vector<SqlRow>;
 
-std::string S(const SqlRow& row, size_t k) { return k < row.size() && row[k] ? *row[k] : ""; }
-
-int64_t I(const SqlRow& row, size_t k) {
-  const std::string s = S(row, k);
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-std::string N(int64_t v) { return std::to_string(v); }
-int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
-
 constexpr const char* kReportColumns =
     "id, npi, kind, details, state, status, note, created_unix, updated_unix";
 
@@ -77,31 +65,6 @@ Result<bool> IsLegacyReportsFile(SqlConn& c) {
       "AND sql LIKE '%created_utc%'");
   if (!rows.ok()) return rows.status();
   return I((*rows)[0], 0) > 0;
-}
-
-// Runs one read and maps every row with `of`.
-template <typename T>
-Result<std::vector<T>> Select(SqlDb* db, const std::string& sql,
-                              const std::vector<SqlParam>& params, T (*of)(const SqlRow&)) {
-  std::vector<T> out;
-  Status s = db->WithConn([&](SqlConn& c) -> Status {
-    auto rows = c.Query(sql, params);
-    if (!rows.ok()) return rows.status();
-    for (const SqlRow& r : *rows) out.push_back(of(r));
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return out;
-}
-
-// The same for one row: `missing` when there is none.
-template <typename T>
-Result<T> SelectOne(SqlDb* db, const std::string& sql, const std::vector<SqlParam>& params,
-                    T (*of)(const SqlRow&), Status missing) {
-  auto all = Select<T>(db, sql, params, of);
-  if (!all.ok()) return all.status();
-  if (all->empty()) return missing;
-  return std::move(all->front());
 }
 
 int64_t CountOf(const SqlRow& r) { return I(r, 0); }

@@ -77,6 +77,49 @@ struct SnapshotManifest {
   bool active = false;
 };
 
+// A digest subscriber. `email_hash` is the keyed hash the caller computed
+// (digest/ keeps the key); `care` is a comma list of modality ids.
+struct Subscriber {
+  int64_t id = 0;
+  std::string email, email_hash, place;
+  int radius_miles = 10;
+  std::string care;
+  std::string status;  // pending | active | paused
+  int64_t created = 0, confirmed = 0, updated = 0;
+};
+
+// What a subscriber agreed to, and when: the exact wording (its version and
+// SHA-256) and the choices made. `client_hash` is a keyed hash of the
+// client's address, never the address.
+struct Consent {
+  int64_t id = 0, subscriber_id = 0, at = 0;
+  std::string action;  // subscribe | confirm | change | pause | resume
+  std::string wording_version, wording_sha256, choices, client_hash;
+};
+
+// What a sign-up request did (the caller answers the same either way).
+enum class SignupOutcome {
+  kNew,            // a pending subscriber was created: send a confirmation
+  kPendingAgain,   // still pending: its choices were replaced; send a confirmation again
+  kAlreadyActive,  // active or paused: nothing changed; tell the address so
+  kThrottled,      // too many requests for this address lately: send nothing
+};
+
+// One digest send: a (week, address) pair, claimed before the message goes.
+struct DigestSend {
+  std::string week, email_hash;
+  std::string status;  // claimed | sent | failed | suppressed
+  int attempts = 0;
+  std::string message_id, reply;
+  int64_t claimed = 0, done = 0;
+};
+
+struct DigestIssueSummary {
+  std::string week;
+  int64_t created = 0, finished = 0;
+  int64_t claimed = 0, sent = 0, failed = 0, suppressed = 0;
+};
+
 struct AuditEntry {
   int64_t id = 0, at = 0;
   std::string actor, action, target, before, after;
@@ -85,7 +128,7 @@ struct AuditEntry {
 class Store {
  public:
   // The schema version this binary writes (migrations 1..kSchemaVersion).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // "sqlite:PATH" or a PostgreSQL URI / connection string
   // ("postgresql://...", "postgres://...", "host=... dbname=..."). Opening
@@ -152,6 +195,62 @@ class Store {
   // audits it. AlreadyExists when snapshot_id was recorded before.
   Status RecordSnapshot(const SnapshotManifest& m, const std::string& actor);
   Result<std::vector<SnapshotManifest>> ListSnapshots(int limit);
+
+  // Settings shared by every server on this store. Returns the value of
+  // `name`, storing `initial` first when there is none (the first writer
+  // wins; every caller sees the same value).
+  Result<std::string> SettingOrInit(const std::string& name, const std::string& initial);
+
+  // ---- the weekly digest (store/digest_store.cc) ----
+  // A sign-up: creates a pending subscriber, or replaces a pending one's
+  // choices, or leaves an active/paused one alone. At most
+  // `max_requests` per address in `window_seconds` (then kThrottled, and
+  // nothing is written). The consent record is kept for kNew and
+  // kPendingAgain. *sub is the subscriber as stored afterwards.
+  Result<SignupOutcome> Signup(const Subscriber& wanted, const Consent& consent, int64_t now,
+                               int max_requests, int64_t window_seconds, Subscriber* sub);
+  Result<Subscriber> GetSubscriber(int64_t id);
+  Result<Subscriber> FindSubscriber(const std::string& email_hash);
+  // pending -> active, with the consent record. A subscriber already active
+  // stays as it is (OK).
+  Status ConfirmSubscriber(int64_t id, const Consent& consent, int64_t now);
+  // Replaces place, radius, care and status (active | paused) and keeps
+  // the consent record.
+  Status UpdateSubscriber(const Subscriber& s, const Consent& consent, int64_t now);
+  // The subscriber and its consent records are deleted; the send log keeps
+  // only the hashed address.
+  Status DeleteSubscriber(int64_t id);
+  Result<std::vector<Consent>> ConsentsFor(int64_t subscriber_id);
+  // Deletes pending subscribers created before `created_before`; how many.
+  Result<int64_t> PurgePending(int64_t created_before);
+  // Active subscribers with id > after_id, in id order, at most `limit`.
+  Result<std::vector<Subscriber>> ActiveSubscribers(int64_t after_id, int limit);
+  Result<int64_t> CountSubscribers(const std::string& status);
+
+  // A digest run for `week` holds a lease, so one server in a fleet sends:
+  // true when `owner` holds it (new, expired, or already its own) until
+  // now + seconds.
+  Result<bool> LeaseDigest(const std::string& week, const std::string& owner, int64_t now,
+                           int64_t seconds);
+  Status FinishDigest(const std::string& week, int64_t now);
+  Result<std::vector<DigestIssueSummary>> ListDigests(int limit);
+  // Claims (week, email_hash) for sending. Returns the row as stored: status
+  // "claimed" means this run sends it (a new claim, or one a killed run left
+  // in flight); "sent", "failed" or "suppressed" mean it is done.
+  Result<DigestSend> ClaimSend(const std::string& week, const std::string& email_hash,
+                               const std::string& message_id, int64_t now);
+  // Records how a claimed send ended: status sent | failed | suppressed, or
+  // "claimed" again after a temporary failure (attempts + 1).
+  Status FinishSend(const std::string& week, const std::string& email_hash,
+                    const std::string& status, const std::string& reply, int64_t now);
+  // Permanent delivery failures: after `threshold` of them the address is
+  // suppressed (no more digests; a new sign-up is answered as usual and
+  // sends nothing).
+  Status RecordPermanentFailure(const std::string& email_hash, const std::string& reason,
+                                int threshold, int64_t now);
+  Result<bool> IsSuppressed(const std::string& email_hash);
+  // The send log of one address, newest week first (a subscriber's export).
+  Result<std::vector<DigestSend>> SendsFor(const std::string& email_hash);
 
   // The audit log.
   Status Audit(const std::string& actor, const std::string& action, const std::string& target,

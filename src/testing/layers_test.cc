@@ -27,8 +27,9 @@ const std::map<std::string, int>& Layers() {
       {"content", 4},                                // articles and authors
       {"index", 5},     {"fetch", 5},                // reading a snapshot fast; NPPES downloads
       {"query", 6},                                  // search
-      {"http", 7},                                   // API and pages
-      {"cli", 8},       {"testing", 8},              // entry points and test support
+      {"digest", 7},                                 // the weekly digest by email
+      {"http", 8},                                   // API and pages
+      {"cli", 9},       {"testing", 9},              // entry points and test support
   };
   return kLayers;
 }
