@@ -12,7 +12,7 @@ DEMO_SEED  ?= 42
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check \
+.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check reliability \
         bench-ingest bench-search bench-http bench-store demo clean
 
 all: build
@@ -133,6 +133,11 @@ bench-http: build
 # search throughput alone and while they run; writes bench/results/store.md.
 bench-store: build
 	bench/store.sh $(BUILD)
+
+# Long reliability runs (the short forms run in `make test`): the digest
+# sender killed with SIGKILL at random points of a 10,000-subscriber run.
+reliability: build
+	cd $(BUILD) && MERIDIAN_CRASH_SUBSCRIBERS=10000 ./meridian_tests --gtest_filter='DigestCrash.*'
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,7 +1,10 @@
 // meridian digest send | preview: the weekly digest from the command line.
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "cli/commands.h"
@@ -135,6 +138,14 @@ int Commands::DigestSend(bool preview) {
   gethostname(host, sizeof host - 1);
   o.owner = std::string(host) + ":" + std::to_string(getpid());
   o.rate_per_second = digest_rate_;
+  // A lease held by a process of this host that no longer runs (killed):
+  // taken over at once rather than after it lapses.
+  o.owner_is_dead = [me = std::string(host)](const std::string& owner) {
+    const size_t colon = owner.rfind(':');
+    if (colon == std::string::npos || owner.substr(0, colon) != me) return false;
+    const long pid = std::strtol(owner.c_str() + colon + 1, nullptr, 10);
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  };
   auto report = digest::SendDigest(store->get(), mailer->get(), site, *keys, issue, o);
   if (!report.ok()) return Fail(report.status());
   if (json_) {

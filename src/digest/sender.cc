@@ -22,6 +22,13 @@ Result<SendReport> SendDigest(store::Store* store, Mailer* mailer, const DigestS
   const std::string& week = issue.week.id;
   auto lease = store->LeaseDigest(week, options.owner, now(), options.lease_seconds);
   if (!lease.ok()) return lease.status();
+  if (!*lease && options.owner_is_dead) {
+    auto holder = store->DigestLeaseOwner(week);
+    if (!holder.ok()) return holder.status();
+    if (!holder->empty() && options.owner_is_dead(*holder))
+      lease = store->LeaseDigest(week, options.owner, now(), options.lease_seconds, *holder);
+    if (!lease.ok()) return lease.status();
+  }
   if (!*lease) return report;
   report.lease_held = true;
   auto purged = store->PurgePending(now() - kConfirmSeconds);

@@ -38,6 +38,9 @@ struct SendOptions {
   int suppress_after = 2;                  // permanent failures before an address is suppressed
   int batch = 500;                         // subscribers read per store query
   std::function<int64_t()> now;            // Unix seconds; default: the clock
+  // Whether the process named by a lease owner is known to be gone (a run
+  // on this host that was killed); its lease is then taken over at once.
+  std::function<bool(const std::string& owner)> owner_is_dead;
 };
 
 struct SendReport {

@@ -233,7 +233,7 @@ Result<int64_t> Store::CountSubscribers(const std::string& status) {
 }
 
 Result<bool> Store::LeaseDigest(const std::string& week, const std::string& owner, int64_t now,
-                                int64_t seconds) {
+                                int64_t seconds, const std::string& dead_owner) {
   bool held = false;
   Status s = db_->Transaction([&](SqlConn& c) -> Status {
     MERIDIAN_RETURN_IF_ERROR(c.Query("INSERT INTO digest_issues(week, created_unix) VALUES($1, $2) "
@@ -242,14 +242,23 @@ Result<bool> Store::LeaseDigest(const std::string& week, const std::string& owne
                                  .status());
     auto rows = c.Query(
         "UPDATE digest_issues SET lease_owner = $2, lease_until = $3 WHERE week = $1 AND "
-        "(lease_owner = $2 OR lease_until < $4) RETURNING week",
-        {week, owner, N(now + seconds), N(now)});
+        "(lease_owner = $2 OR lease_until < $4 OR (lease_owner = $5 AND $5 <> '')) "
+        "RETURNING week",
+        {week, owner, N(now + seconds), N(now), dead_owner});
     if (!rows.ok()) return rows.status();
     held = !rows->empty();
     return Status::OK();
   });
   if (!s.ok()) return s;
   return held;
+}
+
+Result<std::string> Store::DigestLeaseOwner(const std::string& week) {
+  auto rows =
+      Select<std::string>(db_.get(), "SELECT lease_owner FROM digest_issues WHERE week = $1",
+                          {week}, [](const SqlRow& r) { return S(r, 0); });
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? std::string() : rows->front();
 }
 
 Status Store::FinishDigest(const std::string& week, int64_t now) {
@@ -322,7 +331,8 @@ Status Store::RecordPermanentFailure(const std::string& email_hash, const std::s
     return c
         .Query(
             "UPDATE suppressions SET failures = failures + 1, reason = $2, at_unix = $3, "
-            "suppressed = CASE WHEN failures + 1 >= $4 THEN 1 ELSE 0 END WHERE email_hash = $1",
+            "suppressed = CASE WHEN failures + 1 >= CAST($4 AS INTEGER) THEN 1 ELSE 0 END "
+            "WHERE email_hash = $1",
             {email_hash, reason.substr(0, 500), N(now), N(threshold)})
         .status();
   });

@@ -230,8 +230,12 @@ class Store {
   // A digest run for `week` holds a lease, so one server in a fleet sends:
   // true when `owner` holds it (new, expired, or already its own) until
   // now + seconds.
+  // `dead_owner`, when not empty, is an owner known to have died (a killed
+  // process on this host): its lease is taken over at once.
   Result<bool> LeaseDigest(const std::string& week, const std::string& owner, int64_t now,
-                           int64_t seconds);
+                           int64_t seconds, const std::string& dead_owner = "");
+  // Who holds the week's lease ("" when nobody has).
+  Result<std::string> DigestLeaseOwner(const std::string& week);
   Status FinishDigest(const std::string& week, int64_t now);
   Result<std::vector<DigestIssueSummary>> ListDigests(int limit);
   // Claims (week, email_hash) for sending. Returns the row as stored: status
