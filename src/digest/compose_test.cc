@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "digest/wording.h"
 #include "text/readability.h"
 
 namespace meridian::digest {
@@ -30,6 +31,10 @@ TEST(Week, IsoWeeksAndTheirMondays) {
   for (const char* bad :
        {"2026-49", "2026-W00", "2025-W53", "2026-W54", "26-W01", "2026-W4x", "2026-W049", ""})
     EXPECT_FALSE(ParseWeek(bad).ok()) << bad;
+}
+
+TEST(ConsentWording, ReadsAtGradeEightOrBelow) {
+  EXPECT_LE(FleschKincaidGrade(kConsentWording), 8.0);
 }
 
 TEST(SiteFor, MailDomainFromThePublicAddress) {

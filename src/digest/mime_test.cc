@@ -4,26 +4,12 @@
 
 #include <sstream>
 
+#include "testing/mail_util.h"
+
 namespace meridian::digest {
 namespace {
 
-// Decoders written from the RFCs, independent of the encoders.
-std::string DecodeQuotedPrintable(const std::string& qp) {
-  std::string out;
-  for (size_t i = 0; i < qp.size(); ++i) {
-    if (qp[i] == '=' && i + 2 < qp.size() + 1 && qp.compare(i, 3, "=\r\n") == 0) {
-      i += 2;
-    } else if (qp[i] == '=') {
-      out += static_cast<char>(std::stoi(qp.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else if (qp[i] == '\r') {
-      // CRLF -> LF
-    } else {
-      out += qp[i];
-    }
-  }
-  return out;
-}
+using testing::DecodeQuotedPrintable;
 
 std::string DecodeEncodedWords(const std::string& header) {
   std::string out;

@@ -457,7 +457,8 @@ namespace {
 // The pages' own words (templates without tags) read at grade 8 or below.
 TEST(PagesText, TemplatesReadAtGradeEightOrBelow) {
   for (const char* name : {"layout", "home", "results", "provider", "organization", "guide",
-                           "guide_result", "about", "message"}) {
+                           "guide_result", "about", "message", "digest", "digest_form",
+                           "digest_confirm", "digest_manage", "digest_unsubscribe"}) {
     std::string t(WebAsset(std::string("templates/") + name + ".mustache"));
     ASSERT_FALSE(t.empty()) << name;
     std::string text;
