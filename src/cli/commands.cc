@@ -213,6 +213,9 @@ void Commands::Register(CLI::App* app) {
   serve_->add_option("--mail-dir", mail_dir_,
                      "without --smtp: write mail here as .eml files (default: mail/ beside the "
                      "SQLite store)");
+  serve_->add_option("--digest-schedule", digest_schedule_,
+                     "send the weekly digest from this server at this time, e.g. \"mon 08:00\" "
+                     "(UTC); every server may have it, one sends (default: never)");
   RegisterDigest(app);
 
   auto* store_cmd = app->add_subcommand("store", "The store: migrations");
@@ -773,6 +776,7 @@ int Commands::Serve() {
   opts.rate_per_second = rate_, opts.rate_burst = burst_;
   opts.store = StoreUrl();
   opts.smtp_url = smtp_, opts.smtp_credentials = smtp_credentials_, opts.mail_dir = mail_dir_;
+  opts.digest_schedule = digest_schedule_;
   opts.mail_base_url = !public_url_.empty() ? public_url_ : "http://" + listen_;
   if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;
   std::FILE* log = nullptr;

@@ -66,6 +66,7 @@ class Commands {
   CLI::App* refresh_ = nullptr;
   CLI::App* digest_send_ = nullptr;
   CLI::App* digest_preview_ = nullptr;
+  std::string digest_schedule_;
   std::string week_, previous_, smtp_, smtp_credentials_, mail_dir_, subscriber_;
   double digest_rate_ = 50;
   bool mime_ = false;

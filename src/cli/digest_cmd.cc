@@ -1,8 +1,4 @@
 // meridian digest send | preview: the weekly digest from the command line.
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -134,18 +130,11 @@ int Commands::DigestSend(bool preview) {
   std::fprintf(stderr, "meridian: digest %s: mail goes to %s\n", week.id.c_str(),
                (*mailer)->Describe().c_str());
   digest::SendOptions o;
-  char host[256] = "";
-  gethostname(host, sizeof host - 1);
-  o.owner = std::string(host) + ":" + std::to_string(getpid());
+  o.owner = digest::LocalOwner();
   o.rate_per_second = digest_rate_;
   // A lease held by a process of this host that no longer runs (killed):
   // taken over at once rather than after it lapses.
-  o.owner_is_dead = [me = std::string(host)](const std::string& owner) {
-    const size_t colon = owner.rfind(':');
-    if (colon == std::string::npos || owner.substr(0, colon) != me) return false;
-    const long pid = std::strtol(owner.c_str() + colon + 1, nullptr, 10);
-    return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-  };
+  o.owner_is_dead = digest::LocalOwnerIsDead;
   auto report = digest::SendDigest(store->get(), mailer->get(), site, *keys, issue, o);
   if (!report.ok()) return Fail(report.status());
   if (json_) {

@@ -1,5 +1,11 @@
 #include "digest/sender.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <ctime>
 #include <thread>
 
@@ -11,7 +17,25 @@ double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+std::string HostName() {
+  char host[256] = "";
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+
 }  // namespace
+
+std::string LocalOwner() {
+  static std::atomic<int> made{0};
+  return HostName() + ":" + std::to_string(::getpid()) + ":" + std::to_string(++made);
+}
+
+bool LocalOwnerIsDead(const std::string& owner) {
+  const size_t colon = owner.find(':');
+  if (colon == std::string::npos || owner.substr(0, colon) != HostName()) return false;
+  const long pid = std::strtol(owner.c_str() + colon + 1, nullptr, 10);
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
 
 Result<SendReport> SendDigest(store::Store* store, Mailer* mailer, const DigestSite& site,
                               const DigestKeys& keys, const WeekIssue& issue,

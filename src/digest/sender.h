@@ -56,6 +56,12 @@ struct SendReport {
   double seconds = 0, compose_seconds = 0, near_seconds = 0, send_seconds = 0;
 };
 
+// A new lease owner for this process ("host:pid:n", n counting the owners
+// made here, so two senders in one process are told apart), and whether an
+// owner named that way is a process of this host that no longer runs.
+std::string LocalOwner();
+bool LocalOwnerIsDead(const std::string& owner);
+
 Result<SendReport> SendDigest(store::Store* store, Mailer* mailer, const DigestSite& site,
                               const DigestKeys& keys, const WeekIssue& issue,
                               const SendOptions& options);

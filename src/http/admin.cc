@@ -255,6 +255,8 @@ HttpResponse AdminConsole::Handle(RouteId id, const std::vector<std::string>& ar
       return Corrections(*who, d);
     case RouteId::kAdminAudit:
       return Audit(*who, d);
+    case RouteId::kAdminDigest:
+      return Digest(*who, d);
     default:
       return PageMessage(&d, 404, "Not found", "We could not find that page.");
   }
@@ -509,6 +511,34 @@ HttpResponse AdminConsole::Audit(const Who& who, const Dataset& d) {
   }
   v.set("entries", rows);
   return Page(d, "Audit log", Render("admin_audit", v));
+}
+
+HttpResponse AdminConsole::Digest(const Who&, const Dataset& d) {
+  data v;
+  for (const char* status : {"pending", "active", "paused"}) {
+    auto n = store_->CountSubscribers(status);
+    if (!n.ok()) return StoreError(d, n.status());
+    v.set(std::string("n_") + status, std::to_string(*n));
+  }
+  const std::string next = digest_next_ ? digest_next_() : "";
+  page::SetIf(v, "next", next);
+  auto runs = store_->ListDigests(52);
+  if (!runs.ok()) return StoreError(d, runs.status());
+  data rows = List();
+  for (const store::DigestIssueSummary& r : *runs) {
+    data item;
+    item.set("week", r.week);
+    item.set("started", FormatUnixDate(r.created));
+    item.set("finished", r.finished > 0 ? FormatUnixDate(r.finished) : std::string("not yet"));
+    item.set("sent", std::to_string(r.sent));
+    item.set("failed", std::to_string(r.failed));
+    item.set("suppressed", std::to_string(r.suppressed));
+    item.set("in_flight", std::to_string(r.claimed));
+    rows.push_back(item);
+  }
+  v.set("runs", rows);
+  v.set("has_runs", page::Bool(!runs->empty()));
+  return Page(d, "Weekly digest", Render("admin_digest", v));
 }
 
 HttpResponse AdminConsole::Api(RouteId id, const std::vector<std::string>& args,

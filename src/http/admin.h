@@ -8,6 +8,7 @@
 // Thread safety: Handle() may be called from any number of threads.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ class AdminConsole {
   // `store` may be null: every console route then answers 404. `cache` is
   // told when a correction changes, so pages show it at once.
   AdminConsole(store::Store* store, CorrectionCache* cache) : store_(store), cache_(cache) {}
+
+  // Where the console reads the next scheduled digest ("" = not scheduled).
+  void set_digest_next(std::function<std::string()> next) { digest_next_ = std::move(next); }
 
   HttpResponse Handle(RouteId id, const std::vector<std::string>& args, const QueryParams& params,
                       const HttpRequest& req, const Dataset& d);
@@ -55,8 +59,11 @@ class AdminConsole {
   HttpResponse Api(RouteId id, const std::vector<std::string>& args, const QueryParams& params,
                    const HttpRequest& req, const Dataset& d);
 
+  HttpResponse Digest(const Who& who, const Dataset& d);
+
   store::Store* store_;
   CorrectionCache* cache_;
+  std::function<std::string()> digest_next_;
 };
 
 // What NPPES says for a correctable field of `rec` ("" for fields NPPES

@@ -217,6 +217,15 @@ TEST_P(AdminTest, EditorsCannotDoAdminOnlyThings) {
   HttpResponse audit = Get("/admin/audit", admin_cookie);
   EXPECT_EQ(audit.status, 200);
   EXPECT_NE(audit.body.find("session.start"), std::string::npos);
+  // The digest's page: subscribers and runs, for any operator, signed in only.
+  EXPECT_EQ(Get("/admin/digest").status, 303);
+  ASSERT_TRUE(store_->LeaseDigest("2026-W49", "t", 1, 60).ok());
+  ASSERT_TRUE(store_->ClaimSend("2026-W49", "h", "<m>", 2).ok());
+  ASSERT_TRUE(store_->FinishSend("2026-W49", "h", "sent", "", 3).ok());
+  HttpResponse digest = Get("/admin/digest", editor);
+  ASSERT_EQ(digest.status, 200) << digest.body;
+  EXPECT_NE(digest.body.find("<td>2026-W49</td>"), std::string::npos);
+  EXPECT_NE(digest.body.find("No run is scheduled on this server"), std::string::npos);
   // Short passwords and spent links are refused.
   const std::string token = admin::NewToken();
   ASSERT_TRUE(

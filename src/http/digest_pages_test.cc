@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "testing/http_test_util.h"
 #include "testing/mail_util.h"
@@ -293,6 +296,53 @@ TEST(DigestPagesOff, WithoutAStoreTheDigestIsOff) {
   HttpRequest post = testing::MakeRequest("POST", "/digest", "email=a%40b.org",
                                           {{"sec-fetch-site", "same-origin"}});
   EXPECT_EQ((*s)->Handle(post).status, 404);
+}
+
+// Two servers of a fleet with the same schedule and store: the week's
+// digest goes out once, to every subscriber.
+TEST(DigestSchedule, TwoScheduledServersSendEachSubscriberOnce) {
+  TempDir dir;
+  auto r = testing::RunMeridian("synth --rows 200 --seed 7 --out " + dir.File("d.csv"), dir);
+  ASSERT_EQ(r.code, 0);
+  testing::IngestOrDie(dir.File("d.csv"), dir.File("d.snap"));
+  const std::string url = "sqlite:" + dir.File("s.sqlite");
+  auto st = store::Store::Open(url);
+  ASSERT_TRUE(st.ok() && (*st)->Migrate().ok());
+  auto keys = digest::DigestKeys::Load(st->get());
+  ASSERT_TRUE(keys.ok());
+  const int n = 40;
+  for (int i = 0; i < n; ++i) {
+    store::Subscriber s, got;
+    s.email = "r" + std::to_string(i) + "@example.org", s.email_hash = keys->EmailHash(s.email);
+    ASSERT_TRUE((*st)->Signup(s, {.action = "subscribe"}, 1, 3, 3600, &got).ok());
+    ASSERT_TRUE((*st)->ConfirmSubscriber(got.id, {.action = "confirm"}, 2).ok());
+  }
+  ServiceOptions o;
+  o.snapshot = dir.File("d.snap");
+  o.store = url;
+  o.mail_dir = dir.File("mail");
+  o.public_url = "https://care.example.org";
+  o.digest_schedule = "mon 00:00";  // due as soon as each server starts
+  o.error_log = nullptr;
+  auto a = Service::Create(o);
+  auto b = Service::Create(o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::string week = digest::WeekOf(static_cast<int64_t>(std::time(nullptr))).id;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto finished = [&] {
+    auto f = (*st)->DigestFinished(week);
+    return f.ok() && *f;
+  };
+  while (!finished() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(finished());
+  a->reset();
+  b->reset();
+  std::map<std::string, int> per_rcpt;
+  for (const std::string& m : testing::MailFiles(dir.File("mail")))
+    ++per_rcpt[testing::MailHeader(m, "To")];
+  EXPECT_EQ(per_rcpt.size(), static_cast<size_t>(n));
+  for (const auto& [to, count] : per_rcpt) EXPECT_EQ(count, 1) << to;
 }
 
 }  // namespace

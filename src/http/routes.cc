@@ -299,6 +299,13 @@ const std::vector<Route>& Routes() {
        .path = "/admin/audit",
        .summary = "Console: the audit log (admins only).",
        .html = true},
+      {.id = RouteId::kAdminDigest,
+       .name = "admin_digest",
+       .method = "GET",
+       .path = "/admin/digest",
+       .summary = "Console: the weekly digest's subscribers, the next scheduled run, and past "
+                  "runs with messages sent, failed, suppressed and in flight.",
+       .html = true},
       {.id = RouteId::kPageHome,
        .name = "page_home",
        .method = "GET",

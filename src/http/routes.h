@@ -53,6 +53,7 @@ enum class RouteId {
   kAdminCorrect,
   kAdminCorrections,
   kAdminAudit,
+  kAdminDigest,
   // The web pages (HTML).
   kPageHome,
   kPageSearch,

@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <typeinfo>
 
+#include "digest/changes.h"
+#include "digest/scheduler.h"
+#include "digest/sender.h"
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/articles.h"
@@ -165,15 +168,67 @@ Status Service::StartDigest() {
       const std::string base = !options_.mail_base_url.empty() ? options_.mail_base_url
                                : !options_.public_url.empty()  ? options_.public_url
                                                                : "http://127.0.0.1:8080";
+      digest_site_ = digest::SiteFor(base);
+      digest_owner_ = digest::LocalOwner();
       subs = std::make_unique<digest::Subscriptions>(store_.get(), std::move(keys).value(),
-                                                     digest::SiteFor(base), outbox.get());
+                                                     digest_site_, outbox.get());
     } else if (options_.error_log != nullptr) {
       std::fprintf(options_.error_log, "meridian: the digest is off until the store answers (%s)\n",
                    keys.status().ToString().c_str());
     }
   }
   digest_ = std::make_unique<DigestPages>(std::move(outbox), std::move(subs));
+  if (!options_.digest_schedule.empty()) {
+    auto schedule = digest::Schedule::Parse(options_.digest_schedule);
+    if (!schedule.ok()) return schedule.status();
+    if (!digest_->on())
+      return Status::FailedPrecondition("a digest schedule needs a store (--store)");
+    store::Store* store = store_.get();
+    scheduler_ = std::make_unique<digest::Scheduler>(
+        *schedule, [store](const digest::Week& w) { return store->DigestFinished(w.id); },
+        [this](const digest::Week& w) { return RunDigest(w.id); }, options_.error_log);
+    scheduler_->Start();
+    console_->set_digest_next(
+        [this] { return scheduler_->Next(static_cast<int64_t>(std::time(nullptr))); });
+  }
   return Status::OK();
+}
+
+Status Service::RunDigest(const std::string& week_id) {
+  auto week = digest::ParseWeek(week_id);
+  if (!week.ok()) return week.status();
+  std::shared_ptr<const Dataset> d = data();
+  // Last week's snapshot: the store's manifest's previous one, if its file is still there.
+  std::unique_ptr<Snapshot> before;
+  auto listed = store_->ListSnapshots(2);
+  if (listed.ok() && listed->size() == 2) {
+    auto b = Snapshot::Open((*listed)[1].path);
+    if (b.ok()) before = std::move(b).value();
+  }
+  auto changes =
+      digest::WeekChanges::Diff(before.get(), *d->snap, ModalityMap::Embedded(), &d->knowledge);
+  if (!changes.ok()) return changes.status();
+  const digest::WeekIssue issue =
+      digest::MakeWeekIssue(*week, *d->content, &*changes, ModalityMap::Embedded(), d->snap.get());
+  const std::string url = !options_.store.empty() ? options_.store : "sqlite:" + options_.reports;
+  auto mailer =
+      digest::MakeMailer(options_.smtp_url, options_.smtp_credentials, options_.mail_dir, url);
+  if (!mailer.ok()) return mailer.status();
+  auto keys = digest::DigestKeys::Load(store_.get());
+  if (!keys.ok()) return keys.status();
+  digest::SendOptions o;
+  o.owner = digest_owner_;
+  o.owner_is_dead = digest::LocalOwnerIsDead;
+  auto report = digest::SendDigest(store_.get(), mailer->get(), digest_site_, *keys, issue, o);
+  if (!report.ok()) return report.status();
+  if (options_.error_log != nullptr && report->lease_held)
+    std::fprintf(options_.error_log,
+                 "meridian: digest %s: %zu sent, %zu failed, %zu suppressed, %zu left for later\n",
+                 week_id.c_str(), report->sent, report->failed, report->suppressed,
+                 report->deferred);
+  return report->deferred == 0 ? Status::OK()
+                               : Status::Unavailable(std::to_string(report->deferred) +
+                                                     " messages could not be sent yet");
 }
 
 std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_text) {
@@ -429,6 +484,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kAdminCorrect:
     case RouteId::kAdminCorrections:
     case RouteId::kAdminAudit:
+    case RouteId::kAdminDigest:
       return console_->Handle(route.id, args, params, req, d);
     case RouteId::kCount:
       break;

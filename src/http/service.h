@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "content/content.h"
+#include "digest/compose.h"
 #include "http/correction_cache.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
@@ -39,6 +40,9 @@ namespace meridian {
 
 class AdminConsole;
 class DigestPages;
+namespace digest {
+class Scheduler;
+}
 
 struct HttpRequest {
   std::string method;  // "GET"
@@ -108,6 +112,10 @@ struct ServiceOptions {
   // The address links in emails point to ("" = public_url, else
   // http://127.0.0.1:8080). Never taken from a request's Host header.
   std::string mail_base_url;
+  // When this server runs the weekly digest itself: "mon 08:00" (UTC); ""
+  // = never (use `meridian digest send`). Every server of a fleet may have
+  // it: the store's lease lets one of them send.
+  std::string digest_schedule;
   // Tests only: runs just before a matched request is dispatched, and may
   // throw (to prove a throw answers 500 and stops nothing).
   std::function<void(const HttpRequest&)> before_dispatch;
@@ -147,6 +155,9 @@ class Service {
   HttpResponse AdminReload(const HttpRequest& req);
   // Sets up the digest's pages and mailer (off without a store).
   Status StartDigest();
+  // The scheduled run: the week's changes between the store's previous
+  // snapshot and the one serving, sent to every subscriber.
+  Status RunDigest(const std::string& week);
   // The store's corrections of a listing (empty without a store or when it is down).
   std::vector<store::Correction> CorrectionsFor(const std::string& npi_text);
   // The corrections for a search; starts a rebuild of the index in the
@@ -182,6 +193,9 @@ class Service {
   std::atomic<const CorrectionMap*> seen_raw_{nullptr};
   std::unique_ptr<AdminConsole> console_;
   std::unique_ptr<DigestPages> digest_;
+  digest::DigestSite digest_site_;
+  std::string digest_owner_;                      // this server as the digest lease's owner
+  std::unique_ptr<digest::Scheduler> scheduler_;  // after digest_: stops first
 };
 
 }  // namespace meridian

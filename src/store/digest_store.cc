@@ -261,6 +261,13 @@ Result<std::string> Store::DigestLeaseOwner(const std::string& week) {
   return rows->empty() ? std::string() : rows->front();
 }
 
+Result<bool> Store::DigestFinished(const std::string& week) {
+  auto rows = Select<int64_t>(db_.get(), "SELECT finished_unix FROM digest_issues WHERE week = $1",
+                              {week}, CountOf);
+  if (!rows.ok()) return rows.status();
+  return !rows->empty() && rows->front() > 0;
+}
+
 Status Store::FinishDigest(const std::string& week, int64_t now) {
   return db_->Transaction([&](SqlConn& c) {
     return c

@@ -237,6 +237,8 @@ class Store {
   // Who holds the week's lease ("" when nobody has).
   Result<std::string> DigestLeaseOwner(const std::string& week);
   Status FinishDigest(const std::string& week, int64_t now);
+  // Whether the week's run finished (every send done).
+  Result<bool> DigestFinished(const std::string& week);
   Result<std::vector<DigestIssueSummary>> ListDigests(int limit);
   // Claims (week, email_hash) for sending. Returns the row as stored: status
   // "claimed" means this run sends it (a new claim, or one a killed run left
