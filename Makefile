@@ -12,7 +12,7 @@ DEMO_SEED  ?= 42
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check reliability \
+.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check reliability bench-digest \
         bench-ingest bench-search bench-http bench-store demo clean
 
 all: build
@@ -37,7 +37,15 @@ $(DEMO_DIR)/demo.snap: | build-server
 	  --pl $(DEMO_DIR)/npidata_synthetic_pl.csv --out $(DEMO_DIR)/demo.snap \
 	  --errors $(DEMO_DIR)/errors.csv
 
-demo: build-server $(DEMO_DIR)/demo.snap
+# Last week's registry for the digest's "new near you": the same file
+# without its last 2,000 rows, which become this week's new practitioners.
+$(DEMO_DIR)/demo_previous.snap: $(DEMO_DIR)/demo.snap
+	head -n -2000 $(DEMO_DIR)/npidata_synthetic.csv > $(DEMO_DIR)/npidata_previous.csv
+	$(BUILD)/meridian ingest --nppes $(DEMO_DIR)/npidata_previous.csv \
+	  --pl $(DEMO_DIR)/npidata_synthetic_pl.csv --out $(DEMO_DIR)/demo_previous.snap \
+	  --errors $(DEMO_DIR)/errors_previous.csv > /dev/null
+
+demo: build-server $(DEMO_DIR)/demo.snap $(DEMO_DIR)/demo_previous.snap
 
 # Serves the demo snapshot (synthetic data) on http://127.0.0.1:8080 until Ctrl-C.
 run: demo
@@ -48,6 +56,8 @@ run: demo
 	@$(BUILD)/meridian store migrate --store sqlite:$(DEMO_DIR)/meridian.sqlite
 	@echo "== Operator console: http://127.0.0.1:8080/admin. Create the first operator with:"
 	@echo "==   $(BUILD)/meridian admin add-user --store sqlite:$(DEMO_DIR)/meridian.sqlite --email you@example.org --role admin"
+	@echo "== Weekly digest: sign up at http://127.0.0.1:8080/digest; mail is written to $(DEMO_DIR)/mail/*.eml. Send the week's digest with:"
+	@echo "==   $(BUILD)/meridian digest send --store sqlite:$(DEMO_DIR)/meridian.sqlite --snapshot $(DEMO_DIR)/demo.snap --previous $(DEMO_DIR)/demo_previous.snap"
 	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log - \
 	  --store sqlite:$(DEMO_DIR)/meridian.sqlite
 
@@ -133,6 +143,10 @@ bench-http: build
 # search throughput alone and while they run; writes bench/results/store.md.
 bench-store: build
 	bench/store.sh $(BUILD)
+
+# A week's digest to 100,000 subscribers over SMTP; writes bench/results/digest.md.
+bench-digest: build
+	bench/digest.sh $(BUILD)
 
 # Long reliability runs (the short forms run in `make test`): the digest
 # sender killed with SIGKILL at random points of a 10,000-subscriber run.

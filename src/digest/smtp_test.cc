@@ -152,7 +152,7 @@ TEST(SendDigest, SendsOnceRetriesTemporaryAndSuppressesRefusedAddresses) {
 TEST(DigestCrash, KilledAndRestartedSenderMissesNobodyAndRepeatsOnlyInFlight) {
   const int n = std::getenv("MERIDIAN_CRASH_SUBSCRIBERS") != nullptr
                     ? std::atoi(std::getenv("MERIDIAN_CRASH_SUBSCRIBERS"))
-                    : 1500;
+                    : testing::Iterations(1500);
   TempDir dir;
   auto smtp = StartSmtp(dir);
   ASSERT_NE(smtp, nullptr);
