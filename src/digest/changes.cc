@@ -36,21 +36,23 @@ Result<WeekChanges> WeekChanges::Diff(const Snapshot* before, const Snapshot& af
   w.has_previous_ = true;
   size_t i = 0, j = 0;
   const size_t n = before->size(), m = after.size();
-  auto add = [&](size_t row, ProviderChange::Kind kind) -> Status {
+  // A change of row `row` of `snap` (the new snapshot, or the old one for
+  // a practitioner who left).
+  auto add = [&](const Snapshot& snap, size_t row, ProviderChange::Kind kind) -> Status {
     ProviderChange c;
     c.kind = kind;
-    c.npi = after.npi(row);
-    if (!PointOf(after, row, &c.lat, &c.lon)) return Status::OK();  // no point: no "near"
-    c.modalities = ProviderModalities(after, row, modalities, knowledge);
+    c.npi = snap.npi(row);
+    if (!PointOf(snap, row, &c.lat, &c.lon)) return Status::OK();  // no point: no "near"
+    c.modalities = ProviderModalities(snap, row, modalities, knowledge);
     if (c.modalities == 0) return Status::OK();  // not a kind of care Meridian lists
     Record r;
-    Status s = after.GetRecord(row, &r);
+    Status s = snap.GetRecord(row, &r);
     if (!s.ok())
       return Status::Corruption("row " + std::to_string(row) + " does not decode: " + s.message());
     c.name = ReadableName(r);
-    const uint16_t pt = after.primary_taxonomy(row);
+    const uint16_t pt = snap.primary_taxonomy(row);
     if (pt != snapshot::kNoTaxonomy) {
-      const TaxonomyEntry& e = after.taxonomy().entry(pt);
+      const TaxonomyEntry& e = snap.taxonomy().entry(pt);
       c.what = !e.known                      ? ""
                : e.info.display_name.empty() ? e.info.classification
                                              : e.info.display_name;
@@ -63,7 +65,10 @@ Result<WeekChanges> WeekChanges::Diff(const Snapshot* before, const Snapshot& af
     const uint32_t a = i < n ? before->npi(i) : UINT32_MAX;
     const uint32_t b = after.npi(j);
     if (i < n && a < b) {  // gone from the file: NPPES does not drop NPIs, but count it
-      if (Active(*before, i)) ++w.deactivated_;
+      if (Active(*before, i)) {
+        ++w.deactivated_;
+        MERIDIAN_RETURN_IF_ERROR(add(*before, i, ProviderChange::kLeft));
+      }
       ++i;
       continue;
     }
@@ -71,22 +76,26 @@ Result<WeekChanges> WeekChanges::Diff(const Snapshot* before, const Snapshot& af
       const bool was = Active(*before, i), is = Active(after, j);
       if (was && !is) {
         ++w.deactivated_;
+        MERIDIAN_RETURN_IF_ERROR(add(*before, i, ProviderChange::kLeft));
       } else if (!was && is) {
-        MERIDIAN_RETURN_IF_ERROR(add(j, ProviderChange::kNew));
+        MERIDIAN_RETURN_IF_ERROR(add(after, j, ProviderChange::kNew));
       } else if (was && is) {
         float la0, lo0, la1, lo1;
         const bool p0 = PointOf(*before, i, &la0, &lo0), p1 = PointOf(after, j, &la1, &lo1);
         if (p1 && (!p0 || HaversineMiles(la0, lo0, la1, lo1) > 0.1))
-          MERIDIAN_RETURN_IF_ERROR(add(j, ProviderChange::kMoved));
+          MERIDIAN_RETURN_IF_ERROR(add(after, j, ProviderChange::kMoved));
       }
       ++i, ++j;
       continue;
     }
-    if (Active(after, j)) MERIDIAN_RETURN_IF_ERROR(add(j, ProviderChange::kNew));
+    if (Active(after, j)) MERIDIAN_RETURN_IF_ERROR(add(after, j, ProviderChange::kNew));
     ++j;
   }
   for (; i < n; ++i)
-    if (Active(*before, i)) ++w.deactivated_;
+    if (Active(*before, i)) {
+      ++w.deactivated_;
+      MERIDIAN_RETURN_IF_ERROR(add(*before, i, ProviderChange::kLeft));
+    }
   w.BuildCells();
   return w;
 }

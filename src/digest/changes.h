@@ -6,7 +6,8 @@
 //   new       an NPI active now that was absent or deactivated before;
 //   moved     an active NPI whose primary practice location moved (more
 //             than a tenth of a mile);
-//   deactivated  counted only (NPPES deactivations of active NPIs).
+//   left      an NPI active before that NPPES deactivated (or dropped),
+//             placed where it practised before.
 //
 // Thread safety: WeekChanges is immutable after Diff(); Near() is const.
 #pragma once
@@ -24,7 +25,7 @@
 namespace meridian::digest {
 
 struct ProviderChange {
-  enum Kind : uint8_t { kNew, kMoved };
+  enum Kind : uint8_t { kNew, kMoved, kLeft };
   Kind kind = kNew;
   uint32_t npi = 0;
   float lat = 0, lon = 0;
@@ -41,6 +42,7 @@ class WeekChanges {
                                   const ModalityMap& modalities, const KnowledgeBase* knowledge);
 
   const std::vector<ProviderChange>& changes() const { return changes_; }
+  // Every deactivation, with or without a point or a kind of care Meridian lists.
   size_t deactivated() const { return deactivated_; }
   bool has_previous() const { return has_previous_; }
 

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "digest/compose.h"
 #include "geo/distance.h"
 #include "geo/zcta.h"
 #include "index/search_index.h"
@@ -67,6 +68,7 @@ TEST(WeekChanges, NewMovedAndDeactivatedFromTwoSnapshots) {
   std::map<std::string, ProviderChange::Kind> got;
   for (const ProviderChange& c : w->changes()) got[std::to_string(c.npi)] = c.kind;
   EXPECT_EQ(got, (std::map<std::string, ProviderChange::Kind>{{Npi(2), ProviderChange::kMoved},
+                                                              {Npi(4), ProviderChange::kLeft},
                                                               {Npi(5), ProviderChange::kNew},
                                                               {Npi(6), ProviderChange::kNew}}));
   LatLon madison, nyc;
@@ -78,15 +80,36 @@ TEST(WeekChanges, NewMovedAndDeactivatedFromTwoSnapshots) {
     return s;
   };
   EXPECT_EQ(npis(w->Near(madison.lat, madison.lon, 10, 0)),
-            (std::set<std::string>{Npi(5), Npi(6)}));
+            (std::set<std::string>{Npi(4), Npi(5), Npi(6)}));
   const ModalityMask acu_mask =
       static_cast<ModalityMask>(1u << ModalityMap::Embedded().Find("acupuncture"));
-  EXPECT_EQ(npis(w->Near(madison.lat, madison.lon, 10, acu_mask)), std::set<std::string>{Npi(5)});
+  EXPECT_EQ(npis(w->Near(madison.lat, madison.lon, 10, acu_mask)),
+            (std::set<std::string>{Npi(4), Npi(5)}));
   EXPECT_EQ(npis(w->Near(nyc.lat, nyc.lon, 5, 0)), std::set<std::string>{Npi(2)});
   for (const ProviderChange& c : w->changes()) {
     EXPECT_FALSE(c.name.empty());
     EXPECT_EQ(c.place, "Madison, WI");
   }
+  // The email's "new near you" for a subscriber in Madison.
+  content::ContentRules rules;
+  rules.modalities = {"acupuncture"};
+  std::vector<content::ContentIssue> issues;
+  auto lib = content::ContentLibrary::Build({}, rules, &issues);
+  const WeekIssue issue =
+      MakeWeekIssue(*ParseWeek("2026-W49"), *lib, &*w, ModalityMap::Embedded(), after.get());
+  store::Subscriber s;
+  s.id = 1, s.created = 1, s.email = "ann@example.org", s.email_hash = "ab", s.place = "53703";
+  s.radius_miles = 10;
+  const DigestKeys keys(std::string(32, 'k'), std::string(32, 's'));
+  const MailMessage m = ComposeDigest(SiteFor("https://x.example.org"), keys, issue, s, 1);
+  EXPECT_NE(m.text.find("2 practitioners joined the registry or moved within 10 miles of 53703"),
+            std::string::npos)
+      << m.text;
+  EXPECT_NE(m.text.find("https://x.example.org/provider/" + Npi(5)), std::string::npos);
+  EXPECT_NE(m.text.find("1 practitioner within 10 miles of 53703 left the registry"),
+            std::string::npos);
+  EXPECT_EQ(m.text.find("/provider/" + Npi(4)), std::string::npos);  // no link to a gone listing
+  EXPECT_NE(m.subject.find(": 2 new near 53703"), std::string::npos) << m.subject;
   // No earlier snapshot: nothing is new.
   auto none = WeekChanges::Diff(nullptr, *after, ModalityMap::Embedded(), nullptr);
   ASSERT_TRUE(none.ok());

@@ -361,7 +361,9 @@ MailMessage ComposeDigest(const DigestSite& site, const DigestKeys& keys, const 
       b.Para("We could not find the place you gave (" + s.place +
              "). Please check it in your digest settings.");
     } else {
-      std::vector<size_t> near = issue.changes->Near(point->lat, point->lon, s.radius_miles, *care);
+      std::vector<size_t> near, left;
+      for (size_t k : issue.changes->Near(point->lat, point->lon, s.radius_miles, *care))
+        (issue.changes->changes()[k].kind == ProviderChange::kLeft ? left : near).push_back(k);
       if (near.empty()) {
         b.Para("No practitioners joined or moved within " + where + " this week.");
       } else {
@@ -386,6 +388,11 @@ MailMessage ComposeDigest(const DigestSite& site, const DigestKeys& keys, const 
           b.Link("We show the nearest " + std::to_string(site.max_near) + ".",
                  "See everyone near you", all);
       }
+      if (!left.empty())
+        b.Para(std::to_string(left.size()) +
+               (left.size() == 1 ? " practitioner" : " practitioners") + " within " + where +
+               " left the registry this week. Their numbers are no longer "
+               "active.");
       b.Para(
           "These details come from NPPES, the national registry. Practitioners fill it in "
           "themselves, and Meridian has not checked them. Check a license with your state "

@@ -151,6 +151,9 @@ Status Subscriptions::Signup(const SignupForm& form, const Snapshot& snap,
   if (!form.honeypot.empty()) return Status::OK();  // a bot: the same answer, nothing kept
   wanted.email = email;
   wanted.email_hash = keys_.EmailHash(email);
+  // Requests never confirmed are deleted after 48 hours (the weekly run
+  // does this too).
+  MERIDIAN_RETURN_IF_ERROR(store_->PurgePending(now - kConfirmSeconds).status());
   store::Subscriber stored;
   auto outcome = store_->Signup(wanted, ConsentFor("subscribe", wanted, form.client), now,
                                 kMaxSignupsPerAddress, kSignupWindowSeconds, &stored);
