@@ -111,7 +111,8 @@ Result<std::unique_ptr<Dataset>> Dataset::Load(const std::string& path,
   // and organization links), before the dataset serves.
   auto index = SearchIndex::Build(
       *d->snap, ModalityMap::Embedded(), &d->knowledge, SearchIndex::RecordPass::kBuild,
-      corrections != nullptr ? OverridesFor(*d->snap, *corrections) : LocationOverrides{});
+      corrections != nullptr ? OverridesFor(*d->snap, *corrections) : LocationOverrides{},
+      path + ".recordpass");
   if (!index.ok()) return index.status();
   if (corrections != nullptr) d->location_key = LocationKey(*corrections);
   d->index = std::move(index).value();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/record.h"
+#include "util/status.h"
 
 namespace meridian {
 
@@ -33,6 +34,14 @@ class OrganizationLinks {
   // order; empty when none.
   std::span<const uint32_t> Find(std::string_view org_name) const;
   size_t organizations() const { return by_name_.size(); }
+
+  // A byte form for the record-pass cache (record_cache.h), names in order:
+  // varint count, then per name: varint length, bytes, varint rows, and the
+  // rows as varint deltas. Decode refuses anything malformed (Corruption)
+  // and rows at or past `rows`.
+  void EncodeTo(std::string* out) const;
+  static Result<OrganizationLinks> Decode(std::string_view in, size_t rows);
+  bool operator==(const OrganizationLinks& o) const { return by_name_ == o.by_name_; }
 
  private:
   std::unordered_map<std::string, std::vector<uint32_t>> by_name_;

@@ -7,13 +7,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "index/record_cache.h"
+
 namespace meridian {
 
-Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
-                                                        const ModalityMap& modalities,
-                                                        const KnowledgeBase* knowledge,
-                                                        RecordPass record_pass,
-                                                        LocationOverrides overrides) {
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(
+    const Snapshot& snap, const ModalityMap& modalities, const KnowledgeBase* knowledge,
+    RecordPass record_pass, LocationOverrides overrides, const std::string& record_cache) {
   for (const auto& [row, locs] : overrides)
     if (row >= snap.size() || locs.size() != snap.locations(row).size())
       return Status::InvalidArgument("a location override does not match its row");
@@ -38,7 +38,17 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(const Snapshot& snap,
   ix->none_slot_ = slot_of("none");
   ix->BuildRowInfo(code_qualifies);
   ix->grid_ = GeoGrid::Build(ix->locations_, ix->row_info_);
-  if (record_pass == RecordPass::kBuild) MERIDIAN_RETURN_IF_ERROR(ix->BuildFromRecords());
+  if (record_pass == RecordPass::kBuild) {
+    if (!record_cache.empty() &&
+        LoadRecordPass(record_cache, snap, &ix->name_rank_, &ix->org_links_)) {
+      ix->record_pass_cached_ = true;
+    } else {
+      MERIDIAN_RETURN_IF_ERROR(ix->BuildFromRecords());
+      // Best effort: a directory we cannot write to only costs the pass next time.
+      if (!record_cache.empty())
+        (void)SaveRecordPass(record_cache, snap, ix->name_rank_, ix->org_links_);
+    }
+  }
   // Opening (checksums) and building read every page; queries need few.
   // Releasing 3 GB of mappings takes a few hundred ms: off the load path.
   ix->release_ = std::thread([&snap] { snap.ReleaseResident(); });
@@ -106,7 +116,7 @@ Status SearchIndex::BuildFromRecords() {
   auto fill = [&](size_t begin, size_t end, OrganizationLinks* links, Status* st) {
     Record r;
     for (size_t i = begin; i < end; ++i) {
-      Status s = snap_.GetRecord(i, &r);
+      Status s = snap_.GetRecordMapped(i, &r);  // a full pass: through the map
       if (!s.ok()) {
         *st = Status::Corruption("row " + std::to_string(i) + " does not decode: " + s.message());
         return;

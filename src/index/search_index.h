@@ -50,12 +50,18 @@ class SearchIndex {
   // `overrides` replace some rows' locations as the index sees them (the
   // editors' corrections; location_view.h): distances and the radius use
   // them, the snapshot and the records stay as NPPES has them.
+  // `record_cache`, when not empty, is a file for the record pass's
+  // results (record_cache.h): used when it matches the snapshot, else the
+  // pass runs and the file is written for the next start.
   enum class RecordPass { kBuild, kSkip };
   static Result<std::unique_ptr<SearchIndex>> Build(const Snapshot& snap,
                                                     const ModalityMap& modalities,
                                                     const KnowledgeBase* knowledge = nullptr,
                                                     RecordPass record_pass = RecordPass::kBuild,
-                                                    LocationOverrides overrides = {});
+                                                    LocationOverrides overrides = {},
+                                                    const std::string& record_cache = "");
+  // Whether Build() took the record pass from the cache.
+  bool record_pass_cached() const { return record_pass_cached_; }
 
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
@@ -111,6 +117,7 @@ class SearchIndex {
   mutable std::once_flag release_once_;
   std::vector<uint32_t> name_rank_;
   OrganizationLinks org_links_;
+  bool record_pass_cached_ = false;
 };
 
 }  // namespace meridian
