@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "util/escape.h"
+
 namespace meridian::digest {
 
 namespace {
@@ -24,33 +26,6 @@ int64_t IsoWeekOneMonday(int64_t year) {
   const int64_t jan4 = DaysFromCivil(year, 1, 4);
   const int64_t weekday = ((jan4 + 3) % 7 + 7) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
   return jan4 - weekday;
-}
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string UrlEncode(const std::string& s) {
@@ -97,32 +72,32 @@ struct Body {
   void Heading(const std::string& h, int level) {
     text += "\n" + h + "\n" + std::string(h.size(), level == 1 ? '=' : '-') + "\n\n";
     html += "<h" + std::to_string(level) + " style=\"font-size:" + (level == 1 ? "22" : "18") +
-            "px;margin:24px 0 8px\">" + Escape(h) + "</h" + std::to_string(level) + ">\n";
+            "px;margin:24px 0 8px\">" + XmlEscape(h) + "</h" + std::to_string(level) + ">\n";
   }
   void Para(const std::string& p) {
     text += p + "\n\n";
-    html += "<p style=\"margin:0 0 12px\">" + Escape(p) + "</p>\n";
+    html += "<p style=\"margin:0 0 12px\">" + XmlEscape(p) + "</p>\n";
   }
   // A sentence ending in a link: "label: url" in text, a link in HTML.
   void Link(const std::string& before, const std::string& label, const std::string& url) {
     text += (before.empty() ? "" : before + " ") + label + ": " + url + "\n\n";
-    html += "<p style=\"margin:0 0 12px\">" + (before.empty() ? "" : Escape(before) + " ") +
-            "<a href=\"" + Escape(url) + "\" style=\"color:#0b5394\">" + Escape(label) +
+    html += "<p style=\"margin:0 0 12px\">" + (before.empty() ? "" : XmlEscape(before) + " ") +
+            "<a href=\"" + XmlEscape(url) + "\" style=\"color:#0b5394\">" + XmlEscape(label) +
             "</a></p>\n";
   }
   void Button(const std::string& label, const std::string& url) {
     text += label + ": " + url + "\n\n";
-    html += "<p style=\"margin:16px 0\"><a href=\"" + Escape(url) +
+    html += "<p style=\"margin:16px 0\"><a href=\"" + XmlEscape(url) +
             "\" style=\"display:inline-block;background:#0b5394;color:#ffffff;padding:10px "
             "16px;border-radius:4px;text-decoration:none\">" +
-            Escape(label) + "</a></p>\n";
+            XmlEscape(label) + "</a></p>\n";
   }
   void BeginList() { html += "<ul style=\"padding-left:20px;margin:0 0 12px\">\n"; }
   void Item(const std::string& title, const std::string& url, const std::string& rest) {
     text += "- " + title + (rest.empty() ? "" : " (" + rest + ")") + "\n  " + url + "\n";
-    html += "<li style=\"margin:0 0 8px\"><a href=\"" + Escape(url) +
-            "\" style=\"color:#0b5394\">" + Escape(title) + "</a>" +
-            (rest.empty() ? "" : " <span style=\"color:#444444\">" + Escape(rest) + "</span>") +
+    html += "<li style=\"margin:0 0 8px\"><a href=\"" + XmlEscape(url) +
+            "\" style=\"color:#0b5394\">" + XmlEscape(title) + "</a>" +
+            (rest.empty() ? "" : " <span style=\"color:#444444\">" + XmlEscape(rest) + "</span>") +
             "</li>\n";
   }
   void EndList() {
@@ -147,7 +122,7 @@ MailMessage Wrap(const DigestSite& site, const store::Subscriber& s, const std::
   m.html =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width\">\n<title>" +
-      Escape(subject) +
+      XmlEscape(subject) +
       "</title>\n</head>\n<body style=\"margin:0;padding:16px;background:#ffffff;color:#1a1a1a;"
       "font-family:Georgia,serif;font-size:17px;line-height:1.5\">\n"
       "<main style=\"max-width:600px;margin:0 auto\">\n" +

@@ -8,6 +8,7 @@
 #include "http/page_kit.h"
 #include "http/pages.h"
 #include "knowledge/modality_map.h"
+#include "util/escape.h"
 #include "util/json.h"
 
 namespace meridian {
@@ -104,29 +105,6 @@ std::string ScriptSafe(std::string json) {
   for (size_t at = 0; (at = json.find("</", at)) != std::string::npos; at += 3)
     json.replace(at, 2, "<\\/");
   return json;
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
 }
 
 void WritePeople(const ContentLibrary& lib, const std::vector<std::string>& slugs,

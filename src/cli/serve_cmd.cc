@@ -1,0 +1,61 @@
+// meridian serve: the HTTP server over a snapshot.
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/commands.h"
+#include "http/server.h"
+#include "http/service.h"
+
+namespace meridian::cli {
+
+int Commands::Serve() {
+  const size_t colon = listen_.rfind(':');
+  if (colon == std::string::npos) return Usage("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  ServerOptions so;
+  so.address = listen_.substr(0, colon);
+  int port = -1;
+  auto pr = std::from_chars(listen_.data() + colon + 1, listen_.data() + listen_.size(), port);
+  if (pr.ec != std::errc() || pr.ptr != listen_.data() + listen_.size() || port < 0 || port > 65535)
+    return Usage("--listen: bad port in \"" + listen_ + "\"");
+  so.port = static_cast<uint16_t>(port);
+  so.threads = serve_threads_;
+  so.read_timeout = std::chrono::milliseconds(read_timeout_ms_);
+  so.idle_timeout = std::chrono::milliseconds(idle_timeout_ms_);
+  so.max_connections = max_connections_;
+  ServiceOptions opts;
+  opts.snapshot = snapshot_;
+  opts.content_dir = content_dir_;
+  opts.public_url = public_url_;
+  opts.rate_per_second = rate_, opts.rate_burst = burst_;
+  opts.store = StoreUrl();
+  opts.smtp_url = smtp_, opts.smtp_credentials = smtp_credentials_, opts.mail_dir = mail_dir_;
+  opts.digest_schedule = digest_schedule_;
+  opts.mail_base_url = !public_url_.empty() ? public_url_ : "http://" + listen_;
+  if (const char* t = std::getenv("MERIDIAN_ADMIN_TOKEN")) opts.admin_token = t;
+  std::FILE* log = nullptr;
+  if (access_log_ == "-") {
+    opts.access_log = stderr;
+  } else if (!access_log_.empty()) {
+    log = std::fopen(access_log_.c_str(), "a");
+    if (log == nullptr) return Fail(Status::IoError("cannot open " + access_log_));
+    opts.access_log = log;
+  }
+  auto service = Service::Create(opts);
+  if (!service.ok()) return Fail(service.status());
+  Server server(service->get(), so);
+  Status s = server.Start();
+  if (!s.ok()) return Fail(s);
+  const auto data = (*service)->data();
+  std::fprintf(
+      stderr, "meridian: serving %zu providers%s on http://%s:%u (SIGHUP reloads, SIGTERM stops)\n",
+      data->snap->size(), data->snap->synthetic() ? " (SYNTHETIC sample data)" : "",
+      so.address.c_str(), server.port());
+  std::fflush(stderr);
+  server.Run();
+  std::fprintf(stderr, "meridian: stopped\n");
+  if (log != nullptr) std::fclose(log);
+  return kExitOk;
+}
+
+}  // namespace meridian::cli
