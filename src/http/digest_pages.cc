@@ -80,6 +80,16 @@ HttpResponse Failure(const Dataset& d, const Status& s) {
   return PageMessage(&d, 500, "Sorry", "Something went wrong on our side. Please try again later.");
 }
 
+// A page that says what happened, with a way back home.
+HttpResponse Done(const Dataset& d, const std::string& heading, const std::string& message) {
+  data v;
+  v.set("heading", heading);
+  v.set("message", message);
+  v.set("back", "/");
+  v.set("back_label", "Back to the home page");
+  return Html(&d, heading, Render("message", v));
+}
+
 QueryParams FormOf(const HttpRequest& req) {
   QueryParams form;
   (void)ParseQueryString(req.body, &form);
@@ -153,14 +163,9 @@ HttpResponse DigestPages::Signup(const HttpRequest& req, const Dataset& d) {
     return Html(&d, "The weekly digest", Render("digest", v), 400);
   }
   if (!s.ok()) return Failure(d, s);
-  data v;
-  v.set("heading", "Check your email");
-  v.set("message",
-        "If we can send to that address, we have sent it an email. Open the link in it within 48 "
-        "hours to start your digest. If nothing comes, look in your spam folder.");
-  v.set("back", "/");
-  v.set("back_label", "Back to the home page");
-  return Html(&d, "Check your email", Render("message", v));
+  return Done(d, "Check your email",
+              "If we can send to that address, we have sent it an email. Open the link in it "
+              "within 48 hours to start your digest. If nothing comes, look in your spam folder.");
 }
 
 HttpResponse DigestPages::ConfirmPage(const QueryParams& params, const Dataset& d) {
@@ -217,14 +222,9 @@ HttpResponse DigestPages::ManagePost(const HttpRequest& req, const Dataset& d) {
   } else if (action == "delete") {
     s = subs_->Delete(token, Now());
     if (!s.ok()) return Failure(d, s);
-    data v;
-    v.set("heading", "We deleted your digest");
-    v.set("message",
-          "Your address and choices are gone from Meridian. We will not email you again. You "
-          "can sign up again at any time.");
-    v.set("back", "/");
-    v.set("back_label", "Back to the home page");
-    return Html(&d, "We deleted your digest", Render("message", v));
+    return Done(d, "We deleted your digest",
+                "Your address and choices are gone from Meridian. We will not email you again. "
+                "You can sign up again at any time.");
   } else {
     return PageMessage(&d, 400, "We could not read the form", "Please go back and try again.");
   }
@@ -263,12 +263,8 @@ HttpResponse DigestPages::Unsubscribe(const HttpRequest& req, const QueryParams&
   if (token.empty()) token = Get(FormOf(req), "t");
   Status s = subs_->Delete(token, Now());
   if (!s.ok()) return Failure(d, s);
-  data v;
-  v.set("heading", "You are unsubscribed");
-  v.set("message", "We will not send you the digest again, and we deleted your address.");
-  v.set("back", "/");
-  v.set("back_label", "Back to the home page");
-  return Html(&d, "You are unsubscribed", Render("message", v));
+  return Done(d, "You are unsubscribed",
+              "We will not send you the digest again, and we deleted your address.");
 }
 
 }  // namespace meridian
