@@ -60,7 +60,7 @@ int Commands::DigestSend(bool preview) {
   if (!store.ok()) return Fail(store.status());
   // The snapshots: given, or the two newest the store's manifest knows.
   std::string after_path = snapshot_, before_path = previous_;
-  if (after_path.empty() || (before_path.empty() && previous_.empty())) {
+  if (after_path.empty() || before_path.empty()) {
     auto listed = (*store)->ListSnapshots(2);
     if (!listed.ok()) return Fail(listed.status());
     if (after_path.empty() && !listed->empty()) after_path = (*listed)[0].path;

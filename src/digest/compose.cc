@@ -256,13 +256,20 @@ std::string ConfirmUrl(const DigestSite& site, const DigestKeys& keys, const sto
          "/digest/confirm?t=" + keys.Sign({"confirm", s.id, s.created, now + kConfirmSeconds});
 }
 
+namespace {
+// The manage token: it also unsubscribes (one secret per subscriber's links).
+std::string ManageToken(const DigestKeys& keys, const store::Subscriber& s) {
+  return keys.Sign({"manage", s.id, s.created, 0});
+}
+}  // namespace
+
 std::string ManageUrl(const DigestSite& site, const DigestKeys& keys, const store::Subscriber& s) {
-  return site.public_url + "/digest/manage?t=" + keys.Sign({"manage", s.id, s.created, 0});
+  return site.public_url + "/digest/manage?t=" + ManageToken(keys, s);
 }
 
 std::string UnsubscribeUrl(const DigestSite& site, const DigestKeys& keys,
                            const store::Subscriber& s) {
-  return site.public_url + "/digest/unsubscribe?t=" + keys.Sign({"manage", s.id, s.created, 0});
+  return site.public_url + "/digest/unsubscribe?t=" + ManageToken(keys, s);
 }
 
 MailMessage ComposeConfirmation(const DigestSite& site, const DigestKeys& keys,
@@ -385,7 +392,5 @@ MailMessage ComposeDigest(const DigestSite& site, const DigestKeys& keys, const 
   return Wrap(site, s, subject, b, DigestMessageId(site, issue.week.id, s.email_hash), now,
               unsubscribe);
 }
-
-std::string PlainWords(const MailMessage& m) { return m.text; }
 
 }  // namespace meridian::digest

@@ -82,7 +82,4 @@ MailMessage ComposeDigest(const DigestSite& site, const DigestKeys& keys, const 
 std::string DigestMessageId(const DigestSite& site, const std::string& week,
                             const std::string& email_hash);
 
-// The words of the whole email as one text (readability checks).
-std::string PlainWords(const MailMessage& m);
-
 }  // namespace meridian::digest
