@@ -506,6 +506,41 @@ const std::vector<Route>& Routes() {
        .summary = "The site's CSS and JavaScript.",
        .params = {PathParam("file", "string", "site.css or app.js")},
        .html = true},
+      {.id = RouteId::kFhirMetadata,
+       .name = "fhir_metadata",
+       .method = "GET",
+       .path = "/fhir/metadata",
+       .summary = "FHIR R4: the CapabilityStatement (types, search parameters, includes).",
+       .fhir = true},
+      {.id = RouteId::kFhirSearch,
+       .name = "fhir_search",
+       .method = "GET",
+       .path = "/fhir/{type}",
+       .summary = "FHIR R4 search (application/fhir+json): a searchset Bundle. The parameters "
+                  "of each type are in /fhir/metadata.",
+       .params = {PathParam("type", "string",
+                            "Practitioner, PractitionerRole, Organization, Location or Endpoint.")},
+       .expensive = true,
+       .fhir = true},
+      {.id = RouteId::kFhirSearchPost,
+       .name = "fhir_search_post",
+       .method = "POST",
+       .path = "/fhir/{type}/_search",
+       .summary = "FHIR R4 search with the parameters in a form body "
+                  "(application/x-www-form-urlencoded).",
+       .params = {PathParam("type", "string", "As for GET /fhir/{type}.")},
+       .expensive = true,
+       .has_body = true,
+       .html = false,
+       .fhir = true},
+      {.id = RouteId::kFhirRead,
+       .name = "fhir_read",
+       .method = "GET",
+       .path = "/fhir/{type}/{id}",
+       .summary = "FHIR R4 read: one resource by id (ids derive from the NPI).",
+       .params = {PathParam("type", "string", "As for GET /fhir/{type}."),
+                  PathParam("id", "string", "1234567893, 1234567893-0, 1234567893-0-1, ...")},
+       .fhir = true},
   };
   return routes;
 }
@@ -582,7 +617,8 @@ std::string OpenApiJson() {
       if (r.has_body) {
         w.Key("requestBody").BeginObject().Key("required").Bool(true);
         w.Key("content").BeginObject();
-        w.Key(r.html ? "application/x-www-form-urlencoded" : "application/json").BeginObject();
+        w.Key(r.html || r.fhir ? "application/x-www-form-urlencoded" : "application/json")
+            .BeginObject();
         w.Key("schema").BeginObject().Field("type", "object").EndObject();
         w.EndObject().EndObject().EndObject();
       }

@@ -82,6 +82,11 @@ enum class RouteId {
   kPageDigestUnsubscribe,
   kDigestUnsubscribe,
   kStatic,
+  // FHIR R4 (src/fhir/): its parameters are checked there, its errors are OperationOutcomes.
+  kFhirMetadata,
+  kFhirSearch,
+  kFhirSearchPost,
+  kFhirRead,
   kCount
 };
 
@@ -95,6 +100,7 @@ struct Route {
   bool expensive = false;  // rate limited per client
   bool has_body = false;   // a request body (POST): JSON for the API, a form for pages
   bool html = false;       // a web page: errors come back as pages, with the page headers
+  bool fhir = false;       // under /fhir: parameters per the CapabilityStatement (fhir/search.h)
 };
 
 const std::vector<Route>& Routes();

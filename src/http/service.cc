@@ -11,6 +11,7 @@
 #include "digest/changes.h"
 #include "digest/scheduler.h"
 #include "digest/sender.h"
+#include "fhir/api.h"
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/articles.h"
@@ -65,8 +66,16 @@ QueryParams PageParameters(const Route& route, QueryParams params) {
   return params;
 }
 
-// An error as the client reads it: JSON for the API, a page for pages.
-HttpResponse ErrorResponse(const Dataset* d, bool html, const Status& s) {
+bool IsFhirPath(std::string_view path) { return path == "/fhir" || path.starts_with("/fhir/"); }
+
+HttpResponse FromFhir(fhir::Response r) {
+  return HttpResponse{r.status, fhir::kFhirJson, std::move(r.body), std::move(r.headers)};
+}
+
+// An error as the client reads it: JSON for the API, a page for pages, an
+// OperationOutcome under /fhir.
+HttpResponse ErrorResponse(const Dataset* d, bool html, bool fhir, const Status& s) {
+  if (fhir) return FromFhir(fhir::Outcome(s));
   if (!html) return ApiError(s);
   const char* heading = s.code() == StatusCode::kResourceExhausted ? "Please slow down" : "Sorry";
   return PageMessage(d, s.HttpStatus(), heading, s.message());
@@ -306,7 +315,8 @@ HttpResponse Service::Handle(const HttpRequest& req) {
   std::vector<std::string> args;
   bool method_ok = false;
   const Route* route = MatchRoute(req.method, req.path, &args, &method_ok);
-  const bool html = route != nullptr ? route->html : !req.path.starts_with("/api/");
+  const bool html =
+      route != nullptr ? route->html : !req.path.starts_with("/api/") && !IsFhirPath(req.path);
   std::shared_ptr<const Dataset> d = data();
   HttpResponse resp;
   // The exception boundary: nothing a handler throws reaches the server.
@@ -342,28 +352,31 @@ HttpResponse Service::Handle(const HttpRequest& req) {
 
 HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool method_ok, bool html,
                               const std::vector<std::string>& args, const Dataset& d) {
+  const bool fhir = IsFhirPath(req.path);
   if (route == nullptr)
-    return ErrorResponse(&d, html,
+    return ErrorResponse(&d, html, fhir,
                          Status::NotFound(html ? "We could not find that page."
                                                : "no such path; see /api/v1/openapi.json"));
   if (!method_ok) {
-    HttpResponse resp =
-        ErrorResponse(&d, html, Status::MethodNotAllowed(req.method + " is not allowed here"));
+    HttpResponse resp = ErrorResponse(
+        &d, html, fhir, Status::MethodNotAllowed(req.method + " is not allowed here"));
     resp.headers.emplace_back("Allow", route->method);
     return resp;
   }
   QueryParams params;
   if (Status qs = ParseQueryString(req.query, &params); !qs.ok())
-    return ErrorResponse(&d, html, qs.WithReason("bad_query_string"));
+    return ErrorResponse(&d, html, fhir, qs.WithReason("bad_query_string"));
   double retry = 0;
   if (route->expensive && !limiter_.Allow(req.client, RateLimiter::Clock::now(), &retry)) {
-    HttpResponse resp =
-        ErrorResponse(&d, html, Status::ResourceExhausted("too many requests; try again shortly"));
+    HttpResponse resp = ErrorResponse(
+        &d, html, fhir, Status::ResourceExhausted("too many requests; try again shortly"));
     resp.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry))));
     return resp;
   }
   if (html) {
     params = PageParameters(*route, std::move(params));
+  } else if (route->fhir) {
+    // Checked by the FHIR search itself, against the CapabilityStatement's table.
   } else if (const std::string* bad = UnknownParameter(*route, params)) {
     return ApiError(Status::InvalidArgument("unknown parameter " + *bad).WithParam(*bad));
   }
@@ -373,7 +386,7 @@ HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool m
   // site; its signed token is what protects it.
   if (html && req.method == "POST" && route->id != RouteId::kPageGuideResult &&
       route->id != RouteId::kDigestUnsubscribe && !SameOrigin(req))
-    return ErrorResponse(&d, html,
+    return ErrorResponse(&d, html, fhir,
                          Status::PermissionDenied("This form must be sent from this site."));
   if (options_.before_dispatch) options_.before_dispatch(req);
   return Dispatch(*route, args, params, req, d);
@@ -487,10 +500,38 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kAdminAudit:
     case RouteId::kAdminDigest:
       return console_->Handle(route.id, args, params, req, d);
+    case RouteId::kFhirMetadata:
+    case RouteId::kFhirSearch:
+    case RouteId::kFhirSearchPost:
+    case RouteId::kFhirRead:
+      return Fhir(route, args, params, req, d);
     case RouteId::kCount:
       break;
   }
   return ApiError(Status::Internal("route without a handler"));
+}
+
+HttpResponse Service::Fhir(const Route& route, const std::vector<std::string>& args,
+                           const QueryParams& params, const HttpRequest& req, const Dataset& d) {
+  fhir::Request f;
+  f.method = req.method;
+  f.path = args;
+  if (route.id == RouteId::kFhirMetadata) f.path = {"metadata"};
+  if (route.id == RouteId::kFhirSearchPost) f.path.push_back("_search");
+  f.params = params;
+  if (route.id == RouteId::kFhirSearchPost) {
+    // The parameters may come in the body too (application/x-www-form-urlencoded).
+    const std::string_view type = req.Header("content-type");
+    if (!req.body.empty() && !type.starts_with("application/x-www-form-urlencoded"))
+      return FromFhir(fhir::Outcome(Status::InvalidArgument(
+          "a POST _search body must be application/x-www-form-urlencoded")));
+    QueryParams body;
+    if (Status s = ParseQueryString(req.body, &body); !s.ok()) return FromFhir(fhir::Outcome(s));
+    f.params.insert(f.params.end(), body.begin(), body.end());
+  }
+  f.accept = std::string(req.Header("accept"));
+  f.base_url = BaseUrl(req) + "/fhir";
+  return FromFhir(fhir::Handle(*d.index, f));
 }
 
 std::string Service::BaseUrl(const HttpRequest& req) const {
@@ -529,7 +570,7 @@ HttpResponse Service::Threw(const Route* route, bool html, const Dataset* d,
     std::fputs(line.c_str(), options_.error_log);
     std::fflush(options_.error_log);
   }
-  return ErrorResponse(d, html,
+  return ErrorResponse(d, html, route != nullptr && route->fhir,
                        Status::Internal(html ? "Something went wrong on our side. Please try "
                                                "again in a moment."
                                              : "internal error; it was logged"));

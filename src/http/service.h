@@ -150,6 +150,9 @@ class Service {
                        const std::vector<std::string>& args, const Dataset& d);
   HttpResponse Dispatch(const Route& route, const std::vector<std::string>& args,
                         const QueryParams& params, const HttpRequest& req, const Dataset& d);
+  // The FHIR routes (fhir/api.h).
+  HttpResponse Fhir(const Route& route, const std::vector<std::string>& args,
+                    const QueryParams& params, const HttpRequest& req, const Dataset& d);
   // The site's absolute address: options_.public_url, else from the Host header.
   std::string BaseUrl(const HttpRequest& req) const;
   HttpResponse AdminReload(const HttpRequest& req);

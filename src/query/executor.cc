@@ -525,4 +525,23 @@ SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
   return Execution(index, q, plan).Run();
 }
 
+std::string CursorAfter(const SearchIndex& index, const Query& q, const SearchHit& hit) {
+  // The same keys as Execution::Key().
+  uint64_t sort_key = 0, tie_key = 0;
+  switch (q.sort) {
+    case Query::Sort::kDistance:
+      sort_key = Bits(hit.distance_mi);
+      break;
+    case Query::Sort::kName:
+      sort_key = index.NameRank()[hit.row];
+      break;
+    case Query::Sort::kRelevance:
+      sort_key = hit.text_quality;
+      tie_key = q.has_point ? Bits(hit.distance_mi) : 0;
+      break;
+  }
+  const Snapshot& snap = index.snapshot();
+  return EncodeCursor({q.sort, sort_key, tie_key, snap.npi(hit.row), snap.id()});
+}
+
 }  // namespace meridian

@@ -20,4 +20,10 @@ enum class TextPlan { kAuto, kSites, kPostings };
 // REQUIRES: index.has_name_rank() when q sorts by name.
 SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan = TextPlan::kAuto);
 
+// The cursor of the page that starts right after `hit`, one of Execute(index,
+// q)'s hits: what next_cursor would be if the page ended there. Lets a
+// caller that expands each hit into several results (FHIR roles) stop in
+// the middle of a page.
+std::string CursorAfter(const SearchIndex& index, const Query& q, const SearchHit& hit);
+
 }  // namespace meridian

@@ -14,4 +14,11 @@ TEST(XmlEscape, EntitiesForMarkupCharactersOnly) {
 }
 
 }  // namespace
+TEST(QueryEscape, UnreservedStayEverythingElseEncoded) {
+  EXPECT_EQ(QueryEscape("abcXYZ019-._~"), "abcXYZ019-._~");
+  EXPECT_EQ(QueryEscape("a|b c/d&e=f%"), "a%7Cb%20c%2Fd%26e%3Df%25");
+  EXPECT_EQ(QueryEscape("\xc3\xa9"), "%C3%A9");
+  EXPECT_EQ(QueryEscape(""), "");
+}
+
 }  // namespace meridian

@@ -67,6 +67,8 @@ std::string Status::Reason() const {
       return "failed_precondition";
     case StatusCode::kAlreadyExists:
       return "conflict";
+    case StatusCode::kNotAcceptable:
+      return "not_acceptable";
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
     case StatusCode::kInternal:
@@ -95,6 +97,8 @@ int Status::HttpStatus() const {
       return 422;
     case StatusCode::kAlreadyExists:
       return 409;
+    case StatusCode::kNotAcceptable:
+      return 406;
     case StatusCode::kResourceExhausted:
       return 429;
     case StatusCode::kUnavailable:
@@ -150,6 +154,9 @@ std::string Status::ToString() const {
       break;
     case StatusCode::kAlreadyExists:
       name = "Already exists";
+      break;
+    case StatusCode::kNotAcceptable:
+      name = "Not acceptable";
       break;
   }
   std::string out = std::string(name) + ": ";

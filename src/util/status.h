@@ -31,6 +31,7 @@ enum class StatusCode : int {
   kResourceExhausted = 11,   // a rate limit (HTTP 429)
   kFailedPrecondition = 12,  // well formed, but cannot be done now (HTTP 422)
   kAlreadyExists = 13,       // a second copy of something unique (HTTP 409)
+  kNotAcceptable = 14,       // no representation the client accepts (HTTP 406)
 };
 
 // A Status is OK, or a code plus:
@@ -76,6 +77,9 @@ class [[nodiscard]] Status {
   }
   static Status AlreadyExists(std::string msg) {
     return Status(StatusCode::kAlreadyExists, std::move(msg));
+  }
+  static Status NotAcceptable(std::string msg) {
+    return Status(StatusCode::kNotAcceptable, std::move(msg));
   }
 
   // Copies with one detail set (an OK status stays OK and bare).
