@@ -217,6 +217,7 @@ void Commands::Register(CLI::App* app) {
                      "send the weekly digest from this server at this time, e.g. \"mon 08:00\" "
                      "(UTC); every server may have it, one sends (default: never)");
   RegisterDigest(app);
+  RegisterExport(app);
 
   auto* store_cmd = app->add_subcommand("store", "The store: migrations");
   store_cmd->require_subcommand(1);
@@ -261,6 +262,7 @@ int Commands::Run() {
   if (content_check_->parsed()) return ContentCheck();
   if (digest_send_->parsed()) return DigestSend(false);
   if (digest_preview_->parsed()) return DigestSend(true);
+  if (export_fhir_->parsed()) return ExportFhir();
   return Usage("no command given");
 }
 

@@ -37,6 +37,8 @@ class Commands {
   int Refresh();                 // refresh.cc
   int DigestSend(bool preview);  // digest_cmd.cc
   void RegisterDigest(CLI::App* app);
+  int ExportFhir();  // export_cmd.cc
+  void RegisterExport(CLI::App* app);
   // The --store to use: the flag, else the older --reports file, else the
   // default sqlite:meridian.sqlite.
   std::string StoreUrl() const;
@@ -66,6 +68,8 @@ class Commands {
   CLI::App* refresh_ = nullptr;
   CLI::App* digest_send_ = nullptr;
   CLI::App* digest_preview_ = nullptr;
+  CLI::App* export_fhir_ = nullptr;
+  std::string export_types_;
   std::string digest_schedule_;
   std::string week_, previous_, smtp_, smtp_credentials_, mail_dir_, subscriber_;
   double digest_rate_ = 50;

@@ -249,7 +249,7 @@ void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w) {
     w->EndArray();
   }
   if (const char* g = Gender(r.sex); g != nullptr && el.Want("gender")) w->Field("gender", g);
-  // Licences as NPPES lists them (number and state per taxonomy), and the
+  // Licenses as NPPES lists them (number and state per taxonomy), and the
   // credential text; all self-reported, none checked with a board.
   bool any = !r.credential.empty();
   for (const TaxonomySlot& t : r.taxonomies) any = any || !t.license_number.empty();
@@ -267,7 +267,7 @@ void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w) {
       w->Key("code").BeginObject().Key("coding").BeginArray();
       TaxonomyCoding(t.code, w);
       w->EndArray();
-      w->Field("text", "Licence " + t.license_number +
+      w->Field("text", "License " + t.license_number +
                            (t.license_state.empty() ? "" : " (" + t.license_state + ")") +
                            ", as reported to NPPES");
       w->EndObject();

@@ -27,7 +27,7 @@ const std::map<std::string, int>& Layers() {
       {"content", 4},                                // articles and authors
       {"index", 5},     {"fetch", 5},                // reading a snapshot fast; NPPES downloads
       {"query", 6},                                  // search
-      {"digest", 7},                                 // the weekly digest by email
+      {"digest", 7},    {"fhir", 7},                 // the weekly digest; FHIR R4
       {"http", 8},                                   // API and pages
       {"cli", 9},       {"testing", 9},              // entry points and test support
   };
