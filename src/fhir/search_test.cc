@@ -1,0 +1,417 @@
+// FHIR search over a synthetic snapshot: `near` agrees with the brute-force
+// oracle (query/scan.h), paging neither repeats nor skips, every declared
+// parameter works and nothing else does, reads return what searches return.
+#include "fhir/search.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "fhir/api.h"
+#include "geo/distance.h"
+#include "query/executor.h"
+#include "query/scan.h"
+#include "testing/test_util.h"
+
+namespace meridian::fhir {
+namespace {
+
+using nlohmann::json;
+using testing::TempDir;
+
+class FhirSearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto run =
+        testing::RunMeridian("synth --rows 30000 --seed 17 --out " + dir_->File("s.csv"), *dir_);
+    ASSERT_EQ(run.code, 0) << run.err;
+    testing::IngestOrDie(dir_->File("s.csv"), dir_->File("s.snap"), dir_->File("s_pl.csv"));
+    auto snap = Snapshot::Open(dir_->File("s.snap"));
+    ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+    snap_ = std::move(snap).value().release();
+    auto index = SearchIndex::Build(*snap_, ModalityMap::Embedded());
+    ASSERT_TRUE(index.ok());
+    index_ = std::move(index).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete index_;
+    delete snap_;
+    delete dir_;
+  }
+
+  static Response Call(const std::string& target, const std::string& method = "GET",
+                       const std::string& accept = "", const SearchIndex* index = nullptr) {
+    Request r;
+    r.method = method;
+    r.base_url = "http://h/fhir";
+    r.accept = accept;
+    std::string path = target, query;
+    if (size_t q = target.find('?'); q != std::string::npos)
+      path = target.substr(0, q), query = target.substr(q + 1);
+    for (size_t at = 0; at <= path.size();) {
+      size_t slash = path.find('/', at);
+      if (slash == std::string::npos) slash = path.size();
+      r.path.push_back(path.substr(at, slash - at));
+      at = slash + 1;
+    }
+    while (!query.empty()) {
+      size_t amp = query.find('&');
+      std::string pair = query.substr(0, amp);
+      query = amp == std::string::npos ? "" : query.substr(amp + 1);
+      size_t eq = pair.find('=');
+      r.params.emplace_back(pair.substr(0, eq), Unescape(pair.substr(eq + 1)));
+    }
+    return Handle(index != nullptr ? *index : *index_, r);
+  }
+  static std::string Unescape(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '%' && i + 2 < s.size()) {
+        out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+        i += 2;
+      } else {
+        out.push_back(s[i]);
+      }
+    }
+    return out;
+  }
+  static json Bundle(const std::string& target) {
+    Response r = Call(target);
+    EXPECT_EQ(r.status, 200) << target << "\n" << r.body;
+    return r.status == 200 ? json::parse(r.body) : json::object();
+  }
+  // Every match of a search, following next links; with each entry's
+  // distance (or -1).
+  static std::vector<std::pair<std::string, double>> All(const std::string& target,
+                                                         size_t* pages = nullptr) {
+    std::vector<std::pair<std::string, double>> out;
+    std::string next = target;
+    size_t n = 0;
+    while (!next.empty() && n < 10000) {
+      json b = Bundle(next);
+      ++n;
+      next.clear();
+      for (const json& e : b.value("entry", json::array())) {
+        if (e["search"]["mode"] != "match") continue;
+        double d = -1;
+        if (e["search"].contains("extension"))
+          d = e["search"]["extension"][0]["valueDistance"]["value"].get<double>();
+        out.emplace_back(e["resource"]["resourceType"].get<std::string>() + "/" +
+                             e["resource"]["id"].get<std::string>(),
+                         d);
+      }
+      for (const json& l : b.value("link", json::array()))
+        if (l["relation"] == "next")
+          next = l["url"].get<std::string>().substr(strlen("http://h/fhir/"));
+    }
+    if (pages != nullptr) *pages = n;
+    return out;
+  }
+
+  static TempDir* dir_;
+  static Snapshot* snap_;
+  static SearchIndex* index_;
+};
+TempDir* FhirSearchTest::dir_ = nullptr;
+Snapshot* FhirSearchTest::snap_ = nullptr;
+SearchIndex* FhirSearchTest::index_ = nullptr;
+
+// Location?near, paged, against the oracle: the same providers in the same
+// order, at the oracle's matched location, at the oracle's distance.
+TEST_F(FhirSearchTest, NearAgreesWithTheBruteForceOracle) {
+  std::mt19937_64 rng(5);
+  size_t nonempty = 0;
+  for (int iter = 0, n = testing::Iterations(30); iter < n; ++iter) {
+    const size_t row = rng() % snap_->size();
+    auto locs = snap_->locations(row);
+    if (locs.empty() || locs[0].precision == 0) continue;
+    const double lat = std::round(static_cast<double>(locs[0].lat) * 1000) / 1000;
+    const double lon = std::round(static_cast<double>(locs[0].lon) * 1000) / 1000;
+    const double km = 1 + static_cast<double>(rng() % 40);
+    char target[160];
+    std::snprintf(target, sizeof target, "Location?near=%.3f|%.3f|%g|km&_count=%d", lat, lon, km,
+                  3 + iter % 9);
+    const auto got = All(target);
+    Query q;
+    q.has_point = true, q.lat = lat, q.lon = lon, q.radius_mi = km / kKmPerMile;
+    q.limit = 1000000;
+    q.sort = Query::Sort::kDistance;
+    const SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), q);
+    ASSERT_EQ(got.size(), want.hits.size()) << target;
+    for (size_t i = 0; i < got.size(); ++i) {
+      const SearchHit& h = want.hits[i];
+      EXPECT_EQ(got[i].first, "Location/" + LocationId(snap_->npi(h.row), h.location))
+          << target << " #" << i;
+      EXPECT_NEAR(got[i].second, h.distance_mi * kKmPerMile, 0.0006) << target << " #" << i;
+    }
+    nonempty += !got.empty();
+  }
+  EXPECT_GT(nonempty, 5u);
+}
+
+// PractitionerRole?location.near with a specialty: the oracle's individuals
+// with that code, each expanded to its matching slots at the matched location.
+TEST_F(FhirSearchTest, RolesNearAreTheOraclesPractitionersTimesTheirMatchingSlots) {
+  std::mt19937_64 rng(8);
+  for (int iter = 0, n = testing::Iterations(10); iter < n; ++iter) {
+    const size_t row = rng() % snap_->size();
+    auto locs = snap_->locations(row);
+    if (locs.empty() || locs[0].precision == 0) continue;
+    const std::string code = iter % 2 ? "2251" : "1";
+    const double lat = std::round(static_cast<double>(locs[0].lat) * 1e4) / 1e4;
+    const double lon = std::round(static_cast<double>(locs[0].lon) * 1e4) / 1e4;
+    char target[200];
+    std::snprintf(target, sizeof target,
+                  "PractitionerRole?specialty=%s&location.near=%.4f|%.4f|30|mi&_count=4",
+                  code.c_str(), lat, lon);
+    const auto got = All(target);
+    Query q;
+    q.has_point = true, q.lat = lat, q.lon = lon, q.radius_mi = 30;
+    q.taxonomies = {code};
+    q.entity = EntityType::kIndividual;
+    q.limit = 1000000;
+    const SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), q);
+    std::vector<std::string> expect;
+    for (const SearchHit& h : want.hits) {
+      Record rec;
+      ASSERT_TRUE(snap_->GetRecord(h.row, &rec).ok());
+      for (const TaxonomySlot& t : rec.taxonomies)
+        if (t.code.starts_with(code))
+          expect.push_back("PractitionerRole/" + RoleId(rec.npi, h.location, t.slot));
+    }
+    ASSERT_EQ(got.size(), expect.size()) << target;
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].first, expect[i]) << target;
+  }
+}
+
+// Small pages and big pages give the same sequence, with no repeats, and
+// _total=accurate counts it.
+TEST_F(FhirSearchTest, PagingNeverRepeatsOrSkipsAndTotalsCount) {
+  Record org;
+  std::string partof;
+  for (size_t row = 0; row < snap_->size() && partof.empty(); ++row) {
+    if (snap_->entity(row) != EntityType::kOrganization) continue;
+    ASSERT_TRUE(snap_->GetRecord(row, &org).ok());
+    if (index_->org_links().Find(org.org_name).size() > 3) partof = NpiToString(org.npi);
+  }
+  std::vector<std::string> searches = {
+      "Practitioner?name=smith",
+      "Practitioner?family=john&gender=female",
+      "PractitionerRole?specialty=2251&location.address-state=CA",
+      "PractitionerRole?location.address-state=WY",
+      "Location?address-state=VT",
+      "Organization?address-state=NY&name=health",
+      "Location?near=40.75|-73.99|5|km&modality=acupuncture",
+  };
+  if (!partof.empty()) {
+    searches.push_back("PractitionerRole?organization=Organization/" + partof);
+    searches.push_back("Endpoint?organization=Organization/" + partof);
+  }
+  size_t seen = 0, multi_page = 0;
+  for (const std::string& s : searches) {
+    size_t small_pages = 0;
+    const auto small = All(s + "&_count=3", &small_pages);
+    const auto big = All(s + "&_count=100");
+    ASSERT_EQ(small.size(), big.size()) << s;
+    std::set<std::string> unique;
+    for (size_t i = 0; i < small.size(); ++i) {
+      EXPECT_EQ(small[i].first, big[i].first) << s << " #" << i;
+      unique.insert(small[i].first);
+    }
+    EXPECT_EQ(unique.size(), small.size()) << s << ": a resource came twice";
+    EXPECT_EQ(small_pages, std::max<size_t>(1, (small.size() + 2) / 3)) << s;
+    seen += small.size();
+    multi_page += small.size() > 100;
+    json counted = Bundle(s + "&_summary=count");
+    EXPECT_EQ(counted["total"].get<size_t>(), small.size()) << s;
+    EXPECT_FALSE(counted.contains("entry"));
+    json accurate = Bundle(s + "&_total=accurate&_count=1");
+    EXPECT_EQ(accurate["total"].get<size_t>(), small.size()) << s;
+  }
+  EXPECT_GT(seen, 1000u);
+  EXPECT_GE(multi_page, 3u) << "some searches should need several big pages";
+}
+
+// Each parameter the CapabilityStatement declares answers 200 with a
+// sample value; the statement lists exactly the table.
+TEST_F(FhirSearchTest, EveryDeclaredParameterWorksAndTheStatementListsExactlyThem) {
+  const std::map<std::string, std::string> sample = {
+      {"_id", "1234567893"},
+      {"identifier", "http://hl7.org/fhir/sid/us-npi|1234567893"},
+      {"name", "smith"},
+      {"family", "smith"},
+      {"given", "john"},
+      {"gender", "female"},
+      {"address-state", "WI"},
+      {"modality", "acupuncture"},
+      {"specialty", "http://nucc.org/provider-taxonomy|171100000X"},
+      {"practitioner", "Practitioner/1234567893"},
+      {"location", "Location/1234567893-0"},
+      {"organization", "Organization/1234567893"},
+      {"partof", "Organization/1234567893"},
+      {"location.near", "43.07|-89.40|10|km"},
+      {"near", "43.07|-89.40|10|mi"},
+      {"location.address-state", "WI"},
+      {"practitioner.name", "smith"},
+      {"practitioner.gender", "male"},
+  };
+  const std::map<std::string, std::string> id_sample = {{"Location", "1234567893-0"},
+                                                        {"PractitionerRole", "1234567893-0-1"},
+                                                        {"Endpoint", "1234567893-1"}};
+  for (const ParamDef& d : SearchParams()) {
+    std::string value = sample.at(d.name);
+    if (d.name == "_id" && id_sample.count(TypeName(d.type)))
+      value = id_sample.at(TypeName(d.type));
+    const std::string target = std::string(TypeName(d.type)) + "?" + d.name + "=" + value;
+    Response r = Call(target);
+    EXPECT_EQ(r.status, 200) << target << "\n" << r.body;
+  }
+  json cap = json::parse(Call("metadata").body);
+  EXPECT_EQ(cap["resourceType"], "CapabilityStatement");
+  EXPECT_EQ(cap["fhirVersion"], "4.0.1");
+  std::set<std::string> declared, table;
+  for (const json& res : cap["rest"][0]["resource"])
+    for (const json& p : res["searchParam"])
+      declared.insert(res["type"].get<std::string>() + "?" + p["name"].get<std::string>());
+  for (const ParamDef& d : SearchParams())
+    table.insert(std::string(TypeName(d.type)) + "?" + d.name);
+  EXPECT_EQ(declared, table);
+  std::set<std::string> includes, table_includes;
+  for (const json& res : cap["rest"][0]["resource"])
+    for (const json& i : res["searchInclude"]) includes.insert(i.get<std::string>());
+  for (const IncludeDef& d : Includes()) table_includes.insert(d.Spec());
+  EXPECT_EQ(includes, table_includes);
+}
+
+TEST_F(FhirSearchTest, UnknownAndBadParametersAre400NamingTheParameter) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Practitioner?specialty=2251", "specialty"},  // a PractitionerRole parameter
+      {"Practitioner?name:exact=smith", "name:exact"},
+      {"Practitioner?_sort=name", "_sort"},
+      {"Location?near=43|-89|10|furlongs", "near"},
+      {"Location?near=91|0", "near"},
+      {"Location?near=43|-89|900|mi", "near"},
+      {"Practitioner?gender=mail", "gender"},
+      {"Practitioner?_count=0", "_count"},
+      {"Practitioner?_count=101", "_count"},
+      {"Practitioner?_count=5&_count=6", "_count"},
+      {"Practitioner?modality=reiki", "modality"},
+      {"PractitionerRole?_include=PractitionerRole:service", "_include"},
+      {"Practitioner?_id=12", "_id"},
+      {"Practitioner?_page=e00000000.-.0", "_page"},
+      {"Practitioner?_summary=true", "_summary"},
+      {"Endpoint?", "_id"},
+      {"Practitioner?_id=1234567893&name=smith", "name"},
+  };
+  for (const auto& [target, param] : cases) {
+    Response r = Call(target);
+    ASSERT_EQ(r.status, 400) << target << "\n" << r.body;
+    json o = json::parse(r.body);
+    EXPECT_EQ(o["resourceType"], "OperationOutcome");
+    EXPECT_EQ(o["issue"][0]["severity"], "error");
+    EXPECT_EQ(o["issue"][0]["expression"][0], param) << target;
+  }
+}
+
+TEST_F(FhirSearchTest, ReadsReturnWhatSearchesReturnAndErrorsAreOperationOutcomes) {
+  size_t checked = 0;
+  for (const std::string& s :
+       {"Practitioner?address-state=TX&_count=20", "Organization?address-state=TX&_count=20",
+        "Location?near=41.88|-87.63|20|km&_count=20",
+        "PractitionerRole?specialty=2251&_count=20"}) {
+    json b = Bundle(s);
+    for (const json& e : b["entry"]) {
+      const std::string url = e["fullUrl"];
+      Response r = Call(url.substr(strlen("http://h/fhir/")));
+      ASSERT_EQ(r.status, 200) << url;
+      EXPECT_EQ(json::parse(r.body), e["resource"]) << url;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 50u);
+  // A deactivated NPI is 410, an unknown one 404, a malformed id 404.
+  for (size_t row = 0; row < snap_->size(); ++row) {
+    if (snap_->entity(row) != EntityType::kDeactivated) continue;
+    Response gone = Call("Practitioner/" + NpiToString(snap_->npi(row)));
+    EXPECT_EQ(gone.status, 410) << gone.body;
+    EXPECT_EQ(json::parse(gone.body)["issue"][0]["code"], "deleted");
+    break;
+  }
+  EXPECT_EQ(Call("Practitioner/1234567893").status, 404);
+  EXPECT_EQ(Call("Practitioner/abc").status, 404);
+  EXPECT_EQ(Call("Location/1234567893").status, 404);
+  EXPECT_EQ(Call("Patient/1").status, 404);
+  EXPECT_EQ(Call("Patient?name=x").status, 404);
+  // JSON only: XML by _format or by Accept is 406.
+  EXPECT_EQ(Call("Practitioner?_format=xml").status, 406);
+  EXPECT_EQ(Call("metadata", "GET", "application/fhir+xml").status, 406);
+  EXPECT_EQ(Call("metadata", "GET", "application/fhir+json").status, 200);
+  EXPECT_EQ(Call("metadata", "GET", "*/*").status, 200);
+  EXPECT_EQ(Call("Practitioner", "POST").status, 405);
+  EXPECT_EQ(Call("Practitioner/_search", "POST").status, 200);
+}
+
+TEST_F(FhirSearchTest, IncludesAddEachReferencedResourceOnce) {
+  json b = Bundle(
+      "PractitionerRole?specialty=2&location.near=34.05|-118.24|30|km&_count=30&_include="
+      "PractitionerRole:practitioner&_include=PractitionerRole:location");
+  std::set<std::string> matched_refs, included;
+  size_t matches = 0;
+  for (const json& e : b["entry"]) {
+    const std::string key = e["resource"]["resourceType"].get<std::string>() + "/" +
+                            e["resource"]["id"].get<std::string>();
+    if (e["search"]["mode"] == "match") {
+      ++matches;
+      matched_refs.insert(e["resource"]["practitioner"]["reference"].get<std::string>());
+      matched_refs.insert(e["resource"]["location"][0]["reference"].get<std::string>());
+    } else {
+      EXPECT_EQ(e["search"]["mode"], "include");
+      EXPECT_TRUE(included.insert(key).second) << key << " included twice";
+    }
+  }
+  ASSERT_GT(matches, 0u);
+  EXPECT_EQ(included, matched_refs);
+  // _revinclude: a practitioner's roles.
+  json p =
+      Bundle("Practitioner?address-state=OR&_count=5&_revinclude=PractitionerRole:practitioner");
+  std::set<std::string> people, role_owners;
+  for (const json& e : p["entry"]) {
+    if (e["search"]["mode"] == "match")
+      people.insert("Practitioner/" + e["resource"]["id"].get<std::string>());
+    else
+      role_owners.insert(e["resource"]["practitioner"]["reference"].get<std::string>());
+  }
+  EXPECT_FALSE(people.empty());
+  EXPECT_EQ(role_owners, people);
+}
+
+// A page link from another snapshot fails clearly (the data changed).
+TEST_F(FhirSearchTest, APageLinkFromAnotherSnapshotFailsClearly) {
+  json b = Bundle("Practitioner?address-state=CA&_count=2");
+  std::string next;
+  for (const json& l : b["link"])
+    if (l["relation"] == "next")
+      next = l["url"].get<std::string>().substr(strlen("http://h/fhir/"));
+  ASSERT_FALSE(next.empty());
+  TempDir other;
+  auto run = testing::RunMeridian("synth --rows 2000 --seed 3 --out " + other.File("o.csv"), other);
+  ASSERT_EQ(run.code, 0);
+  testing::IngestOrDie(other.File("o.csv"), other.File("o.snap"), other.File("o_pl.csv"));
+  auto snap = Snapshot::Open(other.File("o.snap"));
+  ASSERT_TRUE(snap.ok());
+  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
+  ASSERT_TRUE(index.ok());
+  Response r = Call(next, "GET", "", index->get());
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("updated"), std::string::npos) << r.body;
+  EXPECT_EQ(Call(next).status, 200);
+}
+
+}  // namespace
+}  // namespace meridian::fhir
