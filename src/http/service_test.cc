@@ -283,6 +283,39 @@ TEST(ServiceRateLimit, ExpensiveRoutesGet429WithRetryAfter) {
   EXPECT_EQ((*s)->Handle(cheap).status, 200);  // cheap routes are not limited
 }
 
+// FHIR through the service: its content type, CORS, OperationOutcome
+// errors even before a FHIR handler runs (unknown path, method, rate), and
+// POST _search with a form body.
+TEST_F(ServiceTest, FhirRoutesAnswerFhirJsonAndErrorsAreOperationOutcomes) {
+  HttpResponse cap = Get("/fhir/metadata");
+  ASSERT_EQ(cap.status, 200) << cap.body;
+  EXPECT_EQ(cap.content_type, "application/fhir+json; charset=utf-8");
+  EXPECT_EQ(json::parse(cap.body)["resourceType"], "CapabilityStatement");
+  EXPECT_EQ(HeaderOf(cap, "Access-Control-Allow-Origin"), "*");
+  HttpResponse search = Get("/fhir/Practitioner?address-state=TX&_count=2", {{"host", "h.test"}});
+  ASSERT_EQ(search.status, 200) << search.body;
+  json b = json::parse(search.body);
+  EXPECT_EQ(b["type"], "searchset");
+  EXPECT_TRUE(
+      b["entry"][0]["fullUrl"].get<std::string>().starts_with("http://h.test/fhir/Practitioner/"));
+  for (const auto& [target, status] : std::vector<std::pair<std::string, int>>{
+           {"/fhir/Practitioner/1/2/3", 404}, {"/fhir", 404}, {"/fhir/Practitioner?foo=1", 400}}) {
+    HttpResponse r = Get(target);
+    EXPECT_EQ(r.status, status) << target;
+    EXPECT_EQ(json::parse(r.body)["resourceType"], "OperationOutcome") << target;
+  }
+  HttpResponse wrong = Post("/fhir/Practitioner", "");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(json::parse(wrong.body)["resourceType"], "OperationOutcome");
+  HttpResponse posted = Post("/fhir/Practitioner/_search", "address-state=TX&_count=2",
+                             {{"content-type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(json::parse(posted.body)["entry"],
+            json::parse(Get("/fhir/Practitioner?address-state=TX&_count=2").body)["entry"]);
+  EXPECT_EQ(Post("/fhir/Practitioner/_search", "{}", {{"content-type", "application/json"}}).status,
+            400);
+}
+
 // The OpenAPI document lists exactly the routes the server dispatches and,
 // for search, exactly the parameters ParseQuery accepts.
 TEST(OpenApi, DocumentMatchesWhatTheServerAccepts) {
