@@ -1,5 +1,6 @@
 #include "fhir/export.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -26,6 +27,59 @@ Result<std::vector<ResourceType>> ParseTypeList(std::string_view list) {
   return out;
 }
 
+namespace {
+
+// The open file of each type, split every `max` resources.
+class TypeOutput {
+ public:
+  TypeOutput(ResourceType type, std::string dir, uint64_t max)
+      : type_(type), dir_(std::move(dir)), max_(max) {}
+
+  Status Write(const std::string& line, std::vector<ExportFile>* done) {
+    if (file_ == nullptr || (max_ != 0 && current_.resources == max_)) {
+      if (file_ != nullptr)
+        if (Status s = Close(done); !s.ok()) return s;
+      ++part_;
+      current_ = ExportFile{type_, dir_ + "/" + TypeName(type_) +
+                                       (max_ == 0 ? "" : "-" + std::to_string(part_)) + ".ndjson"};
+      auto f = AtomicFile::Create(current_.path);
+      if (!f.ok()) return f.status();
+      file_ = std::move(f).value();
+    }
+    ++current_.resources;
+    if (Status s = file_->Append(line); !s.ok()) return s;
+    return file_->Append("\n");
+  }
+
+  // Commits the open file; without a split, an empty file too (so each
+  // asked-for type has its file).
+  Status Close(std::vector<ExportFile>* done) {
+    if (file_ == nullptr) {
+      if (max_ != 0 || part_ != 0) return Status::OK();
+      current_ = ExportFile{type_, dir_ + "/" + TypeName(type_) + ".ndjson"};
+      auto f = AtomicFile::Create(current_.path);
+      if (!f.ok()) return f.status();
+      file_ = std::move(f).value();
+      part_ = 1;
+    }
+    current_.bytes = file_->size();
+    if (Status s = file_->Commit(); !s.ok()) return s;
+    file_.reset();
+    done->push_back(current_);
+    return Status::OK();
+  }
+
+ private:
+  ResourceType type_;
+  std::string dir_;
+  uint64_t max_;
+  uint64_t part_ = 0;
+  ExportFile current_{};
+  std::unique_ptr<AtomicFile> file_;
+};
+
+}  // namespace
+
 Result<std::vector<ExportFile>> ExportNdjson(const Snapshot& snap, const ExportOptions& options) {
   std::vector<ResourceType> types = options.types;
   if (types.empty()) types.assign(std::begin(kAllTypes), std::end(kAllTypes));
@@ -33,21 +87,11 @@ Result<std::vector<ExportFile>> ExportNdjson(const Snapshot& snap, const ExportO
   std::filesystem::create_directories(options.out_dir, ec);
   if (ec) return Status::IoError("cannot create " + options.out_dir + ": " + ec.message());
   std::vector<ExportFile> files;
-  std::vector<std::unique_ptr<AtomicFile>> out;
-  for (ResourceType t : types) {
-    ExportFile f{t, options.out_dir + "/" + TypeName(t) + ".ndjson"};
-    auto file = AtomicFile::Create(f.path);
-    if (!file.ok()) return file.status();
-    out.push_back(std::move(file).value());
-    files.push_back(std::move(f));
-  }
+  std::vector<TypeOutput> out;
+  for (ResourceType t : types) out.emplace_back(t, options.out_dir, options.max_per_file);
   const Elements all;
   Record rec;
-  auto emit = [&](size_t i, const JsonWriter& w) -> Status {
-    files[i].resources++;
-    if (Status s = out[i]->Append(w.str()); !s.ok()) return s;
-    return out[i]->Append("\n");
-  };
+  auto emit = [&](size_t i, const JsonWriter& w) { return out[i].Write(w.str(), &files); };
   for (size_t row = 0; row < snap.size(); ++row) {
     if ((row & 0xFFFF) == 0) {
       if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))
@@ -56,6 +100,7 @@ Result<std::vector<ExportFile>> ExportNdjson(const Snapshot& snap, const ExportO
     }
     if (snap.entity(row) == EntityType::kDeactivated) continue;
     if (Status s = snap.GetRecordMapped(row, &rec); !s.ok()) return s;
+    if (options.since != 0 && rec.last_update_date < options.since) continue;
     for (size_t i = 0; i < types.size(); ++i) {
       switch (types[i]) {
         case ResourceType::kPractitioner:
@@ -95,10 +140,12 @@ Result<std::vector<ExportFile>> ExportNdjson(const Snapshot& snap, const ExportO
       }
     }
   }
-  for (size_t i = 0; i < files.size(); ++i) {
-    files[i].bytes = out[i]->size();
-    if (Status s = out[i]->Commit(); !s.ok()) return s;
-  }
+  for (TypeOutput& o : out)
+    if (Status s = o.Close(&files); !s.ok()) return s;
+  std::stable_sort(files.begin(), files.end(), [&](const ExportFile& a, const ExportFile& b) {
+    return std::find(types.begin(), types.end(), a.type) <
+           std::find(types.begin(), types.end(), b.type);
+  });
   if (options.progress) options.progress(snap.size());
   return files;
 }

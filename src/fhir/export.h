@@ -20,13 +20,19 @@ namespace meridian::fhir {
 
 struct ExportFile {
   ResourceType type;
-  std::string path;  // DIR/Practitioner.ndjson
+  std::string path;  // DIR/Practitioner.ndjson, or DIR/Practitioner-2.ndjson when split
   uint64_t resources = 0, bytes = 0;
 };
 
 struct ExportOptions {
   std::string out_dir;              // created if missing
   std::vector<ResourceType> types;  // empty = every type
+  // Only resources whose record NPPES updated on or after this date
+  // (meta.lastUpdated); 0 = all.
+  PackedDate since = 0;
+  // Split each type into files of at most this many resources
+  // (Type-1.ndjson, Type-2.ndjson, ...); 0 = one file per type.
+  uint64_t max_per_file = 0;
   // Called now and then with the rows done so far (of snap.size()).
   std::function<void(size_t rows_done)> progress;
   // Set from another thread to stop early (the export then fails, Unavailable).

@@ -156,6 +156,32 @@ TEST(FhirResources, RealRowsExportToParsableNdjson) {
   ASSERT_TRUE(some.ok());
   ASSERT_EQ(some->size(), 1u);
   EXPECT_EQ((*some)[0].resources, counts["Location"]);
+  // Split into parts of at most 10; and only what changed since a date.
+  o.out_dir = dir.File("split");
+  o.max_per_file = 10;
+  auto split = ExportNdjson(**snap, o);
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ(split->size(), (counts["Location"] + 9) / 10);
+  uint64_t sum = 0;
+  for (const ExportFile& f : *split) {
+    sum += f.resources;
+    EXPECT_LE(f.resources, 10u);
+  }
+  EXPECT_EQ(sum, counts["Location"]);
+  EXPECT_EQ(split->back().path,
+            dir.File("split/Location-" + std::to_string(split->size()) + ".ndjson"));
+  o.out_dir = dir.File("since"), o.max_per_file = 0, o.since = 20200101;
+  auto since = ExportNdjson(**snap, o);
+  ASSERT_TRUE(since.ok());
+  size_t recent = 0;
+  for (size_t row = 0; row < (*snap)->size(); ++row) {
+    Record rec;
+    ASSERT_TRUE((*snap)->GetRecord(row, &rec).ok());
+    if (rec.entity != EntityType::kDeactivated && rec.last_update_date >= 20200101)
+      recent += 1 + rec.secondary.size();
+  }
+  EXPECT_EQ((*since)[0].resources, recent);
+  EXPECT_LT(recent, counts["Location"]);
   EXPECT_FALSE(ParseTypeList("Practitioner,Patient").ok());
   EXPECT_EQ(ParseTypeList("Location,Location")->size(), 1u);
 }
