@@ -38,6 +38,7 @@ struct Response {
   int status = 200;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type = kFhirJson;
 };
 
 Response Handle(const SearchIndex& index, const Request& req);

@@ -84,6 +84,10 @@ enum class RouteId {
   kStatic,
   // FHIR R4 (src/fhir/): its parameters are checked there, its errors are OperationOutcomes.
   kFhirMetadata,
+  kFhirExport,
+  kFhirExportStatus,
+  kFhirExportCancel,
+  kFhirExportFile,
   kFhirSearch,
   kFhirSearchPost,
   kFhirRead,

@@ -1,17 +1,20 @@
 #include "http/service.h"
 
 #include <cxxabi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <typeinfo>
 
 #include "digest/changes.h"
 #include "digest/scheduler.h"
 #include "digest/sender.h"
 #include "fhir/api.h"
+#include "fhir/bulk.h"
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/articles.h"
@@ -69,7 +72,7 @@ QueryParams PageParameters(const Route& route, QueryParams params) {
 bool IsFhirPath(std::string_view path) { return path == "/fhir" || path.starts_with("/fhir/"); }
 
 HttpResponse FromFhir(fhir::Response r) {
-  return HttpResponse{r.status, fhir::kFhirJson, std::move(r.body), std::move(r.headers)};
+  return HttpResponse{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
 }
 
 // An error as the client reads it: JSON for the API, a page for pages, an
@@ -157,6 +160,14 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   s->console_ = std::make_unique<AdminConsole>(s->store_.get(), s->corrections_.get());
   MERIDIAN_RETURN_IF_ERROR(s->StartDigest());
   if (s->store_ != nullptr) (void)FlagChangedCorrections(s->store_.get(), *s->data_);
+  // Made on the first export; one directory per server process and Service.
+  s->bulk_dir_ = !options.fhir_export_dir.empty()
+                     ? options.fhir_export_dir
+                     : (std::filesystem::temp_directory_path() /
+                        ("meridian-fhir-export-" + std::to_string(::getpid()) + "-" +
+                         std::to_string(reinterpret_cast<uintptr_t>(s.get()))))
+                           .string();
+  s->bulk_ = std::make_unique<fhir::BulkExports>(s->bulk_dir_);
   return s;
 }
 
@@ -252,8 +263,14 @@ std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_te
 Service::Service(const ServiceOptions& o)
     : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
 Service::~Service() {
-  std::lock_guard<std::mutex> lock(rebuild_mu_);
-  if (rebuild_.joinable()) rebuild_.join();
+  {
+    std::lock_guard<std::mutex> lock(rebuild_mu_);
+    if (rebuild_.joinable()) rebuild_.join();
+  }
+  bulk_.reset();  // stops and deletes the exports
+  std::error_code ec;
+  if (options_.fhir_export_dir.empty() && !bulk_dir_.empty())
+    std::filesystem::remove(bulk_dir_, ec);  // only when empty
 }
 
 std::shared_ptr<const CorrectionMap> Service::SearchCorrections(const Dataset& d) {
@@ -500,6 +517,21 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kAdminAudit:
     case RouteId::kAdminDigest:
       return console_->Handle(route.id, args, params, req, d);
+    case RouteId::kFhirExport: {
+      // The job keeps the snapshot it reads alive, whatever reloads meanwhile.
+      std::shared_ptr<const Dataset> owner = data();
+      std::shared_ptr<const Snapshot> snap(owner, owner->snap.get());
+      const std::string base = BaseUrl(req) + "/fhir";
+      return FromFhir(bulk_->Start(std::move(snap), params, std::string(req.Header("prefer")),
+                                   std::string(req.Header("accept")), base,
+                                   base + "/$export" + (req.query.empty() ? "" : "?" + req.query)));
+    }
+    case RouteId::kFhirExportStatus:
+      return FromFhir(bulk_->Status(args[0], BaseUrl(req) + "/fhir"));
+    case RouteId::kFhirExportCancel:
+      return FromFhir(bulk_->Cancel(args[0]));
+    case RouteId::kFhirExportFile:
+      return FromFhir(bulk_->File(args[0], args[1]));
     case RouteId::kFhirMetadata:
     case RouteId::kFhirSearch:
     case RouteId::kFhirSearchPost:

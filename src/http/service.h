@@ -43,6 +43,9 @@ class DigestPages;
 namespace digest {
 class Scheduler;
 }
+namespace fhir {
+class BulkExports;
+}
 
 struct HttpRequest {
   std::string method;  // "GET"
@@ -116,6 +119,9 @@ struct ServiceOptions {
   // = never (use `meridian digest send`). Every server of a fleet may have
   // it: the store's lease lets one of them send.
   std::string digest_schedule;
+  // Where FHIR bulk exports write their files ("" = a new directory under
+  // the system's temporary directory, removed when the server stops).
+  std::string fhir_export_dir;
   // Tests only: runs just before a matched request is dispatched, and may
   // throw (to prove a throw answers 500 and stops nothing).
   std::function<void(const HttpRequest&)> before_dispatch;
@@ -199,6 +205,8 @@ class Service {
   digest::DigestSite digest_site_;
   std::string digest_owner_;                      // this server as the digest lease's owner
   std::unique_ptr<digest::Scheduler> scheduler_;  // after digest_: stops first
+  std::string bulk_dir_;                          // removed at the end when we made it
+  std::unique_ptr<fhir::BulkExports> bulk_;
 };
 
 }  // namespace meridian
