@@ -256,3 +256,45 @@ test("near agrees with /api/v1/search on the same points", async () => {
   }
   assert.ok(compared > 500, `compared ${compared}`);
 });
+
+test("a bulk export runs as the Bulk Data async pattern asks, and matches the offline export", async () => {
+  const kick = await fetch(`${fhirBase}/$export?_type=Practitioner,Organization`,
+    { headers: { accept: "application/fhir+json", prefer: "respond-async" } });
+  assert.equal(kick.status, 202);
+  const status = kick.headers.get("content-location");
+  assert.ok(status.startsWith(`${fhirBase}/$export-status/`), status);
+  let manifest;
+  for (let i = 0; i < 600 && !manifest; i++) {
+    const r = await fetch(status);
+    if (r.status === 202) {
+      assert.ok(r.headers.get("x-progress"));
+      await new Promise((res) => setTimeout(res, 100));
+      continue;
+    }
+    assert.equal(r.status, 200);
+    assert.ok(r.headers.get("expires"));
+    manifest = await r.json();
+  }
+  assert.ok(manifest, "the export finished");
+  const offline = JSON.parse(execFileSync(BIN, ["export", "fhir", "--snapshot", join(dir, "s.snap"),
+    "--out", join(dir, "bulk-offline"), "--type", "Practitioner,Organization", "--json"]).toString());
+  const want = Object.fromEntries(offline.files.map((f) => [f.type, f.resources]));
+  const got = {};
+  for (const out of manifest.output) {
+    const r = await fetch(out.url);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get("content-type"), /^application\/fhir\+ndjson/);
+    const lines = (await r.text()).split("\n").filter(Boolean);
+    assert.equal(lines.length, out.count);
+    for (const line of lines.slice(0, 200)) {
+      const res = JSON.parse(line);
+      assert.equal(res.resourceType, out.type);
+      assert.deepEqual(problems(res), []);
+    }
+    got[out.type] = (got[out.type] ?? 0) + lines.length;
+  }
+  assert.deepEqual(got, want);
+  const gone = await fetch(status, { method: "DELETE" });
+  assert.equal(gone.status, 202);
+  assert.equal((await fetch(status)).status, 404);
+});
