@@ -263,6 +263,7 @@ int Commands::Run() {
   if (digest_send_->parsed()) return DigestSend(false);
   if (digest_preview_->parsed()) return DigestSend(true);
   if (export_fhir_->parsed()) return ExportFhir();
+  if (export_hsds_->parsed()) return ExportHsds();
   return Usage("no command given");
 }
 

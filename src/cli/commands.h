@@ -38,6 +38,7 @@ class Commands {
   int DigestSend(bool preview);  // digest_cmd.cc
   void RegisterDigest(CLI::App* app);
   int ExportFhir();  // export_cmd.cc
+  int ExportHsds();  // export_cmd.cc
   void RegisterExport(CLI::App* app);
   // The --store to use: the flag, else the older --reports file, else the
   // default sqlite:meridian.sqlite.
@@ -69,6 +70,7 @@ class Commands {
   CLI::App* digest_send_ = nullptr;
   CLI::App* digest_preview_ = nullptr;
   CLI::App* export_fhir_ = nullptr;
+  CLI::App* export_hsds_ = nullptr;
   std::string export_types_;
   std::string digest_schedule_;
   std::string week_, previous_, smtp_, smtp_credentials_, mail_dir_, subscriber_;

@@ -5,6 +5,8 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "fhir/export.h"
+#include "hsds/export.h"
+#include "knowledge/knowledge_base.h"
 #include "util/json.h"
 
 namespace meridian::cli {
@@ -20,6 +22,43 @@ void Commands::RegisterExport(CLI::App* app) {
                            "resource types, comma-separated (default: Practitioner, "
                            "PractitionerRole, Organization, Location, Endpoint)");
   export_fhir_->add_flag("--json", json_, "print a JSON summary");
+  export_hsds_ = export_cmd->add_subcommand(
+      "hsds", "Open Referral HSDS 3.0: CSV tables, datapackage.json and JSON in one ZIP");
+  export_hsds_->add_option("--snapshot", snapshot_)->required();
+  export_hsds_->add_option("--out", out_, "the ZIP file to write")->required();
+  export_hsds_->add_flag("--json", json_, "print a JSON summary");
+}
+
+int Commands::ExportHsds() {
+  auto snap = Snapshot::Open(snapshot_);
+  if (!snap.ok()) return Fail(snap.status());
+  auto knowledge = KnowledgeBase::LoadEmbedded();
+  if (!knowledge.ok()) return Fail(knowledge.status());
+  // The modality masks (dry-needling state rules included) are all it needs.
+  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded(), &*knowledge,
+                                  SearchIndex::RecordPass::kSkip);
+  if (!index.ok()) return Fail(index.status());
+  ProgressBar bar;
+  const size_t rows = (*snap)->size();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto sum = hsds::ExportHsds(**index, out_, [&](size_t done) { bar.Update(done, rows, done); });
+  bar.Done();
+  if (!sum.ok()) return Fail(sum.status());
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (json_) {
+    JsonWriter w;
+    w.BeginObject().Field("path", out_).Key("providers").Uint(sum->providers);
+    w.Key("seconds").Double(secs, 3).Key("rows").BeginObject();
+    for (const auto& [file, n] : sum->rows) w.Key(file).Uint(n);
+    w.EndObject().EndObject();
+    std::printf("%s\n", w.str().c_str());
+  } else {
+    for (const auto& [file, n] : sum->rows)
+      std::printf("%-30s %12llu rows\n", file.c_str(), static_cast<unsigned long long>(n));
+    std::printf("%llu providers written to %s in %.1f s\n",
+                static_cast<unsigned long long>(sum->providers), out_.c_str(), secs);
+  }
+  return kExitOk;
 }
 
 int Commands::ExportFhir() {

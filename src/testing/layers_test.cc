@@ -28,6 +28,7 @@ const std::map<std::string, int>& Layers() {
       {"index", 5},     {"fetch", 5},                // reading a snapshot fast; NPPES downloads
       {"query", 6},                                  // search
       {"digest", 7},    {"fhir", 7},                 // the weekly digest; FHIR R4
+      {"hsds", 7},                                   // HSDS 3.0 export
       {"http", 8},                                   // API and pages
       {"cli", 9},       {"testing", 9},              // entry points and test support
   };
