@@ -12,7 +12,7 @@ DEMO_SEED  ?= 42
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check reliability bench-digest \
+.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check reliability bench-digest bench-fhir \
         bench-ingest bench-search bench-http bench-store demo clean
 
 all: build
@@ -143,6 +143,11 @@ bench-http: build
 # search throughput alone and while they run; writes bench/results/store.md.
 bench-store: build
 	bench/store.sh $(BUILD)
+
+# FHIR and the JSON API on the same searches, and the FHIR and HSDS exports;
+# writes bench/results/fhir.md.
+bench-fhir: build
+	bench/fhir.sh $(BUILD)
 
 # A week's digest to 100,000 subscribers over SMTP; writes bench/results/digest.md.
 bench-digest: build

@@ -66,6 +66,7 @@ int Commands::ExportFhir() {
   if (!snap.ok()) return Fail(snap.status());
   fhir::ExportOptions o;
   o.out_dir = out_;
+  o.release_pages = true;
   if (!export_types_.empty()) {
     auto types = fhir::ParseTypeList(export_types_);
     if (!types.ok()) return Usage("--type: " + types.status().message());

@@ -97,6 +97,7 @@ Result<std::vector<ExportFile>> ExportNdjson(const Snapshot& snap, const ExportO
       if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))
         return Status::Unavailable("the export was cancelled");
       if (options.progress) options.progress(row);
+      if (options.release_pages && (row & 0x3FFFF) == 0) snap.ReleaseResident();
     }
     if (snap.entity(row) == EntityType::kDeactivated) continue;
     if (Status s = snap.GetRecordMapped(row, &rec); !s.ok()) return s;

@@ -33,6 +33,10 @@ struct ExportOptions {
   // Split each type into files of at most this many resources
   // (Type-1.ndjson, Type-2.ndjson, ...); 0 = one file per type.
   uint64_t max_per_file = 0;
+  // Drop the snapshot's pages from this process now and then, so resident
+  // memory stays flat however big the snapshot (they stay in the page
+  // cache). For a process of its own: a server's searches want them mapped.
+  bool release_pages = false;
   // Called now and then with the rows done so far (of snap.size()).
   std::function<void(size_t rows_done)> progress;
   // Set from another thread to stop early (the export then fails, Unavailable).

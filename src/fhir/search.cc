@@ -98,6 +98,10 @@ const std::vector<ParamDef>& SearchParams() {
         "lat|lon|distance|units, as location.near on PractitionerRole: each provider's nearest "
         "location in range, nearest first, with its distance.",
         base + "Location-near");
+    add(RT::kLocation, "name", "string",
+        "Words of the location's name (the provider's name and city), typo-tolerant, as the JSON "
+        "API's q.",
+        base + "Location-name");
     add(RT::kLocation, "address-state", "string", "USPS code of the location's state.",
         base + "Location-address-state");
     add(RT::kLocation, "organization", "reference",

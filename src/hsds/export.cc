@@ -361,6 +361,8 @@ Result<ExportSummary> ExportHsds(const SearchIndex& index, const std::string& ou
   Record rec;
   for (size_t row = 0; row < snap.size(); ++row) {
     if ((row & 0xFFFF) == 0 && progress) progress(row);
+    // Resident memory stays flat: the pages stay in the page cache.
+    if ((row & 0x3FFFF) == 0) snap.ReleaseResident();
     const ModalityMask mask = index.modality_mask(row);
     if (mask == 0 || snap.entity(row) == EntityType::kDeactivated) continue;
     MERIDIAN_RETURN_IF_ERROR(snap.GetRecordMapped(row, &rec));

@@ -44,6 +44,8 @@ struct ExportSummary {
 };
 
 // Writes the ZIP at `out_zip` (atomically: a temporary name, then renamed).
+// Meant for a process of its own: it drops the snapshot's pages from memory
+// as it goes (Snapshot::ReleaseResident).
 // Parts are staged in `out_zip`.parts/ and removed.
 Result<ExportSummary> ExportHsds(const SearchIndex& index, const std::string& out_zip,
                                  const std::function<void(size_t rows_done)>& progress = {});
