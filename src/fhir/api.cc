@@ -140,6 +140,14 @@ std::string CapabilityStatementJson(const std::string& base_url, const Snapshot&
     w.EndObject();
   }
   w.EndArray();
+  // The system-level bulk export (bulk.h).
+  w.Key("operation").BeginArray().BeginObject();
+  w.Field("name", "export");
+  w.Field("definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export");
+  w.Field("documentation",
+          "GET /fhir/$export with Prefer: respond-async; takes _type, _since and "
+          "_outputFormat=ndjson. Files expire an hour after the export finishes.");
+  w.EndObject().EndArray();
   w.EndObject().EndArray();
   w.EndObject();
   return w.str();

@@ -288,6 +288,7 @@ TEST_F(FhirSearchTest, EveryDeclaredParameterWorksAndTheStatementListsExactlyThe
     for (const json& i : res["searchInclude"]) includes.insert(i.get<std::string>());
   for (const IncludeDef& d : Includes()) table_includes.insert(d.Spec());
   EXPECT_EQ(includes, table_includes);
+  EXPECT_EQ(cap["rest"][0]["operation"][0]["name"], "export");
 }
 
 TEST_F(FhirSearchTest, UnknownAndBadParametersAre400NamingTheParameter) {
