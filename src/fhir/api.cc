@@ -53,7 +53,8 @@ Status CheckFormat(const Request& req) {
   return Status::NotAcceptable("this server answers in JSON only (application/fhir+json)");
 }
 
-Response Read(const SearchIndex& index, ResourceType type, const std::string& id_text) {
+Response Read(const SearchIndex& index, ResourceType type, const std::string& id_text,
+              const Request& req) {
   const Snapshot& snap = index.snapshot();
   ResourceId id;
   const std::string what = std::string(TypeName(type)) + "/" + id_text;
@@ -67,9 +68,14 @@ Response Read(const SearchIndex& index, ResourceType type, const std::string& id
                                 FormatIsoDate(rec.deactivation_date)));
   if (!Exists(rec, type, id)) return Outcome(Status::NotFound("no resource " + what));
   JsonWriter w;
-  WriteResource(rec, type, id, Elements{}, &w);
-  char etag[48];
-  std::snprintf(etag, sizeof etag, "W/\"%08x\"", snap.id());
+  const Corrections fixes = req.corrections ? req.corrections(id.npi) : Corrections{};
+  WriteResource(rec, type, id, Elements{}, &w, fixes);
+  // A correction changes the answer, so it changes the tag.
+  int64_t last = 0;
+  for (const store::Correction& c : fixes)
+    last = std::max(last, c.id * 4 + (c.status == "flagged" ? 1 : 0));
+  char etag[64];
+  std::snprintf(etag, sizeof etag, "W/\"%08x-%lld\"", snap.id(), static_cast<long long>(last));
   return Ok(w.str(), {{"ETag", etag}});
 }
 
@@ -170,7 +176,7 @@ Response Handle(const SearchIndex& index, const Request& req) {
   if (search && (path.size() == 1 ? req.method != "GET" : req.method != "POST"))
     return Outcome(Status::MethodNotAllowed(req.method + " is not allowed here"));
   if (search) {
-    SearchRequest s{type, req.params, req.base_url};
+    SearchRequest s{type, req.params, req.base_url, req.corrections};
     Result<std::string> bundle = Search(index, s);
     if (!bundle.ok()) return Outcome(bundle.status());
     return Ok(std::move(bundle).value());
@@ -182,7 +188,7 @@ Response Handle(const SearchIndex& index, const Request& req) {
     if (name != "_format")
       return Outcome(
           Status::InvalidArgument("a read takes no parameters besides _format").WithParam(name));
-  return Read(index, type, path[1]);
+  return Read(index, type, path[1], req);
 }
 
 }  // namespace meridian::fhir

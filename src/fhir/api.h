@@ -13,12 +13,15 @@
 // for a deactivated NPI.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "fhir/search.h"
 #include "index/search_index.h"
 #include "query/query.h"
+#include "store/store.h"
 #include "util/status.h"
 
 namespace meridian::fhir {
@@ -32,6 +35,8 @@ struct Request {
   QueryParams params;             // decoded; a POST _search's form body appended
   std::string accept;             // the Accept header
   std::string base_url;           // "http://127.0.0.1:8080/fhir"
+  // The editors' corrections by NPI (search.h); empty without a store.
+  CorrectionsOf corrections;
 };
 
 struct Response {

@@ -119,15 +119,40 @@ void Meta(const Record& r, const Elements& el, JsonWriter* w) {
   w->EndObject();
 }
 
+// Whether a correction belongs on a resource: every one on the listing
+// (Practitioner, Organization); on the practice location, those of its
+// address and phone.
+bool ForLocation(const store::Correction& c) {
+  return c.field == "address" || c.field == "phone" || c.field == "not_practising_here";
+}
+
+void WriteCorrection(const store::Correction& c, JsonWriter* w) {
+  w->BeginObject().Field("url", kCorrectionUrl).Key("extension").BeginArray();
+  auto sub = [&](const char* url, const char* type, const std::string& v) {
+    w->BeginObject().Field("url", url).Field(type, v).EndObject();
+  };
+  sub("field", "valueCode", c.field);
+  if (!c.value.empty()) sub("value", "valueString", c.value);
+  if (!c.nppes_value.empty()) sub("nppesValue", "valueString", c.nppes_value);
+  sub("source", "valueString", c.source);
+  sub("date", "valueDate", FormatUnixDate(c.created));
+  w->BeginObject().Field("url", "flagged").Key("valueBoolean").Bool(c.status == "flagged");
+  w->EndObject();
+  w->EndArray().EndObject();
+}
+
 void Begin(const char* type, const std::string& id, const Record& r, const Elements& el,
-           JsonWriter* w) {
+           JsonWriter* w, const Corrections& fixes = {}, bool location = false) {
   w->BeginObject();
   w->Field("resourceType", type).Field("id", id);
   Meta(r, el, w);
   if (el.Want("extension")) {
     w->Key("extension").BeginArray().BeginObject();
     w->Field("url", kSelfReportedUrl).Key("valueBoolean").Bool(true);
-    w->EndObject().EndArray();
+    w->EndObject();
+    for (const store::Correction& c : fixes)
+      if (c.status != "retired" && (!location || ForLocation(c))) WriteCorrection(c, w);
+    w->EndArray();
   }
 }
 
@@ -211,8 +236,9 @@ std::string AffiliatedOrganization(const Record& r) {
 
 }  // namespace
 
-void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w) {
-  Begin("Practitioner", NpiToString(r.npi), r, el, w);
+void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w,
+                       const Corrections& fixes) {
+  Begin("Practitioner", NpiToString(r.npi), r, el, w, fixes);
   if (el.Want("identifier")) NpiIdentifier(r, w);
   if (el.Want("active")) w->Key("active").Bool(true);
   if (el.Want("name")) {
@@ -290,8 +316,9 @@ void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w) {
   w->EndObject();
 }
 
-void WriteOrganization(const Record& r, const Elements& el, JsonWriter* w) {
-  Begin("Organization", NpiToString(r.npi), r, el, w);
+void WriteOrganization(const Record& r, const Elements& el, JsonWriter* w,
+                       const Corrections& fixes) {
+  Begin("Organization", NpiToString(r.npi), r, el, w, fixes);
   if (el.Want("identifier")) NpiIdentifier(r, w);
   if (el.Want("active")) w->Key("active").Bool(true);
   if (el.Want("type")) {
@@ -331,9 +358,10 @@ void WriteOrganization(const Record& r, const Elements& el, JsonWriter* w) {
   w->EndObject();
 }
 
-void WriteLocation(const Record& r, uint32_t k, const Elements& el, JsonWriter* w) {
+void WriteLocation(const Record& r, uint32_t k, const Elements& el, JsonWriter* w,
+                   const Corrections& fixes) {
   const Location& loc = *r.LocationAt(k);
-  Begin("Location", LocationId(r.npi, k), r, el, w);
+  Begin("Location", LocationId(r.npi, k), r, el, w, k == 0 ? fixes : Corrections{}, true);
   if (el.Want("status")) w->Field("status", "active");
   if (el.Want("name")) {
     const Address a = ReadableAddress(loc.address);
@@ -464,14 +492,14 @@ bool Exists(const Record& r, ResourceType t, const ResourceId& id) {
 }
 
 void WriteResource(const Record& r, ResourceType t, const ResourceId& id, const Elements& el,
-                   JsonWriter* w) {
+                   JsonWriter* w, const Corrections& fixes) {
   switch (t) {
     case ResourceType::kPractitioner:
-      return WritePractitioner(r, el, w);
+      return WritePractitioner(r, el, w, fixes);
     case ResourceType::kOrganization:
-      return WriteOrganization(r, el, w);
+      return WriteOrganization(r, el, w, fixes);
     case ResourceType::kLocation:
-      return WriteLocation(r, id.location, el, w);
+      return WriteLocation(r, id.location, el, w, fixes);
     case ResourceType::kPractitionerRole:
       return WritePractitionerRole(r, id.location, static_cast<size_t>(SlotIndex(r, id.slot)), el,
                                    w);

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include "model/record.h"
+#include "store/store.h"
 #include "util/json.h"
 
 namespace meridian::fhir {
@@ -38,6 +39,11 @@ inline constexpr const char* kGeocodePrecisionUrl =
     "urn:meridian:fhir:StructureDefinition:geocode-precision";
 inline constexpr const char* kPrimaryTaxonomyUrl =
     "urn:meridian:fhir:StructureDefinition:primary-taxonomy";
+// The editors' corrections of a listing, next to what NPPES says (never
+// instead of it), as the JSON API shows them: one extension each, with
+// field, value, source, date and flagged (NPPES changed since).
+inline constexpr const char* kCorrectionUrl =
+    "urn:meridian:fhir:StructureDefinition:editor-correction";
 inline constexpr const char* kDistanceUrl =
     "http://hl7.org/fhir/StructureDefinition/location-distance";
 
@@ -78,12 +84,20 @@ struct Elements {
   bool Want(std::string_view element) const { return names.empty() || names.contains(element); }
 };
 
+using Corrections = std::vector<store::Correction>;
+
 // Each writer appends one resource object to *w. REQUIRES: the record's
 // entity fits the type (an individual for Practitioner and PractitionerRole,
 // an organization for Organization), the location / slot / endpoint exists.
-void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w);
-void WriteOrganization(const Record& r, const Elements& el, JsonWriter* w);
-void WriteLocation(const Record& r, uint32_t k, const Elements& el, JsonWriter* w);
+// `fixes`: the editors' corrections of the listing (Practitioner and
+// Organization carry them all; the practice Location, k = 0, those of its
+// address and phone).
+void WritePractitioner(const Record& r, const Elements& el, JsonWriter* w,
+                       const Corrections& fixes = {});
+void WriteOrganization(const Record& r, const Elements& el, JsonWriter* w,
+                       const Corrections& fixes = {});
+void WriteLocation(const Record& r, uint32_t k, const Elements& el, JsonWriter* w,
+                   const Corrections& fixes = {});
 // `slot_index` indexes r.taxonomies.
 void WritePractitionerRole(const Record& r, uint32_t k, size_t slot_index, const Elements& el,
                            JsonWriter* w);
@@ -94,7 +108,7 @@ void WriteEndpoint(const Record& r, uint32_t j, const Elements& el, JsonWriter* 
 bool Exists(const Record& r, ResourceType t, const ResourceId& id);
 // Writes the resource `id` of type `t`. REQUIRES: Exists(r, t, id).
 void WriteResource(const Record& r, ResourceType t, const ResourceId& id, const Elements& el,
-                   JsonWriter* w);
+                   JsonWriter* w, const Corrections& fixes = {});
 
 // "2026-12-02T05:24:18Z".
 std::string UnixInstant(int64_t seconds);

@@ -36,9 +36,10 @@ TEST(FhirIds, RoundTripAndRefuseOtherShapes) {
   EXPECT_FALSE(ParseId(ResourceType::kEndpoint, "1234567893-0", &id));
 }
 
-json Write(const Record& r, ResourceType t, ResourceId id, const Elements& el = {}) {
+json Write(const Record& r, ResourceType t, ResourceId id, const Elements& el = {},
+           const Corrections& fixes = {}) {
   JsonWriter w;
-  WriteResource(r, t, id, el, &w);
+  WriteResource(r, t, id, el, &w, fixes);
   return json::parse(w.str());
 }
 
@@ -91,6 +92,39 @@ TEST(FhirResources, APractitionerInReadingCaseLabelledSelfReported) {
   EXPECT_FALSE(
       Exists(r, ResourceType::kPractitionerRole, {.npi = r.npi, .location = 0, .slot = 2}));
   EXPECT_FALSE(Exists(r, ResourceType::kOrganization, {.npi = r.npi}));
+  // The editors' corrections: all on the listing, the address's and phone's
+  // on the practice location, none on others; retired ones nowhere.
+  r.secondary.push_back(r.practice);
+  store::Correction phone{.id = 1,
+                          .npi = r.npi,
+                          .field = "phone",
+                          .value = "2125550199",
+                          .nppes_value = "2125550100",
+                          .source = "called the office",
+                          .status = "active",
+                          .created = 1764633600};
+  store::Correction note = phone, old = phone;
+  note.id = 2, note.field = "no_dry_needling", note.value = "";
+  old.id = 3, old.status = "retired";
+  const Corrections fixes = {phone, note, old};
+  auto corrections = [](const json& res) {
+    std::vector<std::string> fields;
+    for (const json& e : res["extension"])
+      if (e["url"] == kCorrectionUrl) fields.push_back(e["extension"][0]["valueCode"]);
+    return fields;
+  };
+  EXPECT_EQ(corrections(Write(r, ResourceType::kPractitioner, {.npi = r.npi}, {}, fixes)),
+            std::vector<std::string>({"phone", "no_dry_needling"}));
+  EXPECT_EQ(
+      corrections(Write(r, ResourceType::kLocation, {.npi = r.npi, .location = 0}, {}, fixes)),
+      std::vector<std::string>({"phone"}));
+  EXPECT_TRUE(
+      corrections(Write(r, ResourceType::kLocation, {.npi = r.npi, .location = 1}, {}, fixes))
+          .empty());
+  json with = Write(r, ResourceType::kPractitioner, {.npi = r.npi}, {}, fixes);
+  EXPECT_EQ(with["telecom"][0]["value"], "2125550100") << "NPPES's value stays";
+  EXPECT_EQ(with["extension"][1]["extension"][3]["valueString"], "called the office");
+  EXPECT_EQ(with["extension"][1]["extension"][4]["valueDate"], "2025-12-02");
 }
 
 // The real sample rows with the real weekly endpoint and location files:

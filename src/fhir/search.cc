@@ -723,12 +723,15 @@ std::string PageUrl(const SearchRequest& req, const std::string* token) {
   return url;
 }
 
-void WriteEntry(const std::string& base, const Record& rec, const Entry& e, const char* mode,
+void WriteEntry(const SearchRequest& req, const Record& rec, const Entry& e, const char* mode,
                 const Plan& p, const Elements& el, JsonWriter* w) {
   w->BeginObject();
-  w->Field("fullUrl", base + "/" + TypeName(e.type) + "/" + IdText(e));
+  w->Field("fullUrl", req.base_url + "/" + TypeName(e.type) + "/" + IdText(e));
   w->Key("resource");
-  WriteResource(rec, e.type, e.id, el, w);
+  WriteResource(rec, e.type, e.id, el, w,
+                req.corrections && e.type != RT::kPractitionerRole && e.type != RT::kEndpoint
+                    ? req.corrections(rec.npi)
+                    : Corrections{});
   w->Key("search").BeginObject();
   if (e.distance_mi >= 0 && std::string_view(mode) == "match") {
     w->Key("extension").BeginArray().BeginObject().Field("url", kDistanceUrl);
@@ -799,7 +802,7 @@ Result<std::string> Search(const SearchIndex& index, const SearchRequest& req) {
       auto rec = record(e.row);
       if (!rec.ok()) return rec.status();
       written.insert(std::string(TypeName(e.type)) + "/" + IdText(e));
-      WriteEntry(req.base_url, **rec, e, "match", p, p.elements, &w);
+      WriteEntry(req, **rec, e, "match", p, p.elements, &w);
     }
     // _include and _revinclude: each resource once, after the matches.
     const Elements all;
@@ -809,7 +812,7 @@ Result<std::string> Search(const SearchIndex& index, const SearchRequest& req) {
       if (included >= 1000 || !written.insert(key).second) return;
       if (!Exists(rec, e.type, e.id)) return;
       ++included;
-      WriteEntry(req.base_url, rec, e, "include", p, all, &w);
+      WriteEntry(req, rec, e, "include", p, all, &w);
     };
     for (const Entry& e : page.entries) {
       auto got = record(e.row);

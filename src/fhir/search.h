@@ -27,6 +27,7 @@
 // Reference searches page by offset and also give `previous`.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,10 +73,15 @@ inline constexpr size_t kMaxCount = 100;
 inline constexpr size_t kMaxListRows = 20000;
 inline constexpr size_t kMaxCountedRows = 200000;
 
+// The editors' corrections of a listing by NPI (empty when none); an empty
+// function when there is no store.
+using CorrectionsOf = std::function<Corrections(uint32_t npi)>;
+
 struct SearchRequest {
   ResourceType type = ResourceType::kPractitioner;
   QueryParams params;    // decoded name/value pairs, in order
   std::string base_url;  // "http://127.0.0.1:8080/fhir"
+  CorrectionsOf corrections;
 };
 
 // The searchset Bundle as JSON, or InvalidArgument naming the parameter

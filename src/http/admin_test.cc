@@ -319,6 +319,20 @@ TEST_P(AdminTest, SearchFindsACorrectedAddressWhereItNowIs) {
   ASSERT_TRUE(service_->Reload().ok());
   EXPECT_TRUE(found(new_zip));
   EXPECT_FALSE(found(old_zip));
+  // FHIR shows the correction next to NPPES's address, on the listing and
+  // on its practice location.
+  const std::string type = rec.entity == EntityType::kIndividual ? "Practitioner" : "Organization";
+  for (const std::string& path :
+       {"/fhir/" + type + "/" + npi_text, "/fhir/Location/" + npi_text + "-0"}) {
+    auto r = nlohmann::json::parse(Get(path).body);
+    bool shown = false;
+    for (const auto& ext : r["extension"])
+      if (ext["url"] == "urn:meridian:fhir:StructureDefinition:editor-correction")
+        for (const auto& sub : ext["extension"])
+          shown = shown || (sub["url"] == "value" &&
+                            sub["valueString"] == "1 Main St|Somewhere|AK|" + new_zip);
+    EXPECT_TRUE(shown) << path << " " << r.dump();
+  }
   ASSERT_TRUE(store_
                   ->AddCorrection({.npi = npi,
                                    .field = "not_practising_here",

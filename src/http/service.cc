@@ -563,6 +563,11 @@ HttpResponse Service::Fhir(const Route& route, const std::vector<std::string>& a
   }
   f.accept = std::string(req.Header("accept"));
   f.base_url = BaseUrl(req) + "/fhir";
+  // The editors' corrections, shown next to NPPES's values (as the JSON API does).
+  f.corrections = [fixes = SearchCorrections(d)](uint32_t npi) {
+    auto it = fixes->find(npi);
+    return it == fixes->end() ? fhir::Corrections{} : it->second;
+  };
   return FromFhir(fhir::Handle(*d.index, f));
 }
 
