@@ -171,7 +171,8 @@ Response Handle(const SearchIndex& index, const Request& req) {
   if (path.empty() || !ParseType(path[0], &type))
     return Outcome(Status::NotFound(
         "unknown resource type" + (path.empty() ? std::string() : " \"" + path[0] + "\"") +
-        "; this server has Practitioner, PractitionerRole, Organization, Location and Endpoint"));
+        "; this server has Practitioner, PractitionerRole, Organization, Location, Endpoint and "
+        "OrganizationAffiliation"));
   const bool search = path.size() == 1 || (path.size() == 2 && path[1] == "_search");
   if (search && (path.size() == 1 ? req.method != "GET" : req.method != "POST"))
     return Outcome(Status::MethodNotAllowed(req.method + " is not allowed here"));

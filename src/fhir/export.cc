@@ -131,6 +131,13 @@ Result<std::vector<ExportFile>> ExportNdjson(const Snapshot& snap, const ExportO
               if (Status s = emit(i, w); !s.ok()) return s;
             }
           break;
+        case ResourceType::kOrganizationAffiliation:
+          if (Exists(rec, types[i], {.npi = rec.npi})) {
+            JsonWriter w;
+            WriteOrganizationAffiliation(rec, all, &w);
+            if (Status s = emit(i, w); !s.ok()) return s;
+          }
+          break;
         case ResourceType::kEndpoint:
           for (uint32_t j = 1; j <= rec.endpoints.size(); ++j) {
             JsonWriter w;

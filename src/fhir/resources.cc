@@ -22,6 +22,8 @@ const char* TypeName(ResourceType t) {
       return "Location";
     case ResourceType::kEndpoint:
       return "Endpoint";
+    case ResourceType::kOrganizationAffiliation:
+      return "OrganizationAffiliation";
   }
   return "";
 }
@@ -73,6 +75,8 @@ bool ParseId(ResourceType t, std::string_view id, ResourceId* out) {
              SmallNumber(parts[2], 15, &out->slot) && out->slot >= 1;
     case ResourceType::kEndpoint:
       return n == 2 && SmallNumber(parts[1], 65535, &out->endpoint) && out->endpoint >= 1;
+    case ResourceType::kOrganizationAffiliation:
+      return n == 2 && parts[1] == "parent";
   }
   return false;
 }
@@ -86,6 +90,7 @@ std::string RoleId(uint32_t npi, uint32_t k, uint32_t slot) {
 std::string EndpointId(uint32_t npi, uint32_t j) {
   return NpiToString(npi) + "-" + std::to_string(j);
 }
+std::string AffiliationId(uint32_t npi) { return NpiToString(npi) + "-parent"; }
 
 std::string UnixInstant(int64_t seconds) {
   const std::time_t t = static_cast<std::time_t>(seconds);
@@ -473,8 +478,31 @@ void WriteEndpoint(const Record& r, uint32_t j, const Elements& el, JsonWriter* 
   w->EndObject();
 }
 
+void WriteOrganizationAffiliation(const Record& r, const Elements& el, JsonWriter* w) {
+  Begin("OrganizationAffiliation", AffiliationId(r.npi), r, el, w);
+  if (el.Want("active")) w->Key("active").Bool(true);
+  // NPPES names the parent by legal name only, not by NPI.
+  if (el.Want("organization")) {
+    w->Key("organization");
+    Reference("", DisplayOrgCase(r.parent_org_lbn), w);
+  }
+  if (el.Want("participatingOrganization")) {
+    w->Key("participatingOrganization");
+    Reference("Organization/" + NpiToString(r.npi), DisplayOrgCase(r.org_name), w);
+  }
+  if (el.Want("code")) {
+    w->Key("code").BeginArray().BeginObject();
+    w->Field("text", "Subpart of the parent organization, as the subpart states in NPPES");
+    w->EndObject().EndArray();
+  }
+  w->EndObject();
+}
+
 bool Exists(const Record& r, ResourceType t, const ResourceId& id) {
   switch (t) {
+    case ResourceType::kOrganizationAffiliation:
+      return r.entity == EntityType::kOrganization && r.is_org_subpart == "Y" &&
+             !r.parent_org_lbn.empty();
     case ResourceType::kPractitioner:
       return r.entity == EntityType::kIndividual;
     case ResourceType::kOrganization:
@@ -505,6 +533,8 @@ void WriteResource(const Record& r, ResourceType t, const ResourceId& id, const 
                                    w);
     case ResourceType::kEndpoint:
       return WriteEndpoint(r, id.endpoint, el, w);
+    case ResourceType::kOrganizationAffiliation:
+      return WriteOrganizationAffiliation(r, el, w);
   }
 }
 

@@ -10,6 +10,9 @@
 //   PractitionerRole/{npi}-{k}-{s} an individual at location k in taxonomy
 //                                 slot s (1..15, the NPPES column group)
 //   Endpoint/{npi}-{j}            the j-th endpoint (1-based) of the record
+//   OrganizationAffiliation/{npi}-parent
+//                                 an organization subpart's tie to the parent
+//                                 NPPES names (by legal name only)
 //
 // Everything here is self-reported to NPPES and is labelled so: every
 // resource carries the `self-reported` extension; nothing is "verified".
@@ -53,10 +56,12 @@ enum class ResourceType {
   kOrganization,
   kLocation,
   kEndpoint,
+  kOrganizationAffiliation,
 };
 inline constexpr ResourceType kAllTypes[] = {
-    ResourceType::kPractitioner, ResourceType::kPractitionerRole, ResourceType::kOrganization,
-    ResourceType::kLocation, ResourceType::kEndpoint};
+    ResourceType::kPractitioner, ResourceType::kPractitionerRole,
+    ResourceType::kOrganization, ResourceType::kLocation,
+    ResourceType::kEndpoint,     ResourceType::kOrganizationAffiliation};
 const char* TypeName(ResourceType t);
 // false when `name` is not one of the types above.
 bool ParseType(std::string_view name, ResourceType* t);
@@ -75,6 +80,7 @@ bool ParseId(ResourceType t, std::string_view id, ResourceId* out);
 std::string LocationId(uint32_t npi, uint32_t k);
 std::string RoleId(uint32_t npi, uint32_t k, uint32_t slot);
 std::string EndpointId(uint32_t npi, uint32_t j);
+std::string AffiliationId(uint32_t npi);
 
 // _elements: the top-level elements a client asked for; empty = all.
 // resourceType, id and meta are always written (meta then carries the
@@ -102,6 +108,8 @@ void WriteLocation(const Record& r, uint32_t k, const Elements& el, JsonWriter* 
 void WritePractitionerRole(const Record& r, uint32_t k, size_t slot_index, const Elements& el,
                            JsonWriter* w);
 void WriteEndpoint(const Record& r, uint32_t j, const Elements& el, JsonWriter* w);
+// REQUIRES: r is an organization subpart that names its parent.
+void WriteOrganizationAffiliation(const Record& r, const Elements& el, JsonWriter* w);
 
 // Whether resource `id` of type `t` exists in `r` (a live record of the right
 // entity, with that location, slot or endpoint).

@@ -34,6 +34,8 @@ TEST(FhirIds, RoundTripAndRefuseOtherShapes) {
   for (const char* bad : {"1234567893-0-0", "1234567893-0-16", "1234567893-0"})
     EXPECT_FALSE(ParseId(ResourceType::kPractitionerRole, bad, &id)) << bad;
   EXPECT_FALSE(ParseId(ResourceType::kEndpoint, "1234567893-0", &id));
+  ASSERT_TRUE(ParseId(ResourceType::kOrganizationAffiliation, AffiliationId(1234567893), &id));
+  EXPECT_FALSE(ParseId(ResourceType::kOrganizationAffiliation, "1234567893-1", &id));
 }
 
 json Write(const Record& r, ResourceType t, ResourceId id, const Elements& el = {},

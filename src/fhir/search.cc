@@ -108,6 +108,13 @@ const std::vector<ParamDef>& SearchParams() {
         "Organization/{npi}: the organization's own practice locations.",
         base + "Location-organization");
     add(RT::kLocation, "modality", "token", kModalityDoc, "");
+    // OrganizationAffiliation.
+    add(RT::kOrganizationAffiliation, "participating-organization", "reference",
+        "Organization/{npi}: the subpart's tie to its parent.",
+        base + "OrganizationAffiliation-participating-organization");
+    add(RT::kOrganizationAffiliation, "primary-organization", "reference",
+        "Organization/{npi}: the subparts that name this organization as their parent.",
+        base + "OrganizationAffiliation-primary-organization");
     // Endpoint.
     add(RT::kEndpoint, "organization", "reference",
         "Organization/{npi}: endpoints NPPES marks as affiliated with it, and its own.",
@@ -130,6 +137,7 @@ const std::vector<IncludeDef>& Includes() {
       {RT::kPractitionerRole, "endpoint", RT::kEndpoint},
       {RT::kOrganization, "endpoint", RT::kEndpoint},
       {RT::kLocation, "organization", RT::kOrganization},
+      {RT::kOrganizationAffiliation, "participating-organization", RT::kOrganization},
   };
   return table;
 }
@@ -159,6 +167,8 @@ std::string IdText(const Entry& e) {
       return RoleId(e.id.npi, e.id.location, e.id.slot);
     case RT::kEndpoint:
       return EndpointId(e.id.npi, e.id.endpoint);
+    case RT::kOrganizationAffiliation:
+      return AffiliationId(e.id.npi);
   }
   return "";
 }
@@ -172,6 +182,7 @@ struct Plan {
   std::set<std::string> ids;           // _id: only these resource ids ("" = any)
   std::set<std::string> location_ids;  // PractitionerRole?location=
   std::string endpoint_org;            // Endpoint?organization=: its legal name, lower-cased
+  std::string primary_org;  // OrganizationAffiliation?primary-organization=: its name, lower-cased
   uint32_t endpoint_org_npi = 0;
   std::string state;                     // address-state (location level)
   std::vector<std::string> specialties;  // NUCC code prefixes (slot level)
@@ -428,7 +439,14 @@ Status ParsePlan(const SearchIndex& index, const SearchRequest& req, Plan* p) {
         if (int64_t row = snap.Find(id.npi); row >= 0) rows.push_back(static_cast<uint32_t>(row));
       }
       Intersect(&p->seed, std::move(rows));
-    } else if (name == "organization" || name == "partof") {
+    } else if (name == "participating-organization") {
+      ResourceId id;
+      if (!ParseReference(value, RT::kOrganization, &id))
+        return Bad(name, "expected Organization/{npi}, e.g. Organization/1234567893");
+      std::vector<uint32_t> rows;
+      if (int64_t row = snap.Find(id.npi); row >= 0) rows.push_back(static_cast<uint32_t>(row));
+      Intersect(&p->seed, std::move(rows));
+    } else if (name == "organization" || name == "partof" || name == "primary-organization") {
       auto org = OrganizationRow(index, name, value);
       if (!org.ok()) return org.status();
       const auto& [org_row, org_name] = *org;
@@ -442,16 +460,23 @@ Status ParsePlan(const SearchIndex& index, const SearchRequest& req, Plan* p) {
           p->endpoint_org = AsciiLower(org_name);
           p->endpoint_org_npi = snap.npi(org_row);
         }
+        if (name == "primary-organization" || name == "partof")
+          p->primary_org = AsciiLower(org_name);
       }
       Intersect(&p->seed, std::move(rows));
     }
   }
   if (p->type == RT::kEndpoint && !p->seed)
     return Bad("_id", "an Endpoint search needs _id or organization");
+  if (p->type == RT::kOrganizationAffiliation && !p->seed)
+    return Bad("_id",
+               "an OrganizationAffiliation search needs _id, participating-organization or "
+               "primary-organization");
   if (p->has_text) engine.emplace_back("q", text);
   if (p->type == RT::kPractitioner || p->type == RT::kPractitionerRole)
     engine.emplace_back("entity", "individual");
-  if (p->type == RT::kOrganization) engine.emplace_back("entity", "organization");
+  if (p->type == RT::kOrganization || p->type == RT::kOrganizationAffiliation)
+    engine.emplace_back("entity", "organization");
   if (Status s = ParseQuery(engine, index.modalities(), &p->q, &snap); !s.ok()) {
     auto it = p->engine_names.find(s.param());
     return Status::InvalidArgument(s.message())
@@ -495,6 +520,11 @@ void Expand(const Plan& p, const Record& rec, uint32_t row, int64_t location, do
   switch (p.type) {
     case RT::kPractitioner:
     case RT::kOrganization:
+      // partof: only subparts naming the organization as their parent (its
+      // links also hold organizations with an endpoint affiliated with it).
+      if (!p.primary_org.empty() &&
+          (rec.is_org_subpart != "Y" || AsciiLower(rec.parent_org_lbn) != p.primary_org))
+        return;
       keep({p.type, {.npi = rec.npi}});
       return;
     case RT::kLocation:
@@ -507,6 +537,11 @@ void Expand(const Plan& p, const Record& rec, uint32_t row, int64_t location, do
           if (SpecialtyPasses(p, t.code))
             keep({p.type, {.npi = rec.npi, .location = k, .slot = t.slot}});
       }
+      return;
+    case RT::kOrganizationAffiliation:
+      if (Exists(rec, p.type, {.npi = rec.npi}) &&
+          (p.primary_org.empty() || AsciiLower(rec.parent_org_lbn) == p.primary_org))
+        keep({p.type, {.npi = rec.npi}});
       return;
     case RT::kEndpoint:
       for (size_t j = 0; j < rec.endpoints.size(); ++j) {

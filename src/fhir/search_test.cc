@@ -213,6 +213,8 @@ TEST_F(FhirSearchTest, PagingNeverRepeatsOrSkipsAndTotalsCount) {
   if (!partof.empty()) {
     searches.push_back("PractitionerRole?organization=Organization/" + partof);
     searches.push_back("Endpoint?organization=Organization/" + partof);
+    searches.push_back("OrganizationAffiliation?primary-organization=Organization/" + partof);
+    searches.push_back("Organization?partof=Organization/" + partof);
   }
   size_t seen = 0, multi_page = 0;
   for (const std::string& s : searches) {
@@ -261,10 +263,14 @@ TEST_F(FhirSearchTest, EveryDeclaredParameterWorksAndTheStatementListsExactlyThe
       {"location.address-state", "WI"},
       {"practitioner.name", "smith"},
       {"practitioner.gender", "male"},
+      {"participating-organization", "Organization/1234567893"},
+      {"primary-organization", "Organization/1234567893"},
   };
-  const std::map<std::string, std::string> id_sample = {{"Location", "1234567893-0"},
-                                                        {"PractitionerRole", "1234567893-0-1"},
-                                                        {"Endpoint", "1234567893-1"}};
+  const std::map<std::string, std::string> id_sample = {
+      {"Location", "1234567893-0"},
+      {"PractitionerRole", "1234567893-0-1"},
+      {"Endpoint", "1234567893-1"},
+      {"OrganizationAffiliation", "1234567893-parent"}};
   for (const ParamDef& d : SearchParams()) {
     std::string value = sample.at(d.name);
     if (d.name == "_id" && id_sample.count(TypeName(d.type)))
@@ -413,6 +419,81 @@ TEST_F(FhirSearchTest, APageLinkFromAnotherSnapshotFailsClearly) {
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("updated"), std::string::npos) << r.body;
   EXPECT_EQ(Call(next).status, 200);
+}
+
+}  // namespace
+}  // namespace meridian::fhir
+
+namespace meridian::fhir {
+namespace {
+
+// Subparts that name their parent: OrganizationAffiliation and partof find
+// them from the parent, an affiliation from the subpart, and nothing else
+// (an organization that merely shares words of the name is not a subpart).
+TEST(FhirAffiliations, SubpartsNamingTheirParent) {
+  TempDir dir;
+  std::string csv = testing::NppesHeaderLine();
+  auto org = [&](const std::string& npi, const std::string& name, const std::string& parent) {
+    csv += testing::NppesRow({{"NPI", npi},
+                              {"Entity Type Code", "2"},
+                              {"Provider Organization Name (Legal Business Name)", name},
+                              {"Is Organization Subpart", parent.empty() ? "N" : "Y"},
+                              {"Parent Organization LBN", parent},
+                              {"Provider Business Practice Location Address State Name", "WI"},
+                              {"Provider Business Practice Location Address Postal Code", "53703"},
+                              {"Healthcare Provider Taxonomy Code_1", "261QP2000X"}});
+  };
+  org("1003000126", "ACME HEALTH", "");
+  org("1003000134", "ACME HEALTH EAST CLINIC", "ACME HEALTH");
+  org("1003000142", "ACME HEALTH WEST CLINIC", "acme health");
+  org("1003000159", "ACME HEALTH PARTNERS", "");
+  org("1003000167", "OTHER CLINIC", "OTHER HEALTH");
+  testing::WriteAll(dir.File("o.csv"), csv);
+  testing::IngestOrDie(dir.File("o.csv"), dir.File("o.snap"));
+  auto snap = Snapshot::Open(dir.File("o.snap"));
+  ASSERT_TRUE(snap.ok());
+  auto index = SearchIndex::Build(**snap, ModalityMap::Embedded());
+  ASSERT_TRUE(index.ok());
+  auto ids = [&](const std::string& type, QueryParams params) {
+    Request r;
+    r.method = "GET";
+    r.base_url = "http://h/fhir";
+    r.path = {type};
+    r.params = std::move(params);
+    Response resp = Handle(**index, r);
+    EXPECT_EQ(resp.status, 200) << resp.body;
+    std::vector<std::string> out;
+    for (const json& e : json::parse(resp.body).value("entry", json::array()))
+      out.push_back(e["search"]["mode"].get<std::string>() + " " +
+                    e["resource"]["resourceType"].get<std::string>() + "/" +
+                    e["resource"]["id"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(ids("OrganizationAffiliation", {{"primary-organization", "Organization/1003000126"}}),
+            std::vector<std::string>({"match OrganizationAffiliation/1003000134-parent",
+                                      "match OrganizationAffiliation/1003000142-parent"}));
+  EXPECT_EQ(
+      ids("Organization", {{"partof", "Organization/1003000126"}}),
+      std::vector<std::string>({"match Organization/1003000134", "match Organization/1003000142"}));
+  EXPECT_EQ(ids("OrganizationAffiliation",
+                {{"participating-organization", "Organization/1003000134"},
+                 {"_include", "OrganizationAffiliation:participating-organization"}}),
+            std::vector<std::string>({"match OrganizationAffiliation/1003000134-parent",
+                                      "include Organization/1003000134"}));
+  EXPECT_TRUE(
+      ids("OrganizationAffiliation", {{"participating-organization", "Organization/1003000126"}})
+          .empty());  // the parent is no subpart
+  EXPECT_TRUE(ids("OrganizationAffiliation", {{"primary-organization", "Organization/1003000159"}})
+                  .empty());
+  Request read;
+  read.method = "GET";
+  read.path = {"OrganizationAffiliation", "1003000167-parent"};
+  json a = json::parse(Handle(**index, read).body);
+  EXPECT_EQ(a["organization"]["display"], "Other Health");
+  EXPECT_FALSE(a["organization"].contains("reference")) << "NPPES gives the parent's name only";
+  EXPECT_EQ(a["participatingOrganization"]["reference"], "Organization/1003000167");
+  read.path = {"OrganizationAffiliation", "1003000126-parent"};
+  EXPECT_EQ(Handle(**index, read).status, 404);
 }
 
 }  // namespace
