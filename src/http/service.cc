@@ -71,6 +71,13 @@ QueryParams PageParameters(const Route& route, QueryParams params) {
 
 bool IsFhirPath(std::string_view path) { return path == "/fhir" || path.starts_with("/fhir/"); }
 
+// FHIR operations ($export) as some clients send them, percent-encoded
+// ("/fhir/%24export"), spelled the way the routes name them.
+std::string FhirOperationPath(const std::string& path) {
+  if (path.starts_with("/fhir/%24")) return "/fhir/$" + path.substr(9);
+  return path;
+}
+
 HttpResponse FromFhir(fhir::Response r) {
   return HttpResponse{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
 }
@@ -331,7 +338,7 @@ HttpResponse Service::Handle(const HttpRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> args;
   bool method_ok = false;
-  const Route* route = MatchRoute(req.method, req.path, &args, &method_ok);
+  const Route* route = MatchRoute(req.method, FhirOperationPath(req.path), &args, &method_ok);
   const bool html =
       route != nullptr ? route->html : !req.path.starts_with("/api/") && !IsFhirPath(req.path);
   std::shared_ptr<const Dataset> d = data();

@@ -314,6 +314,13 @@ TEST_F(ServiceTest, FhirRoutesAnswerFhirJsonAndErrorsAreOperationOutcomes) {
             json::parse(Get("/fhir/Practitioner?address-state=TX&_count=2").body)["entry"]);
   EXPECT_EQ(Post("/fhir/Practitioner/_search", "{}", {{"content-type", "application/json"}}).status,
             400);
+  // $export as clients may encode it.
+  HttpResponse kick = Get("/fhir/%24export");
+  EXPECT_EQ(kick.status, 400);
+  EXPECT_NE(kick.body.find("respond-async"), std::string::npos) << kick.body;
+  HttpResponse status = Get("/fhir/%24export-status/abc");
+  EXPECT_EQ(status.status, 404);
+  EXPECT_NE(status.body.find("no export abc"), std::string::npos) << status.body;
 }
 
 // The OpenAPI document lists exactly the routes the server dispatches and,
