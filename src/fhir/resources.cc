@@ -230,6 +230,15 @@ void Reference(const std::string& ref, const std::string& display, JsonWriter* w
   w->EndObject();
 }
 
+// "endpoint": a reference to each of the record's endpoints (none: left out).
+void EndpointRefs(const Record& r, const Elements& el, JsonWriter* w) {
+  if (r.endpoints.empty() || !el.Want("endpoint")) return;
+  w->Key("endpoint").BeginArray();
+  for (size_t j = 0; j < r.endpoints.size(); ++j)
+    Reference("Endpoint/" + EndpointId(r.npi, static_cast<uint32_t>(j + 1)), "", w);
+  w->EndArray();
+}
+
 // The organization an individual's endpoint is marked affiliated with, as
 // NPPES names it ("" when none).
 std::string AffiliatedOrganization(const Record& r) {
@@ -354,12 +363,7 @@ void WriteOrganization(const Record& r, const Elements& el, JsonWriter* w,
     w->Key("partOf");
     Reference("", DisplayOrgCase(r.parent_org_lbn), w);
   }
-  if (!r.endpoints.empty() && el.Want("endpoint")) {
-    w->Key("endpoint").BeginArray();
-    for (size_t j = 0; j < r.endpoints.size(); ++j)
-      Reference("Endpoint/" + EndpointId(r.npi, static_cast<uint32_t>(j + 1)), "", w);
-    w->EndArray();
-  }
+  EndpointRefs(r, el, w);
   w->EndObject();
 }
 
@@ -432,12 +436,7 @@ void WritePractitionerRole(const Record& r, uint32_t k, size_t slot_index, const
     w->EndArray();
   }
   if (el.Want("telecom") && HasTelecom(loc.address)) WriteTelecom(loc.address, w);
-  if (!r.endpoints.empty() && el.Want("endpoint")) {
-    w->Key("endpoint").BeginArray();
-    for (size_t j = 0; j < r.endpoints.size(); ++j)
-      Reference("Endpoint/" + EndpointId(r.npi, static_cast<uint32_t>(j + 1)), "", w);
-    w->EndArray();
-  }
+  EndpointRefs(r, el, w);
   w->EndObject();
 }
 
