@@ -97,7 +97,7 @@ std::string CapabilityStatementJson(const std::string& base_url, const Snapshot&
   w.BeginObject();
   w.Field("resourceType", "CapabilityStatement");
   w.Field("status", "active");
-  w.Field("date", UnixInstant(static_cast<int64_t>(snap.created_unix())));
+  w.Field("date", FormatUnixInstant(static_cast<int64_t>(snap.created_unix())));
   w.Field("publisher", "Meridian");
   w.Field("kind", "instance");
   w.Key("software").BeginObject().Field("name", "Meridian").EndObject();

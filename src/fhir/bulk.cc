@@ -189,10 +189,9 @@ Response BulkExports::Status(const std::string& id, const std::string& base_url)
   if (!job->result.ok()) return Outcome(meridian::Status::Internal(job->result.message()));
   JsonWriter w;
   w.BeginObject();
-  w.Field(
-      "transactionTime",
-      UnixInstant(std::chrono::duration_cast<std::chrono::seconds>(job->started.time_since_epoch())
-                      .count()));
+  w.Field("transactionTime", FormatUnixInstant(std::chrono::duration_cast<std::chrono::seconds>(
+                                                   job->started.time_since_epoch())
+                                                   .count()));
   w.Field("request", job->request_url);
   w.Key("requiresAccessToken").Bool(false);
   w.Key("output").BeginArray();

@@ -92,15 +92,6 @@ std::string EndpointId(uint32_t npi, uint32_t j) {
 }
 std::string AffiliationId(uint32_t npi) { return NpiToString(npi) + "-parent"; }
 
-std::string UnixInstant(int64_t seconds) {
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 int SlotIndex(const Record& r, uint32_t slot) {
   for (size_t i = 0; i < r.taxonomies.size(); ++i)
     if (r.taxonomies[i].slot == slot) return static_cast<int>(i);
@@ -167,13 +158,6 @@ void NpiIdentifier(const Record& r, JsonWriter* w) {
   w->EndObject().EndArray();
 }
 
-// "537031234" -> "53703-1234"; other shapes as published.
-std::string PostalCode(const std::string& z) {
-  if (z.size() == 9 && z.find_first_not_of("0123456789") == std::string::npos)
-    return z.substr(0, 5) + "-" + z.substr(5);
-  return z;
-}
-
 void WriteAddress(const Address& registry, const char* type, JsonWriter* w) {
   const Address a = ReadableAddress(registry);
   w->BeginObject();
@@ -186,8 +170,8 @@ void WriteAddress(const Address& registry, const char* type, JsonWriter* w) {
   if (!a.city.empty()) w->Field("city", a.city), text += ", " + a.city;
   if (!a.state.empty()) w->Field("state", a.state), text += ", " + a.state;
   if (!a.postal_code.empty()) {
-    w->Field("postalCode", PostalCode(a.postal_code));
-    text += " " + PostalCode(a.postal_code);
+    w->Field("postalCode", FormatPostalCode(a.postal_code));
+    text += " " + FormatPostalCode(a.postal_code);
   }
   // NPPES country codes are ISO 3166 alpha-2 ("US").
   if (!a.country.empty()) w->Field("country", a.country);

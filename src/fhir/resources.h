@@ -118,9 +118,6 @@ bool Exists(const Record& r, ResourceType t, const ResourceId& id);
 void WriteResource(const Record& r, ResourceType t, const ResourceId& id, const Elements& el,
                    JsonWriter* w, const Corrections& fixes = {});
 
-// "2026-12-02T05:24:18Z".
-std::string UnixInstant(int64_t seconds);
-
 // Index into r.taxonomies of NPPES slot `slot`, or -1.
 int SlotIndex(const Record& r, uint32_t slot);
 

@@ -503,6 +503,9 @@ Status DecodeToken(std::string_view text, uint32_t snapshot_id, bool engine, Pag
 
 struct Page {
   std::vector<Entry> entries;
+  // The decoded records of the entries' providers (decoded once, to expand
+  // them; written from here).
+  std::unordered_map<uint32_t, Record> records;
   std::optional<uint64_t> total;
   std::optional<PageToken> next, previous;
 };
@@ -540,6 +543,7 @@ Status EnginePage(const SearchIndex& index, const Plan& p, const PageToken& from
           return Status::OK();
         }
         page->entries.push_back(mine[i]);
+        if (i == skip) page->records.emplace(hit.row, rec);
       }
       skip = 0;
       before = CursorAfter(index, q, hit);
@@ -562,6 +566,7 @@ Status ListPage(const SearchIndex& index, const Plan& p, const PageToken& from, 
   const ModalityMask wanted = WantedModalities(q, index.modalities());
   const uint8_t state_id = q.state.empty() ? 0 : snap.states().Id(q.state);
   std::vector<Entry> all;
+  std::unordered_map<uint32_t, Record> decoded;
   for (uint32_t row : *p.seed) {
     const RowInfo& info = index.row_info(row);
     if (info.entity == static_cast<uint8_t>(EntityType::kDeactivated)) continue;
@@ -589,9 +594,11 @@ Status ListPage(const SearchIndex& index, const Plan& p, const PageToken& from, 
       }
       if (location < 0) continue;
     }
-    Record rec;
+    Record& rec = decoded[row];
     if (Status s = snap.GetRecord(row, &rec); !s.ok()) return s;
+    const size_t before = all.size();
     Expand(p, rec, row, location, distance, &all);
+    if (all.size() == before) decoded.erase(row);  // nothing of it can be on the page
   }
   if (q.has_point)
     std::stable_sort(all.begin(), all.end(),
@@ -600,6 +607,8 @@ Status ListPage(const SearchIndex& index, const Plan& p, const PageToken& from, 
   const size_t at = std::min(from.offset, all.size());
   const size_t to = std::min(all.size(), at + p.count);
   page->entries.assign(all.begin() + static_cast<long>(at), all.begin() + static_cast<long>(to));
+  for (const Entry& e : page->entries)
+    if (!page->records.contains(e.row)) page->records.emplace(e.row, std::move(decoded[e.row]));
   if (to < all.size())
     page->next = PageToken{.engine = false, .cursor = {}, .skip = 0, .offset = to};
   if (at > 0)
@@ -679,7 +688,10 @@ Result<std::string> Search(const SearchIndex& index, const SearchRequest& req) {
   JsonWriter w;
   w.BeginObject();
   w.Field("resourceType", "Bundle");
-  w.Key("meta").BeginObject().Field("lastUpdated", UnixInstant(snap.created_unix())).EndObject();
+  w.Key("meta")
+      .BeginObject()
+      .Field("lastUpdated", FormatUnixInstant(snap.created_unix()))
+      .EndObject();
   w.Field("type", "searchset");
   if (page.total) w.Key("total").Uint(*page.total);
   w.Key("link").BeginArray();
@@ -698,7 +710,7 @@ Result<std::string> Search(const SearchIndex& index, const SearchRequest& req) {
   w.EndArray();
   if (!p.summary_count) {
     w.Key("entry").BeginArray();
-    std::unordered_map<uint32_t, Record> records;
+    std::unordered_map<uint32_t, Record>& records = page.records;
     auto record = [&](uint32_t row) -> Result<const Record*> {
       auto it = records.find(row);
       if (it == records.end()) {

@@ -244,11 +244,6 @@ std::string Coordinate(float v) {
   return buf;
 }
 
-std::string PostalCode(const std::string& z) {
-  if (z.size() == 9) return z.substr(0, 5) + "-" + z.substr(5);
-  return z;
-}
-
 std::string DatapackageJson() {
   JsonWriter w;
   w.BeginObject();
@@ -422,7 +417,7 @@ Result<ExportSummary> ExportHsds(const SearchIndex& index, const std::string& ou
                                      {"address_2", a.line2},
                                      {"city", a.city},
                                      {"state_province", a.state},
-                                     {"postal_code", PostalCode(a.postal_code)},
+                                     {"postal_code", FormatPostalCode(a.postal_code)},
                                      {"country", a.country.empty() ? "US" : a.country},
                                      {"address_type", "physical"}}));
       if (!a.phone.empty())
@@ -495,7 +490,7 @@ Result<ExportSummary> ExportHsds(const SearchIndex& index, const std::string& ou
         w.Field("address_1", a.line1);
         if (!a.line2.empty()) w.Field("address_2", a.line2);
         w.Field("city", a.city).Field("state_province", a.state);
-        w.Field("postal_code", PostalCode(a.postal_code));
+        w.Field("postal_code", FormatPostalCode(a.postal_code));
         w.Field("country", a.country.empty() ? "US" : a.country).Field("address_type", "physical");
         w.EndObject().EndArray();
         w.Key("phones").BeginArray();

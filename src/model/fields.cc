@@ -101,13 +101,26 @@ std::string FormatIsoDate(PackedDate d) {
   return std::string(buf, 10);
 }
 
-std::string FormatUnixDate(int64_t unix_seconds) {
+namespace {
+std::string FormatUnix(int64_t unix_seconds, const char* format) {
   const std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
+}
+}  // namespace
+
+std::string FormatUnixDate(int64_t unix_seconds) { return FormatUnix(unix_seconds, "%Y-%m-%d"); }
+std::string FormatUnixInstant(int64_t unix_seconds) {
+  return FormatUnix(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string FormatPostalCode(std::string_view zip) {
+  if (zip.size() == 9 && zip.find_first_not_of("0123456789") == std::string_view::npos)
+    return std::string(zip.substr(0, 5)) + "-" + std::string(zip.substr(5));
+  return std::string(zip);
 }
 
 }  // namespace meridian

@@ -35,5 +35,10 @@ bool ParseNppesDate(std::string_view text, PackedDate* out);
 std::string FormatIsoDate(PackedDate d);
 // Unix seconds -> "2026-12-01" (UTC).
 std::string FormatUnixDate(int64_t unix_seconds);
+// Unix seconds -> "2026-12-01T05:24:18Z" (UTC).
+std::string FormatUnixInstant(int64_t unix_seconds);
+// A 9-digit ZIP+4 as NPPES publishes it, "537031234" -> "53703-1234"; any
+// other text as given.
+std::string FormatPostalCode(std::string_view zip);
 
 }  // namespace meridian

@@ -97,3 +97,16 @@ TEST(ParseNpi, TenDigitsThatFit) {
 
 }  // namespace
 }  // namespace meridian
+
+namespace meridian {
+namespace {
+TEST(Fields, FormatsInstantsAndZipPlusFour) {
+  EXPECT_EQ(FormatUnixInstant(1764653058), "2025-12-02T05:24:18Z");
+  EXPECT_EQ(FormatUnixDate(1764653058), "2025-12-02");
+  EXPECT_EQ(FormatPostalCode("537031234"), "53703-1234");
+  EXPECT_EQ(FormatPostalCode("53703"), "53703");
+  EXPECT_EQ(FormatPostalCode("K1A0B1XYZ"), "K1A0B1XYZ");  // not digits: as published
+  EXPECT_EQ(FormatPostalCode(""), "");
+}
+}  // namespace
+}  // namespace meridian
