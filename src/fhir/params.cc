@@ -12,6 +12,16 @@ constexpr const char* kSearchParamBase = "http://hl7.org/fhir/SearchParameter/";
 
 }  // namespace
 
+constexpr const char* kCityDoc =
+    "The start of the city's name, ignoring case, accents and punctuation (Madison, "
+    "madi). Providers are found by their primary practice city; Location and "
+    "PractitionerRole then keep the locations in a matching city. \"St\" and \"Saint\" are "
+    "not taken as the same word.";
+constexpr const char* kPostalDoc =
+    "A ZIP code or its first digits (53703, 537, 53703-1234); comma-separated for any of "
+    "them. Matches locations whose postal code starts so (codes that do not start with five "
+    "digits are never matched). With near, the matched (nearest) location must have it.";
+
 const std::vector<ParamDef>& SearchParams() {
   static const std::vector<ParamDef> table = [] {
     std::vector<ParamDef> t;
@@ -40,6 +50,9 @@ const std::vector<ParamDef>& SearchParams() {
         base + "individual-gender");
     add(RT::kPractitioner, "address-state", "string",
         "USPS code of the primary practice state, e.g. WI.", base + "individual-address-state");
+    add(RT::kPractitioner, "address-city", "string", kCityDoc, base + "individual-address-city");
+    add(RT::kPractitioner, "address-postalcode", "string", kPostalDoc,
+        base + "individual-address-postalcode");
     const char* kModalityDoc =
         "Meridian's kinds of care: acupuncture, dry_needling, chiropractic, massage, "
         "physical_therapy, osteopathic, pain_medicine, or any. dry_needling takes the state's "
@@ -66,6 +79,10 @@ const std::vector<ParamDef>& SearchParams() {
         base + "Location-near");
     add(RT::kPractitionerRole, "location.address-state", "string",
         "USPS code of the practice state, e.g. WI.", base + "Location-address-state");
+    add(RT::kPractitionerRole, "location.address-city", "string", kCityDoc,
+        base + "Location-address-city");
+    add(RT::kPractitionerRole, "location.address-postalcode", "string", kPostalDoc,
+        base + "Location-address-postalcode");
     add(RT::kPractitionerRole, "practitioner.name", "string", kNameDoc, base + "Practitioner-name");
     add(RT::kPractitionerRole, "practitioner.gender", "token",
         "male, female, other or unknown, as self-reported.", base + "individual-gender");
@@ -78,6 +95,9 @@ const std::vector<ParamDef>& SearchParams() {
         base + "Organization-name");
     add(RT::kOrganization, "address-state", "string", "USPS code of the practice state.",
         base + "Organization-address-state");
+    add(RT::kOrganization, "address-city", "string", kCityDoc, base + "Organization-address-city");
+    add(RT::kOrganization, "address-postalcode", "string", kPostalDoc,
+        base + "Organization-address-postalcode");
     add(RT::kOrganization, "partof", "reference",
         "Organization/{npi}: its subparts (NPPES names the parent by legal name).",
         base + "Organization-partof");
@@ -92,6 +112,9 @@ const std::vector<ParamDef>& SearchParams() {
         base + "Location-name");
     add(RT::kLocation, "address-state", "string", "USPS code of the location's state.",
         base + "Location-address-state");
+    add(RT::kLocation, "address-city", "string", kCityDoc, base + "Location-address-city");
+    add(RT::kLocation, "address-postalcode", "string", kPostalDoc,
+        base + "Location-address-postalcode");
     add(RT::kLocation, "organization", "reference",
         "Organization/{npi}: the organization's own practice locations.",
         base + "Location-organization");

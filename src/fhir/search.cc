@@ -9,7 +9,9 @@
 #include <unordered_map>
 
 #include "geo/distance.h"
+#include "geo/zcta.h"
 #include "query/executor.h"
+#include "text/normalize.h"
 #include "util/ascii.h"
 #include "util/escape.h"
 #include "util/json.h"
@@ -61,6 +63,8 @@ struct Plan {
   std::string primary_org;  // OrganizationAffiliation?primary-organization=: its name, lower-cased
   uint32_t endpoint_org_npi = 0;
   std::string state;                     // address-state (location level)
+  std::string city;                      // address-city, normalized words (a prefix)
+  std::vector<std::string> postal;       // address-postalcode digits (prefixes; any of them)
   std::vector<std::string> specialties;  // NUCC code prefixes (slot level)
   char sex = 0;
   bool has_text = false;
@@ -286,6 +290,24 @@ Status ParsePlan(const SearchIndex& index, const SearchRequest& req, Plan* p) {
         return Bad(name, "expected a USPS state code such as WI");
       p->state = st;
       engine_param("state", st, name);
+    } else if (name == "address-city" || name == "location.address-city") {
+      AppendNormalizedTokens(value, &p->city);
+      if (p->city.empty()) return Bad(name, "expected the start of a city name, e.g. Madison");
+    } else if (name == "address-postalcode" || name == "location.address-postalcode") {
+      if (!snap.has_postal())
+        return Bad(name,
+                   "this snapshot was built before postal codes were indexed; rebuild it with "
+                   "meridian ingest to search by postal code");
+      for (const std::string& v : SplitComma(value)) {
+        std::string digits;
+        for (char c : v)
+          if (c != '-' && c != ' ') digits += c;
+        if (digits.empty() || digits.size() > 9 ||
+            digits.find_first_not_of("0123456789") != std::string::npos)
+          return Bad(name,
+                     "expected a ZIP code or its first digits, e.g. 53703, 537 or 53703-1234");
+        p->postal.push_back(std::move(digits));
+      }
     } else if (name == "modality") {
       engine_param("modality", value, name);
     } else if (name == "specialty") {
@@ -360,6 +382,21 @@ Status ParsePlan(const SearchIndex& index, const SearchRequest& req, Plan* p) {
   }
   p->q.sex = p->sex;
   p->q.limit = p->count;
+  for (const std::string& d : p->postal) {
+    // The five-digit codes the prefix covers: "537" -> [53700, 53799].
+    const std::string five = d.substr(0, 5);
+    uint32_t lo = 0, span = 1;
+    for (char c : five) lo = lo * 10 + static_cast<uint32_t>(c - '0');
+    for (size_t k = five.size(); k < 5; ++k) lo *= 10, span *= 10;
+    p->q.postal.emplace_back(lo, lo + span - 1);
+  }
+  if (!p->city.empty()) {
+    // The places (primary practice city and state) whose name starts so.
+    std::vector<uint32_t> ids;
+    for (size_t i = 0; i < snap.places().size(); ++i)
+      if (snap.places()[i].city.starts_with(p->city)) ids.push_back(static_cast<uint32_t>(i));
+    p->q.places = std::move(ids);
+  }
   if (p->seed && p->has_text)
     return Bad(p->engine_names["q"],
                "name searches cannot be combined with _id, identifier or a reference parameter");
@@ -376,6 +413,35 @@ bool SpecialtyPasses(const Plan& p, std::string_view code) {
   return false;
 }
 
+// Whether a location passes address-city and address-postalcode (FHIR
+// string matching: the value starts the field, ignoring case, accents and
+// punctuation; postal codes count only when they start with five digits,
+// as the engine's column holds them).
+bool AddressPasses(const Plan& p, const Location& l) {
+  if (!p.city.empty()) {
+    std::string city;
+    AppendNormalizedTokens(l.address.city, &city);
+    if (!city.starts_with(p.city)) return false;
+  }
+  if (!p.postal.empty()) {
+    if (Zip5(l.address.postal_code) < 0) return false;
+    std::string digits;
+    for (char c : l.address.postal_code)
+      if (c >= '0' && c <= '9') digits += c;
+    bool any = false;
+    for (const std::string& v : p.postal) any = any || digits.starts_with(v);
+    if (!any) return false;
+  }
+  return true;
+}
+
+bool AnyAddressPasses(const Plan& p, const Record& rec) {
+  if (p.city.empty() && p.postal.empty()) return true;
+  for (uint32_t k = 0; rec.LocationAt(k) != nullptr; ++k)
+    if (AddressPasses(p, *rec.LocationAt(k))) return true;
+  return false;
+}
+
 // The resources of `rec` a search returns. `location`: the engine's matched
 // location with a point, else -1 (every location that passes).
 void Expand(const Plan& p, const Record& rec, uint32_t row, int64_t location, double distance_mi,
@@ -388,10 +454,14 @@ void Expand(const Plan& p, const Record& rec, uint32_t row, int64_t location, do
   };
   std::vector<uint32_t> locations;
   if (location >= 0) {
-    locations.push_back(static_cast<uint32_t>(location));
+    if (const Location* l = rec.LocationAt(static_cast<size_t>(location));
+        l != nullptr && AddressPasses(p, *l))
+      locations.push_back(static_cast<uint32_t>(location));
   } else {
     for (uint32_t k = 0; rec.LocationAt(k) != nullptr; ++k)
-      if (p.state.empty() || rec.LocationAt(k)->address.state == p.state) locations.push_back(k);
+      if ((p.state.empty() || rec.LocationAt(k)->address.state == p.state) &&
+          AddressPasses(p, *rec.LocationAt(k)))
+        locations.push_back(k);
   }
   switch (p.type) {
     case RT::kPractitioner:
@@ -401,6 +471,8 @@ void Expand(const Plan& p, const Record& rec, uint32_t row, int64_t location, do
       if (!p.primary_org.empty() &&
           (rec.is_org_subpart != "Y" || AsciiLower(rec.parent_org_lbn) != p.primary_org))
         return;
+      // With a point, the matched location must pass city and postal code.
+      if (location >= 0 ? locations.empty() : !AnyAddressPasses(p, rec)) return;
       keep({p.type, {.npi = rec.npi}});
       return;
     case RT::kLocation:
@@ -430,10 +502,31 @@ void Expand(const Plan& p, const Record& rec, uint32_t row, int64_t location, do
   }
 }
 
-// How many resources Expand() gives for an engine hit, from columns only.
+// Whether Expand() can drop what the engine's columns let through: a city
+// or a postal code checked on the record.
+// The engine picks rows by their primary place and by five-digit codes;
+// with a point, by the nearest location's code.
+bool RecordFilters(const Plan& p) {
+  const bool per_location = p.type == RT::kLocation || p.type == RT::kPractitionerRole;
+  for (const std::string& v : p.postal)
+    if (v.size() > 5) return true;  // the column holds five digits
+  if (!p.city.empty() && (per_location || p.q.has_point)) return true;
+  return !p.postal.empty() && per_location && !p.q.has_point;
+}
+
+// How many resources Expand() gives for an engine hit: from columns only,
+// or from the record when RecordFilters().
 // REQUIRES: no _id or location filter (those are reference searches).
-uint64_t CountExpansions(const SearchIndex& index, const Plan& p, const SearchHit& hit) {
+Result<uint64_t> CountExpansions(const SearchIndex& index, const Plan& p, const SearchHit& hit) {
   const Snapshot& snap = index.snapshot();
+  if (RecordFilters(p)) {
+    Record rec;
+    if (Status s = snap.GetRecord(hit.row, &rec); !s.ok()) return s;
+    std::vector<Entry> mine;
+    Expand(p, rec, hit.row, p.q.has_point ? static_cast<int64_t>(hit.location) : -1,
+           hit.distance_mi, &mine);
+    return uint64_t{mine.size()};
+  }
   if (p.type == RT::kPractitioner || p.type == RT::kOrganization) return 1;
   uint64_t locations = 0;
   if (p.q.has_point) {
@@ -452,25 +545,32 @@ uint64_t CountExpansions(const SearchIndex& index, const Plan& p, const SearchHi
 
 // Whether the engine gives one resource per hit, so its total is exact.
 bool OnePerHit(const Plan& p) {
+  if (RecordFilters(p)) return false;
   return p.type == RT::kPractitioner || p.type == RT::kOrganization ||
          (p.type == RT::kLocation && p.q.has_point);
 }
 
-// Page tokens: "e<snapshot>.<engine cursor or ->.<skip>" on the engine path,
-// "o<snapshot>.<offset>" for reference searches.
+// Page tokens: "e<snapshot>.<engine cursor, - or @>.<skip>.<position>" on
+// the engine path, "o<snapshot>.<offset>" for reference searches. An engine
+// token's position counts the resources before its page; "@" (previous
+// links) means "seek to that position from the start".
 struct PageToken {
   bool engine = true;
   std::string cursor;  // "" = from the start
   size_t skip = 0;     // resources of the first provider already shown (engine)
-  size_t offset = 0;   // reference searches
+  size_t offset = 0;   // the page's first resource: its position (both paths)
+  bool seek = false;   // engine: find the position by counting from the start
 };
 
 std::string EncodeToken(uint32_t snapshot_id, const PageToken& t) {
   char id[16];
   std::snprintf(id, sizeof id, "%08x", snapshot_id);
   if (!t.engine) return std::string("o") + id + "." + std::to_string(t.offset);
-  return std::string("e") + id + "." + (t.cursor.empty() ? "-" : t.cursor) + "." +
-         std::to_string(t.skip);
+  return std::string("e") + id + "." +
+         (t.seek             ? "@"
+          : t.cursor.empty() ? "-"
+                             : t.cursor) +
+         "." + std::to_string(t.skip) + "." + std::to_string(t.offset);
 }
 
 Status DecodeToken(std::string_view text, uint32_t snapshot_id, bool engine, PageToken* t) {
@@ -493,11 +593,16 @@ Status DecodeToken(std::string_view text, uint32_t snapshot_id, bool engine, Pag
     return !s.empty() && ec == std::errc() && end == s.data() + s.size();
   };
   if (!engine) return number(text, &t->offset) ? Status::OK() : bad();
-  const size_t dot = text.rfind('.');
+  size_t dot = text.rfind('.');
+  if (dot == std::string_view::npos || !number(text.substr(dot + 1), &t->offset)) return bad();
+  text = text.substr(0, dot);
+  dot = text.rfind('.');
   if (dot == std::string_view::npos || !number(text.substr(dot + 1), &t->skip)) return bad();
   const std::string_view cursor = text.substr(0, dot);
   if (cursor.empty()) return bad();
-  t->cursor = cursor == "-" ? "" : std::string(cursor);
+  t->seek = cursor == "@";
+  t->cursor = cursor == "-" || t->seek ? "" : std::string(cursor);
+  if (t->seek && (t->skip != 0 || t->offset > kMaxSeek)) return bad();
   return Status::OK();
 }
 
@@ -510,12 +615,60 @@ struct Page {
   std::optional<PageToken> next, previous;
 };
 
-// The engine path: the hits after the token's cursor, expanded until the
-// page is full.
+// Where the resource at `target` starts on the engine path: the cursor
+// before its provider's hit and how many of that provider's resources come
+// before it. Counts from the start (CountExpansions), 100 hits at a time.
+Status Seek(const SearchIndex& index, const Plan& p, size_t target, std::string* cursor,
+            size_t* skip) {
+  std::string at;
+  size_t pos = 0;
+  while (true) {
+    Query q = p.q;
+    q.limit = kMaxCount;
+    if (!at.empty()) {
+      Query::Cursor c;
+      if (!DecodeCursor(at, &c)) return Status::Internal("Seek: a cursor did not decode");
+      q.cursor = c;
+    }
+    const SearchResult res = Execute(index, q);
+    for (const SearchHit& hit : res.hits) {
+      Result<uint64_t> n = CountExpansions(index, p, hit);
+      if (!n.ok()) return n.status();
+      if (pos + *n > target) {
+        *cursor = at, *skip = target - pos;
+        return Status::OK();
+      }
+      pos += *n;
+      at = CursorAfter(index, q, hit);
+    }
+    if (res.next_cursor.empty())
+      return Bad("_page", "not a page token from this search; follow the links as given");
+    at = res.next_cursor;
+  }
+}
+
+// The engine path: the hits after the token's cursor (or its position),
+// expanded until the page is full.
 Status EnginePage(const SearchIndex& index, const Plan& p, const PageToken& from, Page* page) {
   const Snapshot& snap = index.snapshot();
   std::string cursor = from.cursor;
   size_t skip = from.skip;
+  if (from.seek)
+    if (Status s = Seek(index, p, from.offset, &cursor, &skip); !s.ok()) return s;
+  // The previous page starts `count` resources earlier: the first page, or
+  // a seek while that is shallow enough to count to.
+  if (from.offset > 0 && from.offset <= kMaxSeek + p.count) {
+    if (from.offset <= p.count)
+      page->previous = PageToken{.engine = true};
+    else
+      page->previous = PageToken{.engine = true, .offset = from.offset - p.count, .seek = true};
+  }
+  auto next = [&](std::string at, size_t skip_next) {
+    page->next = PageToken{.engine = true,
+                           .cursor = std::move(at),
+                           .skip = skip_next,
+                           .offset = from.offset + page->entries.size()};
+  };
   bool first_call = true;
   while (true) {
     Query q = p.q;
@@ -527,7 +680,7 @@ Status EnginePage(const SearchIndex& index, const Plan& p, const PageToken& from
       q.cursor = c;
     }
     SearchResult res = Execute(index, q);
-    if (first_call && OnePerHit(p) && from.cursor.empty()) page->total = res.total;
+    if (first_call && OnePerHit(p) && from.offset == 0) page->total = res.total;
     first_call = false;
     std::string before = cursor;  // the cursor that starts at the current hit
     for (size_t h = 0; h < res.hits.size(); ++h) {
@@ -539,7 +692,7 @@ Status EnginePage(const SearchIndex& index, const Plan& p, const PageToken& from
              p.q.has_point ? hit.distance_mi : -1, &mine);
       for (size_t i = skip; i < mine.size(); ++i) {
         if (page->entries.size() == p.count) {
-          page->next = PageToken{.engine = true, .cursor = before, .skip = i, .offset = 0};
+          next(before, i);
           return Status::OK();
         }
         page->entries.push_back(mine[i]);
@@ -549,7 +702,7 @@ Status EnginePage(const SearchIndex& index, const Plan& p, const PageToken& from
       before = CursorAfter(index, q, hit);
       if (page->entries.size() == p.count &&
           (h + 1 < res.hits.size() || !res.next_cursor.empty())) {
-        page->next = PageToken{.engine = true, .cursor = before, .skip = 0, .offset = 0};
+        next(before, 0);
         return Status::OK();
       }
     }
@@ -574,6 +727,8 @@ Status ListPage(const SearchIndex& index, const Plan& p, const PageToken& from, 
     if (q.sex != 0 && info.sex != static_cast<uint8_t>(q.sex)) continue;
     if (state_id != 0 && info.state != state_id) continue;
     if (wanted != 0 && (info.modality_mask & wanted) == 0) continue;
+    if (q.places && !std::binary_search(q.places->begin(), q.places->end(), snap.place(row)))
+      continue;
     if (!q.taxonomies.empty()) {
       bool ok = false;
       for (uint16_t id : snap.taxonomy_ids(row))
@@ -609,11 +764,9 @@ Status ListPage(const SearchIndex& index, const Plan& p, const PageToken& from, 
   page->entries.assign(all.begin() + static_cast<long>(at), all.begin() + static_cast<long>(to));
   for (const Entry& e : page->entries)
     if (!page->records.contains(e.row)) page->records.emplace(e.row, std::move(decoded[e.row]));
-  if (to < all.size())
-    page->next = PageToken{.engine = false, .cursor = {}, .skip = 0, .offset = to};
+  if (to < all.size()) page->next = PageToken{.engine = false, .offset = to};
   if (at > 0)
-    page->previous = PageToken{
-        .engine = false, .cursor = {}, .skip = 0, .offset = at >= p.count ? at - p.count : 0};
+    page->previous = PageToken{.engine = false, .offset = at >= p.count ? at - p.count : 0};
   return Status::OK();
 }
 
@@ -627,7 +780,11 @@ Result<uint64_t> CountAll(const SearchIndex& index, const Plan& p) {
                              " providers); narrow the search");
   q.limit = std::max<uint64_t>(matches, 1);
   uint64_t n = 0;
-  for (const SearchHit& hit : Execute(index, q).hits) n += CountExpansions(index, p, hit);
+  for (const SearchHit& hit : Execute(index, q).hits) {
+    Result<uint64_t> k = CountExpansions(index, p, hit);
+    if (!k.ok()) return k.status();
+    n += *k;
+  }
   return n;
 }
 
@@ -673,7 +830,7 @@ Result<std::string> Search(const SearchIndex& index, const SearchRequest& req) {
   if (Status s = ParsePlan(index, req, &p); !s.ok()) return s;
   const Snapshot& snap = index.snapshot();
   const bool engine = !p.seed.has_value();
-  PageToken from{.engine = engine, .cursor = {}, .skip = 0, .offset = 0};
+  PageToken from{.engine = engine};
   if (!p.page.empty())
     if (Status s = DecodeToken(p.page, snap.id(), engine, &from); !s.ok()) return s;
   Page page;

@@ -72,6 +72,9 @@ inline constexpr size_t kMaxCount = 100;
 // _total=accurate counts at most this many matches.
 inline constexpr size_t kMaxListRows = 20000;
 inline constexpr size_t kMaxCountedRows = 200000;
+// Engine-path `previous` links count resources from the start; past this
+// depth a page has no previous link (follow next from the first page).
+inline constexpr size_t kMaxSeek = 10000;
 
 // The editors' corrections of a listing by NPI (empty when none); an empty
 // function when there is no store.

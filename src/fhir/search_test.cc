@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -17,6 +18,7 @@
 #include "query/executor.h"
 #include "query/scan.h"
 #include "testing/test_util.h"
+#include "text/normalize.h"
 
 namespace meridian::fhir {
 namespace {
@@ -114,6 +116,44 @@ class FhirSearchTest : public ::testing::Test {
     return out;
   }
 
+  // One page: its matches' ids and its next and previous links ("" = none).
+  struct PageLinks {
+    std::vector<std::string> ids;
+    std::string next, previous;
+  };
+  static PageLinks PageAt(const std::string& target) {
+    PageLinks out;
+    json b = Bundle(target);
+    for (const json& e : b.value("entry", json::array()))
+      if (e["search"]["mode"] == "match")
+        out.ids.push_back(e["resource"]["resourceType"].get<std::string>() + "/" +
+                          e["resource"]["id"].get<std::string>());
+    for (const json& l : b.value("link", json::array())) {
+      const std::string url = l["url"].get<std::string>().substr(strlen("http://h/fhir/"));
+      if (l["relation"] == "next") out.next = url;
+      if (l["relation"] == "previous") out.previous = url;
+    }
+    return out;
+  }
+  // Walks next links to the end, then previous links back to the start:
+  // each page on the way back must equal the one on the way out.
+  static void ExpectPreviousRetracesNext(const std::string& target) {
+    std::vector<PageLinks> pages = {PageAt(target)};
+    EXPECT_EQ(pages[0].previous, "") << target;
+    while (!pages.back().next.empty() && pages.size() < 400)
+      pages.push_back(PageAt(pages.back().next));
+    std::string back = pages.back().previous;
+    for (size_t i = pages.size() - 1; i-- > 0;) {
+      ASSERT_FALSE(back.empty()) << target << ": no previous link on page " << i + 1;
+      PageLinks p = PageAt(back);
+      EXPECT_EQ(p.ids, pages[i].ids) << target << " page " << i;
+      EXPECT_EQ(p.next.empty(), pages[i].next.empty()) << target << " page " << i;
+      if (!p.next.empty()) EXPECT_EQ(PageAt(p.next).ids, pages[i + 1].ids) << target;
+      back = p.previous;
+    }
+    EXPECT_EQ(back, "") << target << ": the first page has no previous link";
+  }
+
   static TempDir* dir_;
   static Snapshot* snap_;
   static SearchIndex* index_;
@@ -191,6 +231,136 @@ TEST_F(FhirSearchTest, RolesNearAreTheOraclesPractitionersTimesTheirMatchingSlot
   }
 }
 
+// address-city and address-postalcode against a scan of every decoded
+// record: primary practice city (then the locations in that city), postal
+// codes by prefix at any location, and with near the matched location.
+TEST_F(FhirSearchTest, CityAndPostalCodeAgreeWithARecordScan) {
+  std::vector<Record> recs(snap_->size());
+  std::map<std::string, size_t> zip_count;
+  for (size_t row = 0; row < snap_->size(); ++row) {
+    ASSERT_TRUE(snap_->GetRecord(row, &recs[row]).ok());
+    if (recs[row].entity != EntityType::kDeactivated)
+      ++zip_count[recs[row].practice.address.postal_code.substr(0, 5)];
+  }
+  std::string zip;  // a busy five-digit ZIP
+  for (const auto& [z, n] : zip_count)
+    if (z.size() == 5 && (zip.empty() || n > zip_count[zip])) zip = z;
+  ASSERT_FALSE(zip.empty());
+  const Place* busiest = nullptr;
+  for (const Place& pl : snap_->places())
+    if (!pl.city.empty() && (busiest == nullptr || pl.rows > busiest->rows)) busiest = &pl;
+  ASSERT_NE(busiest, nullptr);
+  const std::string city_prefix = busiest->city.substr(0, 5);
+  auto norm_city = [](const std::string& c) {
+    std::string out;
+    AppendNormalizedTokens(c, &out);
+    return out;
+  };
+  auto digits = [](const std::string& code) {
+    std::string d;
+    for (char c : code)
+      if (c >= '0' && c <= '9') d += c;
+    return code.size() >= 5 && d.size() >= 5 && d.substr(0, 5) == code.substr(0, 5) ? d : "";
+  };
+  struct Case {
+    std::string target;
+    std::function<void(size_t row, std::set<std::string>*)> expect;
+  };
+  const std::string prefix3 = zip.substr(0, 3);
+  std::string org_prefix;  // of an organization practising in the busiest place
+  for (size_t row = 0; row < snap_->size() && org_prefix.empty(); ++row)
+    if (recs[row].entity == EntityType::kOrganization &&
+        norm_city(recs[row].practice.address.city) == busiest->city &&
+        digits(recs[row].practice.address.postal_code).size() >= 5)
+      org_prefix = recs[row].practice.address.postal_code.substr(0, 3);
+  std::vector<Case> cases = {
+      {"Location?address-postalcode=" + zip,
+       [&](size_t row, std::set<std::string>* out) {
+         for (uint32_t k = 0; recs[row].LocationAt(k) != nullptr; ++k)
+           if (digits(recs[row].LocationAt(k)->address.postal_code).starts_with(zip))
+             out->insert("Location/" + LocationId(recs[row].npi, k));
+       }},
+      {"Practitioner?address-postalcode=" + prefix3,
+       [&](size_t row, std::set<std::string>* out) {
+         if (recs[row].entity != EntityType::kIndividual) return;
+         for (uint32_t k = 0; recs[row].LocationAt(k) != nullptr; ++k)
+           if (digits(recs[row].LocationAt(k)->address.postal_code).starts_with(prefix3))
+             out->insert("Practitioner/" + NpiToString(recs[row].npi));
+       }},
+      {"Location?address-city=" + city_prefix,
+       [&](size_t row, std::set<std::string>* out) {
+         if (!norm_city(recs[row].practice.address.city).starts_with(city_prefix)) return;
+         for (uint32_t k = 0; recs[row].LocationAt(k) != nullptr; ++k)
+           if (norm_city(recs[row].LocationAt(k)->address.city).starts_with(city_prefix))
+             out->insert("Location/" + LocationId(recs[row].npi, k));
+       }},
+      {"Organization?address-city=" + city_prefix + "&address-postalcode=" + org_prefix,
+       [&](size_t row, std::set<std::string>* out) {
+         if (recs[row].entity != EntityType::kOrganization ||
+             !norm_city(recs[row].practice.address.city).starts_with(city_prefix))
+           return;
+         for (uint32_t k = 0; recs[row].LocationAt(k) != nullptr; ++k) {
+           const Address& a = recs[row].LocationAt(k)->address;
+           if (digits(a.postal_code).starts_with(org_prefix) &&
+               norm_city(a.city).starts_with(city_prefix))
+             out->insert("Organization/" + NpiToString(recs[row].npi));
+         }
+       }},
+  };
+  for (const Case& c : cases) {
+    std::set<std::string> want;
+    for (size_t row = 0; row < snap_->size(); ++row)
+      if (recs[row].entity != EntityType::kDeactivated) c.expect(row, &want);
+    const auto got = All(c.target + "&_count=7");
+    std::set<std::string> got_set;
+    for (const auto& [id, d] : got) got_set.insert(id);
+    EXPECT_EQ(got_set.size(), got.size()) << c.target << ": a resource came twice";
+    EXPECT_EQ(got_set, want) << c.target;
+    EXPECT_GT(want.size(), 0u) << c.target;
+    EXPECT_EQ(Bundle(c.target + "&_summary=count")["total"].get<size_t>(), want.size()) << c.target;
+  }
+  // With near: the matched (nearest in range) location must have the code.
+  const Place& at = *busiest;
+  char near[128];
+  std::snprintf(near, sizeof near, "%.4f|%.4f|40|km", at.lat, at.lon);
+  const std::string target =
+      std::string("Location?near=") + near + "&address-postalcode=" + prefix3 + "&_count=5";
+  Query q;
+  q.has_point = true, q.lat = std::stod(std::string(near)),
+  q.lon = std::stod(std::string(near).substr(std::string(near).find('|') + 1));
+  q.radius_mi = 40 / kKmPerMile;
+  q.limit = 1000000;
+  const SearchResult all = ScanSearch(*snap_, ModalityMap::Embedded(), q);
+  std::vector<std::string> want;
+  for (const SearchHit& h : all.hits)
+    if (digits(recs[h.row].LocationAt(h.location)->address.postal_code).starts_with(prefix3))
+      want.push_back("Location/" + LocationId(snap_->npi(h.row), h.location));
+  std::vector<std::string> got;
+  for (const auto& [id, d] : All(target)) got.push_back(id);
+  EXPECT_EQ(got, want) << target;
+  // The engine's postal filter agrees with the scan oracle's (which reads
+  // the records, not the column).
+  q.postal = {{static_cast<uint32_t>(std::stoi(prefix3)) * 100,
+               static_cast<uint32_t>(std::stoi(prefix3)) * 100 + 99}};
+  const SearchResult oracle = ScanSearch(*snap_, ModalityMap::Embedded(), q);
+  const SearchResult engine = Execute(*index_, q);
+  ASSERT_EQ(engine.hits.size(), oracle.hits.size());
+  for (size_t i = 0; i < oracle.hits.size(); ++i) EXPECT_EQ(engine.hits[i].row, oracle.hits[i].row);
+  EXPECT_EQ(oracle.hits.size(), want.size());
+}
+
+TEST_F(FhirSearchTest, AddressParametersRefuseWhatTheyCannotMatch) {
+  for (const char* target :
+       {"Location?address-postalcode=K1A0B1", "Location?address-postalcode=",
+        "Location?address-postalcode=1234567890", "Location?address-city=--"}) {
+    Response r = Call(target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_NE(r.body.find(std::string(target).substr(9, std::string(target).find('=') - 9)),
+              std::string::npos)
+        << r.body;
+  }
+}
+
 // Small pages and big pages give the same sequence, with no repeats, and
 // _total=accurate counts it.
 TEST_F(FhirSearchTest, PagingNeverRepeatsOrSkipsAndTotalsCount) {
@@ -209,6 +379,9 @@ TEST_F(FhirSearchTest, PagingNeverRepeatsOrSkipsAndTotalsCount) {
       "Location?address-state=VT",
       "Organization?address-state=NY&name=health",
       "Location?near=40.75|-73.99|5|km&modality=acupuncture",
+      "Location?address-postalcode=100,112",
+      "PractitionerRole?location.address-city=new&specialty=1",
+      "PractitionerRole?location.address-city=chica&location.near=41.88|-87.63|30|km",
   };
   if (!partof.empty()) {
     searches.push_back("PractitionerRole?organization=Organization/" + partof);
@@ -221,6 +394,7 @@ TEST_F(FhirSearchTest, PagingNeverRepeatsOrSkipsAndTotalsCount) {
     size_t small_pages = 0;
     const auto small = All(s + "&_count=3", &small_pages);
     const auto big = All(s + "&_count=100");
+    EXPECT_FALSE(big.empty()) << s;
     ASSERT_EQ(small.size(), big.size()) << s;
     std::set<std::string> unique;
     for (size_t i = 0; i < small.size(); ++i) {
@@ -236,6 +410,7 @@ TEST_F(FhirSearchTest, PagingNeverRepeatsOrSkipsAndTotalsCount) {
     EXPECT_FALSE(counted.contains("entry"));
     json accurate = Bundle(s + "&_total=accurate&_count=1");
     EXPECT_EQ(accurate["total"].get<size_t>(), small.size()) << s;
+    if (small.size() < 600) ExpectPreviousRetracesNext(s + "&_count=4");
   }
   EXPECT_GT(seen, 1000u);
   EXPECT_GE(multi_page, 3u) << "some searches should need several big pages";
@@ -265,6 +440,10 @@ TEST_F(FhirSearchTest, EveryDeclaredParameterWorksAndTheStatementListsExactlyThe
       {"practitioner.gender", "male"},
       {"participating-organization", "Organization/1234567893"},
       {"primary-organization", "Organization/1234567893"},
+      {"address-city", "Madison"},
+      {"location.address-city", "new york"},
+      {"address-postalcode", "53703"},
+      {"location.address-postalcode", "537,100"},
   };
   const std::map<std::string, std::string> id_sample = {
       {"Location", "1234567893-0"},
@@ -419,6 +598,32 @@ TEST_F(FhirSearchTest, APageLinkFromAnotherSnapshotFailsClearly) {
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("updated"), std::string::npos) << r.body;
   EXPECT_EQ(Call(next).status, 200);
+}
+
+// A previous link is a seek by position; a page past kMaxSeek has none, and
+// a hand-made seek past it, or past the end, is refused.
+TEST_F(FhirSearchTest, PreviousLinksStopAtTheSeekDepth) {
+  const std::string search = "PractitionerRole?specialty=1&_count=100";
+  PageLinks first = PageAt(search);
+  ASSERT_FALSE(first.next.empty());
+  // The next link's token, with its position moved (token: e<id>.<cursor>.<skip>.<position>).
+  const size_t at = first.next.find("_page=") + 6;
+  const std::string token = Unescape(first.next.substr(at));
+  const std::string id = token.substr(0, 9);
+  auto with_token = [&](const std::string& t) { return first.next.substr(0, at) + t; };
+  const size_t total = Bundle(search + "&_summary=count")["total"].get<size_t>();
+  ASSERT_GT(total, kMaxSeek + 300) << "the fixture should have a deep search";
+  PageLinks deep = PageAt(with_token(id + ".@.0." + std::to_string(kMaxSeek)));
+  EXPECT_EQ(deep.ids.size(), 100u);
+  EXPECT_FALSE(deep.previous.empty());
+  // Following next from a seek continues where the seek landed.
+  PageLinks after = PageAt(deep.next);
+  EXPECT_EQ(after.ids.size(), 100u);
+  ASSERT_NE(after.previous, "");
+  EXPECT_EQ(PageAt(after.previous).ids, deep.ids);
+  EXPECT_EQ(PageAt(after.next).previous, "") << "a page past the seek depth has no previous link";
+  EXPECT_EQ(Call(with_token(id + ".@.0." + std::to_string(kMaxSeek + 1))).status, 400);
+  EXPECT_EQ(Call(with_token(id + ".@.0.5000000")).status, 400);
 }
 
 }  // namespace

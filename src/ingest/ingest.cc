@@ -199,6 +199,9 @@ class Builder {
     locs_.clear();
     locs_.push_back(HotOf(r.practice, *opt_.states));
     for (const Location& l : r.secondary) locs_.push_back(HotOf(l, *opt_.states));
+    postal_.clear();
+    postal_.push_back(PostalKey(r.practice.address.postal_code));
+    for (const Location& l : r.secondary) postal_.push_back(PostalKey(l.address.postal_code));
     tax_.clear();
     int primary = -1;
     for (const TaxonomySlot& t : r.taxonomies) {
@@ -215,6 +218,7 @@ class Builder {
     in.sex = r.sex.size() == 1 ? r.sex[0] : 0;
     in.state = opt_.states->Id(r.practice.address.state);
     in.locations = locs_;
+    in.postal = postal_;
     in.taxonomy_ids = tax_;
     in.primary_taxonomy = primary < 0 ? snapshot::kNoTaxonomy : tax_[static_cast<size_t>(primary)];
     in.core_offset = offset;
@@ -322,6 +326,9 @@ class Builder {
     primary.state = e.state;
     locs_.push_back(primary);
     for (const Location& l : locs) locs_.push_back(HotOf(l, *opt_.states));
+    postal_.clear();
+    postal_.push_back(e.postal);
+    for (const Location& l : locs) postal_.push_back(PostalKey(l.address.postal_code));
     tax_.clear();
     uint16_t primary_tax = snapshot::kNoTaxonomy;
     auto refs = in_.parsed->Taxonomies(e);
@@ -337,6 +344,7 @@ class Builder {
     in.sex = static_cast<char>(e.sex);
     in.state = e.state;
     in.locations = locs_;
+    in.postal = postal_;
     in.taxonomy_ids = tax_;
     in.primary_taxonomy = primary_tax;
     in.core_offset = e.core_offset;
@@ -362,12 +370,21 @@ class Builder {
     tax_.clear();
     for (uint16_t id : b.taxonomy_ids(i)) tax_.push_back(base_remap_[id]);
     locs_.assign(b.locations(i).begin(), b.locations(i).end());
+    postal_.assign(b.postal_codes(i).begin(), b.postal_codes(i).end());
+    if (!b.has_postal()) {  // a base written before the column: from the record
+      Record old;
+      MERIDIAN_RETURN_IF_ERROR(b.GetRecordMapped(i, &old));
+      postal_.clear();
+      for (uint32_t k = 0; old.LocationAt(k) != nullptr; ++k)
+        postal_.push_back(PostalKey(old.LocationAt(k)->address.postal_code));
+    }
     SnapshotRecordIn in;
     in.npi = b.npi(i);
     in.entity = b.entity(i);
     in.sex = b.sex(i);
     in.state = b.state(i);
     in.locations = locs_;
+    in.postal = postal_;
     in.taxonomy_ids = tax_;
     uint16_t pt = b.primary_taxonomy(i);
     in.primary_taxonomy = pt == snapshot::kNoTaxonomy ? pt : base_remap_[pt];
@@ -439,6 +456,7 @@ class Builder {
   SnapshotWriter* writer_;
   std::string bytes_, attached_, text_, city_;
   std::vector<LocationHot> locs_;
+  std::vector<uint32_t> postal_;
   std::vector<uint16_t> tax_;
 };
 

@@ -7,6 +7,7 @@
 #include "ingest/nppes_row.h"
 #include "model/fields.h"
 #include "model/record_codec.h"
+#include "snapshot/writer.h"
 #include "text/normalize.h"
 #include "text/search_text.h"
 
@@ -43,6 +44,7 @@ class MainFileSink : public CsvSink {
     e.precision = static_cast<uint8_t>(record_.practice.precision);
     e.lat = record_.practice.lat;
     e.lon = record_.practice.lon;
+    e.postal = PostalKey(record_.practice.address.postal_code);
     e.line = rec.line;
     e.core_offset = at;
     e.core_len = static_cast<uint32_t>(w_->pending.size() - at);

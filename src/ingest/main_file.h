@@ -39,7 +39,9 @@ struct ParsedEntry {
   uint8_t city_len;
   uint8_t tax_count, primary_slot;  // primary_slot: index in the list, 0xFF = none
   uint8_t worker;
+  uint32_t postal;  // practice ZIP's first five digits as a number, or snapshot::kNoPostal
 };
+static_assert(sizeof(ParsedEntry) == 56, "the postal code fills the padding");
 
 struct ParsedWorker {
   std::string pending;   // encoded core records of the current window

@@ -123,7 +123,8 @@ class Execution {
           if (snap_.taxonomy().entry(static_cast<uint16_t>(id)).info.code.starts_with(t))
             wanted_codes_[id] = 1;
     }
-    row_filters_ = !wanted_codes_.empty() || !q.credentials.empty();
+    row_filters_ = !wanted_codes_.empty() || !q.credentials.empty() || q.places.has_value() ||
+                   !q.postal.empty();
   }
 
   SearchResult Run() {
@@ -163,8 +164,11 @@ class Execution {
            (want_modality_ == 0 || (info.modality_mask & want_modality_));
   }
 
-  // ...and those that read the row: codes and credential text.
+  // ...and those that read the row: codes, credential text, place, postal code.
   bool PassesRow(const GeoCandidate& c) const {
+    if (q_.places && !std::binary_search(q_.places->begin(), q_.places->end(), snap_.place(c.row)))
+      return false;
+    if (!q_.postal.empty() && !PostalPasses(c)) return false;
     if (!wanted_codes_.empty()) {
       bool ok = false;
       for (uint16_t id : snap_.taxonomy_ids(c.row)) ok = ok || wanted_codes_[id];
@@ -178,6 +182,19 @@ class Execution {
       if (!ok) return false;
     }
     return true;
+  }
+
+  // A postal range holds one of the row's locations (with a point: the
+  // candidate's own location).
+  bool PostalPasses(const GeoCandidate& c) const {
+    std::span<const uint32_t> codes = snap_.postal_codes(c.row);
+    auto in_range = [&](uint32_t code) {
+      for (const auto& [lo, hi] : q_.postal)
+        if (code >= lo && code <= hi) return true;
+      return false;
+    };
+    if (q_.has_point) return c.location < codes.size() && in_range(codes[c.location]);
+    return std::any_of(codes.begin(), codes.end(), in_range);
   }
 
   // The text match quality, for the rows that need it: every match when the

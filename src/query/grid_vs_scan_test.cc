@@ -71,6 +71,8 @@ std::string GlobeSnapshot(const TempDir& dir, std::mt19937_64* rng, uint32_t row
     in.npi = 1000000000u + i;
     in.entity = EntityType::kIndividual;
     in.locations = locs;
+    const std::vector<uint32_t> postal(locs.size(), snapshot::kNoPostal);
+    in.postal = postal;
     in.core_offset = core_at;
     in.core_length = static_cast<uint32_t>(core.size());
     in.attached = attached;

@@ -52,6 +52,14 @@ struct Query {
   std::vector<std::string> text;  // normalized words of `q`; the last one also a prefix
   std::string place;              // "Madison, WI" when the point came from `city`
   bool place_listed = true;       // its point: listed providers' centroid, else the gazetteer's
+  // Set by the FHIR search only (ParseQuery never sets them):
+  //   places  rows whose primary practice place (snapshot/places.h) is one of
+  //           these ids, sorted; an empty list matches nothing;
+  //   postal  rows with a location whose five-digit postal code (the
+  //           snapshot's loc_postal column) lies in one of these [lo, hi]
+  //           ranges; with a point, the row's nearest location in range must.
+  std::optional<std::vector<uint32_t>> places;
+  std::vector<std::pair<uint32_t, uint32_t>> postal;
   enum class Sort { kDistance, kName, kRelevance } sort = Sort::kDistance;
   size_t limit = 10, offset = 0;
   // Keyset paging: results strictly after this sort key. Keys: distance →

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "geo/distance.h"
+#include "geo/zcta.h"
 #include "index/search_index.h"
 #include "text/fuzzy.h"
 #include "text/normalize.h"
@@ -58,6 +59,28 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
         ok = ok || std::find(tokens.begin(), tokens.end(), c) != tokens.end();
       if (!ok) continue;
     }
+    if (q.places && std::find(q.places->begin(), q.places->end(), snap.place(i)) == q.places->end())
+      continue;
+    // Postal codes from the decoded record (the engine reads the column).
+    std::vector<int> zips;
+    if (!q.postal.empty()) {
+      Record rec;
+      DecodeOrDie(snap, i, &rec);
+      for (uint32_t k = 0; rec.LocationAt(k) != nullptr; ++k)
+        zips.push_back(Zip5(rec.LocationAt(k)->address.postal_code));
+    }
+    auto postal_passes = [&](size_t k) {
+      for (const auto& [lo, hi] : q.postal)
+        if (zips[k] >= 0 && static_cast<uint32_t>(zips[k]) >= lo &&
+            static_cast<uint32_t>(zips[k]) <= hi)
+          return true;
+      return false;
+    };
+    if (!q.postal.empty() && !q.has_point) {
+      bool any = false;
+      for (size_t k = 0; k < zips.size(); ++k) any = any || postal_passes(k);
+      if (!any) continue;
+    }
     SearchHit hit{static_cast<uint32_t>(i), 0, 0};
     if (!q.text.empty()) {
       // Every query word against every word of the decoded record.
@@ -85,6 +108,7 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
         if (d < best) best = d, hit.location = static_cast<uint32_t>(k);
       }
       if (!(best <= q.radius_mi)) continue;
+      if (!q.postal.empty() && !postal_passes(hit.location)) continue;
       hit.distance_mi = best;
     }
     all.push_back(hit);

@@ -81,5 +81,10 @@ inline constexpr const char* kTextFwdOff = "text_fwd_off";      // u32[n+1] into
 inline constexpr const char* kTextFwd = "text_fwd";  // u32[]: term ids, per row ascending
 inline constexpr const char* kPlaces = "places";     // encoded Place list
 inline constexpr const char* kPlace = "place";       // u32[n]: place id of each row
+// Optional (snapshots written before it lack it): per location, parallel to
+// `locations`, the first five digits of its postal code as a number
+// (53703), or kNoPostal.
+inline constexpr const char* kLocPostal = "loc_postal";  // u32[locations]
+inline constexpr uint32_t kNoPostal = UINT32_MAX;
 
 }  // namespace meridian::snapshot

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "geo/zcta.h"
 #include "model/record_codec.h"
 #include "util/bytes.h"
 #include "util/crc32c.h"
@@ -177,6 +178,10 @@ Status Snapshot::Bind(const std::vector<const snapshot::SectionEntry*>& found) {
   col(f::kPlaces, 0, false, &places);
   col(f::kPlace, n, true, &place_);
   MERIDIAN_RETURN_IF_ERROR(st);
+  for (const SectionEntry* e : found)
+    if (std::strncmp(e->name, f::kLocPostal, sizeof e->name) == 0)
+      col(f::kLocPostal, locations_.size(), true, &loc_postal_);
+  MERIDIAN_RETURN_IF_ERROR(st);
   text_ = TextIndex({vocab.data(), vocab.size()}, vocab_off, post_off, postings, fwd_off, fwd);
   MERIDIAN_RETURN_IF_ERROR(text_.Validate(n));
   auto pl = DecodePlaces({places.data(), places.size()});
@@ -251,6 +256,14 @@ Status Snapshot::CheckEveryRecord() const {
     Status s = GetRecordMapped(i, &r);
     if (!s.ok()) return Status::Corruption("record " + std::to_string(i) + ": " + s.message());
     if (r.npi != npi(i)) return Status::Corruption("record NPI does not match column");
+    const std::span<const uint32_t> postal = postal_codes(i);
+    for (size_t k = 0; k < postal.size(); ++k) {
+      const Location* l = r.LocationAt(k);
+      const int zip = l == nullptr ? -1 : Zip5(l->address.postal_code);
+      if (postal[k] != (zip < 0 ? snapshot::kNoPostal : static_cast<uint32_t>(zip)))
+        return Status::Corruption("record " + std::to_string(i) +
+                                  ": the postal code column does not match the record");
+    }
   }
   return Status::OK();
 }
@@ -274,6 +287,9 @@ Status Snapshot::CheckInvariants() const {
     if (l.precision != 0 && (!(l.lat >= -90 && l.lat <= 90) || !(l.lon >= -180 && l.lon <= 180)))
       return Status::Corruption("location coordinates out of range");
   }
+  for (uint32_t code : loc_postal_)
+    if (code > 99999 && code != snapshot::kNoPostal)
+      return Status::Corruption("a location's postal code is not five digits");
   MERIDIAN_RETURN_IF_ERROR(text_.CheckInvariants());
   // Each place's counts are the rows that name it.
   std::vector<uint32_t> rows(places_.size(), 0);

@@ -44,6 +44,15 @@ class Snapshot {
   std::span<const snapshot::LocationHot> locations(size_t i) const {
     return locations_.subspan(loc_off_[i], loc_off_[i + 1] - loc_off_[i]);
   }
+  // Whether the snapshot has the optional loc_postal column (written since
+  // the FHIR address-postalcode search; older files lack it).
+  bool has_postal() const { return !loc_postal_.empty() || locations_.empty(); }
+  // The five-digit postal codes of row i's locations, parallel to
+  // locations(i) (snapshot::kNoPostal when none); empty without the column.
+  std::span<const uint32_t> postal_codes(size_t i) const {
+    if (loc_postal_.empty()) return {};
+    return loc_postal_.subspan(loc_off_[i], loc_off_[i + 1] - loc_off_[i]);
+  }
   // The two halves of row i's encoded record (record_codec.h).
   std::string_view core_bytes(size_t i) const {
     return records_.substr(core_off_[i], core_len_[i]);
@@ -104,6 +113,7 @@ class Snapshot {
   std::span<const uint16_t> primary_tax_, tax_ids_;
   std::span<const uint32_t> tax_off_, loc_off_;
   std::span<const snapshot::LocationHot> locations_;
+  std::span<const uint32_t> loc_postal_;  // empty when the file has no loc_postal
   std::span<const uint64_t> core_off_, att_off_;
   std::span<const uint32_t> core_len_, cred_off_;
   std::string_view credentials_;

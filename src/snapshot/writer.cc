@@ -5,6 +5,7 @@
 #include <ctime>
 #include <thread>
 
+#include "geo/zcta.h"
 #include "text/text_index.h"
 #include "util/bytes.h"
 #include "util/crc32c.h"
@@ -16,7 +17,7 @@ using snapshot::SectionEntry;
 
 namespace {
 
-constexpr int kSectionCount = 27;
+constexpr int kSectionCount = 28;
 
 uint32_t Crc(uint32_t crc, std::string_view bytes) {
   return crc32c::Extend(crc, bytes.data(), bytes.size());
@@ -34,6 +35,11 @@ uint64_t AlignUp(uint64_t x) {
 }
 
 }  // namespace
+
+uint32_t PostalKey(std::string_view postal_code) {
+  const int zip = Zip5(postal_code);
+  return zip < 0 ? snapshot::kNoPostal : static_cast<uint32_t>(zip);
+}
 
 SnapshotWriter::SnapshotWriter(std::unique_ptr<AtomicFile> file) : file_(std::move(file)) {}
 
@@ -65,6 +71,8 @@ Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
     return status_ = Status::Internal("SnapshotWriter::Add: NPIs must be strictly ascending");
   if (r.core_offset > records_bytes_ || r.core_length > records_bytes_ - r.core_offset)
     return status_ = Status::Internal("SnapshotWriter::Add: core bytes were not appended");
+  if (r.postal.size() != r.locations.size())
+    return status_ = Status::Internal("SnapshotWriter::Add: one postal code per location");
   npi_.push_back(r.npi);
   entity_.push_back(static_cast<uint8_t>(r.entity));
   sex_.push_back(static_cast<uint8_t>(r.sex));
@@ -74,6 +82,7 @@ Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
   tax_off_.push_back(static_cast<uint32_t>(tax_ids_.size()));
   locations_.insert(locations_.end(), r.locations.begin(), r.locations.end());
   loc_off_.push_back(static_cast<uint32_t>(locations_.size()));
+  loc_postal_.insert(loc_postal_.end(), r.postal.begin(), r.postal.end());
   core_off_.push_back(r.core_offset);
   core_len_.push_back(r.core_length);
   attached_.append(r.attached);
@@ -163,6 +172,7 @@ Status SnapshotWriter::Finish(std::string_view meta_json, const TaxonomyDict& ta
   std::string places = EncodePlaces(places_.Finish());
   section(s::kPlaces, places, 1, places.size());
   section(s::kPlace, AsBytes(place_), 4, n);
+  section(s::kLocPostal, AsBytes(loc_postal_), 4, loc_postal_.size());
   if (!st.ok()) return status_ = st;
   if (table_.size() != kSectionCount) return Status::Internal("section count mismatch");
 

@@ -35,6 +35,9 @@ struct SnapshotRecordIn {
   char sex = 0;       // 'M', 'F', 'X', 'U' or 0
   uint8_t state = 0;  // StateTable id of the primary practice address
   std::span<const snapshot::LocationHot> locations;  // primary first; may be empty
+  // Each location's five-digit postal code (snapshot::kNoPostal when none);
+  // the same count as `locations`.
+  std::span<const uint32_t> postal;
   std::span<const uint16_t> taxonomy_ids;
   uint16_t primary_taxonomy = snapshot::kNoTaxonomy;
   uint64_t core_offset = 0;  // from AppendCore()
@@ -44,6 +47,10 @@ struct SnapshotRecordIn {
   std::string_view search_text;  // normalized words the row is found by (text/search_text.h)
   std::string_view city;         // normalized practice city (a place, with `state`)
 };
+
+// The loc_postal value of a postal code: its first five digits as a number
+// ("53703-1234" -> 53703), or snapshot::kNoPostal.
+uint32_t PostalKey(std::string_view postal_code);
 
 class SnapshotWriter {
  public:
@@ -77,6 +84,7 @@ class SnapshotWriter {
   std::vector<uint16_t> primary_tax_, tax_ids_;
   std::vector<uint32_t> tax_off_{0}, loc_off_{0};
   std::vector<snapshot::LocationHot> locations_;
+  std::vector<uint32_t> loc_postal_;
   std::vector<uint64_t> core_off_;
   std::vector<uint32_t> core_len_;
   std::vector<uint64_t> att_off_{0};

@@ -185,9 +185,12 @@ test("a real FHIR client reads the statement, searches by near, pages, includes 
   let bundle = await client.search({ resourceType: "Location",
     searchParams: { near: `${lat}|${lon}|20|km`, _count: "7" } });
   const seen = new Set();
-  let last = -1, pages = 0;
+  const pageIds = [];
+  let last = -1, pages = 0, lastPage = null;
   while (bundle) {
     pages++;
+    lastPage = bundle;
+    pageIds.push((bundle.entry ?? []).map((e) => e.resource.id));
     for (const e of bundle.entry ?? []) {
       assert.ok(!seen.has(e.resource.id), `${e.resource.id} twice`);
       seen.add(e.resource.id);
@@ -199,6 +202,21 @@ test("a real FHIR client reads the statement, searches by near, pages, includes 
     bundle = await client.nextPage({ bundle });
   }
   assert.ok(pages > 2, `${pages} pages`);
+  // And back with prevPage to the first page, page for page.
+  bundle = lastPage;
+  for (let i = pages - 2; i >= 0; i--) {
+    bundle = await client.prevPage({ bundle });
+    assert.deepEqual((bundle.entry ?? []).map((e) => e.resource.id), pageIds[i], `page ${i}`);
+  }
+  assert.equal(await client.prevPage({ bundle }), undefined);
+  // Address search by ZIP prefix, as FHIR string search matches.
+  const first = (await client.search({ resourceType: "Location",
+    searchParams: { near: `${lat}|${lon}|20|km`, _count: "1" } })).entry[0].resource;
+  const zip = first.address.postalCode.slice(0, 5);
+  const byZip = await client.search({ resourceType: "Location",
+    searchParams: { "address-postalcode": zip, _count: "100" } });
+  assert.ok(byZip.entry.some((e) => e.resource.id === first.id), `${first.id} by ${zip}`);
+  for (const e of byZip.entry) assert.ok(e.resource.address.postalCode.startsWith(zip));
   // _include: the client resolves the practitioner inside the bundle.
   const roles = await client.search({ resourceType: "PractitionerRole",
     searchParams: { "location.near": `${lat}|${lon}|50|km`, _include: "PractitionerRole:practitioner", _count: "5" } });
