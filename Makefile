@@ -91,7 +91,7 @@ $(TSAN_BUILD)/build.ninja:
 # (the executor's per-thread scratch), requests during reloads, the index
 # and ingest on two threads, the server's sessions, the service and pages.
 # The long single-threaded oracle loops run in the other tiers.
-TSAN_TESTS = Concurrency.*:ExecutorVsOracle.InvariantsHold:ExecutorVsOracle.FixedQueries:Service*:Server*:RateLimiter.*:OrganizationLinks.*:StampedTable.*:PagesTest.*:CorrectionCache.*:*StoreTest.ConcurrentWritersLoseNothing/sqlite:*AdminTest.SearchFindsACorrectedAddressWhereItNowIs/sqlite:ZipIngest.*:*DigestPagesTest.*/sqlite:DigestSchedule.*:*StoreTest.ConcurrentClaimsMakeOneRowEach/sqlite:BulkTest.*
+TSAN_TESTS = Concurrency.*:ExecutorVsOracle.InvariantsHold:ExecutorVsOracle.FixedQueries:Service*:Server*:RateLimiter.*:OrganizationLinks.*:StampedTable.*:PagesTest.*:CorrectionCache.*:*StoreTest.ConcurrentWritersLoseNothing/sqlite:*AdminTest.SearchFindsACorrectedAddressWhereItNowIs/sqlite:ZipIngest.*:*DigestPagesTest.*/sqlite:DigestSchedule.*:*StoreTest.ConcurrentClaimsMakeOneRowEach/sqlite:BulkTest.*:*FleetTest.AStartedFollower*/sqlite:ServeFollow.*
 test-tsan: deps $(TSAN_BUILD)/build.ninja
 	ninja -C $(TSAN_BUILD) -j $(JOBS) meridian meridian_tests
 	cd $(TSAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \

@@ -186,7 +186,21 @@ void Commands::Register(CLI::App* app) {
                      "content shipped in the repository); checked at start, reloaded with SIGHUP");
   serve_->add_option("--public-url", public_url_,
                      "the site's address for feeds and links, e.g. https://care.example.org");
-  serve_->add_option("--snapshot", snapshot_)->required();
+  serve_->add_option("--snapshot", snapshot_,
+                     "the snapshot to serve (with --follow: until the store names one)");
+  serve_->add_flag("--follow", follow_,
+                   "serve the store's active snapshot (meridian publish) and follow it: fetch, "
+                   "verify and swap in each new one");
+  serve_->add_option("--follow-from", follow_from_,
+                     "with --follow: where published snapshots are, a base URL "
+                     "(http://host/snapshots) or a directory");
+  serve_->add_option("--follow-dir", follow_dir_,
+                     "with --follow: where this server keeps its copies (default: "
+                     "snapshots-follow beside the store, else ./snapshots-follow)");
+  serve_
+      ->add_option("--follow-interval", follow_interval_s_,
+                   "with --follow: seconds between manifest checks (default 10)")
+      ->check(CLI::Range(0.05, 3600.0));
   serve_->add_option("--listen", listen_, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 = any)");
   serve_->add_option("--threads", serve_threads_, "I/O threads (default 2)")
       ->check(CLI::Range(1, 256));
@@ -218,6 +232,7 @@ void Commands::Register(CLI::App* app) {
                      "(UTC); every server may have it, one sends (default: never)");
   RegisterDigest(app);
   RegisterExport(app);
+  RegisterPublish(app);
 
   auto* store_cmd = app->add_subcommand("store", "The store: migrations");
   store_cmd->require_subcommand(1);
@@ -264,6 +279,7 @@ int Commands::Run() {
   if (digest_preview_->parsed()) return DigestSend(true);
   if (export_fhir_->parsed()) return ExportFhir();
   if (export_hsds_->parsed()) return ExportHsds();
+  if (publish_->parsed()) return Publish();
   return Usage("no command given");
 }
 

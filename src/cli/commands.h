@@ -40,6 +40,8 @@ class Commands {
   int ExportFhir();  // export_cmd.cc
   int ExportHsds();  // export_cmd.cc
   void RegisterExport(CLI::App* app);
+  int Publish();  // publish_cmd.cc
+  void RegisterPublish(CLI::App* app);
   // The --store to use: the flag, else the older --reports file, else the
   // default sqlite:meridian.sqlite.
   std::string StoreUrl() const;
@@ -71,6 +73,11 @@ class Commands {
   CLI::App* digest_preview_ = nullptr;
   CLI::App* export_fhir_ = nullptr;
   CLI::App* export_hsds_ = nullptr;
+  CLI::App* publish_ = nullptr;
+  bool rollback_ = false;
+  std::string follow_from_, follow_dir_;
+  bool follow_ = false;
+  double follow_interval_s_ = 10;
   std::string export_types_;
   std::string digest_schedule_;
   std::string week_, previous_, smtp_, smtp_credentials_, mail_dir_, subscriber_;

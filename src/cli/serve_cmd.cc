@@ -4,8 +4,10 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "fleet/follower.h"
 #include "http/server.h"
 #include "http/service.h"
+#include "util/scope_exit.h"
 
 namespace meridian::cli {
 
@@ -41,8 +43,50 @@ int Commands::Serve() {
     if (log == nullptr) return Fail(Status::IoError("cannot open " + access_log_));
     opts.access_log = log;
   }
+  // --follow: the store's active snapshot first (fetched and checked), then
+  // a thread that keeps up with the manifest.
+  std::unique_ptr<store::Store> follow_store;
+  std::unique_ptr<fleet::Follower> follower;
+  if (follow_) {
+    if (follow_from_.empty())
+      return Usage("--follow needs --follow-from (a base URL or a directory of published files)");
+    auto st = OpenMigratedStore();
+    if (!st.ok()) return Fail(st.status());
+    follow_store = std::move(st).value();
+    fleet::FollowOptions fo;
+    fo.from = follow_from_;
+    fo.dir = follow_dir_.empty() ? "snapshots-follow" : follow_dir_;
+    fo.interval = std::chrono::milliseconds(static_cast<int64_t>(follow_interval_s_ * 1000));
+    follower = std::make_unique<fleet::Follower>(follow_store.get(), fo);
+    std::string first;
+    follower->set_activate([&first](const std::string& path) -> Status {
+      auto snap = Snapshot::Open(path);  // checksums; the service checks the rest
+      if (!snap.ok()) return snap.status();
+      first = path;
+      return Status::OK();
+    });
+    if (Status s = follower->PollOnce(); !s.ok()) {
+      if (snapshot_.empty()) return Fail(Status::Unavailable("--follow: " + s.message()));
+      std::fprintf(stderr, "meridian: --follow: %s; serving %s until it resolves\n",
+                   s.message().c_str(), snapshot_.c_str());
+    } else {
+      opts.snapshot = first;
+    }
+    opts.follower = follower.get();
+  }
+  if (opts.snapshot.empty())
+    return Usage("serve needs --snapshot, or --follow with a snapshot published in the store");
   auto service = Service::Create(opts);
   if (!service.ok()) return Fail(service.status());
+  if (follower != nullptr) {
+    Service* svc = service->get();
+    follower->set_activate([svc](const std::string& path) { return svc->LoadSnapshot(path); });
+    follower->Start();
+  }
+  // The follower swaps into the service: it stops first, however this ends.
+  ScopeExit stop_follower([&follower] {
+    if (follower != nullptr) follower->Stop();
+  });
   Server server(service->get(), so);
   Status s = server.Start();
   if (!s.ok()) return Fail(s);

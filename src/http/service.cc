@@ -29,6 +29,13 @@ namespace meridian {
 
 namespace {
 
+// What /readyz, /metrics and the X-Meridian-Snapshot header call the
+// serving snapshot: its file name (content-addressed when published).
+std::string SnapshotVersion(const Dataset& d) {
+  const size_t slash = d.path.rfind('/');
+  return slash == std::string::npos ? d.path : d.path.substr(slash + 1);
+}
+
 constexpr const char* kPageCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -307,8 +314,19 @@ std::shared_ptr<const Dataset> Service::data() const {
 
 Status Service::Reload() {
   std::lock_guard<std::mutex> one_at_a_time(reload_mu_);
+  return LoadLocked(options_.snapshot);
+}
+
+Status Service::LoadSnapshot(const std::string& path) {
+  std::lock_guard<std::mutex> one_at_a_time(reload_mu_);
+  MERIDIAN_RETURN_IF_ERROR(LoadLocked(path));
+  options_.snapshot = path;
+  return Status::OK();
+}
+
+Status Service::LoadLocked(const std::string& path) {
   corrections_->Invalidate();  // a reload reads the corrections afresh too
-  auto d = Dataset::Load(options_.snapshot, corrections_->Current().get(), options_.content_dir);
+  auto d = Dataset::Load(path, corrections_->Current().get(), options_.content_dir);
   if (!d.ok()) {
     ++reloads_failed_;
     return d.status();
@@ -363,6 +381,7 @@ HttpResponse Service::Handle(const HttpRequest& req) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
   }
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  resp.headers.emplace_back("X-Meridian-Snapshot", SnapshotVersion(*d));
   if (std::none_of(resp.headers.begin(), resp.headers.end(),
                    [](const auto& h) { return h.first == "Cache-Control"; }))
     resp.headers.emplace_back("Cache-Control", resp.status == 200 && req.method == "GET"
@@ -425,7 +444,20 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kReadyz: {
       JsonWriter w;
       w.BeginObject().Field("status", "ready").Key("records").Uint(d.snap->size());
-      w.Key("synthetic").Bool(d.snap->synthetic()).EndObject();
+      w.Key("synthetic").Bool(d.snap->synthetic());
+      w.Field("snapshot", SnapshotVersion(d));
+      if (options_.follower != nullptr) {
+        // Still ready when a fetch fails: the current snapshot keeps serving.
+        const fleet::FollowState f = options_.follower->state();
+        w.Key("follow").BeginObject();
+        w.Field("serving", f.serving).Field("wanted", f.wanted);
+        w.Field("state", f.last_error.empty() ? "current" : "behind");
+        w.Field("last_error", f.last_error);
+        w.Key("last_check_unix").Int(f.last_check_unix);
+        w.Key("last_success_unix").Int(f.last_success_unix);
+        w.EndObject();
+      }
+      w.EndObject();
       return HttpResponse{200, "application/json", w.str(), {}};
     }
     case RouteId::kMetrics:
@@ -695,6 +727,35 @@ std::string Service::MetricsText() const {
     out += "# TYPE meridian_snapshot_records gauge\n";
     std::snprintf(buf, sizeof buf, "meridian_snapshot_records %zu\n", d->snap->size());
     out += buf;
+  }
+  if (d != nullptr) {
+    out += "# HELP meridian_snapshot_info The snapshot this server serves (value 1).\n";
+    out += "# TYPE meridian_snapshot_info gauge\n";
+    out += "meridian_snapshot_info{version=\"" + SnapshotVersion(*d) + "\"} 1\n";
+  }
+  if (options_.follower != nullptr) {
+    const fleet::FollowState f = options_.follower->state();
+    out += "# HELP meridian_follow_checks_total Manifest checks by the follower, by result.\n";
+    out += "# TYPE meridian_follow_checks_total counter\n";
+    std::snprintf(buf, sizeof buf, "meridian_follow_checks_total{result=\"ok\"} %" PRIu64 "\n",
+                  f.checks - f.failures);
+    out += buf;
+    std::snprintf(buf, sizeof buf, "meridian_follow_checks_total{result=\"failed\"} %" PRIu64 "\n",
+                  f.failures);
+    out += buf;
+    out += "# HELP meridian_follow_swaps_total Snapshots the follower swapped in.\n";
+    out += "# TYPE meridian_follow_swaps_total counter\n";
+    std::snprintf(buf, sizeof buf, "meridian_follow_swaps_total %" PRIu64 "\n", f.swaps);
+    out += buf;
+    out += "# HELP meridian_follow_refused_total Fetched snapshots refused by their checks.\n";
+    out += "# TYPE meridian_follow_refused_total counter\n";
+    std::snprintf(buf, sizeof buf, "meridian_follow_refused_total %" PRIu64 "\n", f.refused);
+    out += buf;
+    out +=
+        "# HELP meridian_follow_behind 1 when the last check failed (serving an older "
+        "snapshot or none newer).\n";
+    out += "# TYPE meridian_follow_behind gauge\n";
+    out += std::string("meridian_follow_behind ") + (f.last_error.empty() ? "0" : "1") + "\n";
   }
   out += "# HELP meridian_handler_exceptions_total Requests whose handler threw (answered 500).\n";
   out += "# TYPE meridian_handler_exceptions_total counter\n";

@@ -25,6 +25,7 @@
 
 #include "content/content.h"
 #include "digest/compose.h"
+#include "fleet/follower.h"
 #include "http/correction_cache.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
@@ -122,6 +123,9 @@ struct ServiceOptions {
   // Where FHIR bulk exports write their files ("" = a new directory under
   // the system's temporary directory, removed when the server stops).
   std::string fhir_export_dir;
+  // `serve --follow` (fleet/follower.h), not owned; null = not following.
+  // /readyz and /metrics report its state; it outlives the service.
+  const fleet::Follower* follower = nullptr;
   // Tests only: runs just before a matched request is dispatched, and may
   // throw (to prove a throw answers 500 and stops nothing).
   std::function<void(const HttpRequest&)> before_dispatch;
@@ -136,6 +140,10 @@ class Service {
   // Loads the configured snapshot again (it may have been replaced on disk),
   // verifies it, and swaps it in; on failure the old one keeps serving.
   Status Reload();
+  // Loads the snapshot at `path` the same way and, when it is good, serves
+  // it and makes it the one Reload() reads from then on (the follower's
+  // swap). On failure the old one keeps serving.
+  Status LoadSnapshot(const std::string& path);
   std::shared_ptr<const Dataset> data() const;
   store::Store* store() const { return store_.get(); }
   // The digest's pages (null without a store); tests drain its outbox.
@@ -181,7 +189,8 @@ class Service {
   ServiceOptions options_;
   mutable std::mutex data_mu_;
   std::shared_ptr<const Dataset> data_;
-  std::mutex reload_mu_;  // one reload at a time
+  Status LoadLocked(const std::string& path);  // REQUIRES: reload_mu_ held
+  std::mutex reload_mu_;                       // one reload at a time; guards options_.snapshot
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
   std::atomic<uint64_t> handler_exceptions_{0};
 

@@ -58,7 +58,13 @@ TEST_F(ServiceTest, HealthReadinessAndMetrics) {
   HttpResponse ready = Get("/readyz");
   ASSERT_EQ(ready.status, 200);
   EXPECT_EQ(json::parse(ready.body)["records"], 99);
-  Get("/api/v1/search?state=TX");
+  // The version served, in /readyz and on every response (the file's name).
+  const std::string version = json::parse(ready.body)["snapshot"].get<std::string>();
+  EXPECT_TRUE(version.ends_with(".snap")) << version;
+  EXPECT_EQ(version.find('/'), std::string::npos);
+  EXPECT_EQ(HeaderOf(ready, "X-Meridian-Snapshot"), version);
+  EXPECT_EQ(HeaderOf(Get("/api/v1/search?state=TX"), "X-Meridian-Snapshot"), version);
+  EXPECT_EQ(HeaderOf(Get("/no/such/page"), "X-Meridian-Snapshot"), version);
   HttpResponse m = Get("/metrics");
   EXPECT_EQ(m.content_type, "text/plain; version=0.0.4");
   EXPECT_NE(m.body.find("meridian_requests_total{route=\"search\",code=\"2xx\"}"),
@@ -67,6 +73,8 @@ TEST_F(ServiceTest, HealthReadinessAndMetrics) {
             std::string::npos);
   EXPECT_NE(m.body.find("meridian_snapshot_records 99"), std::string::npos);
   EXPECT_NE(m.body.find("meridian_snapshot_age_seconds"), std::string::npos);
+  EXPECT_NE(m.body.find("meridian_snapshot_info{version=\"" + version + "\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(ServiceTest, SearchAnswersAndBadParametersAre400WithTheParamNamed) {

@@ -466,17 +466,84 @@ Status Store::RecordSnapshot(const SnapshotManifest& m, const std::string& actor
   });
 }
 
+namespace {
+
+constexpr const char* kManifestColumns =
+    "id, snapshot_id, path, sha256, bytes, created_unix, active FROM snapshot_manifest ";
+
+SnapshotManifest ManifestOf(const SqlRow& r) {
+  SnapshotManifest m;
+  m.id = I(r, 0), m.snapshot_id = S(r, 1), m.path = S(r, 2), m.sha256 = S(r, 3);
+  m.bytes = I(r, 4), m.created_unix = I(r, 5), m.active = I(r, 6) != 0;
+  return m;
+}
+
+// Wakes servers that LISTEN meridian_manifest (PostgreSQL only; delivered
+// at commit).
+Status NotifyManifest(SqlConn& c, Dialect d) {
+  if (d != Dialect::kPostgres) return Status::OK();
+  return c.Query("NOTIFY meridian_manifest").status();
+}
+
+}  // namespace
+
 Result<std::vector<SnapshotManifest>> Store::ListSnapshots(int limit) {
   return Select<SnapshotManifest>(
-      db_.get(),
-      "SELECT id, snapshot_id, path, sha256, bytes, created_unix, active FROM snapshot_manifest "
-      "ORDER BY id DESC LIMIT $1",
-      {N(limit < 1 ? 1 : limit)}, [](const SqlRow& r) {
-        SnapshotManifest m;
-        m.id = I(r, 0), m.snapshot_id = S(r, 1), m.path = S(r, 2), m.sha256 = S(r, 3);
-        m.bytes = I(r, 4), m.created_unix = I(r, 5), m.active = I(r, 6) != 0;
-        return m;
-      });
+      db_.get(), std::string("SELECT ") + kManifestColumns + "ORDER BY id DESC LIMIT $1",
+      {N(limit < 1 ? 1 : limit)}, ManifestOf);
+}
+
+Status Store::ActivateSnapshot(const SnapshotManifest& m, const std::string& actor) {
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE snapshot_manifest SET active = 0 WHERE active = 1").status());
+    auto updated = c.Query(
+        "UPDATE snapshot_manifest SET active = 1 WHERE snapshot_id = $1 AND sha256 = $2 "
+        "RETURNING id",
+        {m.snapshot_id, m.sha256});
+    if (!updated.ok()) return updated.status();
+    if (updated->empty())
+      MERIDIAN_RETURN_IF_ERROR(
+          c.Query("INSERT INTO snapshot_manifest(snapshot_id, path, sha256, bytes, created_unix, "
+                  "active) VALUES($1, $2, $3, $4, $5, 1)",
+                  {m.snapshot_id, m.path, m.sha256, N(m.bytes), N(m.created_unix)})
+              .status());
+    MERIDIAN_RETURN_IF_ERROR(NotifyManifest(c, db_->dialect()));
+    return AuditIn(c, actor, "snapshot.publish", m.snapshot_id, "", m.path + " " + m.sha256);
+  });
+}
+
+Result<SnapshotManifest> Store::ActiveSnapshot() {
+  return SelectOne<SnapshotManifest>(
+      db_.get(), std::string("SELECT ") + kManifestColumns + "WHERE active = 1 ORDER BY id DESC",
+      {}, ManifestOf, Status::NotFound("no snapshot is active; publish one"));
+}
+
+Result<SnapshotManifest> Store::RollbackSnapshot(const std::string& actor) {
+  SnapshotManifest back;
+  Status s = db_->Transaction([&](SqlConn& c) -> Status {
+    auto active = c.Query(std::string("SELECT ") + kManifestColumns + "WHERE active = 1");
+    if (!active.ok()) return active.status();
+    if (active->empty()) return Status::FailedPrecondition("no snapshot is active");
+    const SnapshotManifest current = ManifestOf(active->front());
+    auto before = c.Query(
+        std::string("SELECT ") + kManifestColumns + "WHERE id < $1 ORDER BY id DESC LIMIT 1",
+        {N(current.id)});
+    if (!before.ok()) return before.status();
+    if (before->empty())
+      return Status::FailedPrecondition("no snapshot was published before " + current.snapshot_id);
+    back = ManifestOf(before->front());
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE snapshot_manifest SET active = 0 WHERE active = 1").status());
+    MERIDIAN_RETURN_IF_ERROR(
+        c.Query("UPDATE snapshot_manifest SET active = 1 WHERE id = $1", {N(back.id)}).status());
+    back.active = true;
+    MERIDIAN_RETURN_IF_ERROR(NotifyManifest(c, db_->dialect()));
+    return AuditIn(c, actor, "snapshot.rollback", back.snapshot_id, current.snapshot_id,
+                   back.snapshot_id);
+  });
+  if (!s.ok()) return s;
+  return back;
 }
 
 Result<std::vector<AuditEntry>> Store::ListAudit(int limit) {

@@ -195,6 +195,16 @@ class Store {
   // audits it. AlreadyExists when snapshot_id was recorded before.
   Status RecordSnapshot(const SnapshotManifest& m, const std::string& actor);
   Result<std::vector<SnapshotManifest>> ListSnapshots(int limit);
+  // `meridian publish`: makes `m` the active snapshot, inserting it unless
+  // its snapshot_id is recorded already (publishing the same file again
+  // activates it again), and audits it. On PostgreSQL it also sends NOTIFY
+  // meridian_manifest (a wake-up hint for following servers).
+  Status ActivateSnapshot(const SnapshotManifest& m, const std::string& actor);
+  // The active snapshot; NotFound when none is.
+  Result<SnapshotManifest> ActiveSnapshot();
+  // `meridian publish --rollback`: the newest snapshot recorded before the
+  // active one becomes active again. FailedPrecondition when there is none.
+  Result<SnapshotManifest> RollbackSnapshot(const std::string& actor);
 
   // Settings shared by every server on this store. Returns the value of
   // `name`, storing `initial` first when there is none (the first writer

@@ -29,6 +29,7 @@ const std::map<std::string, int>& Layers() {
       {"query", 6},                                  // search
       {"digest", 7},    {"fhir", 7},                 // the weekly digest; FHIR R4
       {"hsds", 7},                                   // HSDS 3.0 export
+      {"fleet", 7},                                  // publishing and following snapshots
       {"http", 8},                                   // API and pages
       {"cli", 9},       {"testing", 9},              // entry points and test support
   };

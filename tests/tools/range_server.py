@@ -4,7 +4,9 @@ written to PORT_FILE), honours single "Range: bytes=N-" requests with 206,
 and can drop the connection of the first ZIP download after CUT bytes so the
 client's resume is exercised. Run with Debian's /usr/bin/python3:
 
-    range_server.py DIR PORT_FILE [CUT]
+    range_server.py DIR PORT_FILE [CUT [SUFFIX]]
+
+SUFFIX (default .zip) names the files whose first download is cut.
 """
 import http.server
 import os
@@ -13,6 +15,7 @@ import sys
 
 ROOT, PORT_FILE = sys.argv[1], sys.argv[2]
 CUT = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+SUFFIX = sys.argv[4] if len(sys.argv) > 4 else ".zip"
 state = {"cut_done": False}
 
 
@@ -44,7 +47,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
-        if CUT and path.endswith(".zip") and not state["cut_done"] and start == 0:
+        if CUT and path.endswith(SUFFIX) and not state["cut_done"] and start == 0:
             state["cut_done"] = True
             self.wfile.write(body[:CUT])
             self.wfile.flush()

@@ -1,0 +1,162 @@
+#include "fleet/follower.h"
+
+#include <sys/stat.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "fetch/download.h"
+#include "fleet/publish.h"
+#include "util/file.h"
+
+namespace meridian::fleet {
+
+namespace {
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+bool IsUrl(const std::string& s) { return s.starts_with("http://") || s.starts_with("https://"); }
+
+}  // namespace
+
+Follower::Follower(store::Store* store, FollowOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+Follower::~Follower() { Stop(); }
+
+void Follower::set_activate(Activate activate) {
+  std::lock_guard<std::mutex> lock(poll_mu_);
+  activate_ = std::move(activate);
+}
+
+FollowState Follower::state() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  return state_;
+}
+
+Status Follower::PollOnce() {
+  std::lock_guard<std::mutex> lock(poll_mu_);
+  Status s = Check();
+  std::lock_guard<std::mutex> st(state_mu_);
+  ++state_.checks;
+  state_.last_check_unix = Now();
+  if (s.ok()) {
+    state_.last_success_unix = state_.last_check_unix;
+    state_.last_error.clear();
+  } else {
+    ++state_.failures;
+    state_.last_error = s.message();
+  }
+  return s;
+}
+
+Status Follower::Check() {
+  auto m = store_->ActiveSnapshot();
+  if (!m.ok()) return m.status();
+  {
+    std::lock_guard<std::mutex> st(state_mu_);
+    state_.wanted = m->snapshot_id;
+    if (m->snapshot_id == state_.serving) return Status::OK();
+  }
+  if (!IsPublishedName(m->snapshot_id))
+    return Status::FailedPrecondition("the active snapshot " + m->snapshot_id +
+                                      " was not recorded by meridian publish");
+  if (m->snapshot_id == refused_name_ && std::chrono::steady_clock::now() < refused_until_)
+    return Status::FailedPrecondition(m->snapshot_id + " was refused; still serving " +
+                                      (state_.serving.empty() ? "nothing" : state_.serving));
+  const std::string local = (std::filesystem::path(options_.dir) / m->snapshot_id).string();
+  auto refuse = [&](const std::string& why) {
+    std::error_code ec;
+    std::filesystem::remove(local, ec);
+    refused_name_ = m->snapshot_id;
+    refused_until_ = std::chrono::steady_clock::now() + options_.refuse_for;
+    std::lock_guard<std::mutex> st(state_mu_);
+    ++state_.refused;
+    return Status::Corruption(m->snapshot_id + " refused: " + why);
+  };
+  if (!std::filesystem::exists(local)) MERIDIAN_RETURN_IF_ERROR(Fetch(*m, local));
+  struct stat st;
+  if (::stat(local.c_str(), &st) != 0) return Status::IoError(local + ": cannot stat");
+  if (st.st_size != m->bytes)
+    return refuse("it has " + std::to_string(st.st_size) + " bytes, the manifest says " +
+                  std::to_string(m->bytes));
+  auto sha = Sha256File(local);
+  if (!sha.ok()) return sha.status();
+  if (*sha != m->sha256) return refuse("its SHA-256 does not match the manifest");
+  if (!activate_) return Status::Internal("Follower: no activate function");
+  if (Status s = activate_(local); !s.ok()) return refuse(s.message());
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (!state_.serving.empty() && state_.serving != m->snapshot_id) previous_ = state_.serving;
+    state_.serving = m->snapshot_id;
+    ++state_.swaps;
+  }
+  Prune();
+  return Status::OK();
+}
+
+Status Follower::Fetch(const store::SnapshotManifest& m, const std::string& local) {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.dir, ec);
+  if (ec) return Status::IoError(options_.dir + ": cannot create: " + ec.message());
+  if (IsUrl(options_.from)) {
+    std::string base = options_.from;
+    while (base.ends_with('/')) base.pop_back();
+    uint64_t fetched = 0;
+    return DownloadFile(base + "/" + m.snapshot_id, local, DownloadOptions{}, &fetched);
+  }
+  // A local directory (a shared mount, or tests): copy through an AtomicFile.
+  const std::string from = (std::filesystem::path(options_.from) / m.snapshot_id).string();
+  std::FILE* in = std::fopen(from.c_str(), "rb");
+  if (in == nullptr) return Status::Unavailable(from + ": cannot read");
+  auto out = AtomicFile::Create(local);
+  if (!out.ok()) {
+    std::fclose(in);
+    return out.status();
+  }
+  std::string buf(4u << 20, '\0');
+  Status s;
+  for (size_t n; s.ok() && (n = std::fread(buf.data(), 1, buf.size(), in)) > 0;)
+    s = (*out)->Append({buf.data(), n});
+  const bool read_error = std::ferror(in) != 0;
+  std::fclose(in);
+  if (s.ok() && read_error) s = Status::IoError(from + ": read failed");
+  return s.ok() ? (*out)->Commit() : s;
+}
+
+void Follower::Prune() {
+  std::string serving;
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    serving = state_.serving;
+  }
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(options_.dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (IsPublishedName(name) && name != serving && name != previous_)
+      std::filesystem::remove(e.path(), ec);
+  }
+}
+
+void Follower::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(stop_mu_);
+    while (!stop_) {
+      lock.unlock();
+      (void)PollOnce();  // the outcome is in state()
+      lock.lock();
+      stop_cv_.wait_for(lock, options_.interval, [this] { return stop_; });
+    }
+  });
+}
+
+void Follower::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace meridian::fleet
