@@ -206,9 +206,21 @@ void Commands::Register(CLI::App* app) {
       ->check(CLI::Range(1, 256));
   serve_->add_option("--access-log", access_log_, "JSON-lines access log: a file, or - for stderr");
   serve_->add_option("--read-timeout-ms", read_timeout_ms_, "a request must arrive within this");
+  serve_
+      ->add_option("--stop-grace-ms", stop_grace_ms_,
+                   "on SIGTERM, answer /readyz 503 for this long before draining (give the "
+                   "load balancer's health checks time to take this server out; default 0)")
+      ->check(CLI::Range(int64_t{0}, int64_t{600000}));
   serve_->add_option("--idle-timeout-ms", idle_timeout_ms_,
                      "keep-alive connections idle this long close");
   serve_->add_option("--rate", rate_, "requests per second per client on expensive routes");
+  serve_->add_option("--trusted-proxy", trusted_proxies_,
+                     "a proxy (address or CIDR, repeatable) whose forwarding header names the "
+                     "client; from any other peer the header is ignored");
+  serve_
+      ->add_option("--forwarded-header", forwarded_header_,
+                   "the header trusted proxies set: x-forwarded-for (default) or forwarded")
+      ->check(CLI::IsMember({"x-forwarded-for", "forwarded"}, CLI::ignore_case));
   serve_->add_option("--burst", burst_, "burst per client on expensive routes");
   serve_->add_option("--max-connections", max_connections_);
   serve_->add_option(

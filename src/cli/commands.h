@@ -76,6 +76,8 @@ class Commands {
   CLI::App* publish_ = nullptr;
   bool rollback_ = false;
   std::string follow_from_, follow_dir_;
+  std::vector<std::string> trusted_proxies_;
+  std::string forwarded_header_ = "x-forwarded-for";
   bool follow_ = false;
   double follow_interval_s_ = 10;
   std::string export_types_;
@@ -105,7 +107,7 @@ class Commands {
   bool questions_ = false;
   std::string listen_ = "127.0.0.1:8080", access_log_, reports_;
   int serve_threads_ = 2;
-  int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000;
+  int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000, stop_grace_ms_ = 0;
   double rate_ = 20, burst_ = 40;
   size_t max_connections_ = 4096;
 };

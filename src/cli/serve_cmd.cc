@@ -7,6 +7,7 @@
 #include "fleet/follower.h"
 #include "http/server.h"
 #include "http/service.h"
+#include "util/ascii.h"
 #include "util/scope_exit.h"
 
 namespace meridian::cli {
@@ -24,6 +25,13 @@ int Commands::Serve() {
   so.threads = serve_threads_;
   so.read_timeout = std::chrono::milliseconds(read_timeout_ms_);
   so.idle_timeout = std::chrono::milliseconds(idle_timeout_ms_);
+  so.stop_grace = std::chrono::milliseconds(stop_grace_ms_);
+  for (const std::string& t : trusted_proxies_) {
+    auto cidr = ParseCidr(t);
+    if (!cidr.ok()) return Usage(cidr.status().message());
+    so.client_rules.trusted.push_back(*cidr);
+  }
+  so.client_rules.header = AsciiLower(forwarded_header_);
   so.max_connections = max_connections_;
   ServiceOptions opts;
   opts.snapshot = snapshot_;

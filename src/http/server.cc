@@ -57,6 +57,8 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   net::signal_set signals{ioc};
   net::steady_timer drain{ioc};
+  net::steady_timer grace{ioc};
+  std::atomic<bool> in_grace{false};
   std::mutex reload_mu;
   std::thread reloader;
 
@@ -64,6 +66,7 @@ struct Server::Impl {
 
   void Accept();
   void BeginStop();
+  void BeginShutdown();
   void Drain();
   void ReloadInBackground();
   std::chrono::steady_clock::time_point drain_deadline;
@@ -170,13 +173,17 @@ class Session : public std::enable_shared_from_this<Session> {
     const size_t qm = target.find('?');
     r.path = std::string(target.substr(0, qm));
     if (qm != std::string_view::npos) r.query = std::string(target.substr(qm + 1));
+    std::string forwarded;  // the trusted proxy's header, repeats joined
+    const ClientAddressRules& rules = server_->options.client_rules;
     for (const auto& f : req) {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!rules.trusted.empty() && name == rules.header)
+        forwarded += (forwarded.empty() ? "" : ", ") + std::string(f.value());
       r.headers.emplace_back(std::move(name), std::string(f.value()));
     }
     r.body = std::move(req.body());
-    r.client = client_;
+    r.client = ClientAddress(rules, client_, forwarded);
     HttpResponse out = server_->service->Handle(r);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(out.status), req.version());
@@ -242,10 +249,24 @@ void Server::Impl::BeginStop() {
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
+  grace.cancel();
   // In-flight requests finish (their connections close after the response);
   // idle keep-alive connections are cut at the deadline.
   drain_deadline = std::chrono::steady_clock::now() + options.drain_timeout;
   Drain();
+}
+
+void Server::Impl::BeginShutdown() {
+  if (stopping.load()) return;
+  // No grace, or a second signal during it: stop now.
+  if (options.stop_grace.count() <= 0 || in_grace.exchange(true)) return BeginStop();
+  service->SetDraining();
+  std::fprintf(stderr, "meridian: stopping in %lld ms (/readyz answers 503 meanwhile)\n",
+               static_cast<long long>(options.stop_grace.count()));
+  grace.expires_after(options.stop_grace);
+  grace.async_wait([this](beast::error_code ec) {
+    if (!ec) BeginStop();
+  });
 }
 
 void Server::Impl::Drain() {
@@ -306,10 +327,10 @@ void Server::Run() {
     if (ec) return;
     if (sig == SIGHUP) {
       s.ReloadInBackground();
-      s.signals.async_wait(on_signal);
     } else {
-      s.BeginStop();
+      s.BeginShutdown();
     }
+    if (!s.stopping.load()) s.signals.async_wait(on_signal);
   };
   s.signals.async_wait(on_signal);
   s.Accept();
@@ -321,6 +342,10 @@ void Server::Run() {
 
 void Server::Stop() {
   net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+}
+
+void Server::Shutdown() {
+  net::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
 }
 
 }  // namespace meridian

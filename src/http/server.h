@@ -10,8 +10,12 @@
 //
 // Signals (Run() installs them): SIGHUP reloads the snapshot on a background
 // thread (Service::Reload; a bad snapshot is refused and the old keeps
-// serving); SIGTERM or SIGINT stops accepting, lets requests in flight finish
-// (at most drain_timeout), then returns from Run().
+// serving); SIGTERM or SIGINT is Shutdown(): with a stop_grace, /readyz
+// answers 503 first while everything else keeps serving for that long (so a
+// load balancer's health check takes the server out of rotation before it
+// goes), then, or at once without a grace or on a second signal, it stops
+// accepting, lets requests in flight finish (at most drain_timeout), and
+// returns from Run().
 //
 // Thread safety: Start() then Run() from one thread; Stop() from any.
 #pragma once
@@ -21,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "http/client_address.h"
 #include "http/service.h"
 #include "util/status.h"
 
@@ -37,7 +42,10 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10000};  // per request, headers and body
   std::chrono::milliseconds idle_timeout{30000};  // between keep-alive requests
   std::chrono::milliseconds drain_timeout{5000};
+  std::chrono::milliseconds stop_grace{0};  // /readyz 503 this long before draining
   size_t gzip_min_bytes = 1400;
+  // Who the client is behind a trusted proxy (client_address.h).
+  ClientAddressRules client_rules;
 };
 
 class Server {
@@ -49,7 +57,10 @@ class Server {
   uint16_t port() const;
   // Serves until Stop() or SIGTERM/SIGINT.
   void Run();
+  // Stops now: no new connections, in-flight requests finish (drain_timeout).
   void Stop();
+  // What SIGTERM does (see above): the grace, then Stop().
+  void Shutdown();
 
   struct Impl;  // the I/O state (server.cc); public so connections can reach it
 

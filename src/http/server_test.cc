@@ -154,6 +154,97 @@ class ServerTest : public ::testing::Test {
   std::thread thread_;
 };
 
+// Shutdown (SIGTERM) with a grace: /readyz turns 503 at once while searches
+// keep answering 200 on new connections; after the grace the server stops
+// and Run() returns. A second Shutdown during the grace stops at once.
+TEST_F(ServerTest, ShutdownTurnsReadyzTo503ThenStopsAfterTheGrace) {
+  for (bool twice : {false, true}) {
+    ServerOptions o;
+    o.port = 0;
+    o.drain_timeout = std::chrono::milliseconds(200);
+    o.stop_grace = std::chrono::milliseconds(twice ? 5000 : 600);
+    auto svc = Service::Create([&] {
+      ServiceOptions so;
+      so.snapshot = dir_.File("s.snap");
+      so.error_log = nullptr;
+      return so;
+    }());
+    ASSERT_TRUE(svc.ok());
+    Server server(svc->get(), o);
+    ASSERT_TRUE(server.Start().ok());
+    const uint16_t port = server.port();
+    std::thread run([&] { server.Run(); });
+    auto get = [&](const std::string& target) {
+      int fd = Connect(port);
+      if (fd < 0) return std::string();
+      SendAll(fd, Request(target));
+      std::string r = ReadToClose(fd);
+      ::close(fd);
+      return r;
+    };
+    EXPECT_EQ(StatusOf(get("/readyz")), 200);
+    const auto t0 = std::chrono::steady_clock::now();
+    server.Shutdown();
+    int ready = 200;
+    for (int i = 0; i < 100 && (ready = StatusOf(get("/readyz"))) == 200; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(ready, 503);
+    EXPECT_EQ(StatusOf(get("/api/v1/search?state=TX&limit=1")), 200) << "serving during the grace";
+    if (twice) server.Shutdown();
+    run.join();
+    const auto took = std::chrono::steady_clock::now() - t0;
+    if (twice)
+      EXPECT_LT(took, std::chrono::milliseconds(2000)) << "a second shutdown stops at once";
+    else
+      EXPECT_GE(took, std::chrono::milliseconds(600)) << "stopped before the grace ended";
+    const int late = Connect(port);
+    EXPECT_LT(late, 0) << "still accepting after the stop";
+    if (late >= 0) ::close(late);
+  }
+}
+
+// Rate limits behind a trusted proxy (here: this test, on 127.0.0.1): each
+// forwarded client has its own bucket; a client cannot dodge its limit or
+// spend another's by writing the header itself; and without the trust the
+// header changes nothing.
+TEST_F(ServerTest, RateLimitsFollowTheClientOnlyBehindATrustedProxy) {
+  for (bool trust : {true, false}) {
+    ServiceOptions so;
+    so.snapshot = dir_.File("s.snap");
+    so.error_log = nullptr;
+    so.rate_per_second = 0.001, so.rate_burst = 2;
+    auto svc = Service::Create(so);
+    ASSERT_TRUE(svc.ok());
+    ServerOptions o;
+    o.port = 0;
+    o.drain_timeout = std::chrono::milliseconds(100);
+    if (trust) o.client_rules.trusted.push_back(*ParseCidr("127.0.0.1"));
+    Server server(svc->get(), o);
+    ASSERT_TRUE(server.Start().ok());
+    std::thread run([&] { server.Run(); });
+    auto search = [&](const std::string& xff) {
+      int fd = Connect(server.port());
+      SendAll(fd, Request("/api/v1/search?state=TX&limit=1", "X-Forwarded-For: " + xff + "\r\n"));
+      std::string r = ReadToClose(fd);
+      ::close(fd);
+      return StatusOf(r);
+    };
+    EXPECT_EQ(search("203.0.113.1"), 200);
+    EXPECT_EQ(search("203.0.113.1"), 200);
+    EXPECT_EQ(search("203.0.113.1"), 429) << "trust=" << trust;
+    // Another forwarded client: its own bucket only behind the trusted proxy.
+    EXPECT_EQ(search("203.0.113.2"), trust ? 200 : 429);
+    // Writing another address to the left changes nothing.
+    EXPECT_EQ(search("198.51.100.50, 203.0.113.1"), 429);
+    if (trust) {
+      EXPECT_EQ(search("203.0.113.2"), 200);
+      EXPECT_EQ(search("203.0.113.1, 203.0.113.2"), 429) << "counted as .2, whose bucket is spent";
+    }
+    server.Stop();
+    run.join();
+  }
+}
+
 // A handler that throws answers 500 on that request only: the process, the
 // other connections and the next requests carry on (before the exception
 // boundary, the throw escaped the event loop and ended the process).

@@ -443,6 +443,8 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
       return HttpResponse{200, "application/json", "{\"status\":\"ok\"}", {}};
     case RouteId::kReadyz: {
       JsonWriter w;
+      if (draining_.load())
+        return HttpResponse{503, "application/json", "{\"status\":\"draining\"}", {}};
       w.BeginObject().Field("status", "ready").Key("records").Uint(d.snap->size());
       w.Key("synthetic").Bool(d.snap->synthetic());
       w.Field("snapshot", SnapshotVersion(d));

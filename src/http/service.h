@@ -145,6 +145,9 @@ class Service {
   // swap). On failure the old one keeps serving.
   Status LoadSnapshot(const std::string& path);
   std::shared_ptr<const Dataset> data() const;
+  // The server is about to stop (SIGTERM's grace): /readyz answers 503 so
+  // load balancers stop sending new requests; everything else still works.
+  void SetDraining() { draining_ = true; }
   store::Store* store() const { return store_.get(); }
   // The digest's pages (null without a store); tests drain its outbox.
   DigestPages* digest() const { return digest_.get(); }
@@ -193,6 +196,7 @@ class Service {
   std::mutex reload_mu_;                       // one reload at a time; guards options_.snapshot
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
   std::atomic<uint64_t> handler_exceptions_{0};
+  std::atomic<bool> draining_{false};
 
   struct RouteStats {
     std::atomic<uint64_t> by_class[6] = {};  // 1xx..5xx by status / 100
