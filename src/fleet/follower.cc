@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 
@@ -140,12 +141,34 @@ void Follower::Prune() {
 
 void Follower::Start() {
   thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(stop_mu_);
-    while (!stop_) {
-      lock.unlock();
+    // NOTIFY meridian_manifest wakes the loop early (PostgreSQL); the poll
+    // every interval covers notifications lost while disconnected.
+    std::unique_ptr<store::Listener> listener = store_->ListenManifest();
+    auto stopped = [this] {
+      std::lock_guard<std::mutex> lock(stop_mu_);
+      return stop_;
+    };
+    while (!stopped()) {
       (void)PollOnce();  // the outcome is in state()
-      lock.lock();
-      stop_cv_.wait_for(lock, options_.interval, [this] { return stop_; });
+      const auto until = std::chrono::steady_clock::now() + options_.interval;
+      while (!stopped()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= until) break;
+        const auto slice = std::min<std::chrono::milliseconds>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - now) +
+                std::chrono::milliseconds(1),
+            std::chrono::milliseconds(200));  // Stop() waits at most this long
+        if (listener != nullptr) {
+          if (listener->Wait(slice)) {
+            std::lock_guard<std::mutex> lock(state_mu_);
+            ++state_.notified;
+            break;
+          }
+        } else {
+          std::unique_lock<std::mutex> lock(stop_mu_);
+          stop_cv_.wait_for(lock, slice, [this] { return stop_; });
+        }
+      }
     }
   });
 }

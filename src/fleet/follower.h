@@ -10,8 +10,10 @@
 // before it stay in `dir` (a rollback needs no download); older published
 // files there are removed.
 //
-// Checks run every `interval` on the follower's thread (Start/Stop), or
-// when the caller asks (PollOnce). Nothing here blocks a request: the
+// Checks run every `interval` on the follower's thread (Start/Stop), and at
+// once when PostgreSQL notifies a manifest change (LISTEN/NOTIFY is a hint:
+// notifications sent while disconnected are lost, hence the poll), or when
+// the caller asks (PollOnce). Nothing here blocks a request: the
 // service reads state() for /readyz and /metrics.
 //
 // Thread safety: PollOnce() runs one at a time (a mutex); state() may be
@@ -44,6 +46,7 @@ struct FollowState {
   std::string last_error;  // "" after a check that succeeded
   int64_t last_check_unix = 0, last_success_unix = 0;
   uint64_t checks = 0, failures = 0, swaps = 0, refused = 0;
+  uint64_t notified = 0;  // checks woken early by the store's notification
 };
 
 class Follower {

@@ -264,6 +264,37 @@ TEST_P(FleetTest, AStartedFollowerCatchesUpWhileItsStateIsRead) {
   EXPECT_GT(f.state().checks, 3u);
 }
 
+// On PostgreSQL a publish wakes a follower at once (NOTIFY): with a poll
+// interval of a minute, it still swaps within seconds. SQLite has no
+// notifications: there the poll is all there is.
+TEST_P(FleetTest, ANotifyWakesTheFollowerBeforeItsPoll) {
+  if (GetParam() == "sqlite") {
+    EXPECT_EQ(store_->ListenManifest(), nullptr);
+    return;
+  }
+  ASSERT_TRUE(Pub(0).ok());
+  FollowOptions o;
+  o.from = published_;
+  o.dir = tmp_.File("follow");
+  o.interval = std::chrono::seconds(60);
+  Follower f(store_.get(), o);
+  f.set_activate([](const std::string& path) { return Snapshot::Open(path).status(); });
+  f.Start();
+  for (int i = 0; i < 400 && f.state().serving.empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_FALSE(f.state().serving.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // LISTEN is in place
+  auto b = Pub(1);
+  ASSERT_TRUE(b.ok());
+  for (int i = 0; i < 500 && f.state().serving != b->manifest.snapshot_id; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(f.state().serving, b->manifest.snapshot_id) << "not woken by the notification";
+  EXPECT_GE(f.state().notified, 1u);
+  const auto t0 = std::chrono::steady_clock::now();
+  f.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FleetTest, ::testing::Values("sqlite", "postgres"));
 
 TEST(PublishedName, OnlyContentAddressedNames) {

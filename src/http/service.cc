@@ -749,6 +749,10 @@ std::string Service::MetricsText() const {
     out += "# TYPE meridian_follow_swaps_total counter\n";
     std::snprintf(buf, sizeof buf, "meridian_follow_swaps_total %" PRIu64 "\n", f.swaps);
     out += buf;
+    out += "# HELP meridian_follow_notified_total Checks woken early by the store's NOTIFY.\n";
+    out += "# TYPE meridian_follow_notified_total counter\n";
+    std::snprintf(buf, sizeof buf, "meridian_follow_notified_total %" PRIu64 "\n", f.notified);
+    out += buf;
     out += "# HELP meridian_follow_refused_total Fetched snapshots refused by their checks.\n";
     out += "# TYPE meridian_follow_refused_total counter\n";
     std::snprintf(buf, sizeof buf, "meridian_follow_refused_total %" PRIu64 "\n", f.refused);

@@ -1,5 +1,6 @@
 // PostgreSQL backend of the SQL layer (sql.h), on libpq.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -74,10 +75,82 @@ class PgConn : public SqlConn {
   PGconn* pg_;
 };
 
+class PgListener : public Listener {
+ public:
+  PgListener(std::string conninfo, std::string channel)
+      : conninfo_(std::move(conninfo)), channel_(std::move(channel)) {}
+  ~PgListener() override {
+    if (pg_ != nullptr) PQfinish(pg_);
+  }
+
+  bool Wait(std::chrono::milliseconds timeout) override {
+    if (pg_ == nullptr && std::chrono::steady_clock::now() < next_attempt_) {
+      ::poll(nullptr, 0, static_cast<int>(timeout.count()));
+      return false;
+    }
+    if (!Connected()) {
+      next_attempt_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      // Down: wait out the timeout (the caller polls meanwhile).
+      ::poll(nullptr, 0, static_cast<int>(timeout.count()));
+      return false;
+    }
+    if (Drain()) return true;
+    pollfd fd{PQsocket(pg_), POLLIN, 0};
+    const int n = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+    if (n <= 0) return false;
+    if (PQconsumeInput(pg_) == 0) {  // the connection broke
+      PQfinish(pg_);
+      pg_ = nullptr;
+      return false;
+    }
+    return Drain();
+  }
+
+ private:
+  bool Connected() {
+    if (pg_ != nullptr && PQstatus(pg_) == CONNECTION_OK) return true;
+    if (pg_ != nullptr) PQfinish(pg_);
+    pg_ = PQconnectdb(conninfo_.c_str());
+    if (PQstatus(pg_) != CONNECTION_OK) {
+      PQfinish(pg_);
+      pg_ = nullptr;
+      return false;
+    }
+    char* quoted = PQescapeIdentifier(pg_, channel_.c_str(), channel_.size());
+    const std::string sql = "LISTEN " + std::string(quoted ? quoted : "\"\"");
+    PQfreemem(quoted);
+    PGresult* res = PQexec(pg_, sql.c_str());
+    const bool ok = res != nullptr && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) {
+      PQfinish(pg_);
+      pg_ = nullptr;
+    }
+    return ok;
+  }
+
+  // Takes every notification already read; true when there was one.
+  bool Drain() {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(pg_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+
+  const std::string conninfo_, channel_;
+  PGconn* pg_ = nullptr;
+  std::chrono::steady_clock::time_point next_attempt_{};  // reconnect no sooner
+};
+
 class PostgresDb : public SqlDb {
  public:
   PostgresDb(std::string conninfo, int pool) : conninfo_(std::move(conninfo)), max_(pool) {}
   Dialect dialect() const override { return Dialect::kPostgres; }
+  std::unique_ptr<Listener> Listen(const std::string& channel) override {
+    return std::make_unique<PgListener>(conninfo_, channel);
+  }
 
   Status WithConn(const std::function<Status(SqlConn&)>& fn) override {
     std::unique_ptr<PgConn> conn;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <functional>
@@ -21,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/store.h"
 #include "util/status.h"
 
 namespace meridian::store {
@@ -47,6 +49,12 @@ class SqlDb {
  public:
   virtual ~SqlDb() = default;
   virtual Dialect dialect() const = 0;
+  // A listener on `channel` (an identifier); nullptr where the backend has
+  // no notifications (SQLite: callers poll).
+  virtual std::unique_ptr<Listener> Listen(const std::string& channel) {
+    (void)channel;
+    return nullptr;
+  }
   // Runs `fn` on one connection (waits for a free one).
   virtual Status WithConn(const std::function<Status(SqlConn&)>& fn) = 0;
   // Runs `fn` in a transaction: committed (durably, before this returns)

@@ -513,6 +513,8 @@ Status Store::ActivateSnapshot(const SnapshotManifest& m, const std::string& act
   });
 }
 
+std::unique_ptr<Listener> Store::ListenManifest() { return db_->Listen("meridian_manifest"); }
+
 Result<SnapshotManifest> Store::ActiveSnapshot() {
   return SelectOne<SnapshotManifest>(
       db_.get(), std::string("SELECT ") + kManifestColumns + "WHERE active = 1 ORDER BY id DESC",

@@ -12,6 +12,7 @@
 // Thread safety: every method may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,16 @@
 namespace meridian::store {
 
 class SqlDb;
+
+// Notifications on one channel (PostgreSQL LISTEN), on a connection of its
+// own. Wait() returns true when one arrived, false after `timeout` or when
+// the connection failed (the next Wait() reconnects and listens again; a
+// notification sent while disconnected is lost, so callers also poll).
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual bool Wait(std::chrono::milliseconds timeout) = 0;
+};
 
 struct Report {
   int64_t id = 0;
@@ -200,6 +211,10 @@ class Store {
   // activates it again), and audits it. On PostgreSQL it also sends NOTIFY
   // meridian_manifest (a wake-up hint for following servers).
   Status ActivateSnapshot(const SnapshotManifest& m, const std::string& actor);
+  // Wakes a follower when the manifest changes (NOTIFY meridian_manifest);
+  // nullptr on SQLite. A hint only: notifications are lost while
+  // disconnected, so followers poll too.
+  std::unique_ptr<Listener> ListenManifest();
   // The active snapshot; NotFound when none is.
   Result<SnapshotManifest> ActiveSnapshot();
   // `meridian publish --rollback`: the newest snapshot recorded before the
