@@ -102,6 +102,9 @@ void Commands::Register(CLI::App* app) {
       "refresh", "Download the newest weekly files, update the snapshot, verify, swap, reload");
   refresh_->add_option("--snapshot", snapshot_, "the snapshot the server serves")->required();
   refresh_->add_option("--store", store_, "record the new snapshot in this store's manifest");
+  refresh_->add_option("--publish-to", publish_to_,
+                       "also publish it for the fleet (as meridian publish --to DIR): servers "
+                       "with serve --follow swap it in");
   refresh_->add_option("--to", to_, "download directory (default: <snapshot dir>/nppes)");
   refresh_->add_option("--from", from_, "the listing page (default: CMS's NPI_Files.html)");
   refresh_->add_option("--pid", pid_, "send SIGHUP to this server process to reload");

@@ -75,7 +75,7 @@ class Commands {
   CLI::App* export_hsds_ = nullptr;
   CLI::App* publish_ = nullptr;
   bool rollback_ = false;
-  std::string follow_from_, follow_dir_;
+  std::string follow_from_, follow_dir_, publish_to_;
   std::vector<std::string> trusted_proxies_;
   std::string forwarded_header_ = "x-forwarded-for";
   bool follow_ = false;

@@ -17,6 +17,7 @@
 #include "fetch/applied.h"
 #include "fetch/download.h"
 #include "fetch/listing.h"
+#include "fleet/publish.h"
 #include "ingest/ingest.h"
 #include "ingest/zip_archive.h"
 #include "snapshot/snapshot.h"
@@ -185,6 +186,25 @@ int Commands::Download() {
 
 int Commands::Refresh() {
   const auto start = std::chrono::steady_clock::now();
+  // With a store, once per fleet: another host's refresh holding the lock
+  // means this one has nothing to do.
+  std::unique_ptr<store::FleetLock> fleet_lock;
+  if (!store_.empty() || std::getenv("MERIDIAN_STORE") != nullptr) {
+    auto store = OpenMigratedStore();
+    if (!store.ok()) return Fail(store.status());
+    auto lock = (*store)->TryFleetLock("meridian-refresh");
+    if (!lock.ok()) return Fail(lock.status());
+    if (*lock == nullptr) {
+      JsonWriter w;
+      w.BeginObject().Field("status", "skipped");
+      w.Field("reason", "another meridian refresh of this store is running").EndObject();
+      std::printf("%s\n", w.str().c_str());
+      return kExitOk;
+    }
+    fleet_lock = std::move(lock).value();
+  } else if (!publish_to_.empty()) {
+    return Usage("--publish-to needs --store (the manifest the fleet follows)");
+  }
   const std::string dir = to_.empty() ? DirOf(snapshot_) + "/nppes" : to_;
   if (Status s = MakeDir(dir); !s.ok()) return Fail(s);
   auto links = Listing(from_);
@@ -323,7 +343,14 @@ int Commands::Refresh() {
     struct stat st;
     m.bytes = ::stat(snapshot_.c_str(), &st) == 0 ? st.st_size : 0;
     m.created_unix = static_cast<int64_t>(std::time(nullptr));
-    if (Status s = (*store)->RecordSnapshot(m, "meridian refresh"); !s.ok()) return Fail(s);
+    if (!publish_to_.empty()) {
+      // For the fleet: a content-addressed copy, recorded as the active version.
+      auto published = fleet::Publish(snapshot_, publish_to_, store->get(), "meridian refresh");
+      if (!published.ok()) return Fail(published.status());
+      w.Field("published", published->manifest.snapshot_id);
+    } else if (Status s = (*store)->RecordSnapshot(m, "meridian refresh"); !s.ok()) {
+      return Fail(s);
+    }
     w.Field("sha256", *sha);
   }
   const double secs =

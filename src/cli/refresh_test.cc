@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "fetch/download.h"
+#include "store/store.h"
 #include "testing/test_util.h"
 #include "testing/zip_util.h"
 
@@ -226,6 +227,45 @@ TEST_F(RefreshTest, RefreshAppliesEveryNewWeeklyInOrderSwapsAndReloads) {
   EXPECT_NE(testing::ReadAll(dir_.File("serve/nppes/applied.txt"))
                 .find("NPPES_Data_Dissemination_111025_111625_Weekly.zip\n"),
             std::string::npos);
+}
+
+// Once per fleet: while another refresh of the same store holds the lock,
+// a refresh does nothing; then --publish-to publishes the result for the
+// servers that follow the store (content-addressed, recorded active).
+TEST_F(RefreshTest, RefreshRunsOncePerFleetAndPublishes) {
+  const std::string base_csv = dir_.File("npidata_pfile_20050523-20251102.csv");
+  testing::WriteAll(base_csv, testing::ReadAll(testing::TestData("npidata_sample_99.csv")));
+  const std::string snap = dir_.File("s.snap");
+  testing::IngestOrDie(base_csv, snap);
+  const std::string url = "sqlite:" + dir_.File("m.sqlite");
+  ASSERT_EQ(Run("store migrate --store " + url).code, 0);
+  const std::string args = "refresh --snapshot " + snap + " --from " + listing_ + " --store " +
+                           url + " --publish-to " + dir_.File("published") + " --json";
+  {
+    auto store = store::Store::Open(url);
+    ASSERT_TRUE(store.ok());
+    auto held = (*store)->TryFleetLock("meridian-refresh");
+    ASSERT_TRUE(held.ok() && *held != nullptr);
+    auto skipped = Run(args);
+    ASSERT_EQ(skipped.code, 0) << skipped.err;
+    EXPECT_EQ(nlohmann::json::parse(skipped.out)["status"], "skipped") << skipped.out;
+  }
+  Run(args);  // the first ZIP download is cut short by the test server
+  auto r = Run(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["status"], "updated");
+  const std::string name = j["published"].get<std::string>();
+  EXPECT_TRUE(name.starts_with("nppes-")) << r.out;
+  EXPECT_EQ(testing::ReadAll(dir_.File("published/" + name)), testing::ReadAll(snap));
+  auto store = store::Store::Open(url);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->ActiveSnapshot()->snapshot_id, name);
+  EXPECT_EQ(Run("refresh --snapshot " + snap + " --from " + listing_ + " --publish-to " +
+                dir_.File("published"))
+                .code,
+            2)
+      << "--publish-to without a store";
 }
 
 TEST_F(RefreshTest, RefreshReloadsOverHttpWithTheAdminToken) {

@@ -295,6 +295,32 @@ TEST_P(FleetTest, ANotifyWakesTheFollowerBeforeItsPoll) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
 }
 
+// The fleet lock for once-a-week jobs: one holder at a time, per name;
+// released when the holder lets go (or dies: its connection or file closes).
+TEST_P(FleetTest, OneHolderOfAFleetLockAtATime) {
+  auto other = store::Store::Open(GetParam() == "sqlite" ? "sqlite:" + tmp_.File("store.sqlite")
+                                                         : std::string());
+  std::unique_ptr<store::Store> second;
+  if (GetParam() == "sqlite") {
+    ASSERT_TRUE(other.ok());
+    second = std::move(other).value();
+  }
+  store::Store* b = second ? second.get() : store_.get();  // PostgreSQL: each lock is a session
+  auto first = store_->TryFleetLock("weekly-refresh");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_NE(*first, nullptr);
+  auto again = b->TryFleetLock("weekly-refresh");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, nullptr) << "two holders";
+  auto unrelated = b->TryFleetLock("digest");
+  ASSERT_TRUE(unrelated.ok());
+  EXPECT_NE(*unrelated, nullptr);
+  first->reset();
+  auto after = b->TryFleetLock("weekly-refresh");
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*after, nullptr) << "not released";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FleetTest, ::testing::Values("sqlite", "postgres"));
 
 TEST(PublishedName, OnlyContentAddressedNames) {

@@ -144,12 +144,47 @@ class PgListener : public Listener {
   std::chrono::steady_clock::time_point next_attempt_{};  // reconnect no sooner
 };
 
+class AdvisoryLock : public FleetLock {
+ public:
+  explicit AdvisoryLock(PGconn* pg) : pg_(pg) {}
+  ~AdvisoryLock() override { PQfinish(pg_); }  // the session's locks go with it
+
+ private:
+  PGconn* pg_;
+};
+
 class PostgresDb : public SqlDb {
  public:
   PostgresDb(std::string conninfo, int pool) : conninfo_(std::move(conninfo)), max_(pool) {}
   Dialect dialect() const override { return Dialect::kPostgres; }
   std::unique_ptr<Listener> Listen(const std::string& channel) override {
     return std::make_unique<PgListener>(conninfo_, channel);
+  }
+
+  Result<std::unique_ptr<FleetLock>> TryLock(const std::string& name) override {
+    PGconn* pg = PQconnectdb(conninfo_.c_str());
+    if (PQstatus(pg) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(pg);
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+      PQfinish(pg);
+      return Status::Unavailable("store: cannot connect to PostgreSQL: " + msg);
+    }
+    const char* values[] = {name.c_str()};
+    PGresult* res = PQexecParams(pg, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", 1,
+                                 nullptr, values, nullptr, nullptr, 0);
+    if (res == nullptr || PQresultStatus(res) != PGRES_TUPLES_OK) {
+      Status s = PgError(pg, res, "advisory lock");
+      PQclear(res);
+      PQfinish(pg);
+      return s;
+    }
+    const bool held = std::string(PQgetvalue(res, 0, 0)) == "t";
+    PQclear(res);
+    if (!held) {
+      PQfinish(pg);
+      return std::unique_ptr<FleetLock>();
+    }
+    return std::unique_ptr<FleetLock>(new AdvisoryLock(pg));
   }
 
   Status WithConn(const std::function<Status(SqlConn&)>& fn) override {

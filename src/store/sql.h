@@ -55,6 +55,8 @@ class SqlDb {
     (void)channel;
     return nullptr;
   }
+  // Store::TryFleetLock(): the lock, or nullptr when another holds it.
+  virtual Result<std::unique_ptr<FleetLock>> TryLock(const std::string& name) = 0;
   // Runs `fn` on one connection (waits for a free one).
   virtual Status WithConn(const std::function<Status(SqlConn&)>& fn) = 0;
   // Runs `fn` in a transaction: committed (durably, before this returns)

@@ -1,6 +1,11 @@
 // SQLite backend of the SQL layer (sql.h).
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
 #include <mutex>
 
 #include "store/sql.h"
@@ -87,11 +92,34 @@ class SqliteConn : public SqlConn {
   sqlite3* db_;
 };
 
+class FileLock : public FleetLock {
+ public:
+  explicit FileLock(int fd) : fd_(fd) {}
+  ~FileLock() override { ::close(fd_); }  // closing releases the flock
+
+ private:
+  int fd_;
+};
+
 class SqliteDb : public SqlDb {
  public:
-  explicit SqliteDb(sqlite3* db) : db_(db), conn_(db) {}
+  SqliteDb(sqlite3* db, std::string path) : db_(db), conn_(db), path_(std::move(path)) {}
   ~SqliteDb() override { sqlite3_close(db_); }
   Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Result<std::unique_ptr<FleetLock>> TryLock(const std::string& name) override {
+    std::string safe;
+    for (char c : name) safe += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    const std::string file = path_ + "." + safe + ".lock";
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Status::IoError("store: cannot open " + file);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      if (errno == EWOULDBLOCK) return std::unique_ptr<FleetLock>();
+      return Status::IoError("store: cannot lock " + file);
+    }
+    return std::unique_ptr<FleetLock>(new FileLock(fd));
+  }
 
   Status WithConn(const std::function<Status(SqlConn&)>& fn) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -101,6 +129,7 @@ class SqliteDb : public SqlDb {
  private:
   sqlite3* db_;
   SqliteConn conn_;
+  const std::string path_;
   std::mutex mu_;  // one connection, one caller at a time
 };
 
@@ -130,7 +159,7 @@ Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path) {
     sqlite3_close(db);
     return s;
   }
-  return std::unique_ptr<SqlDb>(new SqliteDb(db));
+  return std::unique_ptr<SqlDb>(new SqliteDb(db, path));
 }
 
 }  // namespace meridian::store

@@ -513,6 +513,10 @@ Status Store::ActivateSnapshot(const SnapshotManifest& m, const std::string& act
   });
 }
 
+Result<std::unique_ptr<FleetLock>> Store::TryFleetLock(const std::string& name) {
+  return db_->TryLock(name);
+}
+
 std::unique_ptr<Listener> Store::ListenManifest() { return db_->Listen("meridian_manifest"); }
 
 Result<SnapshotManifest> Store::ActiveSnapshot() {

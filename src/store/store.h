@@ -29,6 +29,12 @@ class SqlDb;
 // own. Wait() returns true when one arrived, false after `timeout` or when
 // the connection failed (the next Wait() reconnects and listens again; a
 // notification sent while disconnected is lost, so callers also poll).
+// A held fleet lock (Store::TryFleetLock); released when destroyed.
+class FleetLock {
+ public:
+  virtual ~FleetLock() = default;
+};
+
 class Listener {
  public:
   virtual ~Listener() = default;
@@ -211,6 +217,13 @@ class Store {
   // activates it again), and audits it. On PostgreSQL it also sends NOTIFY
   // meridian_manifest (a wake-up hint for following servers).
   Status ActivateSnapshot(const SnapshotManifest& m, const std::string& actor);
+  // A lock named `name` that one process of the fleet holds at a time, for
+  // jobs that should run once (the weekly refresh and publish): nullptr
+  // when another holds it. PostgreSQL: a session advisory lock on a
+  // connection of its own (released if that process dies); SQLite: an
+  // flock on "<file>.lock" (one host). A lock is not a fence: what the job
+  // writes must still be safe to write twice (unique keys).
+  Result<std::unique_ptr<FleetLock>> TryFleetLock(const std::string& name);
   // Wakes a follower when the manifest changes (NOTIFY meridian_manifest);
   // nullptr on SQLite. A hint only: notifications are lost while
   // disconnected, so followers poll too.
