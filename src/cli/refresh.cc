@@ -1,7 +1,6 @@
 // `meridian download` and `meridian refresh`: the registry kept fresh
 // without hand work (download -> update -> verify -> swap -> reload).
 #include <signal.h>
-#include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
 
 #include "cli/commands.h"
@@ -126,24 +124,6 @@ void WriteFetched(JsonWriter* w, const Fetched& f) {
   w->Field("status", f.already_applied ? "already_applied" : "ready");
   w->Key("bytes_fetched").Uint(f.bytes_fetched);
   w->EndObject();
-}
-
-Result<std::string> Sha256Hex(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot read");
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  std::string buf(1u << 20, '\0');
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
-                              static_cast<unsigned long long>(in.gcount()));
-  }
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, out);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return std::string(hex);
 }
 
 // Every record decodes and the invariants hold (as `meridian verify`).
@@ -335,7 +315,7 @@ int Commands::Refresh() {
   if (!store_.empty() || std::getenv("MERIDIAN_STORE") != nullptr) {
     auto store = OpenMigratedStore();
     if (!store.ok()) return Fail(store.status());
-    auto sha = Sha256Hex(snapshot_);
+    auto sha = fleet::Sha256File(snapshot_);
     if (!sha.ok()) return Fail(sha.status());
     store::SnapshotManifest m;
     m.snapshot_id = !files.empty() ? files.back().link.name : deact->link.name;
