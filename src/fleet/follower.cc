@@ -8,7 +8,6 @@
 
 #include "fetch/download.h"
 #include "fleet/publish.h"
-#include "util/file.h"
 
 namespace meridian::fleet {
 
@@ -106,23 +105,10 @@ Status Follower::Fetch(const store::SnapshotManifest& m, const std::string& loca
     uint64_t fetched = 0;
     return DownloadFile(base + "/" + m.snapshot_id, local, DownloadOptions{}, &fetched);
   }
-  // A local directory (a shared mount, or tests): copy through an AtomicFile.
+  // A local directory (a shared mount, or tests).
   const std::string from = (std::filesystem::path(options_.from) / m.snapshot_id).string();
-  std::FILE* in = std::fopen(from.c_str(), "rb");
-  if (in == nullptr) return Status::Unavailable(from + ": cannot read");
-  auto out = AtomicFile::Create(local);
-  if (!out.ok()) {
-    std::fclose(in);
-    return out.status();
-  }
-  std::string buf(4u << 20, '\0');
-  Status s;
-  for (size_t n; s.ok() && (n = std::fread(buf.data(), 1, buf.size(), in)) > 0;)
-    s = (*out)->Append({buf.data(), n});
-  const bool read_error = std::ferror(in) != 0;
-  std::fclose(in);
-  if (s.ok() && read_error) s = Status::IoError(from + ": read failed");
-  return s.ok() ? (*out)->Commit() : s;
+  if (!std::filesystem::exists(from)) return Status::Unavailable(from + ": cannot read");
+  return CopyFileAtomically(from, local);
 }
 
 void Follower::Prune() {

@@ -298,10 +298,9 @@ TEST_P(FleetTest, ANotifyWakesTheFollowerBeforeItsPoll) {
 // The fleet lock for once-a-week jobs: one holder at a time, per name;
 // released when the holder lets go (or dies: its connection or file closes).
 TEST_P(FleetTest, OneHolderOfAFleetLockAtATime) {
-  auto other = store::Store::Open(GetParam() == "sqlite" ? "sqlite:" + tmp_.File("store.sqlite")
-                                                         : std::string());
   std::unique_ptr<store::Store> second;
   if (GetParam() == "sqlite") {
+    auto other = store::Store::Open("sqlite:" + tmp_.File("store.sqlite"));
     ASSERT_TRUE(other.ok());
     second = std::move(other).value();
   }

@@ -18,6 +18,7 @@
 #include <regex>
 #include <thread>
 
+#include "testing/loopback.h"
 #include "testing/test_util.h"
 
 namespace meridian {
@@ -25,20 +26,7 @@ namespace {
 
 using testing::TempDir;
 
-int Connect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
+int Connect(uint16_t port) { return testing::ConnectLoopback(port, 10); }
 
 // One GET with Connection: close; the status, or -1 on any failure.
 int Get(uint16_t port, const std::string& target) {

@@ -53,10 +53,7 @@ bool IsPublishedName(const std::string& name) {
   return true;
 }
 
-namespace {
-
-// Copies `from` to `to` through an AtomicFile (temporary name, fsync, rename).
-Status CopyFile(const std::string& from, const std::string& to) {
+Status CopyFileAtomically(const std::string& from, const std::string& to) {
   std::ifstream in(from, std::ios::binary);
   if (!in) return Status::IoError(from + ": cannot read");
   auto out = AtomicFile::Create(to);
@@ -69,8 +66,6 @@ Status CopyFile(const std::string& from, const std::string& to) {
   if (in.bad()) return Status::IoError(from + ": read failed");
   return (*out)->Commit();
 }
-
-}  // namespace
 
 Result<Published> Publish(const std::string& snapshot, const std::string& dir, store::Store* store,
                           const std::string& actor) {
@@ -103,7 +98,7 @@ Result<Published> Publish(const std::string& snapshot, const std::string& dir, s
     present = *there == *sha;
   }
   if (!present) {
-    MERIDIAN_RETURN_IF_ERROR(CopyFile(snapshot, m.path));
+    MERIDIAN_RETURN_IF_ERROR(CopyFileAtomically(snapshot, m.path));
     out.copied = true;
   }
   MERIDIAN_RETURN_IF_ERROR(store->ActivateSnapshot(m, actor));

@@ -19,6 +19,10 @@ namespace meridian::fleet {
 // The SHA-256 of a file's bytes, as 64 lower-case hex digits.
 Result<std::string> Sha256File(const std::string& path);
 
+// Copies `from` to `to` through an AtomicFile (a temporary name, fsync,
+// rename, the directory fsynced): `to` is whole or absent.
+Status CopyFileAtomically(const std::string& from, const std::string& to);
+
 // "nppes-20261202-0123456789ab.snap".
 std::string PublishedName(int64_t created_unix, const std::string& sha256_hex);
 

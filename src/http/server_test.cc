@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "store/store.h"
+#include "testing/loopback.h"
 #include "testing/pg_cluster.h"
 #include "testing/test_util.h"
 
@@ -28,20 +29,7 @@ namespace {
 
 using testing::TempDir;
 
-int Connect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
+int Connect(uint16_t port) { return testing::ConnectLoopback(port, 5); }
 
 void SendAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
