@@ -464,7 +464,7 @@ HttpResponse AdminConsole::Correct(const Who& who, const std::string& npi_text,
   auto id = store_->AddCorrection(
       CorrectionOf(rec, Get(form, "field"), value, Get(form, "source"), who.user.email));
   if (!id.ok()) return StoreError(d, id.status());
-  cache_->Invalidate();
+  (void)cache_->Reload();
   return Redirect("/provider/" + NpiToString(npi));
 }
 
@@ -589,7 +589,7 @@ HttpResponse AdminConsole::Api(RouteId id, const std::vector<std::string>& args,
       auto cid = store_->AddCorrection(
           CorrectionOf(rec, (*body)["field"], (*body)["value"], (*body)["source"], user->email));
       if (!cid.ok()) return ApiStoreError(cid.status());
-      cache_->Invalidate();
+      (void)cache_->Reload();
       auto now = store_->CorrectionsFor(npi);
       if (!now.ok()) return ApiStoreError(now.status());
       HttpResponse r;

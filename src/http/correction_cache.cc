@@ -7,29 +7,50 @@
 
 namespace meridian {
 
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+CorrectionCache::~CorrectionCache() {
+  std::lock_guard<std::mutex> lock(thread_mu_);
+  if (refresher_.joinable()) refresher_.join();
+}
+
 std::shared_ptr<const CorrectionMap> CorrectionCache::Current() {
-  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
-  const int64_t max_age_ns = std::chrono::nanoseconds(max_age_).count();
-  if (store_ == nullptr || (!stale_.load() && now - loaded_ns_.load() < max_age_ns))
+  if (store_ == nullptr || NowNs() < next_ns_.load() || refreshing_.exchange(true))
     return map_.load();
-  // One request reloads; the others go on with the copy they have.
-  std::unique_lock<std::mutex> one(load_mu_, std::try_to_lock);
-  if (!one.owns_lock()) return map_.load();
-  stale_ = false;
+  // This request starts the reload; it and every other go on with this copy.
+  std::lock_guard<std::mutex> lock(thread_mu_);
+  if (refresher_.joinable()) refresher_.join();  // the last one has finished
+  refresher_ = std::thread([this] {
+    (void)Reload();
+    refreshing_ = false;
+  });
+  return map_.load();
+}
+
+Status CorrectionCache::Reload() {
+  if (store_ == nullptr) return Status::OK();
+  std::lock_guard<std::mutex> one(load_mu_);
   auto all = store_->ListCorrections("");
-  loaded_ns_ = now;
+  const int64_t now = NowNs();
   if (!all.ok()) {
-    stale_ = true;  // try again on the next request; keep the last copy meanwhile
-    return map_.load();
+    const auto retry = std::min<std::chrono::milliseconds>(max_age_, std::chrono::seconds(1));
+    next_ns_ = now + std::chrono::nanoseconds(retry).count();
+    return all.status();
   }
   auto fresh = std::make_shared<CorrectionMap>();
   for (store::Correction& c : *all)
     if (c.status != "retired") (*fresh)[c.npi].push_back(std::move(c));
-  std::shared_ptr<const CorrectionMap> out = std::move(fresh);
-  map_.store(out);
-  return out;
+  map_.store(std::shared_ptr<const CorrectionMap>(std::move(fresh)));
+  next_ns_ = now + std::chrono::nanoseconds(max_age_).count();
+  return Status::OK();
 }
 
 namespace {

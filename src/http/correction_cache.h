@@ -1,16 +1,20 @@
 // CorrectionCache: the editors' corrections of listings, held in memory so a
-// search or a profile never waits on the store. Reloaded from the store when
-// it is older than `max_age` (the request that notices pays one query; the
-// others keep the copy they have) and right away after this server's console
-// changes one (Invalidate). A store that is down keeps the last copy.
+// search or a profile never waits on the store. When the copy is older than
+// `max_age`, the request that notices starts a reload on a background thread
+// and, like every other, goes on with the copy it has. Reload() reads the
+// store at once, on the caller's thread (this server's console after it
+// changes one, a snapshot reload). A store that is down keeps the last copy
+// and is tried again a second later.
 //
-// Thread safety: Current() and Invalidate() may be called from any thread.
+// Thread safety: Current() and Reload() may be called from any thread;
+// Reload() waits on the store, so never from a server's I/O thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -26,19 +30,23 @@ class CorrectionCache {
  public:
   CorrectionCache(store::Store* store, std::chrono::milliseconds max_age)
       : store_(store), max_age_(max_age) {}
+  ~CorrectionCache();
 
-  // The corrections that are not retired, by NPI (never null).
+  // The corrections that are not retired, by NPI (never null). Never waits.
   std::shared_ptr<const CorrectionMap> Current();
-  void Invalidate() { stale_ = true; }
+  // Reads the store now. OK, or the store's error (the last copy stays).
+  Status Reload();
 
  private:
   store::Store* store_;
   const std::chrono::milliseconds max_age_;
   // Read on every search: no lock on the way to a fresh copy.
   std::atomic<std::shared_ptr<const CorrectionMap>> map_{std::make_shared<CorrectionMap>()};
-  std::atomic<int64_t> loaded_ns_{0};  // steady clock, when map_ was read from the store
-  std::atomic<bool> stale_{true};
-  std::mutex load_mu_;  // one reload at a time
+  std::atomic<int64_t> next_ns_{0};  // steady clock: when Current() starts a reload
+  std::mutex load_mu_;               // one reload at a time
+  std::atomic<bool> refreshing_{false};
+  std::mutex thread_mu_;
+  std::thread refresher_;
 };
 
 // Where the corrections put listings, for the search index: a corrected

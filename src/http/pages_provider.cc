@@ -1,6 +1,7 @@
 // A provider's profile, an organization's links, and "report a problem".
 #include <cstdio>
 
+#include "http/admin_auth.h"
 #include "http/api.h"
 #include "http/page_kit.h"
 #include "http/pages.h"
@@ -141,6 +142,8 @@ HttpResponse PageProvider(const Dataset& d, const std::string& npi_text, bool re
     v.set("organization", org);
   }
   v.set("reports_on", Bool(reports_on));
+  // The form's one-time key: sending it twice makes one report.
+  if (reports_on) v.set("submission", admin::NewToken());
   // The editors' corrections, next to what NPPES says (never instead of it).
   data fixes = List();
   for (const store::Correction& c : corrections) {
@@ -237,7 +240,7 @@ HttpResponse PageReport(const Dataset& d, const std::string& body, store::Store*
   if (!ParseQueryString(body, &form).ok())
     return PageMessage(&d, 400, "We could not read the form", "Please go back and try again.");
   const std::string npi = Get(form, "npi"), kind = Get(form, "kind"),
-                    details = Get(form, "details");
+                    details = Get(form, "details"), submission = Get(form, "submission");
   uint32_t packed = 0;
   if (!ParseNpi(npi, &packed) || d.snap->Find(packed) < 0)
     return PageMessage(&d, 400, "We could not send the report", "The listing number is not valid.");
@@ -246,6 +249,10 @@ HttpResponse PageReport(const Dataset& d, const std::string& body, store::Store*
   if (details.size() > 2000)
     return PageMessage(&d, 400, "We could not send the report",
                        "Please keep it under 2,000 letters.");
+  if (submission.size() > 100 ||
+      submission.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
+    return PageMessage(&d, 400, "We could not read the form", "Please go back and try again.");
   if (details.find_first_not_of(" \t\r\n") == std::string::npos)
     return PageMessage(&d, 400, "We could not send the report",
                        "Please tell us what is wrong and what it should say.");
@@ -253,8 +260,8 @@ HttpResponse PageReport(const Dataset& d, const std::string& body, store::Store*
   std::string state;
   if (d.snap->GetRecord(static_cast<size_t>(d.snap->Find(packed)), &rec).ok())
     state = rec.practice.address.state;
-  Result<int64_t> id =
-      store->AddReport({.npi = packed, .kind = kind, .details = details, .state = state});
+  Result<int64_t> id = store->AddReport(
+      {.npi = packed, .kind = kind, .details = details, .state = state, .submission = submission});
   if (!id.ok()) {
     if (id.status().code() == StatusCode::kUnavailable) {
       HttpResponse r = PageMessage(&d, 503, "We could not save the report just now",

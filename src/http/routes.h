@@ -105,6 +105,7 @@ struct Route {
   bool has_body = false;   // a request body (POST): JSON for the API, a form for pages
   bool html = false;       // a web page: errors come back as pages, with the page headers
   bool fhir = false;       // under /fhir: parameters per the CapabilityStatement (fhir/search.h)
+  bool store = false;      // may wait on the store (the server runs it off its I/O threads)
 };
 
 const std::vector<Route>& Routes();

@@ -2,6 +2,7 @@
 //
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -61,8 +62,13 @@ struct Server::Impl {
   std::atomic<bool> in_grace{false};
   std::mutex reload_mu;
   std::thread reloader;
+  // Requests that may wait on the store run here, never on the I/O threads,
+  // so a slow or unreachable database cannot hold up a search.
+  net::thread_pool store_pool;
+  std::atomic<size_t> store_pending{0};
 
-  Impl(Service* s, const ServerOptions& o) : service(s), options(o) {}
+  Impl(Service* s, const ServerOptions& o)
+      : service(s), options(o), store_pool(static_cast<size_t>(std::max(1, o.store_threads))) {}
 
   void Accept();
   void BeginStop();
@@ -107,6 +113,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // What the answer needs to know of the request it answers.
+  struct Reply {
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head = false;
+    bool gzip = false;
+  };
+
   void Read(std::chrono::milliseconds timeout) {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
@@ -184,15 +198,54 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     r.body = std::move(req.body());
     r.client = ClientAddress(rules, client_, forwarded);
-    HttpResponse out = server_->service->Handle(r);
+    Reply reply{.version = req.version(),
+                .keep_alive = req.keep_alive(),
+                .head = r.method == "HEAD",
+                .gzip = AcceptsGzip(r.Header("accept-encoding"))};
+    if (!server_->service->MayWaitOnStore(r)) return Respond(server_->service->Handle(r), reply);
+    // A store route: off the I/O threads, within a bounded queue (past it,
+    // 503 at once rather than a pile of waiting requests).
+    if (server_->store_pending.fetch_add(1) >= server_->options.max_store_queue) {
+      --server_->store_pending;
+      HttpResponse busy;
+      busy.status = 503;
+      busy.content_type = "application/json";
+      busy.headers.emplace_back("Retry-After", "5");
+      busy.body =
+          "{\"error\":{\"code\":\"store_busy\",\"message\":\"too many requests are waiting "
+          "on the store; try again\",\"param\":null}}";
+      return Respond(std::move(busy), reply);
+    }
+    auto self = shared_from_this();
+    net::post(server_->store_pool, [self, r = std::move(r), reply]() mutable {
+      HttpResponse out;
+      try {
+        out = self->server_->service->Handle(r);
+      } catch (...) {
+        out.status = 500;
+        out.content_type = "application/json";
+        out.body =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\",\"param\":null}}";
+      }
+      --self->server_->store_pending;
+      net::post(self->stream_.get_executor(), [self, out = std::move(out), reply]() mutable {
+        try {
+          self->Respond(std::move(out), reply);
+        } catch (...) {
+          self->Error(http::status::internal_server_error, "internal error", "internal");
+        }
+      });
+    });
+  }
+
+  void Respond(HttpResponse out, const Reply& reply) {
     auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(out.status), req.version());
+        static_cast<http::status>(out.status), reply.version);
     if (!out.content_type.empty()) res->set(http::field::content_type, out.content_type);
     for (const auto& [k, v] : out.headers) res->set(k, v);
-    const bool keep = req.keep_alive() && !server_->stopping.load();
+    const bool keep = reply.keep_alive && !server_->stopping.load();
     res->keep_alive(keep);
-    if (out.body.size() >= server_->options.gzip_min_bytes &&
-        AcceptsGzip(r.Header("accept-encoding"))) {
+    if (out.body.size() >= server_->options.gzip_min_bytes && reply.gzip) {
       std::string z = Gzip(out.body);
       if (!z.empty()) {
         out.body = std::move(z);
@@ -200,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       res->set(http::field::vary, "Accept-Encoding");
     }
-    if (r.method != "HEAD") res->body() = std::move(out.body);
+    if (!reply.head) res->body() = std::move(out.body);
     res->prepare_payload();
     Write(res, !keep);
   }
@@ -338,6 +391,7 @@ void Server::Run() {
   for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (std::thread& t : threads) t.join();
+  s.store_pool.join();  // requests still waiting on the store finish (their answers are dropped)
 }
 
 void Server::Stop() {

@@ -44,6 +44,10 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{5000};
   std::chrono::milliseconds stop_grace{0};  // /readyz 503 this long before draining
   size_t gzip_min_bytes = 1400;
+  // Requests that may wait on the store (Service::MayWaitOnStore) run on
+  // their own threads; past max_store_queue waiting, 503 with Retry-After.
+  int store_threads = 8;
+  size_t max_store_queue = 256;
   // Who the client is behind a trusted proxy (client_address.h).
   ClientAddressRules client_rules;
 };

@@ -572,13 +572,92 @@ TEST_P(ServeWithStoreDown, StoreDownAnswers503AndSearchKeepsWorking) {
   ASSERT_TRUE(PostReport(port, "before").starts_with("HTTP/1.1 200"));
   ASSERT_TRUE(pg_->Stop().ok());
   const std::string down = PostReport(port, "during");
+  const auto failed_at = std::chrono::steady_clock::now();
   EXPECT_TRUE(down.starts_with("HTTP/1.1 503")) << down.substr(0, 300);
   EXPECT_NE(down.find("Retry-After: 30"), std::string::npos);
   EXPECT_TRUE(Call(port, Request("/api/v1/search?near=53703&radius=500mi&limit=1"))
                   .starts_with("HTTP/1.1 200"));
   EXPECT_TRUE(Call(port, Request("/provider/1679576722")).starts_with("HTTP/1.1 200"));
   ASSERT_TRUE(pg_->Restart().ok());
+  std::this_thread::sleep_until(failed_at + std::chrono::milliseconds(1100));  // fail-fast window
   EXPECT_TRUE(PostReport(port, "after").starts_with("HTTP/1.1 200"));
+}
+
+// A store that hangs (a host that takes the connection and never answers,
+// like a link gone down): report forms wait on their own threads and then
+// answer 503 with Retry-After, while searches keep answering at once on the
+// server's two I/O threads.
+std::string CallOnce(int port, const std::string& raw) {
+  int fd = Connect(static_cast<uint16_t>(port));
+  SendAll(fd, raw);
+  std::string r = ReadToClose(fd);
+  ::close(fd);
+  return r;
+}
+
+TEST(ServeHungStore, SearchesNeverWaitOnTheStore) {
+  TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  int hole = ::socket(AF_INET, SOCK_STREAM, 0);  // listens, never accepts, never answers
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(hole, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(hole, 128), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(hole, reinterpret_cast<sockaddr*>(&a), &len);
+  const std::string url =
+      "postgresql://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/meridian?connect_timeout=2";
+  ServiceOptions so;
+  so.snapshot = dir.File("s.snap");
+  so.store = url;
+  so.rate_per_second = 100000, so.rate_burst = 100000;
+  so.error_log = nullptr;
+  auto service = Service::Create(so);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  ServerOptions o;
+  o.port = 0;
+  o.threads = 2;
+  Server server(service->get(), o);
+  ASSERT_TRUE(server.Start().ok());
+  std::thread run([&] { server.Run(); });
+  const int port = server.port();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the start-up's fail-fast
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> writes(12);
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < writes.size(); ++i)
+    writers.emplace_back([&, i] {
+      const std::string body = "npi=1679576722&kind=other&details=hung" + std::to_string(i);
+      writes[i] =
+          CallOnce(port,
+                   "POST /report HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: same-origin\r\n"
+                   "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  int searched = 0;
+  auto slowest = std::chrono::steady_clock::duration::zero();
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1500)) {
+    const auto s0 = std::chrono::steady_clock::now();
+    const std::string r = CallOnce(port, Request("/api/v1/search?near=53703&radius=500mi&limit=1"));
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - s0);
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 200")) << r.substr(0, 200);
+    ++searched;
+  }
+  for (std::thread& t : writers) t.join();
+  const auto writes_took = std::chrono::steady_clock::now() - t0;
+  server.Stop();
+  run.join();
+  ::close(hole);
+  EXPECT_GE(writes_took, std::chrono::milliseconds(1500));  // the store did hang meanwhile
+  EXPECT_GT(searched, 5);
+  EXPECT_LT(slowest, std::chrono::milliseconds(500))
+      << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms";
+  for (const std::string& w : writes) {
+    EXPECT_TRUE(w.starts_with("HTTP/1.1 503")) << w.substr(0, 200);
+    EXPECT_NE(w.find("Retry-After:"), std::string::npos);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServeWithStore, ::testing::Values("sqlite", "postgresql"),

@@ -165,6 +165,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
     s->store_ = std::move(store).value();
   }
   s->corrections_ = std::make_unique<CorrectionCache>(s->store_.get(), options.corrections_max_age);
+  (void)s->corrections_->Reload();  // at start, waiting is fine (down: none until it is back)
   auto fixes = s->corrections_->Current();
   auto d = Dataset::Load(options.snapshot, fixes.get(), options.content_dir);
   if (!d.ok()) return d.status();
@@ -325,7 +326,7 @@ Status Service::LoadSnapshot(const std::string& path) {
 }
 
 Status Service::LoadLocked(const std::string& path) {
-  corrections_->Invalidate();  // a reload reads the corrections afresh too
+  (void)corrections_->Reload();  // a reload reads the corrections afresh too
   auto d = Dataset::Load(path, corrections_->Current().get(), options_.content_dir);
   if (!d.ok()) {
     ++reloads_failed_;
@@ -339,7 +340,7 @@ Status Service::LoadLocked(const std::string& path) {
   ++reloads_ok_;
   // Corrections whose field NPPES has changed since go back to an editor.
   if (store_ != nullptr) (void)FlagChangedCorrections(store_.get(), *data());
-  corrections_->Invalidate();
+  (void)corrections_->Reload();
   return Status::OK();  // `fresh` (the old data) goes when its last request ends
 }
 
@@ -350,6 +351,14 @@ void Service::Observe(size_t route, int status, double seconds) {
   while (b < kLatencyBuckets && seconds > kBucketSeconds[b]) ++b;
   s.buckets[b].fetch_add(1, std::memory_order_relaxed);
   s.sum_us.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+bool Service::MayWaitOnStore(const HttpRequest& req) const {
+  if (store_ == nullptr) return false;
+  std::vector<std::string> args;
+  bool method_ok = false;
+  const Route* route = MatchRoute(req.method, FhirOperationPath(req.path), &args, &method_ok);
+  return route != nullptr && route->store;
 }
 
 HttpResponse Service::Handle(const HttpRequest& req) {

@@ -137,6 +137,10 @@ class Service {
   static Result<std::unique_ptr<Service>> Create(const ServiceOptions& options);
 
   HttpResponse Handle(const HttpRequest& req);
+  // Whether Handle(req) may wait on the store (a write, the console, the
+  // digest's pages): the server runs those off its I/O threads. Everything
+  // else answers from memory.
+  bool MayWaitOnStore(const HttpRequest& req) const;
   // Loads the configured snapshot again (it may have been replaced on disk),
   // verifies it, and swaps it in; on failure the old one keeps serving.
   Status Reload();

@@ -75,6 +75,14 @@ CREATE TABLE suppressions(email_hash TEXT PRIMARY KEY, failures INTEGER NOT NULL
   suppressed INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL, at_unix BIGINT NOT NULL);
 )sql";
 
+// Migration 3: a report form's one-time key, so a form sent twice (a person
+// pressing again after a timeout, a client retrying after a failover) makes
+// one report. NULL for reports without one (UNIQUE allows many NULLs).
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE reports ADD COLUMN submission TEXT;
+CREATE UNIQUE INDEX reports_by_submission ON reports(submission);
+)sql";
+
 std::string Render(std::string sql, Dialect d) {
   const std::string id = d == Dialect::kSqlite
                              ? "id INTEGER PRIMARY KEY"
@@ -86,7 +94,7 @@ std::string Render(std::string sql, Dialect d) {
 }  // namespace
 
 std::vector<std::string> Migrations(Dialect dialect) {
-  return {Render(kMigration1, dialect), Render(kMigration2, dialect)};
+  return {Render(kMigration1, dialect), Render(kMigration2, dialect), Render(kMigration3, dialect)};
 }
 
 }  // namespace meridian::store

@@ -195,12 +195,20 @@ Result<int64_t> Store::AddReport(const Report& r) {
     return Status::InvalidArgument("unknown report kind").WithParam("kind");
   int64_t id = 0;
   const int64_t now = Now();
+  if (r.submission.size() > 100)
+    return Status::InvalidArgument("submission key too long").WithParam("submission");
+  const SqlParam key = r.submission.empty() ? SqlParam() : SqlParam(r.submission);
   Status s = db_->Transaction([&](SqlConn& c) -> Status {
     auto rows = c.Query(
-        "INSERT INTO reports(created_unix, updated_unix, npi, kind, details, state) "
-        "VALUES($1, $1, $2, $3, $4, $5) RETURNING id",
-        {N(now), N(r.npi), r.kind, r.details, r.state});
+        "INSERT INTO reports(created_unix, updated_unix, npi, kind, details, state, submission) "
+        "VALUES($1, $1, $2, $3, $4, $5, $6) ON CONFLICT (submission) DO NOTHING RETURNING id",
+        {N(now), N(r.npi), r.kind, r.details, r.state, key});
     if (!rows.ok()) return rows.status();
+    if (rows->empty()) {  // sent before: the first report stands
+      rows = c.Query("SELECT id FROM reports WHERE submission = $1", {key});
+      if (!rows.ok()) return rows.status();
+      if (rows->empty()) return Status::Internal("report submission neither new nor stored");
+    }
     id = I((*rows)[0], 0);
     return Status::OK();
   });

@@ -49,6 +49,9 @@ struct Report {
   std::string status;  // open | resolved | rejected
   std::string note;    // the operators' note
   int64_t created = 0, updated = 0;
+  // The form's one-time key (empty: none). AddReport with a key already
+  // stored makes no new report and answers the first one's id.
+  std::string submission = {};
 };
 
 struct ReportFilter {
@@ -145,7 +148,7 @@ struct AuditEntry {
 class Store {
  public:
   // The schema version this binary writes (migrations 1..kSchemaVersion).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // "sqlite:PATH" or a PostgreSQL URI / connection string
   // ("postgresql://...", "postgres://...", "host=... dbname=..."). Opening

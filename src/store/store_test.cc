@@ -74,19 +74,27 @@ TEST_P(StoreTest, ReportsAreKeptListedFilteredAndAudited) {
   EXPECT_EQ(*store_->CountReports(), 2);
   EXPECT_EQ(store_->AddReport({.npi = 1, .kind = "spam", .details = "x"}).status().code(),
             StatusCode::kInvalidArgument);
+  // A form sent twice (the same one-time key) makes one report.
+  const Report once{.npi = 1234567893, .kind = "other", .details = "Twice.", .submission = "k-1"};
+  auto first = store_->AddReport(once), again = store_->AddReport(once);
+  ASSERT_TRUE(first.ok() && again.ok()) << again.status().ToString();
+  EXPECT_EQ(*first, *again);
+  EXPECT_EQ(*store_->CountReports(), 3);
+  ASSERT_TRUE(store_->UpdateReport(*first, "rejected", "test", "ed@example.org").ok());
   auto wi = store_->ListReports({.state = "WI"});
   ASSERT_EQ(wi->size(), 1u);
   EXPECT_EQ((*wi)[0].details, "Moved.");
   EXPECT_EQ((*wi)[0].status, "open");
   ASSERT_TRUE(store_->UpdateReport(*a, "resolved", "Fixed the address.", "ed@example.org").ok());
   EXPECT_EQ(store_->ListReports({.status = "open"})->size(), 1u);
+  EXPECT_EQ(store_->ListReports({.status = "rejected"})->size(), 1u);
   auto got = store_->GetReport(*a);
   EXPECT_EQ(got->status, "resolved");
   EXPECT_EQ(got->note, "Fixed the address.");
   EXPECT_EQ(store_->UpdateReport(*a, "maybe", "", "x").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->UpdateReport(999, "resolved", "", "x").code(), StatusCode::kNotFound);
   auto audit = store_->ListAudit(10);
-  ASSERT_EQ(audit->size(), 1u);
+  ASSERT_EQ(audit->size(), 2u);
   EXPECT_EQ((*audit)[0].actor, "ed@example.org");
   EXPECT_EQ((*audit)[0].before, "open: ");
   EXPECT_EQ((*audit)[0].after, "resolved: Fixed the address.");
@@ -401,11 +409,17 @@ TEST(StorePostgres, DownIsUnavailableAndRecovers) {
   ASSERT_TRUE((*s)->AddReport({.npi = 1, .kind = "other", .details = "before"}).ok());
   ASSERT_TRUE(pg->Stop().ok());
   auto down = (*s)->AddReport({.npi = 1, .kind = "other", .details = "during"});
+  const auto failed_at = std::chrono::steady_clock::now();
   EXPECT_EQ(down.status().code(), StatusCode::kUnavailable) << down.status().ToString();
+  // Within a second of a failed connect, calls fail at once.
+  auto again = (*s)->AddReport({.npi = 1, .kind = "other", .details = "during"});
+  EXPECT_EQ(again.status().code(), StatusCode::kUnavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - failed_at, std::chrono::milliseconds(200));
   auto later = Store::Open(*url);  // opening connects lazily; the first call says it is down
   ASSERT_TRUE(later.ok());
   EXPECT_EQ((*later)->CheckMigrated().code(), StatusCode::kUnavailable);
   ASSERT_TRUE(pg->Restart().ok());
+  std::this_thread::sleep_until(failed_at + std::chrono::milliseconds(1100));
   EXPECT_TRUE((*s)->AddReport({.npi = 1, .kind = "other", .details = "after"}).ok());
   EXPECT_EQ(*(*s)->CountReports(), 2);
 }
