@@ -120,6 +120,14 @@ TEST_P(FleetTest, PublishNamesByContentActivatesAndRollsBack) {
   // Publishing b again makes it active again.
   ASSERT_TRUE(Pub(1).ok());
   EXPECT_EQ(store_->ActiveSnapshot()->snapshot_id, b->manifest.snapshot_id);
+  // A rollback returns to what served before, never to a version rolled
+  // back from: a, b, c; back to b (c is bad); d = a again; back to b, not c.
+  auto c = Pub(2);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(store_->RollbackSnapshot("test")->snapshot_id, b->manifest.snapshot_id);
+  ASSERT_TRUE(Pub(0).ok());
+  EXPECT_EQ(store_->RollbackSnapshot("test")->snapshot_id, b->manifest.snapshot_id);
+  EXPECT_EQ(store_->ActiveSnapshot()->snapshot_id, b->manifest.snapshot_id);
 }
 
 TEST_P(FleetTest, PublishRefusesADamagedSnapshot) {

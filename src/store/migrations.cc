@@ -78,9 +78,13 @@ CREATE TABLE suppressions(email_hash TEXT PRIMARY KEY, failures INTEGER NOT NULL
 // Migration 3: a report form's one-time key, so a form sent twice (a person
 // pressing again after a timeout, a client retrying after a failover) makes
 // one report. NULL for reports without one (UNIQUE allows many NULLs).
+// And the manifest's history: the order snapshots were activated in, and
+// which were rolled back from (a rollback never returns to one of those).
 constexpr const char* kMigration3 = R"sql(
 ALTER TABLE reports ADD COLUMN submission TEXT;
 CREATE UNIQUE INDEX reports_by_submission ON reports(submission);
+ALTER TABLE snapshot_manifest ADD COLUMN state TEXT NOT NULL DEFAULT 'published';
+ALTER TABLE snapshot_manifest ADD COLUMN activated_seq BIGINT NOT NULL DEFAULT 0;
 )sql";
 
 std::string Render(std::string sql, Dialect d) {

@@ -461,13 +461,16 @@ Status Store::Audit(const std::string& actor, const std::string& action, const s
       [&](SqlConn& c) { return AuditIn(c, actor, action, target, before, after); });
 }
 
+// The next activation's place in the manifest's history.
+#define kNextSeq "(SELECT coalesce(max(activated_seq), 0) + 1 FROM snapshot_manifest)"
+
 Status Store::RecordSnapshot(const SnapshotManifest& m, const std::string& actor) {
   return db_->Transaction([&](SqlConn& c) -> Status {
     MERIDIAN_RETURN_IF_ERROR(
         c.Query("UPDATE snapshot_manifest SET active = 0 WHERE active = 1").status());
     MERIDIAN_RETURN_IF_ERROR(
         c.Query("INSERT INTO snapshot_manifest(snapshot_id, path, sha256, bytes, created_unix, "
-                "active) VALUES($1, $2, $3, $4, $5, 1)",
+                "active, activated_seq) VALUES($1, $2, $3, $4, $5, 1, " kNextSeq ")",
                 {m.snapshot_id, m.path, m.sha256, N(m.bytes), N(m.created_unix)})
             .status());
     return AuditIn(c, actor, "snapshot.activate", m.snapshot_id, "", m.path + " " + m.sha256);
@@ -506,14 +509,14 @@ Status Store::ActivateSnapshot(const SnapshotManifest& m, const std::string& act
     MERIDIAN_RETURN_IF_ERROR(
         c.Query("UPDATE snapshot_manifest SET active = 0 WHERE active = 1").status());
     auto updated = c.Query(
-        "UPDATE snapshot_manifest SET active = 1 WHERE snapshot_id = $1 AND sha256 = $2 "
-        "RETURNING id",
+        "UPDATE snapshot_manifest SET active = 1, state = 'published', activated_seq = " kNextSeq
+        " WHERE snapshot_id = $1 AND sha256 = $2 RETURNING id",
         {m.snapshot_id, m.sha256});
     if (!updated.ok()) return updated.status();
     if (updated->empty())
       MERIDIAN_RETURN_IF_ERROR(
           c.Query("INSERT INTO snapshot_manifest(snapshot_id, path, sha256, bytes, created_unix, "
-                  "active) VALUES($1, $2, $3, $4, $5, 1)",
+                  "active, activated_seq) VALUES($1, $2, $3, $4, $5, 1, " kNextSeq ")",
                   {m.snapshot_id, m.path, m.sha256, N(m.bytes), N(m.created_unix)})
               .status());
     MERIDIAN_RETURN_IF_ERROR(NotifyManifest(c, db_->dialect()));
@@ -540,17 +543,26 @@ Result<SnapshotManifest> Store::RollbackSnapshot(const std::string& actor) {
     if (!active.ok()) return active.status();
     if (active->empty()) return Status::FailedPrecondition("no snapshot is active");
     const SnapshotManifest current = ManifestOf(active->front());
-    auto before = c.Query(
-        std::string("SELECT ") + kManifestColumns + "WHERE id < $1 ORDER BY id DESC LIMIT 1",
-        {N(current.id)});
+    // The one activated before it that was not itself rolled back from
+    // (rows from before migration 3 have no activation order: by id).
+    auto before = c.Query(std::string("SELECT ") + kManifestColumns +
+                              "WHERE id <> $1 AND state <> 'rolled_back' AND "
+                              "(activated_seq > 0 OR id < $1) "
+                              "ORDER BY activated_seq DESC, id DESC LIMIT 1",
+                          {N(current.id)});
     if (!before.ok()) return before.status();
     if (before->empty())
       return Status::FailedPrecondition("no snapshot was published before " + current.snapshot_id);
     back = ManifestOf(before->front());
+    MERIDIAN_RETURN_IF_ERROR(c.Query("UPDATE snapshot_manifest SET active = 0, state = "
+                                     "'rolled_back' WHERE id = $1",
+                                     {N(current.id)})
+                                 .status());
     MERIDIAN_RETURN_IF_ERROR(
-        c.Query("UPDATE snapshot_manifest SET active = 0 WHERE active = 1").status());
-    MERIDIAN_RETURN_IF_ERROR(
-        c.Query("UPDATE snapshot_manifest SET active = 1 WHERE id = $1", {N(back.id)}).status());
+        c.Query("UPDATE snapshot_manifest SET active = 1, activated_seq = " kNextSeq
+                " WHERE id = $1",
+                {N(back.id)})
+            .status());
     back.active = true;
     MERIDIAN_RETURN_IF_ERROR(NotifyManifest(c, db_->dialect()));
     return AuditIn(c, actor, "snapshot.rollback", back.snapshot_id, current.snapshot_id,

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 
 PG_BIN = "/usr/lib/postgresql/15/bin/"
@@ -258,7 +259,10 @@ class Wrk:
 
     def result(self):
         out, _ = self.p.communicate(timeout=self.seconds + 60)
-        total = int(re.search(r"(\d+) requests in", out).group(1))
+        m = re.search(r"(\d+) requests in", out)
+        if m is None:
+            raise Failure("wrk: " + out[-500:])
+        total = int(m.group(1))
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
         failed = (int(non2xx.group(1)) if non2xx else 0) + (
@@ -275,7 +279,7 @@ class Cluster:
         self.short = short
         self.work = fleet.work
         self.pg_primary = "pg1"
-        self.store_url = ("postgresql://%s:5432,%s:5432/meridian?target_session_attrs=read-write"
+        self.store_url = ("postgresql://postgres@%s:5432,%s:5432/meridian?target_session_attrs=read-write"
                           "&connect_timeout=2" % (ip_of("pg1"), ip_of("pg2")))
         self.pub = os.path.join(self.work, "published")
         os.makedirs(self.pub)
@@ -321,14 +325,15 @@ class Cluster:
             hba.write("host all all %s0/24 trust\nhost replication all %s0/24 trust\n" %
                       (SUBNET, SUBNET))
         self.start_pg("pg1")
+        # No standby yet: this one commit must not wait for one.
         run(["ip", "netns", "exec", self.f.ns("pg1"), "setpriv", "--reuid=postgres",
              "--regid=postgres", "--init-groups", PG_BIN + "createdb", "-h", ip_of("pg1"), "-U",
-             "postgres", "meridian"])
+             "postgres", "meridian"], env=dict(os.environ, PGOPTIONS="-c synchronous_commit=local"))
         d2 = self.pg_dir("pg2")
         run(["ip", "netns", "exec", self.f.ns("pg2"), "setpriv", "--reuid=postgres",
              "--regid=postgres", "--init-groups", PG_BIN + "pg_basebackup", "-h", ip_of("pg1"),
              "-U", "postgres", "-D", d2 + "/data", "-R", "-X", "stream",
-             "--application-name=standby1"], timeout=120)
+             "-c", "fast"], timeout=120)
         with open(d2 + "/data/postgresql.auto.conf", "a") as conf:
             conf.write("listen_addresses = '%s'\n" % ip_of("pg2"))
             # The standby's own settings (deploy/postgresql/standby.conf).
@@ -359,8 +364,16 @@ class Cluster:
         env = dict(os.environ, RANGE_SERVER_BIND=ip_of("lb"), RANGE_SERVER_PORT="8081",
                    RANGE_SERVER_LOG=os.path.join(self.work, "downloads.log"),
                    RANGE_SERVER_RATE=str(self.download_rate))
+        port_file = os.path.join(self.work, "files.port")
+        if os.path.exists(port_file):
+            os.remove(port_file)
         self.f.start("files", "lb", ["/usr/bin/python3", os.path.join(ROOT, "tests/tools/range_server.py"),
-                                     self.pub, os.path.join(self.work, "files.port")], env=env)
+                                     self.pub, port_file], env=env)
+        for _ in range(100):
+            if os.path.exists(port_file):
+                return
+            time.sleep(0.05)
+        raise Failure("the snapshot file server did not start")
 
     download_rate = 0
 
@@ -368,7 +381,6 @@ class Cluster:
         self.f.kill9("files")
         self.download_rate = rate
         self.start_file_server()
-        time.sleep(0.3)
 
     def start_haproxy(self):
         cfg = open(os.path.join(ROOT, "deploy/haproxy.cfg")).read()
@@ -399,7 +411,11 @@ class Cluster:
 
     def up_servers(self):
         up = set()
-        for line in self.haproxy("show stat").splitlines():
+        try:
+            stat = self.haproxy("show stat")
+        except OSError:  # HAProxy still starting
+            return up
+        for line in stat.splitlines():
             parts = line.split(",")
             if len(parts) > 17 and parts[0] == "meridian" and parts[1] in SERVERS and \
                     parts[17].startswith("UP"):
@@ -478,7 +494,7 @@ def scenario_publish(c, snap, seconds):
     time.sleep(1)
     t0 = time.monotonic()
     got = c.publish(snap)
-    c.wait_serving(SERVERS, got["name"], 30)
+    c.wait_serving(SERVERS, got["active"], 30)
     took = time.monotonic() - t0
     # A damaged copy on the file server: its name comes from a publish to a
     # scratch store; the bytes served under it have one bit flipped; then the
@@ -486,14 +502,15 @@ def scenario_publish(c, snap, seconds):
     # must refuse it and keep serving what it serves.
     stage = os.path.join(c.work, "stage")
     os.makedirs(stage, exist_ok=True)
+    scratch = "sqlite:" + os.path.join(stage, "scratch.sqlite")
+    run([c.f.meridian, "store", "migrate", "--store", scratch])
     good = json.loads(run([c.f.meridian, "publish", "--snapshot", c.third_snapshot, "--store",
-                           "sqlite:" + os.path.join(stage, "scratch.sqlite"), "--to", stage,
-                           "--json"]).stdout)
-    data = bytearray(open(os.path.join(stage, good["name"]), "rb").read())
+                           scratch, "--to", stage, "--json"]).stdout)
+    data = bytearray(open(os.path.join(stage, good["active"]), "rb").read())
     data[len(data) // 2] ^= 0x01
-    with open(os.path.join(c.pub, good["name"] + ".tmp"), "wb") as f:
+    with open(os.path.join(c.pub, good["active"] + ".tmp"), "wb") as f:
         f.write(data)
-    os.rename(os.path.join(c.pub, good["name"] + ".tmp"), os.path.join(c.pub, good["name"]))
+    os.rename(os.path.join(c.pub, good["active"] + ".tmp"), os.path.join(c.pub, good["active"]))
     c.meridian("lb", "publish", "--snapshot", c.third_snapshot, "--store", c.store_url, "--to",
                stage, "--json")
     deadline = time.monotonic() + 15
@@ -502,9 +519,9 @@ def scenario_publish(c, snap, seconds):
         for s in SERVERS:
             _, z = c.readyz(s)
             f = z.get("follow", {})
-            expect(z.get("snapshot") in (None, got["name"]),
-                   "%s serves %s, not %s" % (s, z.get("snapshot"), got["name"]))
-            if f.get("wanted") == good["name"] and f.get("state") == "behind" and \
+            expect(z.get("snapshot") in (None, got["active"]),
+                   "%s serves %s, not %s" % (s, z.get("snapshot"), got["active"]))
+            if f.get("wanted") == good["active"] and f.get("state") == "behind" and \
                     "SHA-256" in f.get("last_error", ""):
                 refused.add(s)
         time.sleep(0.2)
@@ -514,7 +531,7 @@ def scenario_publish(c, snap, seconds):
     # Roll back to the good one the fleet serves, so the manifest is sound again.
     c.meridian("lb", "publish", "--rollback", "--store", c.store_url)
     return {"requests": r["requests"], "failed": r["failed"], "all_on_new_s": round(took, 1),
-            "name": got["name"], "damaged_refused_by": len(refused)}
+            "name": got["active"], "damaged_refused_by": len(refused)}
 
 
 def scenario_kill_mid_download(c, big):
@@ -524,8 +541,8 @@ def scenario_kill_mid_download(c, big):
     deadline = time.monotonic() + 15
     partial = 0
     while time.monotonic() < deadline:
-        temps = [os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(got["name"])
-                 and n != got["name"]]
+        temps = [os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(got["active"])
+                 and n != got["active"]]
         sizes = [os.path.getsize(t) for t in temps if os.path.exists(t)]
         if sizes and max(sizes) > os.path.getsize(big) // 4:
             partial = max(sizes)
@@ -534,15 +551,19 @@ def scenario_kill_mid_download(c, big):
     expect(partial > 0, "s1 never had a partial download to cut")
     c.f.kill9("s1")
     c.start_server("s1")
-    c.wait_serving(SERVERS, got["name"], 60)
+    c.wait_serving(SERVERS, got["active"], 60)
     resumed = False
     for line in open(os.path.join(c.work, "downloads.log")):
         host, path, rng = line.split()
-        if host == ip_of("s1") and got["name"] in path and rng.startswith("bytes=") and \
+        if host == ip_of("s1") and got["active"] in path and rng.startswith("bytes=") and \
                 int(rng[6:-1]) > 0:
             resumed = True
     expect(resumed, "s1 did not resume its download with a Range request")
     c.restart_file_server(rate=0)
+    # Back to the small sample for the rest (the report writers name one of its rows).
+    back = json.loads(c.meridian("lb", "publish", "--rollback", "--store", c.store_url,
+                                 "--json").stdout)
+    c.wait_serving(SERVERS, back["active"], 30)
     return {"cut_at_bytes": partial, "size": os.path.getsize(big), "resumed": resumed}
 
 
@@ -571,15 +592,20 @@ def scenario_link_down(c, seconds):
     c.f.link(c.pg_primary, True)
     up_at = time.monotonic()
     r = load.result()
+    deadline = up_at + 30
+    while time.monotonic() < deadline and not any(t > up_at for t in w.successes):
+        time.sleep(0.1)
     w.finish()
     stored = check_writes(c, w, c.pg_primary)
     back = [t for t in w.successes if t > up_at]
-    expect(back, "no write succeeded after the link came back")
+    expect(back, "no write succeeded within 30 s of the link coming back (attempts: %s)" %
+           w.statuses)
     expect(r["failed"] == 0, "link down: %d of %d searches failed" % (r["failed"], r["requests"]))
     expect(w.statuses.get(503, 0) > 0, "no write answered 503 while the store was cut off")
     expect(w.retry_after_missing == 0, "%d 503s without Retry-After" % w.retry_after_missing)
     return {"searches": r["requests"], "searches_failed": r["failed"],
             "writes_acked": len(w.acked), "writes_503": w.statuses.get(503, 0),
+            "write_attempts": {str(k): v for k, v in w.statuses.items()},
             "other_write_failures": sum(v for k, v in w.statuses.items() if k not in (200, 503)),
             "stored": stored, "first_write_after_link_up_s": round(min(back) - up_at, 2),
             "link_down_s": round(up_at - down_at, 1)}
@@ -602,7 +628,7 @@ def scenario_failover(c, seconds):
     w.finish()
     stored = check_writes(c, w, "pg2")
     after = [t for t in w.successes if t > killed_at]
-    expect(after, "no write succeeded after the failover")
+    expect(after, "no write succeeded after the failover (attempts: %s)" % w.statuses)
     expect(r["failed"] == 0, "failover: %d of %d searches failed" % (r["failed"], r["requests"]))
     return {"searches": r["requests"], "searches_failed": r["failed"],
             "writes_acked": len(w.acked), "acked_present": len(w.acked), "duplicates": 0,
@@ -671,7 +697,7 @@ def main():
         for s in SERVERS:
             c.start_server(s)
         c.wait_up(SERVERS, timeout=60)
-        c.wait_serving(SERVERS, first["name"], 30)
+        c.wait_serving(SERVERS, first["active"], 30)
         results["setup_s"] = round(time.monotonic() - t_start, 1)
         steps = [
             ("kill9", lambda: scenario_kill9(c, seconds + 3)),
@@ -688,7 +714,9 @@ def main():
             results[name] = step()
             results[name]["took_s"] = round(time.monotonic() - t0, 1)
             print("cluster: %s %s" % (name, json.dumps(results[name])), flush=True)
-    except Failure as e:
+    except Exception as e:  # every failure ends the run with its reason
+        if not isinstance(e, Failure):
+            traceback.print_exc()
         print("cluster: FAILED: %s (logs in %s)" % (e, work), flush=True)
         args.keep = True
         fleet.close()
