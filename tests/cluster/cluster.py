@@ -23,6 +23,8 @@ Run with Debian's /usr/bin/python3.
 import argparse
 import atexit
 import ctypes
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -636,6 +638,60 @@ def scenario_failover(c, seconds):
             "write_attempts": {str(k): v for k, v in w.statuses.items()}}
 
 
+def count_mail(folder):
+    """Messages per recipient in a --mail-dir folder of .eml files."""
+    per = {}
+    for name in os.listdir(folder):
+        if name.endswith(".eml"):
+            with open(os.path.join(folder, name), "rb") as f:
+                to = email.message_from_binary_file(f, policy=email.policy.default)["To"]
+            per[str(to)] = per.get(str(to), 0) + 1
+    return per
+
+
+def scenario_weekly_jobs(c, subscribers):
+    """Two servers run the weekly digest send at the same moment; then the
+    holder of a run is frozen (SIGSTOP) and cut off (link down) mid-run while
+    the other starts. Each subscriber must get exactly one message."""
+    rows = ",".join("('p%d@example.org','cluster-%d','',10,'','active',0,0,0)" % (i, i)
+                    for i in range(subscribers))
+    c.psql(c.pg_primary, "INSERT INTO subscribers(email, email_hash, place, radius_miles, care, "
+                         "status, created_unix, confirmed_unix, updated_unix) VALUES " + rows)
+    out = {"subscribers": subscribers}
+    for week, cut in (("2026-W49", False), ("2026-W50", True)):
+        mail = os.path.join(c.work, "mail-" + week)
+        os.makedirs(mail)
+        cmd = [c.f.meridian, "digest", "send", "--store", c.store_url, "--week", week,
+               "--snapshot", c.first_snapshot, "--previous", c.third_snapshot, "--mail-dir", mail,
+               "--rate", "100", "--json"]
+        a = c.f.start("digest-a-" + week, "s1", cmd)
+        if cut:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and len(os.listdir(mail)) < subscribers // 4:
+                time.sleep(0.02)
+            os.kill(a.pid, signal.SIGSTOP)
+            c.f.link("s1", False)
+        b = c.f.start("digest-b-" + week, "s2", cmd)
+        b.wait(timeout=120)
+        if cut:
+            sent_while_cut = sum(count_mail(mail).values())
+            c.f.link("s1", True)
+            os.kill(a.pid, signal.SIGCONT)
+        a.wait(timeout=120)
+        expect(a.returncode == 0 and b.returncode == 0,
+               "digest send exited %s and %s (see digest-*.log)" % (a.returncode, b.returncode))
+        per = count_mail(mail)
+        twice = [k for k, n in per.items() if n > 1]
+        expect(not twice, "%s: %d subscribers got the digest twice" % (week, len(twice)))
+        expect(len(per) == subscribers, "%s: %d of %d subscribers got it" %
+               (week, len(per), subscribers))
+        key = "holder_cut_off" if cut else "race"
+        out[key] = {"messages": sum(per.values()), "duplicates": len(twice)}
+        if cut:
+            out[key]["sent_while_holder_cut_off"] = sent_while_cut
+    return out
+
+
 def scenario_scaling(c, seconds):
     out = {}
     for n in (1, 3):
@@ -706,6 +762,7 @@ def main():
             ("kill_mid_download", lambda: scenario_kill_mid_download(c, big)),
             ("store_link_down", lambda: scenario_link_down(c, seconds)),
             ("store_failover", lambda: scenario_failover(c, seconds + 3)),
+            ("weekly_jobs", lambda: scenario_weekly_jobs(c, 200 if short else 1000)),
             ("scaling", lambda: scenario_scaling(c, 3 if short else 15)),
         ]
         for name, step in steps:
