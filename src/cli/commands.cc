@@ -204,6 +204,9 @@ void Commands::Register(CLI::App* app) {
       ->add_option("--follow-interval", follow_interval_s_,
                    "with --follow: seconds between manifest checks (default 10)")
       ->check(CLI::Range(0.05, 3600.0));
+  serve_->add_option("--publish-dir", publish_dir_,
+                     "serve the published snapshots in this directory (meridian publish --to) "
+                     "at /snapshots/NAME, with Range, for the fleet's --follow-from");
   serve_->add_option("--listen", listen_, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 = any)");
   serve_->add_option("--threads", serve_threads_, "I/O threads (default 2)")
       ->check(CLI::Range(1, 256));

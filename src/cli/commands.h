@@ -77,6 +77,7 @@ class Commands {
   bool rollback_ = false;
   std::string follow_from_, follow_dir_, publish_to_;
   std::vector<std::string> trusted_proxies_;
+  std::string publish_dir_;  // serve --publish-dir
   std::string forwarded_header_ = "x-forwarded-for";
   bool follow_ = false;
   double follow_interval_s_ = 10;

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "fleet/follower.h"
@@ -33,6 +34,9 @@ int Commands::Serve() {
   }
   so.client_rules.header = AsciiLower(forwarded_header_);
   so.max_connections = max_connections_;
+  if (!publish_dir_.empty() && !std::filesystem::is_directory(publish_dir_))
+    return Usage("--publish-dir: " + publish_dir_ + " is not a directory");
+  so.publish_dir = publish_dir_;
   ServiceOptions opts;
   opts.snapshot = snapshot_;
   opts.content_dir = content_dir_;

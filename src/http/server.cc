@@ -1,5 +1,7 @@
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 + C++20 need it
 //
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "fleet/publish.h"
+#include "http/file_range_body.h"
 #include "http/server.h"
 
 namespace meridian {
@@ -198,6 +202,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     r.body = std::move(req.body());
     r.client = ClientAddress(rules, client_, forwarded);
+    if (!server_->options.publish_dir.empty() && r.path.starts_with("/snapshots/") &&
+        (r.method == "GET" || r.method == "HEAD"))
+      return ServeSnapshotFile(r, req.version(), req.keep_alive());
     Reply reply{.version = req.version(),
                 .keep_alive = req.keep_alive(),
                 .head = r.method == "HEAD",
@@ -258,8 +265,79 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(res, !keep);
   }
 
-  void Write(std::shared_ptr<http::response<http::string_body>> res, bool close) {
-    stream_.expires_after(server_->options.read_timeout);
+  // GET or HEAD /snapshots/NAME from the publish directory: only published
+  // names (nppes-YYYYMMDD-<12 hex>.snap, so no path can leave the folder),
+  // with single "bytes=N-" or "bytes=N-M" ranges for a follower's resume.
+  void ServeSnapshotFile(const HttpRequest& r, unsigned version, bool keep_alive) {
+    const std::string name = r.path.substr(std::string_view("/snapshots/").size());
+    const bool keep = keep_alive && !server_->stopping.load();
+    auto plain = [&](http::status status, std::string body, const char* range = nullptr) {
+      auto res = std::make_shared<http::response<http::string_body>>(status, version);
+      res->set(http::field::content_type, "text/plain");
+      if (range != nullptr) res->set(http::field::content_range, range);
+      res->body() = std::move(body);
+      res->keep_alive(keep);
+      res->prepare_payload();
+      Write(res, !keep);
+    };
+    if (!fleet::IsPublishedName(name)) return plain(http::status::not_found, "not found\n");
+    const std::string path = server_->options.publish_dir + "/" + name;
+    FileRangeBody::value_type body;
+    body.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (body.fd < 0 || ::fstat(body.fd, &st) != 0)
+      return plain(http::status::not_found, "not found\n");
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+    uint64_t first = 0, last = size == 0 ? 0 : size - 1;
+    bool partial = false;
+    const std::string range(r.Header("range"));
+    if (range.starts_with("bytes=") && range.find(',') == std::string::npos) {
+      const size_t dash = range.find('-');
+      char* end = nullptr;
+      const std::string a = range.substr(6, dash == std::string::npos ? 0 : dash - 6);
+      const std::string b = dash == std::string::npos ? "" : range.substr(dash + 1);
+      if (!a.empty() && a.find_first_not_of("0123456789") == std::string::npos &&
+          b.find_first_not_of("0123456789") == std::string::npos) {
+        first = std::strtoull(a.c_str(), &end, 10);
+        if (!b.empty()) last = std::min<uint64_t>(last, std::strtoull(b.c_str(), &end, 10));
+        if (first >= size || (!b.empty() && std::strtoull(b.c_str(), &end, 10) < first)) {
+          const std::string unsatisfied = "bytes */" + std::to_string(size);
+          return plain(http::status::range_not_satisfiable, "", unsatisfied.c_str());
+        }
+        partial = true;
+      }
+    }
+    auto res = std::make_shared<http::response<FileRangeBody>>(
+        partial ? http::status::partial_content : http::status::ok, version);
+    res->set(http::field::content_type, "application/octet-stream");
+    res->set(http::field::accept_ranges, "bytes");
+    // Content-addressed: the name never names other bytes.
+    res->set(http::field::cache_control, "public, max-age=31536000, immutable");
+    if (partial)
+      res->set(http::field::content_range, "bytes " + std::to_string(first) + "-" +
+                                               std::to_string(last) + "/" + std::to_string(size));
+    body.offset = first;
+    body.length = size == 0 ? 0 : last - first + 1;
+    const uint64_t length = body.length;
+    res->body() = std::move(body);
+    res->keep_alive(keep);
+    res->prepare_payload();
+    if (r.method == "HEAD") {
+      auto head = std::make_shared<http::response<http::empty_body>>(res->result(), version);
+      for (const auto& f : *res) head->set(f.name_string(), f.value());
+      head->content_length(length);
+      head->keep_alive(keep);
+      return Write(head, !keep);
+    }
+    // A big file may take a while: at least 256 KiB/s on top of the usual limit.
+    Write(res, !keep, server_->options.read_timeout + std::chrono::milliseconds(length / 256 + 1));
+  }
+
+  // The whole response must go within `timeout` (default read_timeout).
+  template <class Body>
+  void Write(std::shared_ptr<http::response<Body>> res, bool close,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+    stream_.expires_after(timeout.count() > 0 ? timeout : server_->options.read_timeout);
     auto self = shared_from_this();
     http::async_write(stream_, *res, [self, res, close](beast::error_code ec, size_t) {
       if (ec || close) return self->Close();

@@ -48,6 +48,9 @@ struct ServerOptions {
   // their own threads; past max_store_queue waiting, 503 with Retry-After.
   int store_threads = 8;
   size_t max_store_queue = 256;
+  // When set, GET/HEAD /snapshots/NAME serves the published snapshot NAME
+  // from this directory (meridian publish --to), with Range, for followers.
+  std::string publish_dir;
   // Who the client is behind a trusted proxy (client_address.h).
   ClientAddressRules client_rules;
 };

@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "fetch/download.h"
+#include "fleet/publish.h"
 #include "store/store.h"
 #include "testing/loopback.h"
 #include "testing/pg_cluster.h"
@@ -593,6 +595,70 @@ std::string CallOnce(int port, const std::string& raw) {
   std::string r = ReadToClose(fd);
   ::close(fd);
   return r;
+}
+
+// serve --publish-dir: published snapshots by name, whole or from a byte,
+// to HEAD and GET; nothing else in the folder, no path out of it; and a
+// follower's download through it (resumed after a cut) matches the file.
+TEST(ServePublishDir, ServesPublishedSnapshotsWithRanges) {
+  TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  const std::string pub = dir.File("published");
+  auto store = store::Store::Open("sqlite:" + dir.File("m.sqlite"));
+  ASSERT_TRUE(store.ok() && (*store)->Migrate().ok());
+  auto published = fleet::Publish(dir.File("s.snap"), pub, store->get(), "test");
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  const std::string name = published->manifest.snapshot_id;
+  const std::string bytes = testing::ReadAll(pub + "/" + name);
+  testing::WriteAll(pub + "/notes.txt", "not a snapshot");
+  ServiceOptions so;
+  so.snapshot = dir.File("s.snap");
+  so.error_log = nullptr;
+  auto service = Service::Create(so);
+  ASSERT_TRUE(service.ok());
+  ServerOptions o;
+  o.port = 0;
+  o.publish_dir = pub;
+  Server server(service->get(), o);
+  ASSERT_TRUE(server.Start().ok());
+  std::thread run([&] { server.Run(); });
+  const int port = server.port();
+  auto get = [&](const std::string& path, const std::string& extra = "",
+                 const std::string& method = "GET") {
+    return CallOnce(port, method + " " + path + " HTTP/1.1\r\nHost: x\r\n" + extra +
+                              "Connection: close\r\n\r\n");
+  };
+  const std::string whole = get("/snapshots/" + name);
+  EXPECT_TRUE(whole.starts_with("HTTP/1.1 200")) << whole.substr(0, 200);
+  EXPECT_EQ(BodyOf(whole), bytes);
+  EXPECT_NE(whole.find("Accept-Ranges: bytes"), std::string::npos);
+  const std::string tail = get("/snapshots/" + name, "Range: bytes=1000-\r\n");
+  EXPECT_TRUE(tail.starts_with("HTTP/1.1 206")) << tail.substr(0, 200);
+  EXPECT_EQ(BodyOf(tail), bytes.substr(1000));
+  EXPECT_NE(tail.find("Content-Range: bytes 1000-" + std::to_string(bytes.size() - 1) + "/" +
+                      std::to_string(bytes.size())),
+            std::string::npos);
+  EXPECT_EQ(BodyOf(get("/snapshots/" + name, "Range: bytes=10-19\r\n")), bytes.substr(10, 10));
+  EXPECT_TRUE(get("/snapshots/" + name, "Range: bytes=" + std::to_string(bytes.size()) + "-\r\n")
+                  .starts_with("HTTP/1.1 416"));
+  const std::string head = get("/snapshots/" + name, "", "HEAD");
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200"));
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(bytes.size())), std::string::npos);
+  EXPECT_EQ(BodyOf(head), "");
+  for (const char* bad : {"/snapshots/notes.txt", "/snapshots/..%2Fm.sqlite",
+                          "/snapshots/../m.sqlite", "/snapshots/nppes-20260101-abc.snap"})
+    EXPECT_TRUE(get(bad).starts_with("HTTP/1.1 404")) << bad;
+  // A follower's download, cut after 5,000 bytes and resumed.
+  const std::string local = dir.File("copy.snap");
+  testing::WriteAll(local + ".part", bytes.substr(0, 5000));
+  uint64_t fetched = 0;
+  ASSERT_TRUE(DownloadFile("http://127.0.0.1:" + std::to_string(port) + "/snapshots/" + name, local,
+                           DownloadOptions{}, &fetched)
+                  .ok());
+  EXPECT_EQ(testing::ReadAll(local), bytes);
+  EXPECT_EQ(fetched, bytes.size() - 5000);
+  server.Stop();
+  run.join();
 }
 
 TEST(ServeHungStore, SearchesNeverWaitOnTheStore) {
