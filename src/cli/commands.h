@@ -75,6 +75,8 @@ class Commands {
   CLI::App* export_hsds_ = nullptr;
   CLI::App* publish_ = nullptr;
   bool rollback_ = false;
+  bool stage_ = false;    // publish --stage
+  std::string activate_;  // publish --activate NAME
   std::string follow_from_, follow_dir_, publish_to_;
   std::vector<std::string> trusted_proxies_;
   std::string publish_dir_;  // serve --publish-dir

@@ -53,45 +53,77 @@ Status Follower::PollOnce() {
 Status Follower::Check() {
   auto m = store_->ActiveSnapshot();
   if (!m.ok()) return m.status();
+  MERIDIAN_RETURN_IF_ERROR(Follow(*m));
+  // Two-phase activation: a staged version is fetched and checked now, and
+  // swapped in (without fetching or hashing again) once it is activated.
+  auto staged = store_->StagedSnapshot();
+  if (!staged.ok())
+    return staged.status().code() == StatusCode::kNotFound ? Status::OK() : staged.status();
+  if (staged->snapshot_id == state_.serving || staged->snapshot_id == state_.staged)
+    return Status::OK();
+  MERIDIAN_RETURN_IF_ERROR(Obtain(*staged, LocalPath(*staged)));
+  std::lock_guard<std::mutex> st(state_mu_);
+  state_.staged = staged->snapshot_id;
+  return Status::OK();
+}
+
+std::string Follower::LocalPath(const store::SnapshotManifest& m) const {
+  return (std::filesystem::path(options_.dir) / m.snapshot_id).string();
+}
+
+Status Follower::Follow(const store::SnapshotManifest& m) {
   {
     std::lock_guard<std::mutex> st(state_mu_);
-    state_.wanted = m->snapshot_id;
-    if (m->snapshot_id == state_.serving) return Status::OK();
+    state_.wanted = m.snapshot_id;
+    if (m.snapshot_id == state_.serving) return Status::OK();
   }
-  if (!IsPublishedName(m->snapshot_id))
-    return Status::FailedPrecondition("the active snapshot " + m->snapshot_id +
-                                      " was not recorded by meridian publish");
-  if (m->snapshot_id == refused_name_ && std::chrono::steady_clock::now() < refused_until_)
-    return Status::FailedPrecondition(m->snapshot_id + " was refused; still serving " +
-                                      (state_.serving.empty() ? "nothing" : state_.serving));
-  const std::string local = (std::filesystem::path(options_.dir) / m->snapshot_id).string();
-  auto refuse = [&](const std::string& why) {
-    std::error_code ec;
-    std::filesystem::remove(local, ec);
-    refused_name_ = m->snapshot_id;
-    refused_until_ = std::chrono::steady_clock::now() + options_.refuse_for;
-    std::lock_guard<std::mutex> st(state_mu_);
-    ++state_.refused;
-    return Status::Corruption(m->snapshot_id + " refused: " + why);
-  };
-  if (!std::filesystem::exists(local)) MERIDIAN_RETURN_IF_ERROR(Fetch(*m, local));
-  struct stat st;
-  if (::stat(local.c_str(), &st) != 0) return Status::IoError(local + ": cannot stat");
-  if (st.st_size != m->bytes)
-    return refuse("it has " + std::to_string(st.st_size) + " bytes, the manifest says " +
-                  std::to_string(m->bytes));
-  auto sha = Sha256File(local);
-  if (!sha.ok()) return sha.status();
-  if (*sha != m->sha256) return refuse("its SHA-256 does not match the manifest");
+  const std::string local = LocalPath(m);
+  if (m.snapshot_id != state_.staged) MERIDIAN_RETURN_IF_ERROR(Obtain(m, local));
   if (!activate_) return Status::Internal("Follower: no activate function");
-  if (Status s = activate_(local); !s.ok()) return refuse(s.message());
+  if (Status s = activate_(local); !s.ok()) return Refuse(m, local, s.message());
   {
     std::lock_guard<std::mutex> lock(state_mu_);
-    if (!state_.serving.empty() && state_.serving != m->snapshot_id) previous_ = state_.serving;
-    state_.serving = m->snapshot_id;
+    if (!state_.serving.empty() && state_.serving != m.snapshot_id) previous_ = state_.serving;
+    state_.serving = m.snapshot_id;
+    if (state_.staged == m.snapshot_id) state_.staged.clear();
     ++state_.swaps;
   }
   Prune();
+  return Status::OK();
+}
+
+Status Follower::Refuse(const store::SnapshotManifest& m, const std::string& local,
+                        const std::string& why) {
+  std::error_code ec;
+  std::filesystem::remove(local, ec);
+  if (state_.staged == m.snapshot_id) {
+    std::lock_guard<std::mutex> st(state_mu_);
+    state_.staged.clear();
+  }
+  refused_name_ = m.snapshot_id;
+  refused_until_ = std::chrono::steady_clock::now() + options_.refuse_for;
+  std::lock_guard<std::mutex> st(state_mu_);
+  ++state_.refused;
+  return Status::Corruption(m.snapshot_id + " refused: " + why);
+}
+
+Status Follower::Obtain(const store::SnapshotManifest& m, const std::string& local) {
+  if (!IsPublishedName(m.snapshot_id))
+    return Status::FailedPrecondition("the snapshot " + m.snapshot_id +
+                                      " was not recorded by meridian publish");
+  if (m.snapshot_id == refused_name_ && std::chrono::steady_clock::now() < refused_until_)
+    return Status::FailedPrecondition(m.snapshot_id + " was refused; still serving " +
+                                      (state_.serving.empty() ? "nothing" : state_.serving));
+  if (!std::filesystem::exists(local)) MERIDIAN_RETURN_IF_ERROR(Fetch(m, local));
+  struct stat st;
+  if (::stat(local.c_str(), &st) != 0) return Status::IoError(local + ": cannot stat");
+  if (st.st_size != m.bytes)
+    return Refuse(m, local,
+                  "it has " + std::to_string(st.st_size) + " bytes, the manifest says " +
+                      std::to_string(m.bytes));
+  auto sha = Sha256File(local);
+  if (!sha.ok()) return sha.status();
+  if (*sha != m.sha256) return Refuse(m, local, "its SHA-256 does not match the manifest");
   return Status::OK();
 }
 
@@ -112,15 +144,15 @@ Status Follower::Fetch(const store::SnapshotManifest& m, const std::string& loca
 }
 
 void Follower::Prune() {
-  std::string serving;
+  std::string serving, staged;
   {
     std::lock_guard<std::mutex> lock(state_mu_);
-    serving = state_.serving;
+    serving = state_.serving, staged = state_.staged;
   }
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(options_.dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (IsPublishedName(name) && name != serving && name != previous_)
+    if (IsPublishedName(name) && name != serving && name != previous_ && name != staged)
       std::filesystem::remove(e.path(), ec);
   }
 }

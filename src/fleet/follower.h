@@ -10,6 +10,11 @@
 // before it stay in `dir` (a rollback needs no download); older published
 // files there are removed.
 //
+// Two-phase activation: a version the manifest marks staged (publish
+// --stage) is fetched and checked the same way but not served; state().staged
+// names it. When it is activated, the swap needs no download and no hash,
+// so the servers of a fleet change version within a poll of each other.
+//
 // Checks run every `interval` on the follower's thread (Start/Stop), and at
 // once when PostgreSQL notifies a manifest change (LISTEN/NOTIFY is a hint:
 // notifications sent while disconnected are lost, hence the poll), or when
@@ -43,6 +48,7 @@ struct FollowOptions {
 struct FollowState {
   std::string serving;     // the published name being served ("" = none yet)
   std::string wanted;      // the manifest's active name at the last check
+  std::string staged;      // a staged version fetched and checked, not yet active
   std::string last_error;  // "" after a check that succeeded
   int64_t last_check_unix = 0, last_success_unix = 0;
   uint64_t checks = 0, failures = 0, swaps = 0, refused = 0;
@@ -68,6 +74,14 @@ class Follower {
 
  private:
   Status Check();
+  // Serves `m` if it is not served yet: obtains it (unless staged already),
+  // then activates it.
+  Status Follow(const store::SnapshotManifest& m);
+  // `m` in the follow folder, its size and SHA-256 checked; a bad file is
+  // deleted and refused for options_.refuse_for.
+  Status Obtain(const store::SnapshotManifest& m, const std::string& local);
+  Status Refuse(const store::SnapshotManifest& m, const std::string& local, const std::string& why);
+  std::string LocalPath(const store::SnapshotManifest& m) const;
   Status Fetch(const store::SnapshotManifest& m, const std::string& local);
   void Prune();
 

@@ -168,6 +168,46 @@ TEST_P(FleetTest, AFollowerFetchesChecksSwapsAndKeepsOnePrevious) {
   EXPECT_EQ(f->state().swaps, 4u);
 }
 
+// Two-phase activation: a staged version is fetched and checked but not
+// served; once activated it swaps in with no fetch (the published file can
+// be gone by then). A damaged staged file is refused before activation.
+TEST_P(FleetTest, AStagedVersionIsFetchedAndServedOnlyOnceActivated) {
+  auto f = NewFollower(published_);
+  auto a = Pub(0);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(f->PollOnce().ok());
+  auto b = Publish(Snap(1), published_, store_.get(), "test", /*stage=*/true);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  const std::string staged = b->manifest.snapshot_id;
+  EXPECT_EQ(store_->ActiveSnapshot()->snapshot_id, a->manifest.snapshot_id);
+  EXPECT_EQ(store_->StagedSnapshot()->snapshot_id, staged);
+  ASSERT_TRUE(f->PollOnce().ok()) << f->state().last_error;
+  EXPECT_EQ(f->state().serving, a->manifest.snapshot_id);
+  EXPECT_EQ(f->state().staged, staged);
+  EXPECT_EQ(activated_.size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(tmp_.File("follow") + "/" + staged));
+  std::filesystem::remove(published_ + "/" + staged);  // no second fetch is needed
+  auto on = store_->ActivateSnapshotNamed(staged, "test");
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_EQ(store_->StagedSnapshot().status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(f->PollOnce().ok()) << f->state().last_error;
+  EXPECT_EQ(f->state().serving, staged);
+  EXPECT_EQ(f->state().staged, "");
+  EXPECT_EQ(testing::ReadAll(activated_.back()), testing::ReadAll(Snap(1)));
+  EXPECT_EQ(store_->ActivateSnapshotNamed("nppes-20260101-000000000000.snap", "t").status().code(),
+            StatusCode::kNotFound);
+  // A staged file damaged on the file server: refused while staging.
+  auto c = Publish(Snap(2), published_, store_.get(), "test", /*stage=*/true);
+  ASSERT_TRUE(c.ok());
+  std::string bytes = testing::ReadAll(published_ + "/" + c->manifest.snapshot_id);
+  bytes[bytes.size() / 2] ^= 0x01;
+  testing::WriteAll(published_ + "/" + c->manifest.snapshot_id, bytes);
+  EXPECT_EQ(f->PollOnce().code(), StatusCode::kCorruption);
+  EXPECT_EQ(f->state().staged, "");
+  EXPECT_EQ(f->state().serving, staged);
+  EXPECT_FALSE(std::filesystem::exists(tmp_.File("follow") + "/" + c->manifest.snapshot_id));
+}
+
 TEST_P(FleetTest, AFollowerRefusesADamagedFileAndKeepsServing) {
   auto f = NewFollower(published_);
   ASSERT_TRUE(Pub(0).ok());

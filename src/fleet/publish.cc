@@ -68,7 +68,7 @@ Status CopyFileAtomically(const std::string& from, const std::string& to) {
 }
 
 Result<Published> Publish(const std::string& snapshot, const std::string& dir, store::Store* store,
-                          const std::string& actor) {
+                          const std::string& actor, bool stage) {
   {
     auto snap = Snapshot::Open(snapshot);
     if (!snap.ok()) return snap.status();
@@ -100,6 +100,10 @@ Result<Published> Publish(const std::string& snapshot, const std::string& dir, s
   if (!present) {
     MERIDIAN_RETURN_IF_ERROR(CopyFileAtomically(snapshot, m.path));
     out.copied = true;
+  }
+  if (stage) {
+    MERIDIAN_RETURN_IF_ERROR(store->StageSnapshot(m, actor));
+    return out;
   }
   MERIDIAN_RETURN_IF_ERROR(store->ActivateSnapshot(m, actor));
   m.active = true;

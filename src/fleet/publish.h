@@ -38,8 +38,9 @@ struct Published {
 // Verifies `snapshot` (checksums, invariants, every record), copies it to
 // `dir`/<name> (written to a temporary name, fsynced, renamed, the directory
 // fsynced) unless that file is there already with the same checksum, and
-// makes it the store's active snapshot.
+// makes it the store's active snapshot, or with `stage` records it as
+// staged (store::Store::StageSnapshot: followers fetch it, serve it later).
 Result<Published> Publish(const std::string& snapshot, const std::string& dir, store::Store* store,
-                          const std::string& actor);
+                          const std::string& actor, bool stage = false);
 
 }  // namespace meridian::fleet

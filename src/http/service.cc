@@ -461,7 +461,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
         // Still ready when a fetch fails: the current snapshot keeps serving.
         const fleet::FollowState f = options_.follower->state();
         w.Key("follow").BeginObject();
-        w.Field("serving", f.serving).Field("wanted", f.wanted);
+        w.Field("serving", f.serving).Field("wanted", f.wanted).Field("staged", f.staged);
         w.Field("state", f.last_error.empty() ? "current" : "behind");
         w.Field("last_error", f.last_error);
         w.Key("last_check_unix").Int(f.last_check_unix);

@@ -524,6 +524,46 @@ Status Store::ActivateSnapshot(const SnapshotManifest& m, const std::string& act
   });
 }
 
+Status Store::StageSnapshot(const SnapshotManifest& m, const std::string& actor) {
+  return db_->Transaction([&](SqlConn& c) -> Status {
+    auto updated = c.Query(
+        "UPDATE snapshot_manifest SET state = 'staged' WHERE snapshot_id = $1 AND sha256 = $2 "
+        "AND active = 0 RETURNING id",
+        {m.snapshot_id, m.sha256});
+    if (!updated.ok()) return updated.status();
+    auto known =
+        c.Query("SELECT id FROM snapshot_manifest WHERE snapshot_id = $1", {m.snapshot_id});
+    if (!known.ok()) return known.status();
+    if (known->empty())
+      MERIDIAN_RETURN_IF_ERROR(
+          c.Query("INSERT INTO snapshot_manifest(snapshot_id, path, sha256, bytes, created_unix, "
+                  "active, state) VALUES($1, $2, $3, $4, $5, 0, 'staged')",
+                  {m.snapshot_id, m.path, m.sha256, N(m.bytes), N(m.created_unix)})
+              .status());
+    MERIDIAN_RETURN_IF_ERROR(NotifyManifest(c, db_->dialect()));
+    return AuditIn(c, actor, "snapshot.stage", m.snapshot_id, "", m.path + " " + m.sha256);
+  });
+}
+
+Result<SnapshotManifest> Store::StagedSnapshot() {
+  return SelectOne<SnapshotManifest>(
+      db_.get(),
+      std::string("SELECT ") + kManifestColumns +
+          "WHERE state = 'staged' AND active = 0 ORDER BY id DESC LIMIT 1",
+      {}, ManifestOf, Status::NotFound("no snapshot is staged"));
+}
+
+Result<SnapshotManifest> Store::ActivateSnapshotNamed(const std::string& name,
+                                                      const std::string& actor) {
+  auto row = SelectOne<SnapshotManifest>(
+      db_.get(), std::string("SELECT ") + kManifestColumns + "WHERE snapshot_id = $1", {name},
+      ManifestOf, Status::NotFound(name + " is not in the manifest; publish it first"));
+  if (!row.ok()) return row.status();
+  MERIDIAN_RETURN_IF_ERROR(ActivateSnapshot(*row, actor));
+  row->active = true;
+  return row;
+}
+
 Result<std::unique_ptr<FleetLock>> Store::TryFleetLock(const std::string& name) {
   return db_->TryLock(name);
 }

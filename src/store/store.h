@@ -233,9 +233,19 @@ class Store {
   std::unique_ptr<Listener> ListenManifest();
   // The active snapshot; NotFound when none is.
   Result<SnapshotManifest> ActiveSnapshot();
-  // `meridian publish --rollback`: the newest snapshot recorded before the
-  // active one becomes active again. FailedPrecondition when there is none.
+  // `meridian publish --rollback`: the snapshot that was active before the
+  // active one (never one rolled back from) becomes active again.
+  // FailedPrecondition when there is none.
   Result<SnapshotManifest> RollbackSnapshot(const std::string& actor);
+  // Two-phase activation. `publish --stage` records `m` as staged: followers
+  // fetch and check it but keep serving the active one; the active row, if
+  // it is `m`, stays active. NOTIFY as for ActivateSnapshot.
+  Status StageSnapshot(const SnapshotManifest& m, const std::string& actor);
+  // The newest staged snapshot that is not active; NotFound when none.
+  Result<SnapshotManifest> StagedSnapshot();
+  // `publish --activate NAME`: the recorded snapshot NAME becomes active
+  // (followers that staged it swap at once). NotFound when not recorded.
+  Result<SnapshotManifest> ActivateSnapshotNamed(const std::string& name, const std::string& actor);
 
   // Settings shared by every server on this store. Returns the value of
   // `name`, storing `initial` first when there is none (the first writer

@@ -536,6 +536,41 @@ def scenario_publish(c, snap, seconds):
             "name": got["active"], "damaged_refused_by": len(refused)}
 
 
+def scenario_two_phase(c, snap, seconds):
+    """publish --stage under load: every server fetches and checks the new
+    version but keeps serving the old; publish --activate: they switch
+    together. Reports how far apart the switches were."""
+    load = Wrk(c.f, seconds)
+    time.sleep(1)
+    old = c.readyz("s1")[1].get("snapshot")
+    staged = json.loads(c.meridian("lb", "publish", "--snapshot", snap, "--store", c.store_url,
+                                   "--to", c.pub, "--stage", "--json").stdout)["staged"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        states = [c.readyz(s)[1] for s in SERVERS]
+        expect(all(z.get("snapshot") == old for z in states), "a server switched before activation")
+        if all(z.get("follow", {}).get("staged") == staged for z in states):
+            break
+        time.sleep(0.1)
+    else:
+        raise Failure("not every server staged %s" % staged)
+    activated_at = time.monotonic()
+    c.meridian("lb", "publish", "--activate", staged, "--store", c.store_url)
+    switched = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(switched) < len(SERVERS):
+        for s in SERVERS:
+            if s not in switched and c.readyz(s)[1].get("snapshot") == staged:
+                switched[s] = time.monotonic()
+        time.sleep(0.02)
+    r = load.result()
+    expect(len(switched) == len(SERVERS), "servers on the activated version: %s" % sorted(switched))
+    expect(r["failed"] == 0, "two-phase under load: %d of %d failed" % (r["failed"], r["requests"]))
+    return {"requests": r["requests"], "failed": r["failed"],
+            "all_switched_after_s": round(max(switched.values()) - activated_at, 2),
+            "switch_spread_s": round(max(switched.values()) - min(switched.values()), 2)}
+
+
 def scenario_kill_mid_download(c, big):
     c.restart_file_server(rate=max(1, os.path.getsize(big) // 6))  # about 6 s per download
     got = c.publish(big)
@@ -759,6 +794,7 @@ def main():
             ("kill9", lambda: scenario_kill9(c, seconds + 3)),
             ("rolling_restart", lambda: scenario_rolling(c, 4)),
             ("publish_under_load", lambda: scenario_publish(c, variants[0], seconds + 6)),
+            ("two_phase_activation", lambda: scenario_two_phase(c, c.first_snapshot, seconds + 4)),
             ("kill_mid_download", lambda: scenario_kill_mid_download(c, big)),
             ("store_link_down", lambda: scenario_link_down(c, seconds)),
             ("store_failover", lambda: scenario_failover(c, seconds + 3)),
