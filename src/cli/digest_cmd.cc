@@ -135,7 +135,17 @@ int Commands::DigestSend(bool preview) {
   // A lease held by a process of this host that no longer runs (killed):
   // taken over at once rather than after it lapses.
   o.owner_is_dead = digest::LocalOwnerIsDead;
-  auto report = digest::SendDigest(store->get(), mailer->get(), site, *keys, issue, o);
+  // One sender per fleet at a time: the store's fleet lock (a PostgreSQL
+  // advisory lock) saves the others the work. Correctness does not rest on
+  // it: the week's lease and the per-subscriber claims are unique rows.
+  auto lock = (*store)->TryFleetLock("meridian-digest-send");
+  if (!lock.ok()) return Fail(lock.status());
+  Result<digest::SendReport> report = digest::SendReport{};
+  if (*lock == nullptr)
+    std::fprintf(stderr, "meridian: digest %s: another server is sending; nothing to do here\n",
+                 week.id.c_str());
+  else
+    report = digest::SendDigest(store->get(), mailer->get(), site, *keys, issue, o);
   if (!report.ok()) return Fail(report.status());
   if (json_) {
     JsonWriter w;
