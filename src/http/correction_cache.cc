@@ -23,8 +23,7 @@ CorrectionCache::~CorrectionCache() {
 }
 
 std::shared_ptr<const CorrectionMap> CorrectionCache::Current() {
-  if (store_ == nullptr || NowNs() < next_ns_.load() || refreshing_.exchange(true))
-    return map_.load();
+  if (store_ == nullptr || NowNs() < next_ns_.load() || refreshing_.exchange(true)) return Map();
   // This request starts the reload; it and every other go on with this copy.
   std::lock_guard<std::mutex> lock(thread_mu_);
   if (refresher_.joinable()) refresher_.join();  // the last one has finished
@@ -32,7 +31,7 @@ std::shared_ptr<const CorrectionMap> CorrectionCache::Current() {
     (void)Reload();
     refreshing_ = false;
   });
-  return map_.load();
+  return Map();
 }
 
 Status CorrectionCache::Reload() {
@@ -48,7 +47,11 @@ Status CorrectionCache::Reload() {
   auto fresh = std::make_shared<CorrectionMap>();
   for (store::Correction& c : *all)
     if (c.status != "retired") (*fresh)[c.npi].push_back(std::move(c));
-  map_.store(std::shared_ptr<const CorrectionMap>(std::move(fresh)));
+  std::shared_ptr<const CorrectionMap> next = std::move(fresh);
+  {
+    std::lock_guard<std::mutex> lock(map_mu_);
+    map_.swap(next);
+  }  // the old map is freed outside the lock
   next_ns_ = now + std::chrono::nanoseconds(max_age_).count();
   return Status::OK();
 }

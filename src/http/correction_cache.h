@@ -40,8 +40,15 @@ class CorrectionCache {
  private:
   store::Store* store_;
   const std::chrono::milliseconds max_age_;
-  // Read on every search: no lock on the way to a fresh copy.
-  std::atomic<std::shared_ptr<const CorrectionMap>> map_{std::make_shared<CorrectionMap>()};
+  // Read on every search, behind a mutex held only to copy the pointer
+  // (libstdc++'s atomic<shared_ptr> spins on a bit ThreadSanitizer cannot
+  // see, so it reported a race between Reload and Current).
+  std::shared_ptr<const CorrectionMap> Map() const {
+    std::lock_guard<std::mutex> lock(map_mu_);
+    return map_;
+  }
+  mutable std::mutex map_mu_;
+  std::shared_ptr<const CorrectionMap> map_ = std::make_shared<CorrectionMap>();
   std::atomic<int64_t> next_ns_{0};  // steady clock: when Current() starts a reload
   std::mutex load_mu_;               // one reload at a time
   std::atomic<bool> refreshing_{false};

@@ -615,7 +615,7 @@ def check_writes(c, w, primary):
     dup = [k for k, n in counts.items() if n > 1]
     expect(not lost, "%d acknowledged reports are missing" % len(lost))
     expect(not dup, "%d reports were stored twice" % len(dup))
-    return len(counts)
+    return {"stored": len(counts), "acked_missing": len(lost), "stored_twice": len(dup)}
 
 
 def scenario_link_down(c, seconds):
@@ -644,7 +644,7 @@ def scenario_link_down(c, seconds):
             "writes_acked": len(w.acked), "writes_503": w.statuses.get(503, 0),
             "write_attempts": {str(k): v for k, v in w.statuses.items()},
             "other_write_failures": sum(v for k, v in w.statuses.items() if k not in (200, 503)),
-            "stored": stored, "first_write_after_link_up_s": round(min(back) - up_at, 2),
+            **stored, "first_write_after_link_up_s": round(min(back) - up_at, 2),
             "link_down_s": round(up_at - down_at, 1)}
 
 
@@ -668,8 +668,8 @@ def scenario_failover(c, seconds):
     expect(after, "no write succeeded after the failover (attempts: %s)" % w.statuses)
     expect(r["failed"] == 0, "failover: %d of %d searches failed" % (r["failed"], r["requests"]))
     return {"searches": r["requests"], "searches_failed": r["failed"],
-            "writes_acked": len(w.acked), "acked_present": len(w.acked), "duplicates": 0,
-            "stored": stored, "writes_unavailable_s": round(w.longest_gap(killed_at, end), 2),
+            "writes_acked": len(w.acked), **stored,
+            "writes_unavailable_s": round(w.longest_gap(killed_at, end), 2),
             "write_attempts": {str(k): v for k, v in w.statuses.items()}}
 
 
