@@ -73,20 +73,10 @@ std::vector<std::string> Segments(std::string_view path) {
   return out;
 }
 
-// The console, the report form and the digest's pages read or write the
-// store; nothing else does (the corrections searches apply come from a
-// cache refreshed in the background).
-std::vector<Route> WithStoreFlags(std::vector<Route> routes) {
-  for (Route& r : routes)
-    r.store = r.path.starts_with("/admin") || r.path.starts_with("/api/v1/admin/") ||
-              r.path == "/report" || r.path.starts_with("/digest");
-  return routes;
-}
-
 }  // namespace
 
 const std::vector<Route>& Routes() {
-  static const std::vector<Route> routes = WithStoreFlags({
+  static const std::vector<Route> routes = {
       {.id = RouteId::kHealthz,
        .name = "healthz",
        .method = "GET",
@@ -582,8 +572,13 @@ const std::vector<Route>& Routes() {
        .params = {PathParam("type", "string", "As for GET /fhir/{type}."),
                   PathParam("id", "string", "1234567893, 1234567893-0, 1234567893-0-1, ...")},
        .fhir = true},
-  });
+  };
   return routes;
+}
+
+bool IsStorePath(std::string_view path) {
+  return path.starts_with("/admin") || path.starts_with("/api/v1/admin/") || path == "/report" ||
+         path.starts_with("/digest");
 }
 
 const Route* MatchRoute(std::string_view method, std::string_view path,

@@ -105,7 +105,6 @@ struct Route {
   bool has_body = false;   // a request body (POST): JSON for the API, a form for pages
   bool html = false;       // a web page: errors come back as pages, with the page headers
   bool fhir = false;       // under /fhir: parameters per the CapabilityStatement (fhir/search.h)
-  bool store = false;      // may wait on the store (the server runs it off its I/O threads)
 };
 
 const std::vector<Route>& Routes();
@@ -113,6 +112,12 @@ const std::vector<Route>& Routes();
 // The route whose path pattern matches `path` ({x} matches one non-empty
 // segment, whose text goes to *path_args in order), or nullptr.
 // *method_ok says whether the method matches too (else 405).
+// Whether a request for `path` may wait on the store: the console, the
+// report form and the digest's pages (the corrections searches apply come
+// from a cache refreshed in the background). A prefix test, so the server
+// can ask before routing, at no cost to searches.
+bool IsStorePath(std::string_view path);
+
 const Route* MatchRoute(std::string_view method, std::string_view path,
                         std::vector<std::string>* path_args, bool* method_ok);
 

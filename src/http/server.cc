@@ -293,14 +293,14 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string range(r.Header("range"));
     if (range.starts_with("bytes=") && range.find(',') == std::string::npos) {
       const size_t dash = range.find('-');
-      char* end = nullptr;
       const std::string a = range.substr(6, dash == std::string::npos ? 0 : dash - 6);
       const std::string b = dash == std::string::npos ? "" : range.substr(dash + 1);
       if (!a.empty() && a.find_first_not_of("0123456789") == std::string::npos &&
           b.find_first_not_of("0123456789") == std::string::npos) {
-        first = std::strtoull(a.c_str(), &end, 10);
-        if (!b.empty()) last = std::min<uint64_t>(last, std::strtoull(b.c_str(), &end, 10));
-        if (first >= size || (!b.empty() && std::strtoull(b.c_str(), &end, 10) < first)) {
+        first = std::strtoull(a.c_str(), nullptr, 10);
+        const uint64_t asked_last = b.empty() ? last : std::strtoull(b.c_str(), nullptr, 10);
+        last = std::min(last, asked_last);
+        if (first >= size || asked_last < first) {
           const std::string unsatisfied = "bytes */" + std::to_string(size);
           return plain(http::status::range_not_satisfiable, "", unsatisfied.c_str());
         }

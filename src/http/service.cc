@@ -354,11 +354,7 @@ void Service::Observe(size_t route, int status, double seconds) {
 }
 
 bool Service::MayWaitOnStore(const HttpRequest& req) const {
-  if (store_ == nullptr) return false;
-  std::vector<std::string> args;
-  bool method_ok = false;
-  const Route* route = MatchRoute(req.method, FhirOperationPath(req.path), &args, &method_ok);
-  return route != nullptr && route->store;
+  return store_ != nullptr && IsStorePath(req.path);
 }
 
 HttpResponse Service::Handle(const HttpRequest& req) {

@@ -612,6 +612,8 @@ Result<SnapshotManifest> Store::RollbackSnapshot(const std::string& actor) {
   return back;
 }
 
+#undef kNextSeq
+
 Result<std::vector<AuditEntry>> Store::ListAudit(int limit) {
   return Select<AuditEntry>(db_.get(),
                             "SELECT id, at_unix, actor, action, target, before_value, after_value "
