@@ -229,6 +229,9 @@ void Commands::Register(CLI::App* app) {
       ->check(CLI::IsMember({"x-forwarded-for", "forwarded"}, CLI::ignore_case));
   serve_->add_option("--burst", burst_, "burst per client on expensive routes");
   serve_->add_option("--max-connections", max_connections_);
+  serve_->add_option("--search-budget", search_budget_,
+                     "work units one search may spend (query/executor.h; default 3000000, "
+                     "about 10 ms); a broader search answers 400 too_broad");
   serve_->add_option(
       "--store", store_,
       "where what people write is kept: sqlite:PATH (default sqlite:meridian.sqlite) "
@@ -499,7 +502,9 @@ int Commands::Search() {
   if (!built.ok()) return Fail(built.status());
   std::unique_ptr<SearchIndex> index = std::move(built).value();
   auto t1 = std::chrono::steady_clock::now();
-  SearchResult res = Execute(*index, q);
+  // The operator's own tool on a local file: no bound on the work (the
+  // server's searches have one, ExecuteOptions::budget).
+  SearchResult res = Execute(*index, q, ExecuteOptions{.budget = UINT64_MAX});
   auto took =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t1)
           .count();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "query/executor.h"
 #include "store/store.h"
 
 namespace meridian::cli {
@@ -113,6 +114,7 @@ class Commands {
   int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000, stop_grace_ms_ = 0;
   double rate_ = 20, burst_ = 40;
   size_t max_connections_ = 4096;
+  uint64_t search_budget_ = kDefaultSearchBudget;
 };
 
 }  // namespace meridian::cli

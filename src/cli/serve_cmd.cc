@@ -42,6 +42,7 @@ int Commands::Serve() {
   opts.content_dir = content_dir_;
   opts.public_url = public_url_;
   opts.rate_per_second = rate_, opts.rate_burst = burst_;
+  opts.search_budget = search_budget_;
   opts.store = StoreUrl();
   opts.smtp_url = smtp_, opts.smtp_credentials = smtp_credentials_, opts.mail_dir = mail_dir_;
   opts.digest_schedule = digest_schedule_;

@@ -99,6 +99,7 @@ Status Seek(const SearchIndex& index, const Plan& p, size_t target, std::string*
       q.cursor = c;
     }
     const SearchResult res = Execute(index, q);
+    if (res.too_broad) return TooBroad(q);
     for (const SearchHit& hit : res.hits) {
       Result<uint64_t> n = CountExpansions(index, p, hit);
       if (!n.ok()) return n.status();
@@ -148,6 +149,7 @@ Status EnginePage(const SearchIndex& index, const Plan& p, const PageToken& from
       q.cursor = c;
     }
     SearchResult res = Execute(index, q);
+    if (res.too_broad) return TooBroad(q);
     if (first_call && OnePerHit(p) && from.offset == 0) page->total = res.total;
     first_call = false;
     std::string before = cursor;  // the cursor that starts at the current hit
@@ -242,13 +244,17 @@ Status ListPage(const SearchIndex& index, const Plan& p, const PageToken& from, 
 Result<uint64_t> CountAll(const SearchIndex& index, const Plan& p) {
   Query q = p.q;
   q.limit = 1;
-  const uint64_t matches = Execute(index, q).total;
+  const SearchResult counted = Execute(index, q);
+  if (counted.too_broad) return TooBroad(q);
+  const uint64_t matches = counted.total;
   if (matches > kMaxCountedRows)
     return Bad("_total", "too many matches to count exactly (" + std::to_string(matches) +
                              " providers); narrow the search");
   q.limit = std::max<uint64_t>(matches, 1);
   uint64_t n = 0;
-  for (const SearchHit& hit : Execute(index, q).hits) {
+  const SearchResult all = Execute(index, q);
+  if (all.too_broad) return TooBroad(q);
+  for (const SearchHit& hit : all.hits) {
     Result<uint64_t> k = CountExpansions(index, p, hit);
     if (!k.ok()) return k.status();
     n += *k;

@@ -72,7 +72,8 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, const Cor
   Status parsed = ParseQuery(params, ModalityMap::Embedded(), &q, d.snap.get());
   if (!parsed.ok()) return ApiError(parsed);
   const auto t0 = std::chrono::steady_clock::now();
-  SearchResult res = Execute(*d.index, q);
+  SearchResult res = Execute(*d.index, q, d.search);
+  if (res.too_broad) return ApiError(TooBroad(q));
   const auto took =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
           .count();

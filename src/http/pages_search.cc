@@ -114,7 +114,8 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   auto count = [&d](Query c) {
     c.limit = 1, c.offset = 0;
     c.cursor.reset();
-    return Execute(*d.index, c).total;
+    const SearchResult r = Execute(*d.index, c, d.search);
+    return r.too_broad ? 0 : r.total;  // offered only when it is cheap to answer
   };
   auto found = [](uint64_t n, const std::string& where) {
     return std::to_string(n) + (n == 1 ? " provider" : " providers") + where;
@@ -143,7 +144,8 @@ Status EmptyHelp(const Dataset& d, const Query& q, const QueryParams& kept,
   nearest.sort = Query::Sort::kDistance;
   nearest.limit = 1, nearest.offset = 0;
   nearest.cursor.reset();
-  const SearchResult r = Execute(*d.index, nearest);
+  const SearchResult r = Execute(*d.index, nearest, d.search);
+  if (r.too_broad) return Status::OK();  // we cannot say; offer nothing
   if (r.hits.empty()) {
     empty.set("none_within", "We list none within " +
                                  std::to_string(static_cast<int>(kMaxRadiusMiles)) +
@@ -492,7 +494,18 @@ HttpResponse PageSearch(const Dataset& d, const QueryParams& form, const Correct
                                 ? "ZIP " + Trimmed(where)
                                 : "the point you gave";
   v.set("heading", care_label + " near " + place);
-  const SearchResult r = Execute(*d.index, q);
+  const SearchResult r = Execute(*d.index, q, d.search);
+  if (r.too_broad) {
+    data err;  // the engine's bound (ExecuteOptions::budget), in plain words
+    err.set("message",
+            "This search covers too many providers for us to sort. Try a smaller distance, "
+            "or type more of the name.");
+    err.set("has_suggestions", Bool(false));
+    err.set("suggestions", List());
+    v.set("error", err);
+    v.set("form_open", Bool(true));
+    return Html(&d, "Search", Render("results", v), 400);
+  }
   const size_t page = q.offset / kPageSize + 1;
   if (r.total == 0) {
     data empty;

@@ -1,7 +1,9 @@
 #include <utility>  // before Asio: Boost 1.74 + g++ 12 + C++20 need it
 //
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -64,6 +66,13 @@ struct Server::Impl {
   net::steady_timer drain{ioc};
   net::steady_timer grace{ioc};
   std::atomic<bool> in_grace{false};
+  // Out of file descriptors (EMFILE, ENFILE): a descriptor held in reserve
+  // is given up to accept one waiting connection and answer it 503, so
+  // clients hear "busy" instead of waiting, and the acceptor does not spin
+  // on a connection it cannot take; then it tries again after a pause.
+  net::steady_timer accept_retry{ioc};
+  int reserve_fd = -1;
+  std::chrono::steady_clock::time_point exhausted_logged{};
   std::mutex reload_mu;
   std::thread reloader;
   // Requests that may wait on the store run here, never on the I/O threads,
@@ -75,6 +84,8 @@ struct Server::Impl {
       : service(s), options(o), store_pool(static_cast<size_t>(std::max(1, o.store_threads))) {}
 
   void Accept();
+  void AcceptFailed(const beast::error_code& ec);
+  bool ShedOne();
   void BeginStop();
   void BeginShutdown();
   void Drain();
@@ -362,7 +373,7 @@ class Session : public std::enable_shared_from_this<Session> {
 void Server::Impl::Accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
-      if (!stopping.load() && acceptor.is_open()) Accept();
+      if (!stopping.load() && acceptor.is_open()) AcceptFailed(ec);
       return;
     }
     const size_t n = ++connections;
@@ -375,12 +386,55 @@ void Server::Impl::Accept() {
   });
 }
 
+void Server::Impl::AcceptFailed(const beast::error_code& ec) {
+  const bool no_fds = ec == net::error::no_descriptors ||
+                      ec == beast::errc::too_many_files_open_in_system ||
+                      ec == net::error::no_buffer_space || ec == net::error::no_memory;
+  if (!no_fds) return Accept();  // one connection's trouble (aborted): go on
+  const auto now = std::chrono::steady_clock::now();
+  if (now - exhausted_logged > std::chrono::seconds(10)) {
+    exhausted_logged = now;
+    std::fprintf(stderr,
+                 "meridian: out of file descriptors (%s); new connections get 503 until some "
+                 "close (raise the limit: ulimit -n, LimitNOFILE=)\n",
+                 ec.message().c_str());
+  }
+  // A connection answered: others may be waiting, try at once; else pause.
+  if (ShedOne()) return Accept();
+  accept_retry.expires_after(std::chrono::milliseconds(50));
+  accept_retry.async_wait([this](beast::error_code e) {
+    if (!e && !stopping.load() && acceptor.is_open()) Accept();
+  });
+}
+
+bool Server::Impl::ShedOne() {
+  if (reserve_fd < 0) return false;
+  ::close(reserve_fd);
+  reserve_fd = -1;
+  bool answered = false;
+  const int fd =
+      ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    static constexpr std::string_view kBusy =
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 71\r\nConnection: close\r\n\r\n"
+        "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections\",\"param\":null}}";
+    (void)::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+    answered = true;
+  }
+  reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return answered;
+}
+
 void Server::Impl::BeginStop() {
   if (stopping.exchange(true)) return;
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
   grace.cancel();
+  accept_retry.cancel();
   // In-flight requests finish (their connections close after the response);
   // idle keep-alive connections are cut at the deadline.
   drain_deadline = std::chrono::steady_clock::now() + options.drain_timeout;
@@ -425,6 +479,7 @@ Server::Server(Service* service, const ServerOptions& options)
 Server::~Server() {
   std::lock_guard<std::mutex> lock(impl_->reload_mu);
   if (impl_->reloader.joinable()) impl_->reloader.join();
+  if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);
 }
 
 Status Server::Start() {
@@ -440,6 +495,7 @@ Status Server::Start() {
   if (ec)
     return Status::IoError("cannot listen on " + impl_->options.address + ":" +
                            std::to_string(impl_->options.port) + ": " + ec.message());
+  if (impl_->reserve_fd < 0) impl_->reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   return Status::OK();
 }
 

@@ -169,6 +169,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
   auto fixes = s->corrections_->Current();
   auto d = Dataset::Load(options.snapshot, fixes.get(), options.content_dir);
   if (!d.ok()) return d.status();
+  (*d)->search.budget = options.search_budget;
   s->data_ = std::shared_ptr<const Dataset>(std::move(d).value());
   s->seen_ = fixes;
   s->seen_raw_ = fixes.get();
@@ -332,6 +333,7 @@ Status Service::LoadLocked(const std::string& path) {
     ++reloads_failed_;
     return d.status();
   }
+  (*d)->search.budget = options_.search_budget;
   std::shared_ptr<const Dataset> fresh(std::move(d).value());
   {
     std::lock_guard<std::mutex> lock(data_mu_);

@@ -32,6 +32,7 @@
 #include "index/search_index.h"
 #include "knowledge/guide.h"
 #include "knowledge/knowledge_base.h"
+#include "query/executor.h"
 #include "query/query.h"
 #include "snapshot/snapshot.h"
 #include "store/store.h"
@@ -78,6 +79,8 @@ struct Dataset {
   std::shared_ptr<const content::ContentLibrary> content;
   std::chrono::system_clock::time_point loaded_at;
   std::string location_key;  // LocationKey() of the corrections the index was built with
+  // The bound on each search's work (ServiceOptions::search_budget).
+  ExecuteOptions search;
 
   // `corrections` (may be null): where the editors' corrections put
   // listings, laid over the index (OverridesFor).
@@ -123,6 +126,9 @@ struct ServiceOptions {
   // Where FHIR bulk exports write their files ("" = a new directory under
   // the system's temporary directory, removed when the server stops).
   std::string fhir_export_dir;
+  // The bound on one search's work (query/executor.h): past it the API
+  // answers 400 too_broad and the page asks for a narrower search.
+  uint64_t search_budget = kDefaultSearchBudget;
   // `serve --follow` (fleet/follower.h), not owned; null = not following.
   // /readyz and /metrics report its state; it outlives the service.
   const fleet::Follower* follower = nullptr;

@@ -268,6 +268,38 @@ TEST(ServiceReload, BadSnapshotIsRefusedAndTheOldKeepsServing) {
             std::string::npos);
 }
 
+// A search past the work bound (ServiceOptions::search_budget): the API says
+// 400 too_broad and what to narrow, the page says it in plain words, and a
+// narrower search still answers.
+TEST(ServiceSearchBudget, BroadSearchesAre400TooBroadAndNarrowOnesAnswer) {
+  TempDir dir;
+  testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));
+  ServiceOptions o;
+  o.snapshot = dir.File("s.snap");
+  o.rate_per_second = 1000, o.rate_burst = 1000;
+  o.search_budget = 150;  // less than reading the 99 rows (2 units each)
+  auto s = Service::Create(o);
+  ASSERT_TRUE(s.ok());
+  auto get = [&](const std::string& target) {
+    return (*s)->Handle(testing::MakeRequest("GET", target, "", {}));
+  };
+  HttpResponse broad = get("/api/v1/search?sort=name");
+  ASSERT_EQ(broad.status, 400) << broad.body;
+  json e = json::parse(broad.body)["error"];
+  EXPECT_EQ(e["code"], "too_broad");
+  EXPECT_TRUE(e["param"].is_null());
+  EXPECT_NE(e["message"].get<std::string>().find("add a place"), std::string::npos);
+  HttpResponse words = get("/api/v1/search?q=a");
+  ASSERT_EQ(words.status, 400) << words.body;
+  EXPECT_EQ(json::parse(words.body)["error"]["param"], "q");
+  HttpResponse page = get("/search?where=10001&name=a&radius=500");
+  EXPECT_EQ(page.status, 400);
+  EXPECT_NE(page.body.find("too many providers for us to sort"), std::string::npos);
+  // A near search by distance costs a few units per site: it answers.
+  HttpResponse near = get("/api/v1/search?near=10001&radius=5&limit=1");
+  EXPECT_EQ(near.status, 200) << near.body;
+}
+
 TEST(ServiceRateLimit, ExpensiveRoutesGet429WithRetryAfter) {
   TempDir dir;
   testing::IngestOrDie(testing::TestData("npidata_sample_99.csv"), dir.File("s.snap"));

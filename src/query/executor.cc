@@ -70,6 +70,23 @@ class TextFilter {
       ForEachRow(k, [&](uint32_t row) { tmp[row >> 6] = 0; });
     }
   }
+  // What Quality() costs, in binary-search steps: per word, log2 of its
+  // matching terms, plus one.
+  uint64_t RateLevels() const {
+    uint64_t n = 0;
+    for (const auto& m : per_word_) n += static_cast<uint64_t>(std::bit_width(m.size())) + 1;
+    return n;
+  }
+  // The postings Mark(rarest, ...) reads.
+  uint64_t MarkReads(size_t rarest) const {
+    uint64_t n = 0;
+    for (size_t k = 0; k < per_word_.size(); ++k) {
+      uint64_t postings = 0;
+      for (const TermMatch& m : per_word_[k]) postings += ix_.postings(m.term).size();
+      n += postings * (k == rarest ? per_word_.size() + 1 : 2);
+    }
+    return n;
+  }
   // Zeroes every word of `acc` that Mark(rarest, ...) may have set.
   void Unmark(size_t rarest, uint64_t* acc) const {
     ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] = 0; });
@@ -96,16 +113,43 @@ uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
 // bench_search --text-share 1 at 9 M rows.
 constexpr size_t kSiteRowsPerPosting = 32;
 
+// Work units (ExecuteOptions::budget), about 3.5 ns of one core each. One
+// unit: a posting read while marking; two: a row's RowInfo read in order (a
+// nationwide scan). Dearer steps, measured with bench_costly at 9 M rows
+// (bench/results/reliability.md):
+//   a row near a point is measured (a distance);
+//   a row that passes the filters is counted in the facets and kept for
+//   ordering; sorted by name, ordering reads its name rank at random; sorted
+//   by relevance, each word's terms are looked up among the row's;
+//   a row reached from a text posting is a random read of its RowInfo and
+//   terms; a credential filter tokenizes the row's credential text; a site
+//   within the radius (the distance fast path) sums its profiles; a row of
+//   that path's page is picked from every run at its distance; a row with
+//   several locations goes through a heap as deep as the page.
+constexpr uint64_t kScanRowUnits = 2;
+constexpr uint64_t kNearRowUnits = 1;
+constexpr uint64_t kMatchUnits = 15;
+constexpr uint64_t kNameOrderUnits = 40;
+constexpr uint64_t kRateUnitsPerLevel = 3;  // per word, per halving of its terms
+constexpr uint64_t kPostingUnits = 70;
+constexpr uint64_t kCredentialUnits = 100;
+constexpr uint64_t kCodeUnits = 5;
+constexpr uint64_t kSiteUnits = 100;
+
+// Thrown by Execution::Spend when the budget runs out; Execute() catches it.
+struct OverBudget {};
+
 // One query's execution: the filters, the facet counters and the page,
 // with each step of Execute() a method. Lives for one call.
 class Execution {
  public:
-  Execution(const SearchIndex& index, const Query& q, TextPlan plan)
+  Execution(const SearchIndex& index, const Query& q, const ExecuteOptions& options)
       : index_(index),
         snap_(index.snapshot()),
         grid_(index.grid()),
         q_(q),
-        plan_(plan),
+        plan_(options.plan),
+        budget_(options.budget),
         text_(snap_.text(), q.text),
         by_class_(index.classification_names().size(), 0),
         want_entity_(q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF),
@@ -125,8 +169,13 @@ class Execution {
     }
     row_filters_ = !wanted_codes_.empty() || !q.credentials.empty() || q.places.has_value() ||
                    !q.postal.empty();
+    row_units_ = (q.credentials.empty() ? 0 : kCredentialUnits) +
+                 (row_filters_ && q.credentials.empty() ? kCodeUnits : 0);
   }
 
+  // The answer, or OverBudget (thrown as soon as the work is known to
+  // exceed the budget: before the candidates are read when their count
+  // shows it, else during the reading).
   SearchResult Run() {
     if (text_.active() && text_.impossible()) return result_;  // a word that matches nothing
     if (!q_.state.empty() && state_id_ == 0) return result_;   // a state no row can have
@@ -135,19 +184,24 @@ class Execution {
       return std::move(result_);
     }
     std::vector<GeoCandidate> matches;
-    if (text_.active())
+    if (text_.active()) {
       CollectTextMatches(&matches);
-    else if (q_.has_point)
+    } else if (q_.has_point) {
+      Spend(grid_.CountNear(q_.lat, q_.lon, q_.radius_mi) * kNearRowUnits);
       grid_.ForEachWithin(q_.lat, q_.lon, q_.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
         Consider(c, info, &matches);
       });
-    else
+    } else {
+      Spend(snap_.size() * kScanRowUnits);
       for (size_t i = 0; i < snap_.size(); ++i)
         Consider(GeoCandidate{static_cast<uint32_t>(i), 0, 0}, index_.row_info(i), &matches);
+    }
     FinishFacets();
     OrderAndEmit(&matches);
     return std::move(result_);
   }
+
+  uint64_t work() const { return work_; }
 
  private:
   static bool ByDistance(const GeoCandidate& a, const GeoCandidate& b) {
@@ -270,10 +324,21 @@ class Execution {
     }
   }
 
+  // Adds `units` of work; throws OverBudget past the budget. Never called
+  // where a throw would leave per-thread scratch dirty (see Run()).
+  void Spend(uint64_t units) {
+    work_ += units;
+    if (work_ > budget_) throw OverBudget{};
+  }
+
   // A match of the general path: checked, rated, counted, kept if after the cursor.
   void Consider(GeoCandidate c, const RowInfo& info, std::vector<GeoCandidate>* matches) {
     if (!PassesInfo(info)) return;
-    if (row_filters_ && !PassesRow(c)) return;
+    if (row_filters_) {
+      Spend(row_units_);
+      if (!PassesRow(c)) return;
+    }
+    Spend(match_units_);
     if (rank_by_text_) Rate(&c);
     Count(info, c.exact_mi, 1);
     if (AfterCursor(c)) matches->push_back(c);
@@ -290,6 +355,8 @@ class Execution {
   const GeoGrid& grid_;
   const Query& q_;
   const TextPlan plan_;
+  const uint64_t budget_;
+  uint64_t work_ = 0;
   const TextFilter text_;
   SearchResult result_;
   // Facet counters by small ids, named by FinishFacets().
@@ -302,6 +369,10 @@ class Execution {
   const uint8_t state_id_;
   const bool rank_by_text_;
   bool row_filters_ = false;
+  uint64_t row_units_ = 0;  // what PassesRow costs
+  const uint64_t match_units_ = kMatchUnits +
+                                (q_.sort == Query::Sort::kName ? kNameOrderUnits : 0) +
+                                (rank_by_text_ ? text_.RateLevels() * kRateUnitsPerLevel : 0);
   const std::vector<uint32_t>* name_rank_;  // for sort=name only
   const size_t from_;                       // the offset into the page's order
 };
@@ -313,6 +384,7 @@ void Execution::NearestSitesFirst() {
   thread_local std::vector<GeoCandidate> page, multi;
   sites.clear(), page.clear(), multi.clear();
   grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &sites);
+  Spend(sites.size() * kSiteUnits);
   auto passes = [this](const RowInfo& info) { return PassesInfo(info); };
   auto count = [this](const RowInfo& info, double miles, uint64_t n) { Count(info, miles, n); };
   // Multi-location entries far enough from their rows' other points count
@@ -321,8 +393,14 @@ void Execution::NearestSitesFirst() {
   CountSiteProfiles(sites, nb);
   const size_t need = from_ + q_.limit + 1;
   // The `need` nearest multi-location matches: a bounded max-heap.
+  // Its work is added after it returns: CountMultiWithin keeps per-thread
+  // counters that a throw from inside would leave dirty.
+  const uint64_t heap_units = static_cast<uint64_t>(std::bit_width(need));
+  uint64_t multi_units = 0;
   grid_.CountMultiWithin(sites, nb, passes, count, [&](const GeoCandidate& c) {
+    ++multi_units;
     if (multi.size() == need && !ByDistance(c, multi.front())) return;
+    multi_units += heap_units;
     if (!AfterCursor(c)) return;
     if (multi.size() < need) {
       multi.push_back(c);
@@ -333,6 +411,7 @@ void Execution::NearestSitesFirst() {
       std::push_heap(multi.begin(), multi.end(), ByDistance);
     }
   });
+  Spend(multi_units);
   // Sites nearest first (rows at equal distance in row = NPI order), taken
   // from a heap only as far as the page needs: a wide radius in a dense
   // metro holds thousands of sites, and the page usually fills from a few.
@@ -384,6 +463,7 @@ void Execution::NearestSitesFirst() {
           next = &run;
       if (next == nullptr) break;
       const size_t k = next->at++;
+      Spend(runs.size());
       GeoCandidate c{next->rows[k], next->loc[k], miles};
       if (PassesInfo(next->info[k]) && AfterCursor(c)) page.push_back(c);
     }
@@ -450,6 +530,14 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
   }
   const std::pair<size_t, size_t> rare = text_.Rarest();  // (word, postings)
   const size_t rarest = rare.first, rarest_rows = rare.second;
+  const size_t near = q_.has_point && plan_ != TextPlan::kPostings
+                          ? grid_.CountNear(q_.lat, q_.lon, q_.radius_mi)
+                          : 0;
+  const bool by_sites =
+      q_.has_point && (plan_ == TextPlan::kAuto ? near <= kSiteRowsPerPosting * rarest_rows
+                                                : plan_ == TextPlan::kSites);
+  // The reads are known before any is made: a search past the budget stops here.
+  Spend(text_.MarkReads(rarest) + (by_sites ? near * kNearRowUnits : rarest_rows * kPostingUnits));
   text_.Mark(rarest, acc.data(), tmp.data());
   // Whatever happens below, the bitmap is all zero again for the next query.
   const ScopeExit unmark([&] { text_.Unmark(rarest, acc.data()); });
@@ -460,10 +548,6 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
     w &= ~bit;
     return true;
   };
-  const bool by_sites =
-      q_.has_point && (plan_ == TextPlan::kAuto ? grid_.CountNear(q_.lat, q_.lon, q_.radius_mi) <=
-                                                      kSiteRowsPerPosting * rarest_rows
-                                                : plan_ == TextPlan::kSites);
   if (by_sites) {
     grid_.ForEachWithin(q_.lat, q_.lon, q_.radius_mi, [&](GeoCandidate c, const RowInfo& info) {
       if (take(c.row)) Consider(c, info, matches);
@@ -537,9 +621,38 @@ void Execution::OrderAndEmit(std::vector<GeoCandidate>* matches_in) {
 
 }  // namespace
 
-SearchResult Execute(const SearchIndex& index, const Query& q, TextPlan plan) {
+SearchResult Execute(const SearchIndex& index, const Query& q, const ExecuteOptions& options) {
   assert(q.sort != Query::Sort::kName || index.has_name_rank());
-  return Execution(index, q, plan).Run();
+  Execution e(index, q, options);
+  try {
+    SearchResult r = e.Run();
+    r.work = e.work();
+    return r;
+  } catch (const OverBudget&) {
+    SearchResult r;
+    r.too_broad = true;
+    r.work = e.work();
+    return r;
+  }
+}
+
+Status TooBroad(const Query& q) {
+  if (!q.text.empty() && !q.has_point)
+    return Status::InvalidArgument(
+               "this name matches too many providers across the country to sort; add a place "
+               "(near or city), a state, or more letters of the name")
+        .WithParam("q")
+        .WithReason("too_broad");
+  if (q.has_point)
+    return Status::InvalidArgument(
+               "this area holds too many providers for this search; use a smaller radius, "
+               "sort by distance, or add a care type or name")
+        .WithParam("radius")
+        .WithReason("too_broad");
+  return Status::InvalidArgument(
+             "searching every provider in the country this way is too broad; add a place (near "
+             "or city) or a name (q). To list every provider, use the bulk exports")
+      .WithReason("too_broad");
 }
 
 std::string CursorAfter(const SearchIndex& index, const Query& q, const SearchHit& hit) {

@@ -39,7 +39,7 @@ class ExecutorVsOracle : public ::testing::Test {
     SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), q);
     for (TextPlan plan : plans) {
       SCOPED_TRACE("text plan " + std::to_string(static_cast<int>(plan)));
-      CompareResults(q, want, Execute(*index_, q, plan), what);
+      CompareResults(q, want, Execute(*index_, q, ExecuteOptions{plan, UINT64_MAX}), what);
     }
   }
   static void CompareResults(const Query& q, const SearchResult& want, const SearchResult& got,
@@ -172,6 +172,81 @@ TEST_F(ExecutorVsOracle, RandomTextQueries) {
     // Both candidate plans, whichever the cost model would pick.
     Compare(q, what, {TextPlan::kAuto, TextPlan::kSites, TextPlan::kPostings});
   }
+}
+
+// The work bound: under any budget a search either answers exactly what the
+// unbounded engine answers, having spent no more than the budget, or is
+// refused (too_broad, nothing in it) because its whole cost is over the
+// budget. Budgets from one unit to more than any search here costs.
+TEST_F(ExecutorVsOracle, TheBudgetAnswersExactlyOrRefusesWhatCostsMore) {
+  std::mt19937_64 rng(515);
+  std::uniform_real_distribution<double> u(0, 1);
+  const ModalityMap& mods = ModalityMap::Embedded();
+  size_t refused = 0, answered = 0;
+  for (int iter = 0, n = testing::Iterations(400); iter < n; ++iter) {
+    Query q;
+    if (rng() % 3 != 0) {
+      auto locs = snap_->locations(rng() % snap_->size());
+      q.has_point = true;
+      q.lat = !locs.empty() && locs[0].precision ? locs[0].lat : 40.7;
+      q.lon = !locs.empty() && locs[0].precision ? locs[0].lon : -74.0;
+      const double radii[] = {5, 25, 100, 500};
+      q.radius_mi = radii[rng() % 4];
+    }
+    if (rng() % 2 == 0) q.text.push_back(RandomWord(rng));
+    if (rng() % 3 == 0) q.modality = RandomModality(rng, mods);
+    if (rng() % 6 == 0) q.credentials = {"MD"};
+    if (rng() % 5 == 0) q.state = "NY";
+    const int s = static_cast<int>(rng() % 3);
+    q.sort = s == 0                  ? Query::Sort::kName
+             : s == 1 && q.has_point ? Query::Sort::kDistance
+             : !q.text.empty()       ? Query::Sort::kRelevance
+                                     : Query::Sort::kName;
+    q.limit = 1 + rng() % 50;
+    q.offset = rng() % 4 == 0 ? rng() % 500 : 0;
+    const SearchResult full = Execute(*index_, q, ExecuteOptions{TextPlan::kAuto, UINT64_MAX});
+    ASSERT_FALSE(full.too_broad);
+    for (uint64_t budget : {uint64_t{1}, uint64_t{2'000}, uint64_t{60'000}, uint64_t{600'000},
+                            full.work, full.work == 0 ? 0 : full.work - 1}) {
+      const std::string what = "iteration " + std::to_string(iter) + ", budget " +
+                               std::to_string(budget) + " (costs " + std::to_string(full.work) +
+                               ")";
+      const SearchResult got = Execute(*index_, q, ExecuteOptions{TextPlan::kAuto, budget});
+      if (got.too_broad) {
+        ++refused;
+        EXPECT_GT(full.work, budget) << what;
+        EXPECT_EQ(got.total, 0u) << what;
+        EXPECT_TRUE(got.hits.empty() && got.next_cursor.empty()) << what;
+      } else {
+        ++answered;
+        EXPECT_LE(got.work, budget) << what;
+        EXPECT_EQ(got.work, full.work) << what;
+        CompareResults(q, full, got, what);
+        if (q.sort != Query::Sort::kName) EXPECT_EQ(got.next_cursor, full.next_cursor) << what;
+      }
+    }
+  }
+  // Both outcomes happen (the budgets above span the searches' costs).
+  EXPECT_GT(refused, 0u);
+  EXPECT_GT(answered, 0u);
+}
+
+// A nationwide scan whose reads alone exceed the budget is refused before
+// any row is read: the work it reports is the estimate, nothing more.
+TEST_F(ExecutorVsOracle, AScanPastTheBudgetIsRefusedBeforeItReads) {
+  Query q;
+  q.sort = Query::Sort::kName;
+  const SearchResult r = Execute(*index_, q, ExecuteOptions{TextPlan::kAuto, snap_->size()});
+  EXPECT_TRUE(r.too_broad);
+  EXPECT_EQ(r.work, 2 * snap_->size());  // kScanRowUnits per row, no match counted yet
+  Status why = TooBroad(q);
+  EXPECT_EQ(why.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(why.Reason(), "too_broad");
+  EXPECT_NE(why.message().find("add a place"), std::string::npos) << why.message();
+  q.text = {"a"};
+  EXPECT_EQ(TooBroad(q).param(), "q");
+  q.has_point = true;
+  EXPECT_EQ(TooBroad(q).param(), "radius");
 }
 
 // Paging by cursor visits exactly the oracle's full ordered list, page by page.

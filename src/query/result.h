@@ -48,6 +48,12 @@ struct SearchResult {
   std::vector<SearchHit> hits;  // the requested page
   Facets facets;
   std::string next_cursor;  // empty on the last page
+  // The search would cost more than the engine's bound (ExecuteOptions::
+  // budget, query/executor.h): it was stopped, and `total`, the facets and
+  // the page are empty. TooBroad(q) says what to narrow.
+  bool too_broad = false;
+  // Work units spent (see executor.h), for the bound's benchmark and tests.
+  uint64_t work = 0;
 };
 
 }  // namespace meridian
