@@ -114,7 +114,8 @@ uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
 constexpr size_t kSiteRowsPerPosting = 32;
 
 // Work units (ExecuteOptions::budget), about 3.5 ns of one core each. One
-// unit: a posting read while marking; two: a row's RowInfo read in order (a
+// unit: kMarkReadsPerUnit postings read while marking (in order, into a
+// bitmap that stays in cache); two: a row's RowInfo read in order (a
 // nationwide scan). Dearer steps, measured with bench_costly at 9 M rows
 // (bench/results/reliability.md):
 //   a row near a point is measured (a distance);
@@ -126,6 +127,7 @@ constexpr size_t kSiteRowsPerPosting = 32;
 //   within the radius (the distance fast path) sums its profiles; a row of
 //   that path's page is picked from every run at its distance; a row with
 //   several locations goes through a heap as deep as the page.
+constexpr uint64_t kMarkReadsPerUnit = 8;
 constexpr uint64_t kScanRowUnits = 2;
 constexpr uint64_t kNearRowUnits = 1;
 constexpr uint64_t kMatchUnits = 15;
@@ -134,7 +136,8 @@ constexpr uint64_t kRateUnitsPerLevel = 3;  // per word, per halving of its term
 constexpr uint64_t kPostingUnits = 70;
 constexpr uint64_t kCredentialUnits = 100;
 constexpr uint64_t kCodeUnits = 5;
-constexpr uint64_t kSiteUnits = 100;
+constexpr uint64_t kSiteUnits = 60;       // plus one per profile it sums
+constexpr uint64_t kMultiEntryUnits = 4;  // its other points looked up
 
 // Thrown by Execution::Spend when the budget runs out; Execute() catches it.
 struct OverBudget {};
@@ -384,18 +387,27 @@ void Execution::NearestSitesFirst() {
   thread_local std::vector<GeoCandidate> page, multi;
   sites.clear(), page.clear(), multi.clear();
   grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &sites);
-  Spend(sites.size() * kSiteUnits);
+  const uint32_t nb = GeoGrid::ExclusiveBuckets(q_.radius_mi);
+  const size_t need = from_ + q_.limit + 1;
+  const uint64_t heap_units = 3 * static_cast<uint64_t>(std::bit_width(need));
+  // Known before any is read: the sites' profiles, and the sort of a page
+  // of at most `need` single rows and `need` multi-location ones.
+  uint64_t site_units = 2 * need * heap_units;
+  for (const SiteHit& h : sites) {
+    const size_t excl = grid_.excl_rows(h.site, nb).size();
+    const size_t multi_entries = grid_.excl_rows(h.site, GeoGrid::kBuckets).size() - excl;
+    site_units += kSiteUnits + grid_.profiles(h.site).size() +
+                  grid_.excl_profiles(h.site, nb).size() + kMultiEntryUnits * multi_entries;
+  }
+  Spend(site_units);
   auto passes = [this](const RowInfo& info) { return PassesInfo(info); };
   auto count = [this](const RowInfo& info, double miles, uint64_t n) { Count(info, miles, n); };
   // Multi-location entries far enough from their rows' other points count
   // like single rows here (GeoGrid::ExclusiveBuckets).
-  const uint32_t nb = GeoGrid::ExclusiveBuckets(q_.radius_mi);
   CountSiteProfiles(sites, nb);
-  const size_t need = from_ + q_.limit + 1;
   // The `need` nearest multi-location matches: a bounded max-heap.
   // Its work is added after it returns: CountMultiWithin keeps per-thread
   // counters that a throw from inside would leave dirty.
-  const uint64_t heap_units = static_cast<uint64_t>(std::bit_width(need));
   uint64_t multi_units = 0;
   grid_.CountMultiWithin(sites, nb, passes, count, [&](const GeoCandidate& c) {
     ++multi_units;
@@ -537,7 +549,8 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
       q_.has_point && (plan_ == TextPlan::kAuto ? near <= kSiteRowsPerPosting * rarest_rows
                                                 : plan_ == TextPlan::kSites);
   // The reads are known before any is made: a search past the budget stops here.
-  Spend(text_.MarkReads(rarest) + (by_sites ? near * kNearRowUnits : rarest_rows * kPostingUnits));
+  Spend(text_.MarkReads(rarest) / kMarkReadsPerUnit +
+        (by_sites ? near * kNearRowUnits : rarest_rows * kPostingUnits));
   text_.Mark(rarest, acc.data(), tmp.data());
   // Whatever happens below, the bitmap is all zero again for the next query.
   const ScopeExit unmark([&] { text_.Unmark(rarest, acc.data()); });
