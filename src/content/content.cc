@@ -12,6 +12,7 @@
 
 #include "text/readability.h"
 #include "util/file.h"
+#include "util/utf8.h"
 
 namespace meridian::content {
 
@@ -331,6 +332,17 @@ std::shared_ptr<const ContentLibrary> ContentLibrary::Build(
   for (const auto& [path, text] : files) {
     const std::filesystem::path p(path);
     const std::string dir = p.parent_path().filename(), stem = p.stem(), ext = p.extension();
+    if (ext == ".md" && !IsValidUtf8(text)) {  // its text would reach pages and JSON
+      int line = 1;
+      for (size_t i = 0; i < text.size();) {
+        const size_t n = Utf8SequenceLength(text, i);
+        if (n == 0) break;
+        line += text[i] == '\n';
+        i += n;
+      }
+      c.Error(path, line, "not UTF-8 text (save the file as UTF-8)");
+      continue;
+    }
     if (dir == "authors" && ext == ".md") {
       Author a;
       if (ParseAuthor(path, stem, text, &c, &a)) lib->authors_.push_back(std::move(a));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "testing/test_util.h"
 
 namespace meridian::content {
@@ -84,6 +86,20 @@ TEST(Content, EachProblemIsNamedWithItsFileAndLine) {
       << errors;
   EXPECT_NE(errors.find("c/articles/bad.md:11: error: unknown modality 'reiki'"), std::string::npos)
       << errors;
+}
+
+// A file that is not UTF-8 (found by markdown_fuzz: its bytes reached the
+// JSON API) is refused with its file and the line of the first bad byte.
+TEST(Content, AFileThatIsNotUtf8IsRefusedWithItsLine) {
+  std::shared_ptr<const ContentLibrary> lib;
+  const std::string body = "Fine first line.\nThen a bad byte \xff here.\n";
+  const std::string a = Article("latin", "", body);
+  const int line = 1 + static_cast<int>(std::count(a.begin(), a.begin() + a.find('\xff'), '\n'));
+  const std::string errors = Errors(Check({{"c/articles/latin.md", a}}, &lib));
+  EXPECT_NE(errors.find("c/articles/latin.md:" + std::to_string(line) + ": error: not UTF-8"),
+            std::string::npos)
+      << errors;
+  EXPECT_EQ(lib->FindArticle("latin"), nullptr);
 }
 
 TEST(Content, NoSourcesNoReviewerAndAPastReview) {

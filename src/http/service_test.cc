@@ -176,6 +176,19 @@ TEST_F(ServiceTest, UnknownPathsMethodsAndParameters) {
 
 // Shared and newsletter links carry tracking parameters; pages ignore what
 // they do not take instead of showing an error page (they answered 400).
+// Found by http_fuzz: a path with bytes that are not UTF-8 was echoed into
+// the error message, and the body was not JSON. Each must parse now.
+TEST_F(ServiceTest, PathsThatAreNotUtf8StillGetJsonErrors) {
+  for (const char* target : {"/fhir/Pr\xff"
+                             "ct",
+                             "/fhir/Practitioner/12\xc3", "/api/v1/states/W\xff/rules",
+                             "/api/v1/articles/a\xff", "/api/v1/providers/\xe2\x82"}) {
+    HttpResponse r = Get(target);
+    EXPECT_GE(r.status, 400) << target;
+    EXPECT_TRUE(json::accept(r.body)) << target << ": " << r.body;
+  }
+}
+
 TEST_F(ServiceTest, PagesIgnoreParametersTheyDoNotTake) {
   for (const char* target :
        {"/?utm_source=newsletter", "/search?where=10001&utm_source=newsletter&utm_medium=email",

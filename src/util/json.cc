@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/utf8.h"
+
 namespace meridian {
 
 void AppendJsonString(std::string* out, std::string_view s) {
@@ -11,6 +13,17 @@ void AppendJsonString(std::string* out, std::string_view s) {
   size_t run = 0;  // start of the bytes not yet appended (copied in one go)
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {  // a UTF-8 sequence, kept; bytes that are not one become U+FFFD
+      const size_t n = Utf8SequenceLength(s, i);
+      if (n > 0) {
+        i += n - 1;
+        continue;
+      }
+      out->append(s.data() + run, i - run);
+      out->append("\\ufffd");
+      run = i + 1;
+      continue;
+    }
     // <, > and & as \u escapes too, so JSON is inert even pasted into HTML.
     if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') continue;
     out->append(s.data() + run, i - run);

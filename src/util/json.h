@@ -38,7 +38,10 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// Appends `s` to *out as a quoted, escaped JSON string.
+// Appends `s` to *out as a quoted, escaped JSON string. Well-formed UTF-8
+// is kept as is; each byte that does not start a well-formed sequence
+// (from a request path, a file) becomes \ufffd, so the output is always
+// valid JSON.
 void AppendJsonString(std::string* out, std::string_view s);
 
 }  // namespace meridian
