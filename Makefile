@@ -9,11 +9,14 @@ JOBS       ?= $(shell nproc)
 DEMO_DIR   ?= out/demo
 DEMO_ROWS  ?= 200000
 DEMO_SEED  ?= 42
-FUZZ_SECONDS ?= 300
-FUZZ_SMOKE_SECONDS ?= 20
+# FUZZ_SECONDS: per target, for `make fuzz` (default 300) and `make fuzz-long` (default 3600).
+FUZZ_SMOKE_SECONDS ?= 8
+FUZZ_TARGET ?= ingest_fuzz
+FUZZ_TARGETS = ingest_fuzz query_string_fuzz snapshot_fuzz attached_fuzz http_fuzz form_fuzz \
+               markdown_fuzz fhir_fuzz
 
-.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke format format-check reliability bench-digest bench-fhir \
-        test-cluster test-cluster-short \
+.PHONY: all deps build build-server run test test-unit test-e2e test-asan test-tsan fuzz fuzz-smoke fuzz-long format format-check reliability bench-digest bench-fhir \
+        test-cluster test-cluster-short test-overload-short \
         bench-ingest bench-search bench-http bench-store demo clean
 
 all: build
@@ -62,7 +65,7 @@ run: demo
 	$(BUILD)/meridian serve --snapshot $(DEMO_DIR)/demo.snap --listen 127.0.0.1:8080 --access-log - \
 	  --store sqlite:$(DEMO_DIR)/meridian.sqlite
 
-test: build test-unit test-e2e test-cluster-short test-asan test-tsan fuzz-smoke
+test: build test-unit test-e2e test-cluster-short test-overload-short test-asan test-tsan fuzz-smoke
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -116,23 +119,29 @@ $(FUZZ_BUILD)/build.ninja:
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_FUZZ=ON
 
-# libFuzzer over the CSV tokenizer + NPPES row mapping (and, in fuzz-smoke,
-# the HTTP query-string / search-parameter parser). Inputs that crash are
-# written to tests/fuzz/artifacts/; copy them into tests/fuzz/regressions/.
+# libFuzzer targets for every input a stranger controls (tests/fuzz/*_fuzz.cc;
+# tests/fuzz/run.sh runs them): NPPES CSV rows, query strings, snapshot files,
+# side files and the deactivation report, raw HTTP requests, form bodies and
+# guide answers, articles, FHIR search parameters.
+# `make fuzz` runs one target (FUZZ_TARGET, default ingest_fuzz) for
+# FUZZ_SECONDS (default 300); inputs that crash are written to
+# tests/fuzz/artifacts/; copy them into tests/fuzz/regressions/<target>/.
 fuzz: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz
-	@mkdir -p tests/fuzz/artifacts $(FUZZ_BUILD)/corpus
-	$(FUZZ_BUILD)/ingest_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	  -artifact_prefix=tests/fuzz/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus tests/fuzz/regressions
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGET)
+	tests/fuzz/run.sh long $(FUZZ_BUILD) $(or $(FUZZ_SECONDS),300) $(FUZZ_TARGET)
 
+# In `make test`: builds every target, replays tests/fuzz/regressions/<target>/,
+# then runs each for FUZZ_SMOKE_SECONDS from its seed corpus and dictionary.
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) -j $(JOBS) ingest_fuzz query_string_fuzz
-	@mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/qs_corpus
-	@set -e; for f in tests/fuzz/regressions/*; do [ -f "$$f" ] && $(FUZZ_BUILD)/ingest_fuzz "$$f"; done; true
-	$(FUZZ_BUILD)/ingest_fuzz -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=8192 \
-	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus
-	$(FUZZ_BUILD)/query_string_fuzz -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=4096 \
-	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/qs_corpus tests/fuzz/query_string_corpus
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
+	tests/fuzz/run.sh smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
+# Every target for FUZZ_SECONDS (default 3600) each, one after another, with
+# -print_final_stats=1: each target's final stats and exec count go to
+# $(FUZZ_BUILD)/fuzz-stats/<target>.txt (its whole log beside it).
+fuzz-long: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
+	tests/fuzz/run.sh long $(FUZZ_BUILD) $(or $(FUZZ_SECONDS),3600) $(FUZZ_TARGETS)
 
 format:
 	clang-format-14 -i $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'tests/*.cc')
@@ -168,10 +177,20 @@ bench-fhir: build
 bench-digest: build
 	bench/digest.sh $(BUILD)
 
-# Long reliability runs (the short forms run in `make test`): the digest
-# sender killed with SIGKILL at random points of a 10,000-subscriber run.
+# Past capacity, short form (tests/reliability/overload.py): 20,000 rows,
+# 64 connections allowed, wrk with 256, then a burst of 2,000 connections.
+test-overload-short: build
+	/usr/bin/python3 tests/reliability/overload.py --meridian $(BUILD)/meridian \
+	  --bench-search $(BUILD)/bench_search --short
+
+# The long reliability runs, written to bench/results/reliability.md
+# (bench/reliability.sh): every fuzz target for FUZZ_SECONDS (default 3600)
+# each, the damaged-snapshot sweep on a larger snapshot, the costliest legal
+# searches at 9 M, overload at 1 M, the 60-minute soak at 9 M, and the digest
+# sender killed at random points of a 10,000-subscriber run. Parts can be
+# skipped: RELIABILITY_SKIP="fuzz soak". Takes about 10 hours in full.
 reliability: build
-	cd $(BUILD) && MERIDIAN_CRASH_SUBSCRIBERS=10000 ./meridian_tests --gtest_filter='DigestCrash.*'
+	bench/reliability.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
