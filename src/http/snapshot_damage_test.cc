@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -83,11 +84,13 @@ void Reseal(std::string* file, bool sections) {
   std::memcpy(file->data(), &h, sizeof h);
 }
 
+// One damage: made when it is tried (thousands of whole copies of a large
+// snapshot would not fit in memory).
 struct Damage {
-  std::string kind;    // "flip", "cut", "zero page", "version"
-  std::string where;   // section name, "header", "table", "padding"
-  std::string bytes;   // the damaged file
-  std::string expect;  // a phrase the refusal must hold
+  std::string kind;                   // "flip", "cut", "zero page", "version"
+  std::string where;                  // section name, "header", "table", "padding"
+  std::function<std::string()> make;  // the damaged file
+  std::string expect;                 // a phrase the refusal must hold
 };
 
 class DamageSweep : public ::testing::Test {
@@ -115,9 +118,16 @@ class DamageSweep : public ::testing::Test {
     const std::vector<Section> sections = Sections(good);
     const size_t table_end = sizeof(FileHeader) + sections.size() * sizeof(SectionEntry);
     auto flip = [&](size_t at, int bit, const std::string& where, const std::string& expect) {
-      std::string bad = good;
-      bad[at] = static_cast<char>(bad[at] ^ (1 << bit));
-      out.push_back({"flip", where, std::move(bad), expect});
+      out.push_back({"flip", where,
+                     [&good, at, bit] {
+                       std::string bad = good;
+                       bad[at] = static_cast<char>(bad[at] ^ (1 << bit));
+                       return bad;
+                     },
+                     expect});
+    };
+    auto cut = [&](size_t at, const std::string& where, const std::string& expect) {
+      out.push_back({"cut", where, [&good, at] { return good.substr(0, at); }, expect});
     };
     // The header, every bit of it; the table, a bit of every byte.
     for (size_t at = 0; at < sizeof(FileHeader); ++at)
@@ -135,36 +145,42 @@ class DamageSweep : public ::testing::Test {
         // A zero-filled 4 KiB page starting inside the section (where it
         // changes the bytes), refused by some section's checksum.
         const size_t from = s.offset + (s.bytes > 1 ? rng() % s.bytes : 0);
-        std::string bad = good;
         const size_t to = std::min(good.size(), from + 4096);
-        std::memset(bad.data() + from, 0, to - from);
-        if (bad != good) out.push_back({"zero page", s.name, std::move(bad), "checksum mismatch"});
+        if (good.find_first_not_of('\0', from) < to)
+          out.push_back({"zero page", s.name,
+                         [&good, from, to] {
+                           std::string bad = good;
+                           std::memset(bad.data() + from, 0, to - from);
+                           return bad;
+                         },
+                         "checksum mismatch"});
       }
       // Truncated at the section's start, inside it, and at its end.
-      for (uint64_t cut : {s.offset, s.offset + s.bytes / 2, s.offset + s.bytes})
-        if (cut < good.size()) out.push_back({"cut", s.name, good.substr(0, cut), "truncated"});
+      for (uint64_t c : {s.offset, s.offset + s.bytes / 2, s.offset + s.bytes})
+        if (c < good.size()) cut(c, s.name, "truncated");
     }
     // Cuts at random points, and inside the header and table.
-    for (size_t i = 0; i < flips; ++i)
-      out.push_back({"cut", "random", good.substr(0, rng() % good.size()), ""});
-    out.push_back({"cut", "header", good.substr(0, 40), "not a Meridian snapshot"});
-    out.push_back({"cut", "table", good.substr(0, sizeof(FileHeader) + 20), "truncated"});
+    for (size_t i = 0; i < flips; ++i) cut(rng() % good.size(), "random", "");
+    cut(40, "header", "not a Meridian snapshot");
+    cut(sizeof(FileHeader) + 20, "table", "truncated");
     // The padding between sections: any non-zero byte there is refused.
     for (size_t k = 0; k + 1 < sections.size(); ++k) {
       const uint64_t end = sections[k].offset + sections[k].bytes;
       if (end < sections[k + 1].offset) flip(end, 0, "padding", "non-zero padding");
     }
     // An older and a newer format version, with every checksum right.
-    for (uint32_t v : {snapshot::kFormatVersion - 1, snapshot::kFormatVersion + 1}) {
-      std::string bad = good;
-      FileHeader h;
-      std::memcpy(&h, bad.data(), sizeof h);
-      h.format_version = v;
-      std::memcpy(bad.data(), &h, sizeof h);
-      Reseal(&bad, false);
-      out.push_back({"version", "header", std::move(bad),
+    for (uint32_t v : {snapshot::kFormatVersion - 1, snapshot::kFormatVersion + 1})
+      out.push_back({"version", "header",
+                     [&good, v] {
+                       std::string bad = good;
+                       FileHeader h;
+                       std::memcpy(&h, bad.data(), sizeof h);
+                       h.format_version = v;
+                       std::memcpy(bad.data(), &h, sizeof h);
+                       Reseal(&bad, false);
+                       return bad;
+                     },
                      "format version " + std::to_string(v) + " is not supported"});
-    }
     return out;
   }
 
@@ -196,7 +212,8 @@ TEST_F(DamageSweep, EveryDamagedFileIsRefusedByOpenReloadAndVerify) {
   for (size_t i = 0; i < damage.size(); ++i) {
     const Damage& d = damage[i];
     const std::string what = d.kind + " in " + d.where + " (#" + std::to_string(i) + ")";
-    testing::WriteAll(path, d.bytes);
+    const std::string bytes = d.make();
+    testing::WriteAll(path, bytes);
     auto snap = Snapshot::Open(path);
     ++by_kind[d.kind];
     if (snap.ok()) {
@@ -212,7 +229,7 @@ TEST_F(DamageSweep, EveryDamagedFileIsRefusedByOpenReloadAndVerify) {
     // Replaced the way publish and refresh do, by a rename: the file served
     // so far stays whole under its mapping.
     if (i % 20 == 0) {
-      testing::WriteAll(o.snapshot + ".new", d.bytes);
+      testing::WriteAll(o.snapshot + ".new", bytes);
       std::filesystem::rename(o.snapshot + ".new", o.snapshot);
       ++reloads;
       if (!(*service)->Reload().ok()) ++reloads_refused;
