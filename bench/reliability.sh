@@ -4,7 +4,7 @@
 #
 #   bench/reliability.sh [BUILD_DIR]
 #   RELIABILITY_SKIP="fuzz soak" bench/reliability.sh   # leave parts out
-#   FUZZ_SECONDS=600 SOAK_MINUTES=20 bench/reliability.sh
+#   FUZZ_SECONDS=600 SOAK_MINUTES=20 SOAK_RELOAD_EVERY=5 bench/reliability.sh
 #
 # Parts: fuzz (every libFuzzer target FUZZ_SECONDS each, default 3600, then
 # line coverage from a coverage build over the corpora), damage (the
@@ -83,7 +83,7 @@ if want costly; then
   bounded=$("$BUILD/bench_costly" "$snap" 10)
   unbounded=$("$BUILD/bench_costly" "$snap" 2 --budget 1000000000000)
   while IFS= read -r line; do
-    q=$(echo "$line" | grep -o '"query":"[^"]*"' | cut -d'"' -f4)
+    q=$(echo "$line" | grep -o '"query":"[^"]*"' | cut -d'"' -f4 || true)
     [ -n "$q" ] || continue
     u=$(echo "$unbounded" | grep -F "\"query\":\"$q\"")
     num() { echo "$1" | grep -o "\"$2\":[0-9.]*" | cut -d: -f2; }
@@ -112,6 +112,7 @@ if want soak; then
   ensure_snapshot "$BUILD" 9000000
   /usr/bin/python3 tests/reliability/soak.py --meridian "$BUILD/meridian" \
     --bench-search "$BUILD/bench_search" --snapshot "$snap" --minutes "$SOAK_MINUTES" \
+    --reload-every "${SOAK_RELOAD_EVERY:-10}" \
     --results "$WORK/soak.json" --svg bench/results/reliability-soak.svg > "$WORK/soak.log" 2>&1 || true
   say "" "### Soak: \`tests/reliability/soak.py --snapshot $snap --minutes $SOAK_MINUTES\`" ""
   say "$(/usr/bin/python3 -c "

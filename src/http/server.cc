@@ -84,6 +84,7 @@ struct Server::Impl {
       : service(s), options(o), store_pool(static_cast<size_t>(std::max(1, o.store_threads))) {}
 
   void Accept();
+  void Take(tcp::socket socket);
   void AcceptFailed(const beast::error_code& ec);
   bool ShedOne();
   void BeginStop();
@@ -107,24 +108,6 @@ class Session : public std::enable_shared_from_this<Session> {
     auto ep = stream_.socket().remote_endpoint(ec);
     client_ = ec ? "" : ep.address().to_string();
     Read(server_->options.read_timeout);
-  }
-
-  // 503 and close: too many connections.
-  void Refuse() {
-    auto res =
-        std::make_shared<http::response<http::string_body>>(http::status::service_unavailable, 11);
-    res->set(http::field::content_type, "application/json");
-    res->set(http::field::retry_after, "1");
-    res->body() =
-        "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections\",\"param\":null}}";
-    res->keep_alive(false);
-    res->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(2));
-    auto self = shared_from_this();
-    http::async_write(stream_, *res, [self, res](beast::error_code, size_t) {
-      beast::error_code ec;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    });
   }
 
  private:
@@ -370,18 +353,55 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+namespace {
+
+// 503 with Retry-After on a connection the server will not serve, written at
+// once (a few bytes always fit the socket's buffer), then closed. What the
+// client sent is read first, so closing sends FIN, not a reset that could
+// discard the answer before the client reads it.
+void AnswerBusyAndClose(int fd) {
+  static constexpr std::string_view kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 71\r\nConnection: close\r\n\r\n"
+      "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections\",\"param\":null}}";
+  char sink[4096];
+  while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+  (void)::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(fd, SHUT_WR);
+  while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+}
+
+}  // namespace
+
+void Server::Impl::Take(tcp::socket socket) {
+  if (connections.load() >= options.max_connections) {
+    AnswerBusyAndClose(socket.native_handle());
+    beast::error_code ec;
+    socket.close(ec);
+    return;
+  }
+  ++connections;
+  std::make_shared<Session>(std::move(socket), this)->Start();
+}
+
 void Server::Impl::Accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!stopping.load() && acceptor.is_open()) AcceptFailed(ec);
       return;
     }
-    const size_t n = ++connections;
-    auto session = std::make_shared<Session>(std::move(socket), this);
-    if (n > options.max_connections)
-      session->Refuse();
-    else
-      session->Start();
+    Take(std::move(socket));
+    // Then every connection already waiting: under load this handler runs
+    // behind many requests, and one connection per turn would leave the
+    // rest in the backlog until their clients time out.
+    for (int i = 0; i < 1024 && !stopping.load(); ++i) {
+      tcp::socket next(net::make_strand(ioc));
+      acceptor.accept(next, ec);  // non-blocking: would_block when none waits
+      if (ec) break;
+      Take(std::move(next));
+    }
     if (!stopping.load()) Accept();
   });
 }
@@ -415,12 +435,7 @@ bool Server::Impl::ShedOne() {
   const int fd =
       ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd >= 0) {
-    static constexpr std::string_view kBusy =
-        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
-        "Content-Length: 71\r\nConnection: close\r\n\r\n"
-        "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections\",\"param\":null}}";
-    (void)::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL);
-    ::shutdown(fd, SHUT_WR);
+    AnswerBusyAndClose(fd);
     ::close(fd);
     answered = true;
   }
@@ -492,6 +507,7 @@ Status Server::Start() {
   if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) a.non_blocking(true, ec);  // Accept() drains the backlog with plain accepts
   if (ec)
     return Status::IoError("cannot listen on " + impl_->options.address + ":" +
                            std::to_string(impl_->options.port) + ": " + ec.message());
