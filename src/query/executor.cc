@@ -392,7 +392,9 @@ void Execution::NearestSitesFirst() {
   const uint64_t heap_units = 3 * static_cast<uint64_t>(std::bit_width(need));
   // Known before any is read: the sites' profiles, and the sort of a page
   // of at most `need` single rows and `need` multi-location ones.
-  uint64_t site_units = 2 * need * heap_units;
+  const uint64_t page_rows =
+      std::min<uint64_t>(need, grid_.CountNear(q_.lat, q_.lon, q_.radius_mi));
+  uint64_t site_units = 2 * page_rows * heap_units;
   for (const SiteHit& h : sites) {
     const size_t excl = grid_.excl_rows(h.site, nb).size();
     const size_t multi_entries = grid_.excl_rows(h.site, GeoGrid::kBuckets).size() - excl;

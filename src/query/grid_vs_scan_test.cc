@@ -102,7 +102,8 @@ TEST(GeoGrid, MatchesBruteForceAnywhereOnTheGlobe) {
     if (iter % 7 == 0) q.lat = u(rng) < 0.5 ? 89.5 : -89.5;
     q.radius_mi = radii[rng() % 8];
     q.limit = 1u << 30;
-    ExpectSame(ScanSearch(**snap, mods, q), Execute(*index, q),
+    ExpectSame(ScanSearch(**snap, mods, q),
+               Execute(*index, q, ExecuteOptions{.budget = UINT64_MAX}),
                "q " + std::to_string(q.lat) + "," + std::to_string(q.lon) + " r " +
                    std::to_string(q.radius_mi));
   }
@@ -145,7 +146,8 @@ TEST(GeoGrid, MatchesScanOnSyntheticNppesWithFiltersAndPaging) {
     q.offset = rng() % 4 == 0 ? rng() % 50 : 0;
     SearchResult want = ScanSearch(**snap, mods, q);
     nonempty += want.total > 0;
-    ExpectSame(want, Execute(*index, q), "iteration " + std::to_string(iter));
+    ExpectSame(want, Execute(*index, q, ExecuteOptions{.budget = UINT64_MAX}),
+               "iteration " + std::to_string(iter));
   }
   EXPECT_GT(nonempty, static_cast<size_t>(testing::Iterations(1000)) * 2 / 5)
       << "the query mix should often find something";
@@ -175,7 +177,7 @@ TEST(GeoGrid, PerThreadTablesGrowAndShrinkBackCorrectly) {
     q.lon = -180 + 360 * u(rng);
     q.radius_mi = iter % 2 ? 3000 : 500;
     q.limit = 25;
-    ExpectSame(ScanSearch(snap, mods, q), Execute(ix, q),
+    ExpectSame(ScanSearch(snap, mods, q), Execute(ix, q, ExecuteOptions{.budget = UINT64_MAX}),
                "iteration " + std::to_string(iter) + (use_large ? " (large)" : " (small)"));
   }
 }
