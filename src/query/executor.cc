@@ -22,8 +22,12 @@ namespace {
 class TextFilter {
  public:
   TextFilter(const TextIndex& ix, const std::vector<std::string>& words) : ix_(ix) {
-    for (size_t k = 0; k < words.size(); ++k)
+    for (size_t k = 0; k < words.size(); ++k) {
       per_word_.push_back(MatchTerms(ix, words[k], k + 1 == words.size()));
+      size_t n = 0;
+      for (const TermMatch& m : per_word_.back()) n += ix_.postings(m.term).size();
+      postings_.push_back(n);
+    }
   }
   bool active() const { return !per_word_.empty(); }
   bool impossible() const {
@@ -50,11 +54,8 @@ class TextFilter {
   // The word whose terms have the fewest postings, and that count.
   std::pair<size_t, size_t> Rarest() const {
     size_t best = 0, best_n = SIZE_MAX;
-    for (size_t k = 0; k < per_word_.size(); ++k) {
-      size_t n = 0;
-      for (const TermMatch& m : per_word_[k]) n += ix_.postings(m.term).size();
-      if (n < best_n) best = k, best_n = n;
-    }
+    for (size_t k = 0; k < postings_.size(); ++k)
+      if (postings_[k] < best_n) best = k, best_n = postings_[k];
     return {best, best_n};
   }
   // Sets, in `acc` (one bit per row), exactly the rows that match every
@@ -80,11 +81,8 @@ class TextFilter {
   // The postings Mark(rarest, ...) reads.
   uint64_t MarkReads(size_t rarest) const {
     uint64_t n = 0;
-    for (size_t k = 0; k < per_word_.size(); ++k) {
-      uint64_t postings = 0;
-      for (const TermMatch& m : per_word_[k]) postings += ix_.postings(m.term).size();
-      n += postings * (k == rarest ? per_word_.size() + 1 : 2);
-    }
+    for (size_t k = 0; k < postings_.size(); ++k)
+      n += postings_[k] * (k == rarest ? postings_.size() + 1 : 2);
     return n;
   }
   // Zeroes every word of `acc` that Mark(rarest, ...) may have set.
@@ -103,6 +101,7 @@ class TextFilter {
  private:
   const TextIndex& ix_;
   std::vector<std::vector<TermMatch>> per_word_;
+  std::vector<size_t> postings_;  // per word: the postings of its matching terms
 };
 
 uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
@@ -391,17 +390,17 @@ void Execution::NearestSitesFirst() {
   const size_t need = from_ + q_.limit + 1;
   const uint64_t heap_units = 3 * static_cast<uint64_t>(std::bit_width(need));
   // Known before any is read: the sites' profiles, and the sort of a page
-  // of at most `need` single rows and `need` multi-location ones.
-  const uint64_t page_rows =
-      std::min<uint64_t>(need, grid_.CountNear(q_.lat, q_.lon, q_.radius_mi));
-  uint64_t site_units = 2 * page_rows * heap_units;
+  // of at most `need` single rows and `need` multi-location ones (and never
+  // more than the sites hold).
+  uint64_t site_units = 0, rows = 0;
   for (const SiteHit& h : sites) {
     const size_t excl = grid_.excl_rows(h.site, nb).size();
     const size_t multi_entries = grid_.excl_rows(h.site, GeoGrid::kBuckets).size() - excl;
     site_units += kSiteUnits + grid_.profiles(h.site).size() +
                   grid_.excl_profiles(h.site, nb).size() + kMultiEntryUnits * multi_entries;
+    rows += grid_.single_rows(h.site).size() + excl + multi_entries;
   }
-  Spend(site_units);
+  Spend(site_units + 2 * std::min<uint64_t>(need, rows) * heap_units);
   auto passes = [this](const RowInfo& info) { return PassesInfo(info); };
   auto count = [this](const RowInfo& info, double miles, uint64_t n) { Count(info, miles, n); };
   // Multi-location entries far enough from their rows' other points count

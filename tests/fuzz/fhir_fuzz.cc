@@ -19,6 +19,7 @@
 #include "fhir/api.h"
 #include "fhir/resources.h"
 #include "fhir/search.h"
+#include "fuzz_dataset.h"
 #include "fuzz_util.h"
 #include "http/query_string.h"
 #include "http/service.h"
@@ -29,14 +30,7 @@ namespace {
 
 const std::string kBase = "http://127.0.0.1:8080/fhir";
 
-const Dataset& Data() {
-  static const Dataset* d = [] {
-    auto r = Dataset::Load(fuzz::SampleSnapshot());
-    if (!r.ok()) fuzz::Die(r.status().ToString());
-    return r->release();
-  }();
-  return *d;
-}
+const Dataset& Data() { return fuzz::SampleDataset(); }
 
 // The query string of a link the Bundle gave (kBase/<type>?...).
 bool LinkParams(const std::string& url, QueryParams* params) {

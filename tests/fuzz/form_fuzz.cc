@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_dataset.h"
 #include "fuzz_util.h"
 #include "http/api.h"
 #include "http/pages.h"
@@ -31,14 +32,7 @@ using namespace meridian;
 
 namespace {
 
-const Dataset& Data() {
-  static const Dataset* d = [] {
-    auto r = Dataset::Load(fuzz::SampleSnapshot());
-    if (!r.ok()) fuzz::Die(r.status().ToString());
-    return r->release();
-  }();
-  return *d;
-}
+const Dataset& Data() { return fuzz::SampleDataset(); }
 
 store::Store* TheStore() {
   static store::Store* s = [] {
