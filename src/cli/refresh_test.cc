@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "fetch/download.h"
@@ -215,6 +216,19 @@ TEST_F(RefreshTest, RefreshAppliesEveryNewWeeklyInOrderSwapsAndReloads) {
   for (int i = 0; i < 200 && (n = records()) != 100; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   EXPECT_EQ(n, 100);
+  // Nothing keeps the old snapshot mapped once the reload is done (serve
+  // once held the first one for its whole life, doubling its memory).
+  auto mapped = [&] {
+    std::istringstream maps(testing::ReadAll("/proc/" + std::to_string(serve.pid) + "/maps"));
+    int lines = 0;
+    for (std::string line; std::getline(maps, line);)
+      lines += line.find(dir_.File("serve/s.snap")) != std::string::npos;
+    return lines;
+  };
+  int m = -1;
+  for (int i = 0; i < 200 && (m = mapped()) != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  EXPECT_EQ(m, 1) << testing::ReadAll("/proc/" + std::to_string(serve.pid) + "/maps");
 
   // Nothing new: up to date, and download refuses the applied file.
   auto again = Run(args);

@@ -103,11 +103,16 @@ int Commands::Serve() {
   Server server(service->get(), so);
   Status s = server.Start();
   if (!s.ok()) return Fail(s);
-  const auto data = (*service)->data();
-  std::fprintf(
-      stderr, "meridian: serving %zu providers%s on http://%s:%u (SIGHUP reloads, SIGTERM stops)\n",
-      data->snap->size(), data->snap->synthetic() ? " (SYNTHETIC sample data)" : "",
-      so.address.c_str(), server.port());
+  {
+    // Scoped: a copy held past this line would keep the first snapshot (and
+    // its index) in memory after every reload.
+    const auto data = (*service)->data();
+    std::fprintf(stderr,
+                 "meridian: serving %zu providers%s on http://%s:%u (SIGHUP reloads, SIGTERM "
+                 "stops)\n",
+                 data->snap->size(), data->snap->synthetic() ? " (SYNTHETIC sample data)" : "",
+                 so.address.c_str(), server.port());
+  }
   std::fflush(stderr);
   server.Run();
   std::fprintf(stderr, "meridian: stopped\n");
