@@ -136,9 +136,11 @@ fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
 	tests/fuzz/run.sh smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
-# Every target for FUZZ_SECONDS (default 3600) each, one after another, with
+# Every target for FUZZ_SECONDS (default 3600) or FUZZ_RUNS executions
+# (default 10,000,000), whichever comes first, one after another, with
 # -print_final_stats=1: each target's final stats and exec count go to
-# $(FUZZ_BUILD)/fuzz-stats/<target>.txt (its whole log beside it).
+# $(FUZZ_BUILD)/fuzz-stats/<target>.txt (its whole log beside it). A subset:
+# make fuzz-long FUZZ_TARGETS="http_fuzz snapshot_fuzz".
 fuzz-long: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
 	tests/fuzz/run.sh long $(FUZZ_BUILD) $(or $(FUZZ_SECONDS),3600) $(FUZZ_TARGETS)

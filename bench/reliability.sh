@@ -5,6 +5,8 @@
 #   bench/reliability.sh [BUILD_DIR]
 #   RELIABILITY_SKIP="fuzz soak" bench/reliability.sh   # leave parts out
 #   FUZZ_SECONDS=600 SOAK_MINUTES=20 SOAK_RELOAD_EVERY=5 bench/reliability.sh
+#   FUZZ_RUN=0 RELIABILITY_SKIP="damage costly overload exhaustion soak digest" \
+#     bench/reliability.sh   # the fuzz table and coverage from runs already made
 #
 # Parts: fuzz (every libFuzzer target FUZZ_SECONDS each, default 3600, then
 # line coverage from a coverage build over the corpora), damage (the
@@ -33,8 +35,10 @@ say "" "## $(date -u +%Y-%m-%d) — make reliability" ""
 say "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."
 
 if want fuzz; then
-  make -s fuzz-long FUZZ_SECONDS="$FUZZ_SECONDS" || true  # failures are in the table
-  say "" "### Fuzzing: \`make fuzz-long FUZZ_SECONDS=$FUZZ_SECONDS\`" ""
+  # FUZZ_RUN=0: no new runs, only the table (and coverage) from the stats of
+  # the runs already made (make fuzz-long, a few targets at a time).
+  [ "${FUZZ_RUN:-1}" = 0 ] || make -s fuzz-long FUZZ_SECONDS="$FUZZ_SECONDS" || true  # failures are in the table
+  say "" "### Fuzzing: \`make fuzz-long FUZZ_SECONDS=$FUZZ_SECONDS\` (each target until 10,000,000 executions or the time, whichever comes first)" ""
   say "| target | seconds | executions | exit (0 = no crash, leak or sanitizer report) | cov / ft at the end |" "|---|---|---|---|---|"
   for f in build-fuzz/fuzz-stats/*_fuzz.txt; do
     t=$(basename "$f" .txt)
@@ -120,7 +124,8 @@ import json
 s = json.load(open('$WORK/soak.json'))
 m = s['minutes']
 print(f\"Capacity {s['capacity_rps']:.0f} searches/s; held at {s['target_rps']:.0f} (80 %) with {s['connections']} connections for {len(m)} minutes; reloads done {s['reloads_done']}, refused {s['reloads_refused']}.\")
-print(f\"Errors: {s['errors']}. RSS {min(x['rss_mb'] for x in m):.0f}-{max(x['rss_mb'] for x in m):.0f} MB; last quarter vs first settled quarter: {s['rss_growth']*100:+.1f} %. p99 per minute {min(x['p99_us'] for x in m)/1000:.1f}-{max(x['p99_us'] for x in m)/1000:.1f} ms.\")
+print(f\"Searches per second each minute: {min(x['rps'] for x in m):.0f}-{max(x['rps'] for x in m):.0f}; {sum(x['requests'] for x in m):,} in all.\")
+print(f\"Errors: {s['errors']}. RSS {min(x['rss_mb'] for x in m):.0f}-{max(x['rss_mb'] for x in m):.0f} MB, of it heap (RssAnon) {min(x['anon_mb'] for x in m):.0f}-{max(x['anon_mb'] for x in m):.0f} MB; the heap's last quarter vs its first settled quarter: {s['rss_growth']*100:+.1f} %. Snapshot mappings after each reload: {max(x['snapshot_maps'] for x in m if not x['reload'])}. p99 per minute {min(x['p99_us'] for x in m)/1000:.1f}-{max(x['p99_us'] for x in m)/1000:.1f} ms.\")
 print('Failures: ' + ('; '.join(s['failures']) or 'none') + '.')
 ")"
   say "" "![Soak: RSS, p99 and errors per minute](reliability-soak.svg)"

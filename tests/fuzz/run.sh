@@ -6,8 +6,10 @@
 #                                         then fuzz each target SECONDS from its
 #                                         seed corpus; runs every target, then
 #                                         fails if any did
-#   run.sh long  BUILD SECONDS TARGET...  fuzz each target SECONDS with
-#                                         -print_final_stats=1; its final stats
+#   run.sh long  BUILD SECONDS TARGET...  fuzz each target SECONDS, or until
+#                                         FUZZ_RUNS executions (default
+#                                         10,000,000), whichever comes first,
+#                                         with -print_final_stats=1; its final stats
 #                                         and exec count go to
 #                                         BUILD/fuzz-stats/<target>.txt; runs
 #                                         every target, then fails if any did
@@ -81,13 +83,14 @@ case $mode in
     [ -z "$failed" ] || { echo "fuzz-smoke: failed:$failed (logs: $build/fuzz-smoke-<target>.log)"; exit 1; }
     ;;
   long)
+    runs=${FUZZ_RUNS:-10000000}  # or SECONDS, whichever comes first
     mkdir -p $build/fuzz-stats
     failed=""
     for t in "$@"; do
       echo "== $t: ${seconds}s"
       log=$build/fuzz-stats/$t.log
       status=0
-      fuzz $t $seconds $src/artifacts -print_final_stats=1 2>$log || status=$?
+      fuzz $t $seconds $src/artifacts -print_final_stats=1 -runs=$runs 2>$log || status=$?
       {
         echo "target: $t"
         echo "seconds: $seconds"

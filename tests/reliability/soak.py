@@ -5,16 +5,17 @@ an hour, with a snapshot reload every 10 minutes.
   soak.py --meridian build/meridian --bench-search build/bench_search \
           --snapshot bench/work/search_9000000.snap [--minutes 60] [--reload-every 10]
 
-Measures capacity first (wrk, 64 connections, 20 s, the search mix of
+Measures capacity first (wrk, 128 connections, 20 s, the search mix of
 bench/http.sh: providers' own points, dense metros as their share), then
 holds 80 % of it with wrk's per-request delay, one wrk run per minute. Each
 minute it records requests, errors (non-2xx and socket errors), p50/p99
 latency and the server's resident memory; every --reload-every minutes it
 sends SIGHUP (the server reopens, verifies and re-indexes the snapshot while
 serving). Writes the minutes as JSON (--results) and a plot of RSS, p99 and
-errors per minute as SVG (--svg). Fails when any request errs or when RSS in
-the last quarter of the run exceeds the first quarter's (after the first
-reload) by more than 5 %. Loopback only, bounded by --minutes.
+errors per minute as SVG (--svg). Fails when any request errs, when the heap
+(RssAnon) in the last quarter of the run exceeds the first quarter's after
+the first reload by more than 5 %, or when an old snapshot is still mapped a
+minute after its reload. Loopback only, bounded by --minutes.
 """
 import argparse
 import json
@@ -54,12 +55,31 @@ end
 """
 
 
-def rss_mb(pid):
+def memory(pid, snapshot):
+    """The server's resident memory in MB: all of it, the heap and stacks
+    (RssAnon: what would grow with a leak) and mapped files (RssFile: mostly
+    snapshot pages, which the kernel can drop); and how many mappings of the
+    snapshot file it holds (1 once a reload is done; old ones show as
+    "(deleted)" or under their new name only while requests still read them)."""
+    out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "RssAnon", "RssFile"):
+                out[{"VmRSS": "rss_mb", "RssAnon": "anon_mb", "RssFile": "file_mb"}[k]] = \
+                    round(int(v.split()[0]) / 1024, 1)
+    ino = os.stat(snapshot).st_ino
+    maps = 0
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            parts = line.split(None, 5)
+            # The file (or an older one reloaded from the same path): by name,
+            # or, once renamed or deleted, by the inode it had.
+            if len(parts) == 6 and (parts[5].strip().startswith(os.path.abspath(snapshot)) or
+                                    int(parts[4]) == ino):
+                maps += 1
+    out["snapshot_maps"] = maps
+    return out
 
 
 def get(url):
@@ -73,7 +93,7 @@ def get(url):
 def svg(minutes, path):
     """Three stacked line charts: RSS (MB), p99 (ms), errors, per minute."""
     w, h, pad = 720, 150, 40
-    series = [("RSS MB", [m["rss_mb"] for m in minutes], "#1f5fa8"),
+    series = [("RSS MB (line: all; dotted: heap)", [m["rss_mb"] for m in minutes], "#1f5fa8"),
               ("p99 ms", [m["p99_us"] / 1000 for m in minutes], "#a8321f"),
               ("errors", [m["bad"] + m["sockerr"] for m in minutes], "#2f7d32")]
     reloads = [i for i, m in enumerate(minutes) if m.get("reload")]
@@ -94,6 +114,10 @@ def svg(minutes, path):
                        f'y2="{top + h - 25}" stroke="#ccc" stroke-dasharray="3,3"/>')
         pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(ys))
         out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{pts}"/>')
+        if k == 0:  # the heap under the whole
+            pts = " ".join(f"{x(i):.1f},{y(m['anon_mb']):.1f}" for i, m in enumerate(minutes))
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" '
+                       f'stroke-dasharray="2,2" points="{pts}"/>')
         out.append(f'<text x="{pad}" y="{top + h - 10}">minute 1</text>')
         out.append(f'<text x="{w - pad - 60}" y="{top + h - 10}">minute {len(minutes)}</text>')
     out.append(f'<text x="{pad}" y="{h * 3 + 15}">Dashed lines: snapshot reloads (SIGHUP).</text>')
@@ -110,7 +134,7 @@ def main():
     ap.add_argument("--minutes", type=int, default=60)
     ap.add_argument("--reload-every", type=int, default=10)
     ap.add_argument("--share", type=float, default=0.8)
-    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--connections", type=int, default=128)
     ap.add_argument("--results")
     ap.add_argument("--svg")
     a = ap.parse_args()
@@ -156,16 +180,28 @@ def main():
         cap = wrk(20, 0)
         capacity = cap["requests"] / 20
         target = a.share * capacity
-        # Each connection waits this long before each request: C / target per second.
+        # Each connection waits this long before each request: C / target
+        # per second, less the time the request itself takes (corrected after
+        # a calibration run, then after each minute, toward the target).
         delay_ms = max(0, int(1000 * a.connections / target))
+
+        def steer(delay_ms, seen_rps):
+            wanted = a.connections / target
+            seen = a.connections / max(seen_rps, 1.0)
+            return max(0, round(delay_ms + 1000 * (wanted - seen)))
+
+        for _ in range(2):
+            delay_ms = steer(delay_ms, wrk(10, delay_ms)["requests"] / 10)
         minutes = []
         for m in range(a.minutes):
             reload = m > 0 and a.reload_every > 0 and m % a.reload_every == 0
             if reload:
                 server.send_signal(signal.SIGHUP)
             s = wrk(60, delay_ms)
-            s.update(minute=m + 1, rss_mb=round(rss_mb(server.pid), 1), reload=reload,
-                     rps=round(s["requests"] / 60, 1))
+            s.update(minute=m + 1, reload=reload, rps=round(s["requests"] / 60, 1),
+                     delay_ms=delay_ms, **memory(server.pid, a.snapshot))
+            if not reload:
+                delay_ms = steer(delay_ms, s["rps"])
             minutes.append(s)
             print(json.dumps(s), flush=True)
             if server.poll() is not None:
@@ -173,14 +209,20 @@ def main():
                 break
         errors = sum(x["bad"] + x["sockerr"] for x in minutes)
         q = max(len(minutes) // 4, 1)
-        settled = [x["rss_mb"] for x in minutes if x["minute"] > a.reload_every][:q] or \
-            [x["rss_mb"] for x in minutes[:q]]
-        last = [x["rss_mb"] for x in minutes[-q:]]
+        # Growth of the heap (RssAnon): snapshot pages come and go with the
+        # page cache and say nothing about leaks.
+        settled = [x["anon_mb"] for x in minutes if x["minute"] > a.reload_every][:q] or \
+            [x["anon_mb"] for x in minutes[:q]]
+        last = [x["anon_mb"] for x in minutes[-q:]]
         growth = (sum(last) / len(last)) / (sum(settled) / len(settled)) - 1 if settled else 0
         if errors:
             failed.append(f"{errors} requests failed")
         if growth > 0.05:
-            failed.append(f"RSS grew {growth * 100:.1f} % from the first to the last quarter")
+            failed.append(f"the heap grew {growth * 100:.1f} % from the first settled quarter "
+                          "to the last")
+        held = [x["minute"] for x in minutes if not x["reload"] and x["snapshot_maps"] != 1]
+        if held:
+            failed.append(f"an old snapshot was still mapped after its reload (minutes {held})")
         log = open(os.path.join(work, "serve.log")).read()
         summary = {"snapshot": a.snapshot, "capacity_rps": round(capacity, 1),
                    "target_rps": round(target, 1), "delay_ms": delay_ms,
