@@ -12,6 +12,7 @@
 
 #include "text/readability.h"
 #include "util/file.h"
+#include "util/hash.h"
 #include "util/utf8.h"
 
 namespace meridian::content {
@@ -322,6 +323,14 @@ std::shared_ptr<const ContentLibrary> ContentLibrary::Build(
     const std::vector<std::pair<std::string, std::string>>& files, const ContentRules& rules,
     std::vector<ContentIssue>* issues) {
   auto lib = std::make_shared<ContentLibrary>();
+  {
+    std::vector<const std::pair<std::string, std::string>*> sorted;
+    for (const auto& f : files) sorted.push_back(&f);
+    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    uint64_t h = Fnv1a64(rules.today);
+    for (const auto* f : sorted) h = Fnv1a64(f->second, Fnv1a64(f->first, h));
+    lib->fingerprint_ = h;
+  }
   Checker c(rules, issues);
   struct Pending {
     std::string body;

@@ -11,6 +11,7 @@
 // yaml-cpp.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -90,6 +91,9 @@ class ContentLibrary {
   bool sample() const { return sample_; }
   // Articles whose next_review is before rules.today (warnings), for the console.
   const std::vector<const Article*>& review_due() const { return review_due_; }
+  // Changes whenever any file it was built from (name or bytes) or
+  // rules.today does: part of the pages' and the API's entity tags.
+  uint64_t fingerprint() const { return fingerprint_; }
 
  private:
   std::vector<Article> articles_;
@@ -97,6 +101,7 @@ class ContentLibrary {
   std::vector<std::pair<std::string, std::string>> author_files_;
   std::vector<const Article*> review_due_;
   bool sample_ = false;
+  uint64_t fingerprint_ = 0;
 };
 
 bool HasErrors(const std::vector<ContentIssue>& issues);

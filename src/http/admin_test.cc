@@ -366,8 +366,17 @@ TEST_P(AdminTest, AdminApiNeedsABearerToken) {
                   const std::string& bearer) {
     testing::Headers h;
     if (!bearer.empty()) h.emplace_back("authorization", "Bearer " + bearer);
+    if (method == "POST") h.emplace_back("content-type", "application/json");
     return service_->Handle(testing::MakeRequest(method, target, body, h));
   };
+  // A body that does not say it is JSON: 415, whoever sends it.
+  EXPECT_EQ(
+      service_
+          ->Handle(testing::MakeRequest("POST", "/api/v1/admin/reports/1", "status=rejected",
+                                        {{"authorization", "Bearer " + token},
+                                         {"content-type", "application/x-www-form-urlencoded"}}))
+          .status,
+      415);
   EXPECT_EQ(call("GET", "/api/v1/admin/reports", "", "").status, 401);
   EXPECT_EQ(call("GET", "/api/v1/admin/reports", "", admin::NewToken()).status, 401);
   HttpResponse list = call("GET", "/api/v1/admin/reports?status=open", "", token);

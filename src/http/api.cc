@@ -14,6 +14,7 @@
 #include "snapshot/record_json.h"
 #include "text/normalize.h"
 #include "util/ascii.h"
+#include "util/escape.h"
 #include "util/json.h"
 
 namespace meridian {
@@ -87,7 +88,17 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, const Cor
     out->EndArray();
   });
   if (!s.ok()) return ApiError(s);
-  return Json(w.str());
+  HttpResponse r = Json(w.str());
+  // The next page as a link (RFC 8288), beside next_cursor in the body: the
+  // same parameters, the cursor in place of any offset or earlier cursor.
+  if (!res.next_cursor.empty()) {
+    std::string next = "/api/v1/search?";
+    for (const auto& [k, v] : params)
+      if (k != "cursor" && k != "offset") next += QueryEscape(k) + "=" + QueryEscape(v) + "&";
+    next += "cursor=" + QueryEscape(res.next_cursor);
+    r.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+  }
+  return r;
 }
 
 namespace {
@@ -101,7 +112,7 @@ void WriteCorrectionJson(const store::Correction& c, JsonWriter* w) {
 }
 }  // namespace
 
-HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const HttpRequest& req,
+HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text,
                             const std::vector<store::Correction>& corrections) {
   uint32_t npi;
   if (!ParseNpi(npi_text, &npi))
@@ -119,21 +130,10 @@ HttpResponse HandleProvider(const Dataset& d, const std::string& npi_text, const
                         .WithReason("deactivated"),
                     {{"deactivation_date", on}});
   }
-  char etag[64];
-  // A correction changes the answer, so it changes the tag.
-  int64_t last = 0;
-  for (const store::Correction& c : corrections)
-    last = std::max(last, c.id * 4 + (c.status == "flagged" ? 1 : 0));
-  std::snprintf(etag, sizeof etag, "\"%08x-%s-%lld\"", d.snap->id(), npi_text.c_str(),
-                static_cast<long long>(last));
+  // Its entity tag (the snapshot, the corrections, the request) is the
+  // service's, as for every public GET.
   HttpResponse r;
-  r.headers.emplace_back("ETag", etag);
   r.headers.emplace_back("Cache-Control", kHour);
-  if (req.Header("if-none-match") == etag) {
-    r.status = 304;
-    r.content_type.clear();
-    return r;
-  }
   const Explanation e = Explain(d.knowledge, ModalityMap::Embedded(), rec);
   JsonWriter w;
   w.BeginObject();
@@ -326,6 +326,14 @@ HttpResponse HandleGuideAnswers(const Dataset& d, const std::string& body) {
       if (it->is_string()) {
         answers.emplace_back(it.key(), it->get<std::string>());
       } else if (it->is_array()) {
+        // A list only where the question takes several answers: one that
+        // takes one gets a string (a list there is refused, not trimmed).
+        const auto& qs = d.guide->questions();
+        const auto q = std::find_if(qs.begin(), qs.end(),
+                                    [&](const GuideQuestion& g) { return g.id == it.key(); });
+        if (q != qs.end() && !q->many)
+          return ApiError(
+              BadBody("this question takes one answer: give a string, not a list", param));
         for (const nlohmann::json& v : *it) {
           if (!v.is_string()) return ApiError(BadBody("choices are strings", param));
           answers.emplace_back(it.key(), v.get<std::string>());

@@ -25,7 +25,7 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params,
                           const CorrectionMap* fixes = nullptr);
 // `corrections`: the editors' corrections of this listing (store), shown
 // next to what NPPES says.
-HttpResponse HandleProvider(const Dataset& d, const std::string& npi, const HttpRequest& req,
+HttpResponse HandleProvider(const Dataset& d, const std::string& npi,
                             const std::vector<store::Correction>& corrections = {});
 HttpResponse HandleOrganizationProviders(const Dataset& d, const std::string& npi);
 HttpResponse HandleTaxonomies();

@@ -302,7 +302,8 @@ TEST_F(PagesTest, XssCorpusIsNeverReflectedUnescaped) {
         EXPECT_TRUE(clean(r.body, x)) << path << " " << body;
       }
       HttpResponse j =
-          Send("POST", "/api/v1/guide/answers", "{\"answers\":{\"" + x + "\":\"" + x + "\"}}");
+          Send("POST", "/api/v1/guide/answers", "{\"answers\":{\"" + x + "\":\"" + x + "\"}}",
+               {{"content-type", "application/json"}});
       EXPECT_TRUE(clean(j.body, x)) << "guide answers";
     }
   }

@@ -21,9 +21,19 @@ class RateLimiter {
 
   RateLimiter(double per_second, double burst) : per_second_(per_second), burst_(burst) {}
 
+  // What a client has left, for the RateLimit-* response headers.
+  struct Quota {
+    int limit = 0;             // the burst: requests a client may make at once
+    int remaining = 0;         // whole tokens left after this request
+    int reset_s = 0;           // seconds until the bucket is full again (ceiling)
+    double retry_after_s = 0;  // when refused: seconds until a token is back
+  };
+
   // True if `client` may go ahead at `now` (and takes a token); otherwise
   // false with *retry_after_s the seconds until a token is back.
   bool Allow(const std::string& client, Clock::time_point now, double* retry_after_s);
+  // The same, with the client's quota after this request in *quota.
+  bool Allow(const std::string& client, Clock::time_point now, Quota* quota);
   size_t clients() const;
 
  private:

@@ -612,6 +612,28 @@ const Route* MatchRoute(std::string_view method, std::string_view path,
   return path_match;
 }
 
+std::string AllowedMethods(std::string_view path) {
+  if (path.empty() || path[0] != '/') return "";
+  const std::vector<std::string> got = Segments(path);
+  bool any = false, get = false, post = false, del = false;
+  for (const Route& r : Routes()) {
+    const std::vector<std::string> want = Segments(r.path);
+    if (want.size() != got.size()) continue;
+    bool ok = true;
+    for (size_t i = 0; i < want.size() && ok; ++i)
+      ok = want[i].size() > 2 && want[i].front() == '{' ? !got[i].empty() : want[i] == got[i];
+    if (!ok) continue;
+    any = true;
+    get |= r.method == "GET", post |= r.method == "POST", del |= r.method == "DELETE";
+  }
+  if (!any) return "";
+  std::string out;
+  if (get) out += "GET, HEAD, ";
+  if (post) out += "POST, ";
+  if (del) out += "DELETE, ";
+  return out + "OPTIONS";
+}
+
 std::string OpenApiJson() {
   JsonWriter w;
   w.BeginObject();

@@ -121,6 +121,12 @@ bool IsStorePath(std::string_view path);
 const Route* MatchRoute(std::string_view method, std::string_view path,
                         std::vector<std::string>* path_args, bool* method_ok);
 
+// The methods `path` answers, for Allow headers and CORS preflights: those
+// of every route whose pattern matches it, HEAD wherever GET is, and
+// OPTIONS; "GET, HEAD, POST, OPTIONS" style, in that order. "" when no route
+// matches the path.
+std::string AllowedMethods(std::string_view path);
+
 // The OpenAPI 3.1 document for Routes().
 std::string OpenApiJson();
 

@@ -18,8 +18,11 @@
 #include <vector>
 
 #include "fleet/publish.h"
+#include "http/conditional.h"
+#include "http/cors.h"
 #include "http/file_range_body.h"
 #include "http/server.h"
+#include "util/http_date.h"
 
 namespace meridian {
 
@@ -42,18 +45,6 @@ std::string Gzip(std::string_view in) {
   deflateEnd(&zs);
   return rc == Z_STREAM_END ? out : "";
 }
-
-namespace {
-
-bool AcceptsGzip(std::string_view accept_encoding) {
-  // "gzip", "gzip, br", "deflate, gzip;q=1.0"; "gzip;q=0" refuses it.
-  size_t at = accept_encoding.find("gzip");
-  if (at == std::string_view::npos) return false;
-  std::string_view rest = accept_encoding.substr(at + 4);
-  return !(rest.starts_with(";q=0") && !rest.starts_with(";q=0."));
-}
-
-}  // namespace
 
 struct Server::Impl {
   Service* service;
@@ -141,8 +132,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Fail(beast::error_code ec) {
     // Answer what can be answered; otherwise just close.
-    if (ec == http::error::header_limit)
+    if (ec == http::error::header_limit) {
+      // The parser fills in the target once the request line is whole: a
+      // long target, or a request line that never ended within the limit,
+      // is a URL too long (414); otherwise the header fields are (431).
+      const auto target = parser_->get().target();
+      if (target.empty() || target.size() > server_->options.max_target_bytes)
+        return Error(http::status::uri_too_long, "URL too long");
       return Error(http::status::request_header_fields_too_large, "headers too large");
+    }
     if (ec == http::error::body_limit)
       return Error(http::status::payload_too_large, "body too large");
     if (ec == http::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
@@ -156,6 +154,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Error(http::status status, const char* message, const char* code = "bad_request") {
     auto res = std::make_shared<http::response<http::string_body>>(status, 11);
     res->set(http::field::content_type, "application/json");
+    res->set(http::field::access_control_allow_origin, "*");  // readable by browser apps
+    res->set(http::field::access_control_expose_headers, std::string(kCorsExposeHeaders));
     res->body() = std::string("{\"error\":{\"code\":\"") + code + "\",\"message\":\"" + message +
                   "\",\"param\":null}}";
     res->keep_alive(false);
@@ -212,6 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
       busy.status = 503;
       busy.content_type = "application/json";
       busy.headers.emplace_back("Retry-After", "5");
+      busy.headers.emplace_back("Access-Control-Allow-Origin", "*");
+      busy.headers.emplace_back("Access-Control-Expose-Headers", std::string(kCorsExposeHeaders));
       busy.body =
           "{\"error\":{\"code\":\"store_busy\",\"message\":\"too many requests are waiting "
           "on the store; try again\",\"param\":null}}";
@@ -254,8 +256,15 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       res->set(http::field::vary, "Accept-Encoding");
     }
-    if (!reply.head) res->body() = std::move(out.body);
-    res->prepare_payload();
+    if (out.status == 204 || out.status == 304) {
+      res->prepare_payload();  // no body, no Content-Length
+    } else if (!reply.head) {
+      res->body() = std::move(out.body);
+      res->prepare_payload();
+    } else {
+      // HEAD: the headers GET would send, Content-Length included.
+      res->content_length(out.body.size());
+    }
     Write(res, !keep);
   }
 
@@ -332,6 +341,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(std::shared_ptr<http::response<Body>> res, bool close,
              std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
     stream_.expires_after(timeout.count() > 0 ? timeout : server_->options.read_timeout);
+    res->set(http::field::date, HttpDate(std::time(nullptr)));  // every response (RFC 9110 6.6.1)
     auto self = shared_from_this();
     http::async_write(stream_, *res, [self, res, close](beast::error_code ec, size_t) {
       if (ec || close) return self->Close();
@@ -360,9 +370,10 @@ namespace {
 // client sent is read first, so closing sends FIN, not a reset that could
 // discard the answer before the client reads it.
 void AnswerBusyAndClose(int fd) {
-  static constexpr std::string_view kBusy =
-      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
-      "Content-Length: 71\r\nConnection: close\r\n\r\n"
+  const std::string kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nDate: " + HttpDate(std::time(nullptr)) +
+      "\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
+      "Access-Control-Allow-Origin: *\r\nContent-Length: 71\r\nConnection: close\r\n\r\n"
       "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections\",\"param\":null}}";
   char sink[4096];
   while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {

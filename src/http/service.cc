@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <typeinfo>
 
 #include "digest/changes.h"
@@ -19,11 +21,14 @@
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/articles.h"
+#include "http/conditional.h"
+#include "http/cors.h"
 #include "http/digest_pages.h"
 #include "http/pages.h"
 #include "http/query_string.h"
 #include "http/routes.h"
 #include "http/sitemap.h"
+#include "util/hash.h"
 #include "util/json.h"
 
 namespace meridian {
@@ -67,6 +72,21 @@ const std::string* UnknownParameter(const Route& route, const QueryParams& param
   if (route.id == RouteId::kSearch) return nullptr;
   for (const auto& p : params)
     if (!TakesParameter(route, p.first)) return &p.first;
+  return nullptr;
+}
+
+// The first parameter an API route takes once that came more than once, or
+// nullptr: every route treats repeats as the search does ("given more than
+// once"), never keeping the first or the last quietly.
+const std::string* RepeatedParameter(const Route& route, const QueryParams& params) {
+  if (route.id == RouteId::kSearch) return nullptr;  // ParseQuery says it itself
+  for (size_t i = 0; i < params.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (params[j].first == params[i].first &&
+          std::none_of(route.params.begin(), route.params.end(), [&](const RouteParam& rp) {
+            return rp.name == params[i].first && rp.repeatable;
+          }))
+        return &params[i].first;
   return nullptr;
 }
 
@@ -294,8 +314,12 @@ std::vector<store::Correction> Service::CorrectionsFor(const std::string& npi_te
   return it == all->end() ? std::vector<store::Correction>{} : it->second;
 }
 
-Service::Service(const ServiceOptions& o)
-    : options_(o), limiter_(o.rate_per_second, o.rate_burst) {}
+Service::Service(const ServiceOptions& o) : options_(o), limiter_(o.rate_per_second, o.rate_burst) {
+  std::random_device rd;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(rd()));
+  request_id_prefix_ = buf;
+}
 Service::~Service() {
   {
     std::lock_guard<std::mutex> lock(rebuild_mu_);
@@ -377,41 +401,195 @@ bool Service::MayWaitOnStore(const HttpRequest& req) const {
   return store_ != nullptr && IsStorePath(req.path);
 }
 
+namespace {
+
+// OPTIONS: 204 with the methods the path answers; on the API, a CORS
+// preflight (Access-Control-Request-Method sent) also gets what browsers need
+// before they send a POST with a JSON body. `OPTIONS *` asks of the server.
+HttpResponse Options(const HttpRequest& req, const std::string& path, bool html) {
+  const std::string allow = path == "*" ? "GET, HEAD, POST, DELETE, OPTIONS" : AllowedMethods(path);
+  HttpResponse r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.emplace_back("Allow", allow);
+  if (!html && !req.Header("access-control-request-method").empty()) {
+    r.headers.emplace_back("Access-Control-Allow-Methods", allow);
+    r.headers.emplace_back("Access-Control-Allow-Headers", std::string(kCorsAllowHeaders));
+    r.headers.emplace_back("Access-Control-Max-Age", std::string(kCorsMaxAge));
+  }
+  return r;
+}
+
+bool HasHeader(const HttpResponse& r, std::string_view name) {
+  return std::any_of(r.headers.begin(), r.headers.end(),
+                     [&](const auto& h) { return h.first == name; });
+}
+
+// Shared caches may keep it: no Cache-Control yet (the default for a 200
+// GET is public) or one that says public.
+bool IsPublic(const HttpResponse& r) {
+  for (const auto& [k, v] : r.headers)
+    if (k == "Cache-Control") return v.find("public") != std::string::npos;
+  return true;
+}
+
+// 304: no body and no representation headers (RFC 9110 15.4.5); the
+// caching headers the 200 would carry stay.
+HttpResponse NotModified(std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpResponse r;
+  r.status = 304;
+  r.content_type.clear();
+  r.headers = std::move(headers);
+  return r;
+}
+
+// Routes whose GET answers depend only on the dataset, the corrections and
+// the request: entity tags and 304s. Not the probes and metrics, the FHIR
+// exports (their status changes as they run), the console, the digest's
+// pages or the report form (per person, no-store).
+bool Revalidatable(RouteId id) {
+  switch (id) {
+    case RouteId::kHealthz:
+    case RouteId::kReadyz:
+    case RouteId::kMetrics:
+    case RouteId::kFhirExport:
+    case RouteId::kFhirExportStatus:
+    case RouteId::kFhirExportCancel:
+    case RouteId::kFhirExportFile:
+      return false;
+    default:
+      break;
+  }
+  for (const Route& r : Routes())
+    if (r.id == id) return !IsStorePath(r.path);
+  return false;
+}
+
+// "application/json", any case, with or without parameters
+// ("; charset=utf-8"); also "+json" types such as application/merge-patch+json.
+bool IsJson(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
+}
+
+bool IsRequestIdChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+         c == ':';
+}
+
+}  // namespace
+
+uint64_t Service::CorrectionsFingerprint() {
+  std::shared_ptr<const CorrectionMap> now = corrections_->Current();
+  std::lock_guard<std::mutex> lock(tag_mu_);
+  if (now != tag_corrections_) {
+    // Order-free: a sum over the corrections, each hashed on what an answer shows.
+    uint64_t sum = 0;
+    for (const auto& [npi, list] : *now)
+      for (const store::Correction& c : list)
+        sum += Fnv1a64(c.status, Fnv1a64(c.value, Fnv1a64(c.field, Fnv1a64(std::to_string(c.id)))));
+    tag_corrections_ = std::move(now);
+    tag_corrections_sum_ = sum;
+  }
+  return tag_corrections_sum_;
+}
+
+std::string Service::EntityTag(const HttpRequest& req, const Dataset& d) {
+  char state[160];
+  std::snprintf(state, sizeof state, "%s|%08x|%llu|%zu|%016llx|%016llx|%llu", __DATE__ " " __TIME__,
+                d.snap->id(), static_cast<unsigned long long>(d.snap->file_bytes()), d.snap->size(),
+                static_cast<unsigned long long>(d.content->fingerprint()),
+                static_cast<unsigned long long>(CorrectionsFingerprint()),
+                static_cast<unsigned long long>(d.search.budget));
+  uint64_t h = Fnv1a64(state);
+  // The answer depends on these parts of the request (the Host names the
+  // site in links when no public URL is set; FHIR reads Accept).
+  for (std::string_view part : {std::string_view(req.path), std::string_view(req.query),
+                                req.Header("host"), req.Header("accept")})
+    h = Fnv1a64(part, h);
+  return WeakEntityTag(h, AcceptsGzip(req.Header("accept-encoding")));
+}
+
+std::string Service::RequestId(const HttpRequest& req) {
+  const std::string_view given = req.Header("x-request-id");
+  if (!given.empty() && given.size() <= 128 &&
+      std::all_of(given.begin(), given.end(), IsRequestIdChar))
+    return std::string(given);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s-%" PRIx64, request_id_prefix_.c_str(),
+                request_seq_.fetch_add(1, std::memory_order_relaxed));
+  return buf;
+}
+
 HttpResponse Service::Handle(const HttpRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> args;
   bool method_ok = false;
-  const Route* route = MatchRoute(req.method, FhirOperationPath(req.path), &args, &method_ok);
+  const std::string path = FhirOperationPath(req.path);
+  // HEAD is GET without the body (the server leaves the body out).
+  const std::string_view method =
+      req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
+  const Route* route = MatchRoute(method, path, &args, &method_ok);
   const bool html =
       route != nullptr ? route->html : !req.path.starts_with("/api/") && !IsFhirPath(req.path);
+  const bool read = req.method == "GET" || req.method == "HEAD";
   std::shared_ptr<const Dataset> d = data();
+  // A conditional GET of a public answer: its tag comes from what the
+  // answer depends on. A search that would only confirm the client's copy
+  // is not run.
+  const std::string etag =
+      read && route != nullptr && method_ok && Revalidatable(route->id) ? EntityTag(req, *d) : "";
+  const bool fresh = !etag.empty() && IfNoneMatchHits(req.Header("if-none-match"), etag);
   HttpResponse resp;
-  // The exception boundary: nothing a handler throws reaches the server.
-  try {
-    resp = Respond(req, route, method_ok, html, args, *d);
-  } catch (const std::exception& e) {
-    resp = Threw(route, html, d.get(), typeid(e).name());
-  } catch (...) {
-    resp = Threw(route, html, d.get(), "unknown exception");
+  if (req.method == "OPTIONS" && (route != nullptr || path == "*")) {
+    resp = Options(req, path, html);
+  } else if (fresh && route->id == RouteId::kSearch) {
+    resp = NotModified();
+  } else {
+    // The exception boundary: nothing a handler throws reaches the server.
+    try {
+      resp = Respond(req, route, method_ok, html, args, *d);
+    } catch (const std::exception& e) {
+      resp = Threw(route, html, d.get(), typeid(e).name());
+    } catch (...) {
+      resp = Threw(route, html, d.get(), "unknown exception");
+    }
   }
-  // API responses are readable from any origin for GET; pages are locked
-  // down (own scripts and styles only, no framing, no referrer). Nothing is
-  // ever sniffed.
+  // Tag a public answer (and the 304 above); a client that holds the tag
+  // gets 304 and no body.
+  if (!etag.empty() && (resp.status == 200 || resp.status == 304) && IsPublic(resp) &&
+      !HasHeader(resp, "ETag")) {
+    if (resp.status == 200 && fresh) resp = NotModified(std::move(resp.headers));
+    resp.headers.emplace_back("ETag", etag);
+    resp.headers.emplace_back("Vary", "Accept-Encoding");
+  }
+  // The API is readable from any origin, errors included (no credentials:
+  // see http/cors.h); pages are locked down (own scripts and styles only,
+  // no framing, no referrer). Nothing is ever sniffed.
   if (resp.content_type.starts_with("text/html")) {
     resp.headers.emplace_back("Content-Security-Policy", kPageCsp);
     resp.headers.emplace_back("X-Frame-Options", "DENY");
     resp.headers.emplace_back("Referrer-Policy", "same-origin");
     resp.headers.emplace_back("Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
-  } else if (req.method == "GET" && !html) {
+  } else if (!html) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    resp.headers.emplace_back("Access-Control-Expose-Headers", std::string(kCorsExposeHeaders));
   }
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
   resp.headers.emplace_back("X-Meridian-Snapshot", SnapshotVersion(*d));
+  resp.headers.emplace_back("X-Request-Id", RequestId(req));
+  // Probes and metrics are never cached: each answer is about now.
+  const bool now_only =
+      route != nullptr && (route->id == RouteId::kHealthz || route->id == RouteId::kReadyz ||
+                           route->id == RouteId::kMetrics);
   if (std::none_of(resp.headers.begin(), resp.headers.end(),
                    [](const auto& h) { return h.first == "Cache-Control"; }))
-    resp.headers.emplace_back("Cache-Control", resp.status == 200 && req.method == "GET"
-                                                   ? "public, max-age=60"
-                                                   : "no-store");
+    resp.headers.emplace_back("Cache-Control",
+                              (resp.status == 200 || resp.status == 304) && read && !now_only
+                                  ? "public, max-age=60"
+                                  : "no-store");
   const double seconds = Seconds(std::chrono::steady_clock::now() - t0);
   if (route != nullptr && method_ok) Observe(static_cast<size_t>(route->id), resp.status, seconds);
   LogAccess(req, route, resp, seconds);
@@ -428,25 +606,48 @@ HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool m
   if (!method_ok) {
     HttpResponse resp = ErrorResponse(
         &d, html, fhir, Status::MethodNotAllowed(req.method + " is not allowed here"));
-    resp.headers.emplace_back("Allow", route->method);
+    resp.headers.emplace_back("Allow", AllowedMethods(FhirOperationPath(req.path)));
     return resp;
   }
   QueryParams params;
   if (Status qs = ParseQueryString(req.query, &params); !qs.ok())
     return ErrorResponse(&d, html, fhir, qs.WithReason("bad_query_string"));
-  double retry = 0;
-  if (route->expensive && !limiter_.Allow(req.client, RateLimiter::Clock::now(), &retry)) {
+  // Rate-limited routes say what is left (RateLimit-Limit, -Remaining and
+  // -Reset, as in the IETF httpapi draft), refused or not.
+  RateLimiter::Quota quota;
+  const bool allowed =
+      !route->expensive || limiter_.Allow(req.client, RateLimiter::Clock::now(), &quota);
+  auto counted = [&](HttpResponse r) {
+    if (route->expensive) {
+      r.headers.emplace_back("RateLimit-Limit", std::to_string(quota.limit));
+      r.headers.emplace_back("RateLimit-Remaining", std::to_string(quota.remaining));
+      r.headers.emplace_back("RateLimit-Reset", std::to_string(quota.reset_s));
+    }
+    return r;
+  };
+  if (!allowed) {
     HttpResponse resp = ErrorResponse(
         &d, html, fhir, Status::ResourceExhausted("too many requests; try again shortly"));
-    resp.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry))));
-    return resp;
+    resp.headers.emplace_back("Retry-After",
+                              std::to_string(static_cast<int>(std::ceil(quota.retry_after_s))));
+    return counted(std::move(resp));
   }
   if (html) {
     params = PageParameters(*route, std::move(params));
   } else if (route->fhir) {
     // Checked by the FHIR search itself, against the CapabilityStatement's table.
   } else if (const std::string* bad = UnknownParameter(*route, params)) {
-    return ApiError(Status::InvalidArgument("unknown parameter " + *bad).WithParam(*bad));
+    return counted(ApiError(Status::InvalidArgument("unknown parameter " + *bad).WithParam(*bad)));
+  } else if (const std::string* twice = RepeatedParameter(*route, params)) {
+    return counted(ApiError(Status::InvalidArgument("given more than once").WithParam(*twice)));
+  }
+  // A JSON route's body must say it is JSON (415 otherwise, with what it takes).
+  if (!html && !route->fhir && route->has_body && !IsJson(req.Header("content-type"))) {
+    HttpResponse resp = ApiError(
+        Status::UnsupportedMediaType("the body must be JSON (Content-Type: application/json)")
+            .WithParam("Content-Type"));
+    resp.headers.emplace_back("Accept-Post", "application/json");
+    return counted(std::move(resp));
   }
   // Forms that change something must come from this site (the console's
   // forms also carry a CSRF token).
@@ -457,7 +658,7 @@ HttpResponse Service::Respond(const HttpRequest& req, const Route* route, bool m
     return ErrorResponse(&d, html, fhir,
                          Status::PermissionDenied("This form must be sent from this site."));
   if (options_.before_dispatch) options_.before_dispatch(req);
-  return Dispatch(*route, args, params, req, d);
+  return counted(Dispatch(*route, args, params, req, d));
 }
 
 HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string>& args,
@@ -492,7 +693,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
     case RouteId::kSearch:
       return HandleSearch(d, params, SearchCorrections(d).get());
     case RouteId::kProvider:
-      return HandleProvider(d, args[0], req, CorrectionsFor(args[0]));
+      return HandleProvider(d, args[0], CorrectionsFor(args[0]));
     case RouteId::kOrganizationProviders:
       return HandleOrganizationProviders(d, args[0]);
     case RouteId::kTaxonomies:
@@ -612,7 +813,7 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
 HttpResponse Service::Fhir(const Route& route, const std::vector<std::string>& args,
                            const QueryParams& params, const HttpRequest& req, const Dataset& d) {
   fhir::Request f;
-  f.method = req.method;
+  f.method = req.method == "HEAD" ? "GET" : req.method;  // HEAD: GET without the body
   f.path = args;
   if (route.id == RouteId::kFhirMetadata) f.path = {"metadata"};
   if (route.id == RouteId::kFhirSearchPost) f.path.push_back("_search");
@@ -686,16 +887,23 @@ void Service::LogAccess(const HttpRequest& req, const Route* route, const HttpRe
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  char line[256];
+  // The request id (X-Request-Id, set by Handle) holds only [A-Za-z0-9._:-].
+  std::string_view id;
+  for (const auto& [k, v] : resp.headers)
+    if (k == "X-Request-Id") id = v;
+  char line[512];
   std::snprintf(line, sizeof line,
                 "{\"ts_ms\":%lld,\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"bytes\":%zu,"
-                "\"us\":%.0f}\n",
+                "\"us\":%.0f,\"request_id\":\"%.*s\"}\n",
                 static_cast<long long>(now),
-                req.method == "POST"  ? "POST"
-                : req.method == "GET" ? "GET"
-                                      : "OTHER",
+                req.method == "POST"      ? "POST"
+                : req.method == "GET"     ? "GET"
+                : req.method == "HEAD"    ? "HEAD"
+                : req.method == "OPTIONS" ? "OPTIONS"
+                : req.method == "DELETE"  ? "DELETE"
+                                          : "OTHER",
                 route ? route->name.c_str() : "unmatched", resp.status, resp.body.size(),
-                seconds * 1e6);
+                seconds * 1e6, static_cast<int>(id.size()), id.data());
   std::lock_guard<std::mutex> lock(log_mu_);
   std::fputs(line, options_.access_log);
   std::fflush(options_.access_log);

@@ -198,6 +198,19 @@ class Service {
   void Observe(size_t route, int status, double seconds);
   void LogAccess(const HttpRequest& req, const Route* route, const HttpResponse& resp,
                  double seconds);
+  // The client's X-Request-Id when it is 1..128 of [A-Za-z0-9._:-], else a
+  // new one: this process's random prefix and a counter.
+  std::string RequestId(const HttpRequest& req);
+  // The weak entity tag of a GET of `req` (http/conditional.h): the build,
+  // the snapshot's content, the articles, the corrections, the budget, and
+  // the request's path, query, Host, Accept and gzip-or-not.
+  std::string EntityTag(const HttpRequest& req, const Dataset& d);
+  uint64_t CorrectionsFingerprint();  // of corrections_->Current(), cached per copy
+  std::mutex tag_mu_;
+  std::shared_ptr<const CorrectionMap> tag_corrections_;
+  uint64_t tag_corrections_sum_ = 0;
+  std::string request_id_prefix_;
+  std::atomic<uint64_t> request_seq_{1};
 
   ServiceOptions options_;
   mutable std::mutex data_mu_;

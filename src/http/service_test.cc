@@ -40,8 +40,12 @@ class ServiceTest : public ::testing::Test {
   static HttpResponse Get(const std::string& target, testing::Headers headers = {}) {
     return service_->Handle(testing::MakeRequest("GET", target, "", std::move(headers)));
   }
+  // API bodies are sent as JSON (Content-Type: application/json) unless
+  // the test gives its own headers.
   static HttpResponse Post(const std::string& path, const std::string& body,
                            testing::Headers headers = {}) {
+    if (headers.empty() && path.starts_with("/api/"))
+      headers.emplace_back("content-type", "application/json");
     return service_->Handle(testing::MakeRequest("POST", path, body, std::move(headers)));
   }
   static std::string HeaderOf(const HttpResponse& r, const std::string& name) {
@@ -166,7 +170,7 @@ TEST_F(ServiceTest, UnknownPathsMethodsAndParameters) {
   EXPECT_EQ(Get("/nope").status, 404);
   HttpResponse m = Post("/api/v1/search", "");
   EXPECT_EQ(m.status, 405);
-  EXPECT_EQ(HeaderOf(m, "Allow"), "GET");
+  EXPECT_EQ(HeaderOf(m, "Allow"), "GET, HEAD, OPTIONS");
   EXPECT_EQ(json::parse(m.body)["error"]["code"], "method_not_allowed");
   HttpResponse x = Get("/api/v1/taxonomies?x=1");
   EXPECT_EQ(x.status, 400);

@@ -321,8 +321,8 @@ class Execution {
     }
     if (page.size() > to && to > 0) {
       auto [sort_key, tie_key] = Key(page[to - 1]);
-      result_.next_cursor =
-          EncodeCursor({q_.sort, sort_key, tie_key, snap_.npi(page[to - 1].row), snap_.id()});
+      result_.next_cursor = EncodeCursor(
+          {q_.sort, sort_key, tie_key, snap_.npi(page[to - 1].row), snap_.id(), q_.fingerprint});
     }
   }
 
@@ -685,7 +685,7 @@ std::string CursorAfter(const SearchIndex& index, const Query& q, const SearchHi
       break;
   }
   const Snapshot& snap = index.snapshot();
-  return EncodeCursor({q.sort, sort_key, tie_key, snap.npi(hit.row), snap.id()});
+  return EncodeCursor({q.sort, sort_key, tie_key, snap.npi(hit.row), snap.id(), q.fingerprint});
 }
 
 }  // namespace meridian

@@ -1,9 +1,11 @@
 #include "query/query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 #include "geo/distance.h"
@@ -11,7 +13,9 @@
 #include "geo/states.h"
 #include "geo/zcta.h"
 #include "query/places.h"
+#include "refdata/nucc.h"
 #include "text/normalize.h"
+#include "util/hash.h"
 
 namespace meridian {
 
@@ -36,10 +40,55 @@ bool ParseSize(std::string_view s, size_t* out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-bool ParseBool(std::string_view s, bool* out) {
+// Enumerated values are taken in any letter case ("Acupuncture", "f",
+// "NAME"); these give the spelling the rest of the code compares with.
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// true/false, 1/0, yes/no, in any case.
+bool ParseBool(std::string_view text, bool* out) {
+  const std::string s = Lower(text);
   if (s == "true" || s == "1" || s == "yes") return *out = true, true;
   if (s == "false" || s == "0" || s == "no") return *out = false, true;
   return false;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+
+// Whether any NUCC code, or any code the snapshot's data uses (NPPES keeps
+// some NUCC has retired), is `code` or starts with it.
+bool KnownTaxonomy(const std::string& code, const Snapshot* snap) {
+  const auto& rows = TaxonomyTable::Embedded().rows();
+  auto it =
+      std::lower_bound(rows.begin(), rows.end(), code,
+                       [](const TaxonomyInfo& t, const std::string& c) { return t.code < c; });
+  if (it != rows.end() && StartsWith(it->code, code)) return true;
+  if (snap != nullptr)
+    for (size_t i = 0; i < snap->taxonomy().size(); ++i)
+      if (StartsWith(snap->taxonomy().entry(static_cast<uint16_t>(i)).info.code, code)) return true;
+  return false;
+}
+
+// Up to five NUCC codes sharing the longest prefix with `code` that any does.
+std::vector<std::string> NearTaxonomies(const std::string& code) {
+  const auto& rows = TaxonomyTable::Embedded().rows();
+  for (size_t len = code.size(); len-- > 1;) {
+    std::vector<std::string> out;
+    for (const TaxonomyInfo& t : rows)
+      if (StartsWith(t.code, std::string_view(code).substr(0, len)) && out.size() < 5)
+        out.push_back(t.code);
+    if (!out.empty()) return out;
+  }
+  return {};
 }
 
 bool ParseHex(std::string_view s, uint64_t* out) {
@@ -52,11 +101,41 @@ const char kSortLetters[] = {'d', 'n', 'r'};
 
 }  // namespace
 
+uint32_t QueryFingerprint(const Query& q) {
+  uint64_t h = kFnvOffset;
+  auto bits = [&](double v) {
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    h = Fnv1a64(std::to_string(b), h);
+  };
+  auto word = [&](std::string_view w) { h = Fnv1a64(w, h); };
+  auto sorted = [&](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    word(std::to_string(v.size()));
+    for (const std::string& x : v) word(x);
+  };
+  word(q.has_point ? "p" : "-");
+  if (q.has_point) bits(q.lat), bits(q.lon), bits(q.radius_mi);
+  sorted(q.taxonomies);
+  word(std::to_string(q.modality));
+  word(q.entity ? std::to_string(static_cast<int>(*q.entity)) : "-");
+  word(q.state);
+  word(std::string(1, q.sex == 0 ? '-' : q.sex));
+  sorted(q.credentials);
+  word(q.include_deactivated ? "d" : "-");
+  word(q.has_secondary ? "s" : "-");
+  word(std::to_string(q.text.size()));
+  for (const std::string& w : q.text) word(w);  // in order: the last word is a prefix
+  word(q.place);
+  word(std::to_string(static_cast<int>(q.sort)));
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
 std::string EncodeCursor(const Query::Cursor& c) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "c1.%c.%llx.%llx.%u.%x", kSortLetters[static_cast<int>(c.sort)],
+  char buf[112];
+  std::snprintf(buf, sizeof buf, "c2.%c.%llx.%llx.%u.%x.%x", kSortLetters[static_cast<int>(c.sort)],
                 static_cast<unsigned long long>(c.sort_key),
-                static_cast<unsigned long long>(c.tie_key), c.npi, c.snapshot);
+                static_cast<unsigned long long>(c.tie_key), c.npi, c.snapshot, c.query);
   return buf;
 }
 
@@ -68,19 +147,21 @@ bool DecodeCursor(std::string_view text, Query::Cursor* c) {
     if (dot == std::string_view::npos) break;
     at = dot + 1;
   }
-  if (parts.size() != 6 || parts[0] != "c1" || parts[1].size() != 1) return false;
+  if (parts.size() != 7 || parts[0] != "c2" || parts[1].size() != 1) return false;
   const char* s = std::find(std::begin(kSortLetters), std::end(kSortLetters), parts[1][0]);
   if (s == std::end(kSortLetters)) return false;
   c->sort = static_cast<Query::Sort>(s - kSortLetters);
-  uint64_t npi, snap;
+  uint64_t npi, snap, query;
   if (!ParseHex(parts[2], &c->sort_key) || !ParseHex(parts[3], &c->tie_key) ||
-      !ParseHex(parts[5], &snap) || snap > UINT32_MAX)
+      !ParseHex(parts[5], &snap) || snap > UINT32_MAX || !ParseHex(parts[6], &query) ||
+      query > UINT32_MAX)
     return false;
   auto r = std::from_chars(parts[4].data(), parts[4].data() + parts[4].size(), npi);
   if (r.ec != std::errc() || r.ptr != parts[4].data() + parts[4].size() || npi > UINT32_MAX)
     return false;
   c->npi = static_cast<uint32_t>(npi);
   c->snapshot = static_cast<uint32_t>(snap);
+  c->query = static_cast<uint32_t>(query);
   return EncodeCursor(*c) == text;  // one spelling per cursor
 }
 
@@ -137,32 +218,40 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
     } else if (name == "radius") {
       radius_text = value;
     } else if (name == "taxonomy") {
-      if (value.empty() || value.size() > 10 ||
-          value.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+      const std::string code = Upper(value);
+      if (code.empty() || code.size() > 10 ||
+          code.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
         return Refuse(name, "expected a NUCC code or prefix such as 171100000X or 2251");
-      q->taxonomies.push_back(value);
+      if (!KnownTaxonomy(code, snap))
+        return Refuse(
+            name,
+            "no NUCC taxonomy code is or starts with \"" + code + "\"; see /api/v1/taxonomies",
+            NearTaxonomies(code));
+      q->taxonomies.push_back(code);
     } else if (name == "modality") {
-      q->modality = value == "any" ? kAnyModality : modalities.Find(value);
+      const std::string id = Lower(value);
+      q->modality = id == "any" ? kAnyModality : modalities.Find(id);
       if (q->modality == kNoModalityFilter) {
         std::vector<std::string> ids = {"any"};
         for (const Modality& m : modalities.modalities()) ids.push_back(m.id);
         return Refuse(name, "unknown modality \"" + value + "\"", ids);
       }
     } else if (name == "entity") {
-      if (value == "individual")
+      const std::string e = Lower(value);
+      if (e == "individual")
         q->entity = EntityType::kIndividual;
-      else if (value == "organization")
+      else if (e == "organization")
         q->entity = EntityType::kOrganization;
       else
         return Refuse(name, "expected individual or organization", {"individual", "organization"});
     } else if (name == "state") {
-      if (StateTable::Embedded().Id(value) == 0)
+      q->state = Upper(value);
+      if (StateTable::Embedded().Id(q->state) == 0)
         return Refuse(name, "unknown state code \"" + value + "\"", StateTable::Embedded().codes());
-      q->state = value;
-      for (char& c : q->state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else if (name == "sex") {
-      if (value != "F" && value != "M") return Refuse(name, "expected F or M", {"F", "M"});
-      q->sex = value[0];
+      const std::string sex = Upper(value);
+      if (sex != "F" && sex != "M") return Refuse(name, "expected F or M", {"F", "M"});
+      q->sex = sex[0];
     } else if (name == "credential") {
       // The credential's letters and digits, joined: "Dipl. Ac." -> DIPLAC, which
       // CredentialTokens() also produces for the provider's text.
@@ -178,8 +267,8 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
       if (!ParseBool(value, &b)) return Refuse(name, "expected true or false", {"true", "false"});
       (name == "has_secondary" ? q->has_secondary : q->include_deactivated) = b;
     } else if (name == "sort") {
-      sort_text = value;
-      if (value != "distance" && value != "name" && value != "relevance")
+      sort_text = Lower(value);
+      if (sort_text != "distance" && sort_text != "name" && sort_text != "relevance")
         return Refuse(name, "expected distance, relevance or name",
                       {"distance", "relevance", "name"});
     } else if (name == "q") {
@@ -235,14 +324,26 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
     q->sort = q->has_point       ? Query::Sort::kDistance
               : !q->text.empty() ? Query::Sort::kRelevance
                                  : Query::Sort::kName;
+  q->fingerprint = QueryFingerprint(*q);
   if (seen.count("cursor")) {
     Query::Cursor c;
     if (seen.count("offset")) return Refuse("cursor", "give offset or cursor, not both");
-    if (!DecodeCursor(cursor_text, &c) || c.sort != q->sort)
-      return Refuse("cursor", "not a cursor from this search; use next_cursor as given");
+    // An older server's cursor (c1.) predates this one: like a reload.
+    if (cursor_text.starts_with("c1."))
+      return Refuse("cursor",
+                    "the data was reloaded since this cursor was made; start from the first page")
+          .WithReason("cursor_expired");
+    if (!DecodeCursor(cursor_text, &c))
+      return Refuse("cursor", "not a cursor; use next_cursor as given");
     if (snap == nullptr || c.snapshot != snap->id())
       return Refuse("cursor",
-                    "the data was reloaded since this cursor was made; start from the first page");
+                    "the data was reloaded since this cursor was made; start from the first page")
+          .WithReason("cursor_expired");
+    if (c.sort != q->sort || c.query != q->fingerprint)
+      return Refuse("cursor",
+                    "this cursor belongs to a search with other filters or another sort; ask "
+                    "again from the first page, or send the same filters with it")
+          .WithReason("cursor_mismatch");
     q->cursor = c;
   }
   return Status::OK();

@@ -73,9 +73,13 @@ struct Query {
     uint64_t sort_key = 0, tie_key = 0;
     uint32_t npi = 0;
     uint32_t snapshot = 0;
+    uint32_t query = 0;  // the fingerprint of the search it pages (below)
     bool operator==(const Cursor&) const = default;
   };
   std::optional<Cursor> cursor;
+  // QueryFingerprint() of this search, set by ParseQuery (0 elsewhere); the
+  // cursors it makes carry it, and a cursor given to another search is refused.
+  uint32_t fingerprint = 0;
 };
 
 inline constexpr int kNoModalityFilter = -1;  // every provider, with or without a modality
@@ -83,6 +87,10 @@ inline constexpr int kAnyModality = -2;       // providers of at least one modal
 
 // The modality bits a row needs at least one of; 0 = no modality filter.
 ModalityMask WantedModalities(const Query& q, const ModalityMap& modalities);
+
+// What a search asks for, apart from its page (limit, offset, cursor): the
+// point, radius, filters, words and sort, hashed.
+uint32_t QueryFingerprint(const Query& q);
 
 std::string EncodeCursor(const Query::Cursor& c);
 bool DecodeCursor(std::string_view text, Query::Cursor* c);

@@ -158,13 +158,15 @@ TEST(ParseQuery, TextSortDefaultsAndLimits) {
 }
 
 TEST(Cursor, RoundTripsAndRefusesOtherSpellings) {
-  Query::Cursor c{Query::Sort::kRelevance, 3, 0x4003cff7ac8455fbull, 1234567893, 0xdeadbeef};
+  Query::Cursor c{
+      Query::Sort::kRelevance, 3, 0x4003cff7ac8455fbull, 1234567893, 0xdeadbeef, 0x1234abcd};
   std::string text = EncodeCursor(c);
   Query::Cursor back;
   ASSERT_TRUE(DecodeCursor(text, &back)) << text;
   EXPECT_EQ(back, c);
-  for (const char* bad : {"", "c1", "c2.r.3.0.1.0", "c1.x.3.0.1.0", "c1.r.3.0.1", "c1.r.03.0.1.0",
-                          "c1.r.3.0.1.0.9", "c1.r.3.0.99999999999.0", "c1.r.-3.0.1.0"})
+  for (const char* bad : {"", "c2", "c1.r.3.0.1.0", "c2.r.3.0.1.0", "c2.x.3.0.1.0.0",
+                          "c2.r.3.0.1.0", "c2.r.03.0.1.0.0", "c2.r.3.0.1.0.9.1",
+                          "c2.r.3.0.99999999999.0.0", "c2.r.-3.0.1.0.0", "c2.r.3.0.1.0.100000000"})
     EXPECT_FALSE(DecodeCursor(bad, &back)) << bad;
 }
 
@@ -206,12 +208,33 @@ TEST(ParseQuery, CityAndCursorAgainstASnapshot) {
   EXPECT_TRUE(e.suggestions().empty());
   EXPECT_FALSE(
       (e = ParseQuery({{"city", label}, {"state", "ZZ"}}, ModalityMap::Embedded(), &q, &s)).ok());
-  // A cursor from another snapshot is refused; one from this one is taken.
-  Query::Cursor c{Query::Sort::kName, 5, 0, 1234567893, s.id() + 1};
+  // A cursor from another snapshot is refused (cursor_expired); one from
+  // this one is taken, for the search it was made for only (cursor_mismatch).
+  ASSERT_TRUE((e = ParseQuery({}, ModalityMap::Embedded(), &q, &s)).ok());
+  Query::Cursor c{Query::Sort::kName, 5, 0, 1234567893, s.id() + 1, q.fingerprint};
   EXPECT_FALSE(
       (e = ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &s)).ok());
   EXPECT_NE(e.message().find("reloaded"), std::string::npos);
+  EXPECT_EQ(e.Reason(), "cursor_expired");
+  EXPECT_FALSE(
+      (e = ParseQuery({{"cursor", "c1.n.5.0.1234567893.0"}}, ModalityMap::Embedded(), &q, &s))
+          .ok());
+  EXPECT_EQ(e.Reason(), "cursor_expired");
   c.snapshot = s.id();
+  for (QueryParams other : std::vector<QueryParams>{{{"state", "WI"}},
+                                                    {{"sex", "F"}},
+                                                    {{"q", "smith"}, {"sort", "name"}},
+                                                    {{"credential", "DPT"}},
+                                                    {{"include_deactivated", "true"}}}) {
+    other.emplace_back("cursor", EncodeCursor(c));
+    EXPECT_FALSE((e = ParseQuery(other, ModalityMap::Embedded(), &q, &s)).ok()) << other[0].first;
+    EXPECT_EQ(e.Reason(), "cursor_mismatch") << other[0].first;
+  }
+  // The page size may change between pages.
+  ASSERT_TRUE((e = ParseQuery({{"cursor", EncodeCursor(c)}, {"limit", "50"}},
+                              ModalityMap::Embedded(), &q, &s))
+                  .ok())
+      << e.message();
   ASSERT_TRUE(
       (e = ParseQuery({{"cursor", EncodeCursor(c)}}, ModalityMap::Embedded(), &q, &s)).ok());
   EXPECT_EQ(*q.cursor, c);

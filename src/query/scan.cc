@@ -170,7 +170,8 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
   r.hits.assign(all.begin() + static_cast<long>(from), all.begin() + static_cast<long>(to));
   if (to < all.size()) {
     auto [a, b] = keys[all[to - 1].row];
-    r.next_cursor = EncodeCursor({q.sort, a, b, snap.npi(all[to - 1].row), snap.id()});
+    r.next_cursor =
+        EncodeCursor({q.sort, a, b, snap.npi(all[to - 1].row), snap.id(), q.fingerprint});
   }
   return r;
 }

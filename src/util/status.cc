@@ -69,6 +69,8 @@ std::string Status::Reason() const {
       return "conflict";
     case StatusCode::kNotAcceptable:
       return "not_acceptable";
+    case StatusCode::kUnsupportedMediaType:
+      return "unsupported_media_type";
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
     case StatusCode::kInternal:
@@ -99,6 +101,8 @@ int Status::HttpStatus() const {
       return 409;
     case StatusCode::kNotAcceptable:
       return 406;
+    case StatusCode::kUnsupportedMediaType:
+      return 415;
     case StatusCode::kResourceExhausted:
       return 429;
     case StatusCode::kUnavailable:
@@ -157,6 +161,9 @@ std::string Status::ToString() const {
       break;
     case StatusCode::kNotAcceptable:
       name = "Not acceptable";
+      break;
+    case StatusCode::kUnsupportedMediaType:
+      name = "Unsupported media type";
       break;
   }
   std::string out = std::string(name) + ": ";

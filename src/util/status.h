@@ -18,20 +18,21 @@ namespace meridian {
 
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,      // bad user input (HTTP 400)
-  kNotFound = 2,             // HTTP 404
-  kGone = 3,                 // e.g. a deactivated NPI (HTTP 410)
-  kCorruption = 4,           // a file failed verification (HTTP 500)
-  kIoError = 5,              // the OS refused (HTTP 500)
-  kUnavailable = 6,          // not ready, try again (HTTP 503)
-  kInternal = 7,             // a bug (HTTP 500)
-  kUnauthenticated = 8,      // no valid credentials (HTTP 401)
-  kPermissionDenied = 9,     // credentials or origin not allowed (HTTP 403)
-  kMethodNotAllowed = 10,    // the path exists, the method does not (HTTP 405)
-  kResourceExhausted = 11,   // a rate limit (HTTP 429)
-  kFailedPrecondition = 12,  // well formed, but cannot be done now (HTTP 422)
-  kAlreadyExists = 13,       // a second copy of something unique (HTTP 409)
-  kNotAcceptable = 14,       // no representation the client accepts (HTTP 406)
+  kInvalidArgument = 1,        // bad user input (HTTP 400)
+  kNotFound = 2,               // HTTP 404
+  kGone = 3,                   // e.g. a deactivated NPI (HTTP 410)
+  kCorruption = 4,             // a file failed verification (HTTP 500)
+  kIoError = 5,                // the OS refused (HTTP 500)
+  kUnavailable = 6,            // not ready, try again (HTTP 503)
+  kInternal = 7,               // a bug (HTTP 500)
+  kUnauthenticated = 8,        // no valid credentials (HTTP 401)
+  kPermissionDenied = 9,       // credentials or origin not allowed (HTTP 403)
+  kMethodNotAllowed = 10,      // the path exists, the method does not (HTTP 405)
+  kResourceExhausted = 11,     // a rate limit (HTTP 429)
+  kFailedPrecondition = 12,    // well formed, but cannot be done now (HTTP 422)
+  kAlreadyExists = 13,         // a second copy of something unique (HTTP 409)
+  kNotAcceptable = 14,         // no representation the client accepts (HTTP 406)
+  kUnsupportedMediaType = 15,  // a body of a type the route does not take (HTTP 415)
 };
 
 // A Status is OK, or a code plus:
@@ -80,6 +81,9 @@ class [[nodiscard]] Status {
   }
   static Status NotAcceptable(std::string msg) {
     return Status(StatusCode::kNotAcceptable, std::move(msg));
+  }
+  static Status UnsupportedMediaType(std::string msg) {
+    return Status(StatusCode::kUnsupportedMediaType, std::move(msg));
   }
 
   // Copies with one detail set (an OK status stays OK and bare).

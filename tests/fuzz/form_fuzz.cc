@@ -68,8 +68,10 @@ void CheckApiError(const HttpResponse& r) {
   MERIDIAN_FUZZ_CHECK(m.is_string() && !m.get<std::string>().empty(), "an error without message");
 }
 
-// The answers of a {"answers": {...}} body as a form, when they can be one.
-bool AnswersAsForm(const std::string& body, std::string* form) {
+// The answers of a {"answers": {...}} body as a form, when they can be one
+// (not a list for a question that takes one answer: the API refuses that
+// shape, and a form cannot tell a list of one from one answer).
+bool AnswersAsForm(const Guide& guide, const std::string& body, std::string* form) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object() || doc.size() != 1 || !doc.contains("answers") ||
       !doc["answers"].is_object())
@@ -79,6 +81,8 @@ bool AnswersAsForm(const std::string& body, std::string* form) {
     if (it->is_string()) {
       pairs.emplace_back(it.key(), it->get<std::string>());
     } else if (it->is_array()) {
+      for (const GuideQuestion& q : guide.questions())
+        if (q.id == it.key() && !q.many) return false;
       for (const auto& v : *it) {
         if (!v.is_string()) return false;
         pairs.emplace_back(it.key(), v.get<std::string>());
@@ -123,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CheckApiError(r);
       }
       std::string form;
-      if (AnswersAsForm(body, &form)) {
+      if (AnswersAsForm(*d.guide, body, &form)) {
         HttpResponse page = PageGuideResult(d, form);
         MERIDIAN_FUZZ_CHECK((page.status == 200) == (r.status == 200),
                             "the guide page and the API disagree on the same answers");

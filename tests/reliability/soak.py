@@ -185,13 +185,18 @@ def main():
         # a calibration run, then after each minute, toward the target).
         delay_ms = max(0, int(1000 * a.connections / target))
 
-        def steer(delay_ms, seen_rps):
+        def steer(delay_ms, seen_rps, lo=0, hi=10**6, step=10**6):
             wanted = a.connections / target
             seen = a.connections / max(seen_rps, 1.0)
-            return max(0, round(delay_ms + 1000 * (wanted - seen)))
+            moved = max(-step, min(step, round(1000 * (wanted - seen))))
+            return max(lo, min(hi, delay_ms + moved))
 
         for _ in range(2):
             delay_ms = steer(delay_ms, wrk(10, delay_ms)["requests"] / 10)
+        # From here on, small steps within a band around the calibrated delay:
+        # a minute slowed by something else on the machine must not turn the
+        # soak into a run at full capacity.
+        lo, hi = max(1, delay_ms // 2), delay_ms * 2 + 2
         minutes = []
         for m in range(a.minutes):
             reload = m > 0 and a.reload_every > 0 and m % a.reload_every == 0
@@ -200,8 +205,8 @@ def main():
             s = wrk(60, delay_ms)
             s.update(minute=m + 1, reload=reload, rps=round(s["requests"] / 60, 1),
                      delay_ms=delay_ms, **memory(server.pid, a.snapshot))
-            if not reload:
-                delay_ms = steer(delay_ms, s["rps"])
+            if not reload and s["rps"] > 0.5 * target:
+                delay_ms = steer(delay_ms, s["rps"], lo, hi, step=2)
             minutes.append(s)
             print(json.dumps(s), flush=True)
             if server.poll() is not None:
