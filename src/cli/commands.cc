@@ -208,6 +208,9 @@ void Commands::Register(CLI::App* app) {
                      "serve the published snapshots in this directory (meridian publish --to) "
                      "at /snapshots/NAME, with Range, for the fleet's --follow-from");
   serve_->add_option("--listen", listen_, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 = any)");
+  serve_->add_option("--metrics-listen", metrics_listen_,
+                     "ADDRESS:PORT for /metrics (with /healthz and /readyz) on a listener of "
+                     "its own, e.g. on an admin network; /metrics then leaves --listen");
   serve_->add_option("--threads", serve_threads_, "I/O threads (default 2)")
       ->check(CLI::Range(1, 256));
   serve_->add_option("--access-log", access_log_, "JSON-lines access log: a file, or - for stderr");

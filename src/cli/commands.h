@@ -110,6 +110,7 @@ class Commands {
   std::vector<std::string> answers_;
   bool questions_ = false;
   std::string listen_ = "127.0.0.1:8080", access_log_, reports_;
+  std::string metrics_listen_;  // serve: /metrics on its own ADDRESS:PORT (and not on --listen)
   int serve_threads_ = 2;
   int64_t read_timeout_ms_ = 10000, idle_timeout_ms_ = 30000, stop_grace_ms_ = 0;
   double rate_ = 20, burst_ = 40;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <thread>
 
 #include "cli/commands.h"
 #include "fleet/follower.h"
@@ -13,16 +15,31 @@
 
 namespace meridian::cli {
 
+namespace {
+
+// "ADDRESS:PORT" (the last colon splits them), port 0..65535.
+bool SplitListen(const std::string& text, std::string* address, uint16_t* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  int p = -1;
+  auto r = std::from_chars(text.data() + colon + 1, text.data() + text.size(), p);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || p < 0 || p > 65535) return false;
+  *address = text.substr(0, colon);
+  *port = static_cast<uint16_t>(p);
+  return true;
+}
+
+}  // namespace
+
 int Commands::Serve() {
-  const size_t colon = listen_.rfind(':');
-  if (colon == std::string::npos) return Usage("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080");
   ServerOptions so;
-  so.address = listen_.substr(0, colon);
-  int port = -1;
-  auto pr = std::from_chars(listen_.data() + colon + 1, listen_.data() + listen_.size(), port);
-  if (pr.ec != std::errc() || pr.ptr != listen_.data() + listen_.size() || port < 0 || port > 65535)
-    return Usage("--listen: bad port in \"" + listen_ + "\"");
-  so.port = static_cast<uint16_t>(port);
+  if (!SplitListen(listen_, &so.address, &so.port))
+    return Usage("--listen takes ADDRESS:PORT (port 0 to 65535), e.g. 127.0.0.1:8080; got \"" +
+                 listen_ + "\"");
+  ServerOptions mo;  // --metrics-listen
+  if (!metrics_listen_.empty() && !SplitListen(metrics_listen_, &mo.address, &mo.port))
+    return Usage("--metrics-listen takes ADDRESS:PORT, e.g. 10.0.0.5:9090; got \"" +
+                 metrics_listen_ + "\"");
   so.threads = serve_threads_;
   so.read_timeout = std::chrono::milliseconds(read_timeout_ms_);
   so.idle_timeout = std::chrono::milliseconds(idle_timeout_ms_);
@@ -100,9 +117,33 @@ int Commands::Serve() {
   ScopeExit stop_follower([&follower] {
     if (follower != nullptr) follower->Stop();
   });
+  if (!metrics_listen_.empty()) so.paths = ServerOptions::Paths::kAllButMetrics;
   Server server(service->get(), so);
   Status s = server.Start();
   if (!s.ok()) return Fail(s);
+  // The metrics listener: its own port, one thread, no signals; it stops
+  // when the main one does.
+  std::unique_ptr<Server> metrics;
+  std::thread metrics_thread;
+  if (!metrics_listen_.empty()) {
+    mo.threads = 1;
+    mo.max_connections = 64;
+    mo.paths = ServerOptions::Paths::kMetricsOnly;
+    mo.handle_signals = false;
+    mo.client_rules = so.client_rules;
+    metrics = std::make_unique<Server>(service->get(), mo);
+    if (Status ms = metrics->Start(); !ms.ok())
+      return Fail(ms.WithMessage("--metrics-listen " + metrics_listen_ + ": " + ms.message()));
+    metrics_thread = std::thread([&metrics] { metrics->Run(); });
+    std::fprintf(stderr, "meridian: metrics on http://%s:%u/metrics\n", mo.address.c_str(),
+                 metrics->port());
+  }
+  ScopeExit stop_metrics([&] {
+    if (metrics != nullptr) {
+      metrics->Stop();
+      metrics_thread.join();
+    }
+  });
   {
     // Scoped: a copy held past this line would keep the first snapshot (and
     // its index) in memory after every reload.

@@ -18,6 +18,7 @@ extern const char meridian_guide_questions_begin[], meridian_guide_questions_end
 extern const char meridian_guide_rules_begin[], meridian_guide_rules_end[];
 extern const char meridian_license_lookup_begin[], meridian_license_lookup_end[];
 extern const char meridian_source_domains_begin[], meridian_source_domains_end[];
+extern const char meridian_openapi_components_begin[], meridian_openapi_components_end[];
 }
 
 namespace meridian {
@@ -95,6 +96,11 @@ std::string_view EmbeddedLicenseLookupCsv() {
 std::string_view EmbeddedSourceDomainsCsv() {
   return {meridian_source_domains_begin,
           static_cast<size_t>(meridian_source_domains_end - meridian_source_domains_begin)};
+}
+
+std::string_view EmbeddedOpenApiComponents() {
+  return {meridian_openapi_components_begin,
+          static_cast<size_t>(meridian_openapi_components_end - meridian_openapi_components_begin)};
 }
 
 }  // namespace meridian

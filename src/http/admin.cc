@@ -145,7 +145,7 @@ void WriteReport(const store::Report& r, JsonWriter* w) {
   w->BeginObject();
   w->Key("id").Int(r.id);
   w->Field("npi", NpiToString(r.npi)).Field("kind", r.kind).Field("details", r.details);
-  w->Field("state", r.state).Field("status", r.status).Field("note", r.note);
+  w->Optional("state", r.state).Field("status", r.status).Optional("note", r.note);
   w->Field("created", FormatUnixDate(r.created)).Field("updated", FormatUnixDate(r.updated));
   w->EndObject();
 }
@@ -154,8 +154,8 @@ void WriteCorrection(const store::Correction& c, JsonWriter* w) {
   w->BeginObject();
   w->Key("id").Int(c.id);
   w->Field("npi", NpiToString(c.npi)).Field("field", c.field).Field("value", c.value);
-  w->Field("nppes_value", c.nppes_value).Field("source", c.source).Field("author", c.author);
-  w->Field("status", c.status).Field("flag_reason", c.flag_reason);
+  w->Optional("nppes_value", c.nppes_value).Field("source", c.source).Field("author", c.author);
+  w->Field("status", c.status).Optional("flag_reason", c.flag_reason);
   w->Field("created", FormatUnixDate(c.created));
   w->EndObject();
 }

@@ -105,7 +105,7 @@ namespace {
 // One correction as the API shows it, next to what NPPES says.
 void WriteCorrectionJson(const store::Correction& c, JsonWriter* w) {
   w->BeginObject();
-  w->Field("field", c.field).Field("value", c.value).Field("nppes_value", c.nppes_value);
+  w->Field("field", c.field).Field("value", c.value).Optional("nppes_value", c.nppes_value);
   w->Field("source", c.source).Field("corrected_on", FormatUnixDate(c.created));
   w->Field("by", "the editors").Key("flagged").Bool(c.status == "flagged");
   w->EndObject();
@@ -196,7 +196,7 @@ HttpResponse HandleTaxonomies() {
     w.BeginObject();
     w.Field("code", t.code).Field("display_name", t.display_name);
     w.Field("grouping", t.grouping).Field("classification", t.classification);
-    w.Field("specialization", t.specialization);
+    w.Optional("specialization", t.specialization);
     w.EndObject();
   }
   w.EndArray();

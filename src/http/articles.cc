@@ -114,7 +114,7 @@ void WritePeople(const ContentLibrary& lib, const std::vector<std::string>& slug
     const Author* a = lib.FindAuthor(s);
     if (a == nullptr) continue;
     w->BeginObject().Field("slug", a->slug).Field("name", a->name);
-    w->Field("credentials", a->credentials).Field("role", a->role);
+    w->Optional("credentials", a->credentials).Optional("role", a->role);
     w->Field("url", Abs(base, "/authors/" + a->slug)).EndObject();
   }
   w->EndArray();

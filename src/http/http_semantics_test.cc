@@ -323,5 +323,45 @@ TEST_F(HttpSemantics, EnumeratedValuesInAnyCaseAndUnknownTaxonomiesSuggested) {
     EXPECT_TRUE(s.get<std::string>().starts_with("207R0000")) << s;
 }
 
+TEST_F(HttpSemantics, MetricsCanHaveAListenerOfTheirOwn) {
+  Start();
+  // A second listener on the same service, as `serve --metrics-listen` runs it.
+  ServerOptions mo;
+  mo.port = 0;
+  mo.threads = 1;
+  mo.paths = ServerOptions::Paths::kMetricsOnly;
+  mo.handle_signals = false;
+  Server metrics(service_.get(), mo);
+  ASSERT_TRUE(metrics.Start().ok());
+  std::thread t([&] { metrics.Run(); });
+  auto on = [](uint16_t port, const std::string& target) {
+    const int fd = testing::ConnectLoopback(port, 5);
+    testing::SendAll(fd, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string r = testing::ReadToClose(fd);
+    ::close(fd);
+    return r;
+  };
+  const std::string m = on(metrics.port(), "/metrics");
+  EXPECT_EQ(StatusOf(m), 200);
+  EXPECT_NE(BodyOf(m).find("meridian_requests_total"), std::string::npos);
+  EXPECT_EQ(StatusOf(on(metrics.port(), "/readyz")), 200);
+  EXPECT_EQ(StatusOf(on(metrics.port(), "/api/v1/search?state=TX")), 404);
+  EXPECT_EQ(StatusOf(on(metrics.port(), "/")), 404);
+  metrics.Stop();
+  t.join();
+  // The public listener without /metrics.
+  ServerOptions po;
+  po.port = 0;
+  po.paths = ServerOptions::Paths::kAllButMetrics;
+  po.handle_signals = false;
+  Server pub(service_.get(), po);
+  ASSERT_TRUE(pub.Start().ok());
+  std::thread t2([&] { pub.Run(); });
+  EXPECT_EQ(StatusOf(on(pub.port(), "/metrics")), 404);
+  EXPECT_EQ(StatusOf(on(pub.port(), "/api/v1/search?state=TX")), 200);
+  pub.Stop();
+  t2.join();
+}
+
 }  // namespace
 }  // namespace meridian

@@ -46,6 +46,24 @@ std::string Gzip(std::string_view in) {
   return rc == Z_STREAM_END ? out : "";
 }
 
+namespace {
+
+// Whether a listener serving `paths` answers `path` (ServerOptions::paths).
+bool Serves(ServerOptions::Paths paths, std::string_view path) {
+  const bool metrics = path == "/metrics";
+  switch (paths) {
+    case ServerOptions::Paths::kAll:
+      return true;
+    case ServerOptions::Paths::kAllButMetrics:
+      return !metrics;
+    case ServerOptions::Paths::kMetricsOnly:
+      return metrics || path == "/healthz" || path == "/readyz";
+  }
+  return true;
+}
+
+}  // namespace
+
 struct Server::Impl {
   Service* service;
   ServerOptions options;
@@ -196,6 +214,17 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     r.body = std::move(req.body());
     r.client = ClientAddress(rules, client_, forwarded);
+    if (!Serves(server_->options.paths, r.path)) {
+      HttpResponse none;
+      none.status = 404;
+      none.body =
+          "{\"error\":{\"code\":\"not_found\",\"message\":\"not served on this "
+          "listener\",\"param\":null}}";
+      none.headers.emplace_back("Cache-Control", "no-store");
+      return Respond(std::move(none), Reply{.version = req.version(),
+                                            .keep_alive = req.keep_alive(),
+                                            .head = r.method == "HEAD"});
+    }
     if (!server_->options.publish_dir.empty() && r.path.starts_with("/snapshots/") &&
         (r.method == "GET" || r.method == "HEAD"))
       return ServeSnapshotFile(r, req.version(), req.keep_alive());
@@ -534,9 +563,6 @@ uint16_t Server::port() const {
 
 void Server::Run() {
   Impl& s = *impl_;
-  s.signals.add(SIGINT);
-  s.signals.add(SIGTERM);
-  s.signals.add(SIGHUP);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
@@ -546,7 +572,12 @@ void Server::Run() {
     }
     if (!s.stopping.load()) s.signals.async_wait(on_signal);
   };
-  s.signals.async_wait(on_signal);
+  if (s.options.handle_signals) {
+    s.signals.add(SIGINT);
+    s.signals.add(SIGTERM);
+    s.signals.add(SIGHUP);
+    s.signals.async_wait(on_signal);
+  }
   s.Accept();
   std::vector<std::thread> threads;
   for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });

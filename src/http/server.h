@@ -53,6 +53,13 @@ struct ServerOptions {
   std::string publish_dir;
   // Who the client is behind a trusted proxy (client_address.h).
   ClientAddressRules client_rules;
+  // What this listener serves: everything; everything but /metrics (when
+  // the metrics have a listener of their own, e.g. on an admin network); or
+  // only /metrics, /healthz and /readyz (that listener). Other paths: 404.
+  enum class Paths { kAll, kAllButMetrics, kMetricsOnly } paths = Paths::kAll;
+  // Whether Run() takes SIGHUP, SIGTERM and SIGINT (one listener per process
+  // does; a second one is stopped by the code that runs both).
+  bool handle_signals = true;
 };
 
 class Server {

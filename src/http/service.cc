@@ -678,9 +678,9 @@ HttpResponse Service::Dispatch(const Route& route, const std::vector<std::string
         // Still ready when a fetch fails: the current snapshot keeps serving.
         const fleet::FollowState f = options_.follower->state();
         w.Key("follow").BeginObject();
-        w.Field("serving", f.serving).Field("wanted", f.wanted).Field("staged", f.staged);
+        w.Optional("serving", f.serving).Optional("wanted", f.wanted).Optional("staged", f.staged);
         w.Field("state", f.last_error.empty() ? "current" : "behind");
-        w.Field("last_error", f.last_error);
+        w.Optional("last_error", f.last_error);
         w.Key("last_check_unix").Int(f.last_check_unix);
         w.Key("last_success_unix").Int(f.last_success_unix);
         w.EndObject();

@@ -59,13 +59,11 @@ void WriteCredentialJson(const Credential& c, JsonWriter* w) {
 }
 
 void WriteStateRuleFields(const StateRule& r, JsonWriter* w) {
-  auto nullable = [w](const char* key, const std::string& v) {
-    v.empty() ? w->Key(key).Null() : w->Field(key, v);
-  };
+  auto nullable = [w](const char* key, const std::string& v) { w->Optional(key, v); };
   w->Field("topic", r.topic).Field("status", r.status);
   nullable("nccaom_required", r.nccaom_required);
   r.min_hours ? w->Key("min_hours").Int(*r.min_hours) : w->Key("min_hours").Null();
-  w->Field("conditions", r.conditions).Field("text", StateNoteText(r));
+  w->Optional("conditions", r.conditions).Field("text", StateNoteText(r));
   nullable("title_protected", r.title_protected);
   nullable("board", r.board);
   nullable("exam", r.exam);
@@ -78,8 +76,8 @@ void WriteStateRuleFields(const StateRule& r, JsonWriter* w) {
 
 void WriteLicenseCheckJson(const LicenseCheck& c, JsonWriter* w) {
   w->BeginObject();
-  w->Field("taxonomy_code", c.taxonomy_code).Field("license_number", c.license_number);
-  w->Field("license_state", c.license_state);
+  w->Field("taxonomy_code", c.taxonomy_code).Optional("license_number", c.license_number);
+  w->Optional("license_state", c.license_state);
   c.profession.empty() ? w->Key("profession").Null() : w->Field("profession", c.profession);
   const LicenseLookup* l = c.lookup;
   l && !l->board.empty() ? w->Field("board", l->board) : w->Key("board").Null();
@@ -121,7 +119,7 @@ void WriteGuideQuestionsJson(const Guide& g, JsonWriter* w) {
   for (const GuideQuestion& q : g.questions()) {
     w->BeginObject();
     w->Field("id", q.id).Field("kind", q.many ? "many" : "one");
-    w->Field("question", q.question).Field("help", q.help);
+    w->Field("question", q.question).Optional("help", q.help);
     w->Key("options").BeginArray();
     for (const auto& [value, label] : q.options)
       w->BeginObject().Field("value", value).Field("label", label).EndObject();

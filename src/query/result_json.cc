@@ -10,14 +10,14 @@ namespace meridian {
 void WriteProviderSummaryFields(const Snapshot& snap, size_t row, const Record& rec,
                                 JsonWriter* w) {
   w->Field("npi", NpiToString(rec.npi));
-  w->Field("display_name", ReadableName(rec));
-  w->Key("registry_text").BeginObject().Field("display_name", rec.RegistryName()).EndObject();
-  w->Field("credential", rec.credential);
+  w->Optional("display_name", ReadableName(rec));
+  w->Key("registry_text").BeginObject().Optional("display_name", rec.RegistryName()).EndObject();
+  w->Optional("credential", rec.credential);
   w->Field("entity_type", EntityTypeName(rec.entity));
   const uint16_t pt = snap.primary_taxonomy(row);
   const bool has_pt = pt != snapshot::kNoTaxonomy;
-  w->Field("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
-  w->Field("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
+  w->Optional("primary_taxonomy", has_pt ? snap.taxonomy().entry(pt).info.code : "");
+  w->Optional("primary_taxonomy_name", has_pt ? snap.taxonomy().entry(pt).info.display_name : "");
 }
 
 Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchResult& r,
@@ -38,12 +38,12 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     WriteProviderSummaryFields(snap, h.row, rec, w);
     const Address readable = ReadableAddress(loc.address);
     w->Key("address").BeginObject();
-    w->Field("line1", readable.line1).Field("line2", readable.line2);
-    w->Field("city", readable.city).Field("state", loc.address.state);
-    w->Field("postal_code", loc.address.postal_code);
+    w->Optional("line1", readable.line1).Optional("line2", readable.line2);
+    w->Optional("city", readable.city).Optional("state", loc.address.state);
+    w->Optional("postal_code", loc.address.postal_code);
     WriteRegistryAddress(loc.address, w);
     w->EndObject();
-    w->Field("phone", loc.address.phone);
+    w->Optional("phone", loc.address.phone);
     w->Key("location_index").Uint(h.location);
     if (q.has_point) {
       w->Key("distance_mi").Double(std::round(h.distance_mi * 10) / 10, 1);

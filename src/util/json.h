@@ -28,6 +28,12 @@ class JsonWriter {
   JsonWriter& Null();
   // Key + String, skipping nothing (empty strings are written as "").
   JsonWriter& Field(std::string_view k, std::string_view v) { return Key(k).String(v); }
+  // Key + String, or Key + null when `v` is empty: for values that may be
+  // absent (an API answer says null, never "", for "not given").
+  JsonWriter& Optional(std::string_view k, std::string_view v) {
+    Key(k);
+    return v.empty() ? Null() : String(v);
+  }
 
   const std::string& str() const { return out_; }
 

@@ -524,7 +524,7 @@ def scenario_publish(c, snap, seconds):
             expect(z.get("snapshot") in (None, got["active"]),
                    "%s serves %s, not %s" % (s, z.get("snapshot"), got["active"]))
             if f.get("wanted") == good["active"] and f.get("state") == "behind" and \
-                    "SHA-256" in f.get("last_error", ""):
+                    "SHA-256" in (f.get("last_error") or ""):
                 refused.add(s)
         time.sleep(0.2)
     r = load.result()
