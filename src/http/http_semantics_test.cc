@@ -323,6 +323,48 @@ TEST_F(HttpSemantics, EnumeratedValuesInAnyCaseAndUnknownTaxonomiesSuggested) {
     EXPECT_TRUE(s.get<std::string>().starts_with("207R0000")) << s;
 }
 
+TEST_F(HttpSemantics, NppesRegistryNamesNumberAndPostalCode) {
+  Start();
+  auto search = [&](const std::string& query) {
+    const std::string r = Get("/api/v1/search?" + query);
+    EXPECT_EQ(StatusOf(r), 200) << query << ": " << BodyOf(r);
+    return json::parse(BodyOf(r));
+  };
+  const json all = search("limit=100");
+  ASSERT_GE(all["results"].size(), 10u);
+  const json& some = all["results"][3];
+  const std::string npi = some["npi"], zip = some["address"]["postal_code"];
+  const std::string state = some["address"]["state"];
+  // number: that NPI and nothing else; other filters still apply.
+  const json one = search("number=" + npi);
+  ASSERT_EQ(one["total"], 1);
+  EXPECT_EQ(one["results"][0]["npi"], npi);
+  EXPECT_EQ(search("number=" + npi + "&state=" + state)["total"], 1);
+  EXPECT_EQ(search("number=" + npi + "&state=" + std::string(state == "TX" ? "WI" : "TX"))["total"],
+            0);
+  EXPECT_EQ(search("number=1000000004")["total"], 0);  // no such NPI: none
+  EXPECT_EQ(StatusOf(Get("/api/v1/search?number=12345")), 400);
+  EXPECT_EQ(StatusOf(Get("/api/v1/search?number=" + npi + "&near=10001")), 400);
+  // postal_code: five digits (or ZIP+4), or a prefix with *; every hit has
+  // a location in it, and every provider in `all` with one is found.
+  const std::string five = zip.substr(0, 5);
+  for (const std::string& pc :
+       {five, zip.size() == 9 ? zip : five + "0000", five.substr(0, 3) + "*"}) {
+    const json got = search("postal_code=" + pc + "&limit=100");
+    EXPECT_GE(got["total"].get<int>(), 1) << pc;
+    std::set<std::string> found;
+    for (const json& h : got["results"]) found.insert(h["npi"]);
+    EXPECT_TRUE(found.count(npi)) << pc;
+    const std::string want = pc.ends_with("*") ? pc.substr(0, pc.size() - 1) : five;
+    for (const json& h : all["results"])
+      if (h["address"]["postal_code"].is_string() &&
+          h["address"]["postal_code"].get<std::string>().starts_with(want))
+        EXPECT_TRUE(found.count(h["npi"])) << pc << " misses " << h["npi"];
+  }
+  for (const char* bad : {"5", "1*", "12345*", "abcde", "1234"})
+    EXPECT_EQ(StatusOf(Get(std::string("/api/v1/search?postal_code=") + bad)), 400) << bad;
+}
+
 TEST_F(HttpSemantics, MetricsCanHaveAListenerOfTheirOwn) {
   Start();
   // A second listener on the same service, as `serve --metrics-listen` runs it.

@@ -40,6 +40,11 @@ const std::map<std::string, RouteParam>& SearchParamDocs() {
     add("limit", "integer", false, "1 to 100 (default 10).");
     add("offset", "integer", false, "0 to 10000.");
     add("cursor", "string", false, "next_cursor of the previous page.");
+    add("number", "string", false,
+        "One NPI, exactly (the NPPES Registry API's name for it); not with near, city or q.");
+    add("postal_code", "string", false,
+        "A practice ZIP code (5 digits or ZIP+4), or its first 2 to 4 digits then * (as in the "
+        "NPPES Registry API).");
     return m;
   }();
   return docs;
@@ -648,8 +653,10 @@ using nlohmann::json;
 json ParamSchema(const RouteParam& p) {
   json s = {{"type", p.type}};
   const std::string& n = p.name;
-  if (n == "npi") {
+  if (n == "npi" || n == "number") {
     s["pattern"] = "^[0-9]{10}$";
+  } else if (n == "postal_code") {
+    s["pattern"] = "^([0-9]{5}(-?[0-9]{4})?|[0-9]{2,4}\\*)$";
   } else if (n == "state") {
     s["pattern"] = "^[A-Za-z]{2}$";
   } else if (n == "modality") {

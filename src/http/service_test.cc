@@ -427,6 +427,8 @@ TEST(OpenApi, DocumentMatchesWhatTheServerAccepts) {
       {"limit", {{"limit", "5"}}},
       {"offset", {{"offset", "10"}}},
       {"cursor", {{"sort", "name"}, {"cursor", "c1.n.0.0.1234567893.0"}}},
+      {"number", {{"number", "1234567893"}}},
+      {"postal_code", {{"postal_code", "537*"}}},
   };
   std::set<std::string> expected;
   for (const auto& [name, params] : examples) expected.insert(name);

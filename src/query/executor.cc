@@ -186,7 +186,14 @@ class Execution {
       return std::move(result_);
     }
     std::vector<GeoCandidate> matches;
-    if (text_.active()) {
+    if (q_.npi) {
+      // number=: one row at most (ParseQuery keeps points and words out).
+      Spend(kMatchUnits);
+      const int64_t row = snap_.Find(*q_.npi);
+      if (row >= 0)
+        Consider(GeoCandidate{static_cast<uint32_t>(row), 0, 0},
+                 index_.row_info(static_cast<size_t>(row)), &matches);
+    } else if (text_.active()) {
       CollectTextMatches(&matches);
     } else if (q_.has_point) {
       Spend(grid_.CountNear(q_.lat, q_.lon, q_.radius_mi) * kNearRowUnits);

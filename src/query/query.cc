@@ -128,6 +128,9 @@ uint32_t QueryFingerprint(const Query& q) {
   for (const std::string& w : q.text) word(w);  // in order: the last word is a prefix
   word(q.place);
   word(std::to_string(static_cast<int>(q.sort)));
+  word(q.npi ? std::to_string(*q.npi) : "-");
+  word(std::to_string(q.postal.size()));
+  for (const auto& [lo, hi] : q.postal) word(std::to_string(lo) + "-" + std::to_string(hi));
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
@@ -173,10 +176,10 @@ ModalityMask WantedModalities(const Query& q, const ModalityMap& modalities) {
 
 const std::vector<std::string>& SearchParameterNames() {
   static const std::vector<std::string> kNames = {
-      "near",          "radius", "city", "taxonomy",   "modality",
-      "entity",        "state",  "sex",  "credential", "include_deactivated",
-      "has_secondary", "q",      "sort", "limit",      "offset",
-      "cursor"};
+      "near",          "radius", "city",       "taxonomy",   "modality",
+      "entity",        "state",  "sex",        "credential", "include_deactivated",
+      "has_secondary", "q",      "sort",       "limit",      "offset",
+      "cursor",        "number", "postal_code"};
   return kNames;
 }
 
@@ -280,6 +283,29 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
       city_text = value;
     } else if (name == "cursor") {
       cursor_text = value;
+    } else if (name == "number") {
+      uint64_t npi = 0;
+      if (value.size() != 10 || value.find_first_not_of("0123456789") != std::string::npos ||
+          value[0] == '0')
+        return Refuse(name, "expected a 10-digit NPI");
+      std::from_chars(value.data(), value.data() + value.size(), npi);
+      q->npi = static_cast<uint32_t>(npi);
+    } else if (name == "postal_code") {
+      // 53703, 53703-1234, 537031234; or 53*, 537*, 5370*.
+      std::string digits;
+      for (char c : value)
+        if (c != '-') digits.push_back(c);
+      const bool wild = !digits.empty() && digits.back() == '*';
+      if (wild) digits.pop_back();
+      const bool ok = digits.find_first_not_of("0123456789") == std::string::npos &&
+                      (wild ? digits.size() >= 2 && digits.size() <= 4
+                            : digits.size() == 5 || digits.size() == 9);
+      if (!ok)
+        return Refuse(name, "expected a 5-digit ZIP code (or ZIP+4), or 2 to 4 digits then *");
+      if (!wild) digits.resize(5);
+      uint32_t lo = static_cast<uint32_t>(std::stoul(digits)), hi = lo;
+      for (size_t n = digits.size(); n < 5; ++n) lo *= 10, hi = hi * 10 + 9;
+      q->postal.emplace_back(lo, hi);
     } else if (name == "limit") {
       if (!ParseSize(value, &q->limit) || q->limit < 1 || q->limit > kMaxLimit)
         return Refuse(name, "expected a whole number from 1 to 100");
@@ -324,6 +350,8 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
     q->sort = q->has_point       ? Query::Sort::kDistance
               : !q->text.empty() ? Query::Sort::kRelevance
                                  : Query::Sort::kName;
+  if (q->npi && (q->has_point || !q->text.empty()))
+    return Refuse("number", "number looks up one NPI: give it without near, city or q");
   q->fingerprint = QueryFingerprint(*q);
   if (seen.count("cursor")) {
     Query::Cursor c;

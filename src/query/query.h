@@ -23,6 +23,10 @@
 //               alone) | name (default otherwise)
 //   limit       1..100 (default 10);  offset  0..10000, or
 //   cursor      the next_cursor of the previous page (any depth)
+//   number      one NPI, exactly (the NPPES Registry API's name); not with
+//               near, city or q
+//   postal_code a practice ZIP code (5 digits, or ZIP+4), or its first 2 to 4
+//               digits then * (NPPES's wildcard)
 #pragma once
 
 #include <cstdint>
@@ -52,6 +56,10 @@ struct Query {
   std::vector<std::string> text;  // normalized words of `q`; the last one also a prefix
   std::string place;              // "Madison, WI" when the point came from `city`
   bool place_listed = true;       // its point: listed providers' centroid, else the gazetteer's
+  // number=: this NPI only (an exact lookup, as in the NPPES Registry API).
+  std::optional<uint32_t> npi;
+  // `postal` below is also set by ParseQuery from postal_code= (NPPES's
+  // name): one five-digit code, or a prefix of 2 to 4 digits ending in *.
   // Set by the FHIR search only (ParseQuery never sets them):
   //   places  rows whose primary practice place (snapshot/places.h) is one of
   //           these ids, sorted; an empty list matches nothing;

@@ -36,6 +36,7 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
   std::vector<SearchHit> all;
   const ModalityMask want_modality = WantedModalities(q, modalities);
   for (size_t i = 0; i < snap.size(); ++i) {
+    if (q.npi && snap.npi(i) != *q.npi) continue;
     const EntityType entity = snap.entity(i);
     if (!q.include_deactivated && entity == EntityType::kDeactivated) continue;
     if (q.entity && entity != *q.entity) continue;
