@@ -3,6 +3,7 @@
 // X-Request-Id, cursors bound to their search, enumerated values in any case.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -363,6 +364,71 @@ TEST_F(HttpSemantics, NppesRegistryNamesNumberAndPostalCode) {
   }
   for (const char* bad : {"5", "1*", "12345*", "abcde", "1234"})
     EXPECT_EQ(StatusOf(Get(std::string("/api/v1/search?postal_code=") + bad)), 400) << bad;
+}
+
+TEST_F(HttpSemantics, NppesExactNameFieldsAgreeWithTheRecords) {
+  Start();
+  auto body = [&](const std::string& target) {
+    const std::string r = Get(target);
+    EXPECT_EQ(StatusOf(r), 200) << target << ": " << BodyOf(r);
+    return json::parse(BodyOf(r));
+  };
+  auto upper = [](std::string v) {
+    for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return v;
+  };
+  // The oracle: every provider's own fields, from its record.
+  std::map<std::string, std::set<std::string>> by_last, by_first;
+  std::map<std::string, std::set<std::string>> by_org;
+  for (const json& h : body("/api/v1/search?limit=100")["results"]) {
+    const json p = body("/api/v1/providers/" + h["npi"].get<std::string>())["provider"]["name"];
+    if (p["last"].is_string()) by_last[upper(p["last"])].insert(h["npi"]);
+    if (p["first"].is_string()) by_first[upper(p["first"])].insert(h["npi"]);
+    if (p["organization"].is_string()) by_org[upper(p["organization"])].insert(h["npi"]);
+  }
+  ASSERT_GE(by_last.size(), 5u);
+  ASSERT_GE(by_org.size(), 2u);
+  auto npis = [&](const std::string& query) {
+    std::set<std::string> out;
+    for (const json& h : body("/api/v1/search?limit=100&" + query)["results"]) out.insert(h["npi"]);
+    return out;
+  };
+  auto simple = [](const std::string& v) {  // names the test can spell in a URL as they are
+    return v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
+  };
+  int checked = 0;
+  for (const auto& [last, want] : by_last) {
+    if (!simple(last)) continue;
+    EXPECT_EQ(npis("last_name=" + last), want) << last;
+    std::string lower = last;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(npis("last_name=" + lower), want) << lower;  // any case
+    // A prefix: every last name that starts with it.
+    const std::string pre = last.substr(0, 3);
+    std::set<std::string> starts;
+    for (const auto& [l, n] : by_last)
+      if (l.starts_with(pre)) starts.insert(n.begin(), n.end());
+    EXPECT_EQ(npis("last_name=" + pre + "*"), starts) << pre;
+    ++checked;
+  }
+  EXPECT_GE(checked, 5);
+  for (const auto& [first, want] : by_first) {
+    if (!simple(first)) continue;
+    EXPECT_EQ(npis("first_name=" + first), want) << first;
+  }
+  for (const auto& [org, want] : by_org) {
+    std::string q;  // spaces as +
+    for (char c : org) q += c == ' ' ? '+' : c;
+    if (org.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ ") != std::string::npos) continue;
+    const std::set<std::string> got = npis("organization_name=" + q);
+    for (const std::string& n : want) EXPECT_TRUE(got.count(n)) << org;
+  }
+  // With other filters, and refused when malformed.
+  const auto& [some_last, some_npis] = *by_last.begin();
+  EXPECT_EQ(body("/api/v1/search?last_name=" + some_last + "&entity=organization")["total"], 0);
+  EXPECT_EQ(StatusOf(Get("/api/v1/search?last_name=S*")), 400);
+  EXPECT_EQ(StatusOf(Get("/api/v1/search?last_name=*")), 400);
+  EXPECT_EQ(body("/api/v1/search?last_name=Zzyzzyva")["total"], 0);
 }
 
 TEST_F(HttpSemantics, MetricsCanHaveAListenerOfTheirOwn) {

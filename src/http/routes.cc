@@ -42,6 +42,12 @@ const std::map<std::string, RouteParam>& SearchParamDocs() {
     add("cursor", "string", false, "next_cursor of the previous page.");
     add("number", "string", false,
         "One NPI, exactly (the NPPES Registry API's name for it); not with near, city or q.");
+    add("first_name", "string", false,
+        "A person's first name, exactly (any case), or its start then * after 2 or more "
+        "letters (the NPPES Registry API's rule).");
+    add("last_name", "string", false, "A person's last name, exactly, or its start then *.");
+    add("organization_name", "string", false,
+        "An organization's legal or other name (DBA), exactly, or its start then *.");
     add("postal_code", "string", false,
         "A practice ZIP code (5 digits or ZIP+4), or its first 2 to 4 digits then * (as in the "
         "NPPES Registry API).");

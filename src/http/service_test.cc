@@ -429,6 +429,9 @@ TEST(OpenApi, DocumentMatchesWhatTheServerAccepts) {
       {"cursor", {{"sort", "name"}, {"cursor", "c1.n.0.0.1234567893.0"}}},
       {"number", {{"number", "1234567893"}}},
       {"postal_code", {{"postal_code", "537*"}}},
+      {"first_name", {{"first_name", "jo*"}}},
+      {"last_name", {{"last_name", "Smith"}}},
+      {"organization_name", {{"organization_name", "Mercy*"}}},
   };
   std::set<std::string> expected;
   for (const auto& [name, params] : examples) expected.insert(name);

@@ -9,6 +9,7 @@
 
 #include "geo/distance.h"
 #include "text/fuzzy.h"
+#include "text/normalize.h"
 #include "util/scope_exit.h"
 #include "util/stamped_table.h"
 
@@ -26,6 +27,24 @@ class TextFilter {
       per_word_.push_back(MatchTerms(ix, words[k], k + 1 == words.size()));
       size_t n = 0;
       for (const TermMatch& m : per_word_.back()) n += ix_.postings(m.term).size();
+      postings_.push_back(n);
+    }
+  }
+  // Exact words (the NPPES name fields): each word's own term, or, for a
+  // word marked prefix, every term starting with it; all of quality 0.
+  TextFilter(const TextIndex& ix, const std::vector<std::pair<std::string, bool>>& exact)
+      : ix_(ix) {
+    for (const auto& [word, prefix] : exact) {
+      std::vector<TermMatch> m;
+      if (prefix) {
+        const auto [first, last] = ix.PrefixRange(word);
+        for (uint32_t t = first; t < last; ++t) m.push_back({t, 0});
+      } else if (const int64_t t = ix.Find(word); t >= 0) {
+        m.push_back({static_cast<uint32_t>(t), 0});
+      }
+      size_t n = 0;
+      for (const TermMatch& x : m) n += ix_.postings(x.term).size();
+      per_word_.push_back(std::move(m));
       postings_.push_back(n);
     }
   }
@@ -106,6 +125,18 @@ class TextFilter {
 
 uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
 
+// The words of a query's name filters, for the text index: exact, but for
+// the last word of a filter with a trailing *.
+std::vector<std::pair<std::string, bool>> NameWords(const Query& q) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const Query::NameFilter& f : q.names) {
+    const std::vector<std::string> words = NormalizeTokens(f.words);
+    for (size_t k = 0; k < words.size(); ++k)
+      out.emplace_back(words[k], f.prefix && k + 1 == words.size());
+  }
+  return out;
+}
+
 // Text with a point: reading the sites' rows costs less per row than a
 // posting (sequential, RowInfo beside it), so the sites win until they hold
 // this many times the rarest word's postings. Measured with
@@ -134,6 +165,7 @@ constexpr uint64_t kNameOrderUnits = 40;
 constexpr uint64_t kRateUnitsPerLevel = 3;  // per word, per halving of its terms
 constexpr uint64_t kPostingUnits = 70;
 constexpr uint64_t kCredentialUnits = 100;
+constexpr uint64_t kNameFieldUnits = 400;  // a record read and decoded (about 1.5 us)
 constexpr uint64_t kCodeUnits = 5;
 constexpr uint64_t kSiteUnits = 60;       // plus one per profile it sums
 constexpr uint64_t kMultiEntryUnits = 4;  // its other points looked up
@@ -152,7 +184,8 @@ class Execution {
         q_(q),
         plan_(options.plan),
         budget_(options.budget),
-        text_(snap_.text(), q.text),
+        text_(q.text.empty() && !q.names.empty() ? TextFilter(snap_.text(), NameWords(q))
+                                                 : TextFilter(snap_.text(), q.text)),
         by_class_(index.classification_names().size(), 0),
         want_entity_(q.entity ? static_cast<uint8_t>(*q.entity) : 0xFF),
         want_modality_(WantedModalities(q, index.modalities())),
@@ -170,9 +203,10 @@ class Execution {
             wanted_codes_[id] = 1;
     }
     row_filters_ = !wanted_codes_.empty() || !q.credentials.empty() || q.places.has_value() ||
-                   !q.postal.empty();
+                   !q.postal.empty() || !q.names.empty();
     row_units_ = (q.credentials.empty() ? 0 : kCredentialUnits) +
-                 (row_filters_ && q.credentials.empty() ? kCodeUnits : 0);
+                 (q.names.empty() ? 0 : kNameFieldUnits) +
+                 (row_filters_ && q.credentials.empty() && q.names.empty() ? kCodeUnits : 0);
   }
 
   // The answer, or OverBudget (thrown as soon as the work is known to
@@ -243,6 +277,13 @@ class Execution {
       for (const std::string& cred : q_.credentials)
         ok = ok || std::find(tokens.begin(), tokens.end(), cred) != tokens.end();
       if (!ok) return false;
+    }
+    if (!q_.names.empty()) {
+      // The name fields are in the record: read it (pread, like a page).
+      thread_local Record rec;
+      if (!snap_.GetRecord(c.row, &rec).ok()) return false;
+      for (const Query::NameFilter& f : q_.names)
+        if (!NameMatches(f, rec)) return false;
     }
     return true;
   }

@@ -101,6 +101,37 @@ const char kSortLetters[] = {'d', 'n', 'r'};
 
 }  // namespace
 
+namespace {
+
+std::string Joined(std::string_view text) {
+  std::string out;
+  for (const std::string& w : NormalizeTokens(text)) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+bool WordsMatch(const Query::NameFilter& f, std::string_view field) {
+  if (field.empty()) return false;
+  const std::string have = Joined(field);
+  return f.prefix ? have.starts_with(f.words) : have == f.words;
+}
+
+}  // namespace
+
+bool NameMatches(const Query::NameFilter& f, const Record& r) {
+  switch (f.field) {
+    case Query::NameFilter::Field::kFirst:
+      return WordsMatch(f, r.first_name);
+    case Query::NameFilter::Field::kLast:
+      return WordsMatch(f, r.last_name);
+    case Query::NameFilter::Field::kOrganization:
+      if (WordsMatch(f, r.org_name) || WordsMatch(f, r.other_org_name)) return true;
+      for (const OtherOrgName& o : r.other_org_names)
+        if (WordsMatch(f, o.name)) return true;
+      return false;
+  }
+  return false;
+}
+
 uint32_t QueryFingerprint(const Query& q) {
   uint64_t h = kFnvOffset;
   auto bits = [&](double v) {
@@ -129,6 +160,9 @@ uint32_t QueryFingerprint(const Query& q) {
   word(q.place);
   word(std::to_string(static_cast<int>(q.sort)));
   word(q.npi ? std::to_string(*q.npi) : "-");
+  word(std::to_string(q.names.size()));
+  for (const Query::NameFilter& f : q.names)
+    word(std::to_string(static_cast<int>(f.field)) + (f.prefix ? "*" : "=") + f.words);
   word(std::to_string(q.postal.size()));
   for (const auto& [lo, hi] : q.postal) word(std::to_string(lo) + "-" + std::to_string(hi));
   return static_cast<uint32_t>(h ^ (h >> 32));
@@ -175,11 +209,27 @@ ModalityMask WantedModalities(const Query& q, const ModalityMap& modalities) {
 }
 
 const std::vector<std::string>& SearchParameterNames() {
-  static const std::vector<std::string> kNames = {
-      "near",          "radius", "city",       "taxonomy",   "modality",
-      "entity",        "state",  "sex",        "credential", "include_deactivated",
-      "has_secondary", "q",      "sort",       "limit",      "offset",
-      "cursor",        "number", "postal_code"};
+  static const std::vector<std::string> kNames = {"near",
+                                                  "radius",
+                                                  "city",
+                                                  "taxonomy",
+                                                  "modality",
+                                                  "entity",
+                                                  "state",
+                                                  "sex",
+                                                  "credential",
+                                                  "include_deactivated",
+                                                  "has_secondary",
+                                                  "q",
+                                                  "sort",
+                                                  "limit",
+                                                  "offset",
+                                                  "cursor",
+                                                  "number",
+                                                  "postal_code",
+                                                  "first_name",
+                                                  "last_name",
+                                                  "organization_name"};
   return kNames;
 }
 
@@ -290,6 +340,21 @@ Status ParseQuery(const QueryParams& params, const ModalityMap& modalities, Quer
         return Refuse(name, "expected a 10-digit NPI");
       std::from_chars(value.data(), value.data() + value.size(), npi);
       q->npi = static_cast<uint32_t>(npi);
+    } else if (name == "first_name" || name == "last_name" || name == "organization_name") {
+      std::string_view v = value;
+      Query::NameFilter f;
+      f.field = name == "first_name"  ? Query::NameFilter::Field::kFirst
+                : name == "last_name" ? Query::NameFilter::Field::kLast
+                                      : Query::NameFilter::Field::kOrganization;
+      f.prefix = v.ends_with('*');
+      if (f.prefix) v.remove_suffix(1);
+      std::string joined;
+      for (const std::string& w : NormalizeTokens(v)) joined += (joined.empty() ? "" : " ") + w;
+      if (joined.empty() || v.size() > kMaxTextBytes)
+        return Refuse(name, "expected a name (letters), at most 200 characters");
+      if (f.prefix && joined.size() < 2) return Refuse(name, "give at least 2 letters before *");
+      f.words = joined;
+      q->names.push_back(std::move(f));
     } else if (name == "postal_code") {
       // 53703, 53703-1234, 537031234; or 53*, 537*, 5370*.
       std::string digits;

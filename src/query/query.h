@@ -25,6 +25,9 @@
 //   cursor      the next_cursor of the previous page (any depth)
 //   number      one NPI, exactly (the NPPES Registry API's name); not with
 //               near, city or q
+//   first_name, last_name, organization_name
+//               the field exactly (any case, accents and punctuation aside),
+//               or its start with a trailing * after 2+ letters (NPPES's rule)
 //   postal_code a practice ZIP code (5 digits, or ZIP+4), or its first 2 to 4
 //               digits then * (NPPES's wildcard)
 #pragma once
@@ -58,6 +61,17 @@ struct Query {
   bool place_listed = true;       // its point: listed providers' centroid, else the gazetteer's
   // number=: this NPI only (an exact lookup, as in the NPPES Registry API).
   std::optional<uint32_t> npi;
+  // first_name=, last_name=, organization_name= (the NPPES Registry API's
+  // exact name fields): the field's words (normalized) must equal `words`,
+  // or, with `prefix` (a trailing * after 2 or more letters), start with it.
+  // Organization names match the legal name or any other name (DBA).
+  struct NameFilter {
+    enum class Field { kFirst, kLast, kOrganization } field;
+    std::string words;  // NormalizeTokens joined by one space
+    bool prefix = false;
+    bool operator==(const NameFilter&) const = default;
+  };
+  std::vector<NameFilter> names;
   // `postal` below is also set by ParseQuery from postal_code= (NPPES's
   // name): one five-digit code, or a prefix of 2 to 4 digits ending in *.
   // Set by the FHIR search only (ParseQuery never sets them):
@@ -95,6 +109,9 @@ inline constexpr int kAnyModality = -2;       // providers of at least one modal
 
 // The modality bits a row needs at least one of; 0 = no modality filter.
 ModalityMask WantedModalities(const Query& q, const ModalityMap& modalities);
+
+// Whether `r`'s field has the words `f` asks for (Query::NameFilter).
+bool NameMatches(const Query::NameFilter& f, const Record& r);
 
 // What a search asks for, apart from its page (limit, offset, cursor): the
 // point, radius, filters, words and sort, hashed.

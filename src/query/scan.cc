@@ -62,6 +62,13 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
     }
     if (q.places && std::find(q.places->begin(), q.places->end(), snap.place(i)) == q.places->end())
       continue;
+    if (!q.names.empty()) {
+      Record rec;
+      DecodeOrDie(snap, i, &rec);
+      bool ok = true;
+      for (const Query::NameFilter& f : q.names) ok = ok && NameMatches(f, rec);
+      if (!ok) continue;
+    }
     // Postal codes from the decoded record (the engine reads the column).
     std::vector<int> zips;
     if (!q.postal.empty()) {
