@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -382,6 +383,63 @@ TEST_F(ServiceTest, FhirRoutesAnswerFhirJsonAndErrorsAreOperationOutcomes) {
 
 // The OpenAPI document lists exactly the routes the server dispatches and,
 // for search, exactly the parameters ParseQuery accepts.
+// Every $ref points at something; every JSON route has its answer's schema
+// and the errors it can give; admin routes need the bearer scheme.
+TEST(OpenApi, EveryRouteHasItsSchemasAndEveryReferenceResolves) {
+  const json doc = json::parse(OpenApiJson());
+  size_t refs = 0;
+  std::function<void(const json&)> walk = [&](const json& j) {
+    if (j.is_object()) {
+      if (j.contains("$ref")) {
+        const std::string ref = j["$ref"];
+        ASSERT_TRUE(ref.starts_with("#/")) << ref;
+        const json* at = &doc;
+        for (size_t from = 2; from <= ref.size();) {
+          const size_t slash = std::min(ref.find('/', from), ref.size());
+          const std::string key = ref.substr(from, slash - from);
+          ASSERT_TRUE(at->contains(key)) << ref;
+          at = &(*at)[key];
+          from = slash + 1;
+        }
+        ++refs;
+      }
+      for (const auto& [k, v] : j.items()) walk(v);
+    } else if (j.is_array()) {
+      for (const json& v : j) walk(v);
+    }
+  };
+  walk(doc);
+  EXPECT_GT(refs, 100u);
+  EXPECT_EQ(doc["info"]["license"]["identifier"], "Apache-2.0");
+  EXPECT_TRUE(doc["security"].is_array() && doc["security"].empty());
+  for (const Route& r : Routes()) {
+    std::string m = r.method;
+    for (char& c : m) c = static_cast<char>(std::tolower(c));
+    const json& op = doc["paths"][r.path][m];
+    const json& responses = op["responses"];
+    if (!r.html && !r.fhir && r.path.starts_with("/api/")) {
+      EXPECT_TRUE(responses.contains("200") || responses.contains("201")) << r.name;
+      const json& ok = responses.contains("200") ? responses["200"] : responses["201"];
+      EXPECT_TRUE(ok["content"]["application/json"]["schema"].contains("$ref")) << r.name;
+      EXPECT_TRUE(responses.contains("400") || r.params.empty()) << r.name;
+      if (r.expensive) EXPECT_TRUE(responses.contains("429")) << r.name;
+    }
+    const bool admin = r.path.starts_with("/api/v1/admin") || r.path == "/admin/reload";
+    EXPECT_EQ(op.contains("security"), admin) << r.name;
+    EXPECT_EQ(op["tags"].size(), 1u) << r.name;
+    if (r.html) EXPECT_NE(op["tags"][0].get<std::string>().find("HTML"), std::string::npos);
+  }
+  // Parameters carry their constraints.
+  for (const json& p : doc["paths"]["/api/v1/search"]["get"]["parameters"]) {
+    if (p["name"] == "limit") {
+      EXPECT_EQ(p["schema"]["minimum"], 1);
+      EXPECT_EQ(p["schema"]["maximum"], 100);
+    }
+    if (p["name"] == "sort") EXPECT_EQ(p["schema"]["enum"].size(), 3u);
+    if (p["name"] == "modality") EXPECT_GE(p["schema"]["enum"].size(), 8u);
+  }
+}
+
 TEST(OpenApi, DocumentMatchesWhatTheServerAccepts) {
   json doc = json::parse(OpenApiJson());
   EXPECT_EQ(doc["openapi"], "3.1.0");
