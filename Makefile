@@ -68,6 +68,7 @@ run: demo
 test: build test-unit test-e2e test-cluster-short test-overload-short test-asan test-tsan fuzz-smoke
 
 test-unit:
+	@echo "== $$(date -u +%H:%M:%S) $@"
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # Browser tests of the web pages (tests/e2e): Debian chromium + playwright-core
@@ -75,6 +76,7 @@ test-unit:
 # Screenshots go to build/e2e-screenshots; UPDATE_DOC_SCREENSHOTS=1 also
 # refreshes docs/screenshots.
 test-e2e: build
+	@echo "== $$(date -u +%H:%M:%S) $@"
 	cd tests/e2e && npm ci --no-audit --no-fund --silent
 	cd tests/e2e && MERIDIAN_BIN=$(CURDIR)/$(BUILD)/meridian SCREENSHOT_DIR=$(CURDIR)/$(BUILD)/e2e-screenshots \
 	  node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec .
@@ -87,6 +89,7 @@ test-cluster: build
 	/usr/bin/python3 tests/cluster/cluster.py --meridian $(BUILD)/meridian --results $(BUILD)/cluster-results.json
 
 test-cluster-short: build
+	@echo "== $$(date -u +%H:%M:%S) $@"
 	/usr/bin/python3 tests/cluster/cluster.py --meridian $(BUILD)/meridian --short
 
 $(ASAN_BUILD)/build.ninja:
@@ -97,7 +100,8 @@ $(ASAN_BUILD)/build.ninja:
 # runs them; under ASan they measure the sanitizer, not the fleet).
 ASAN_SKIP = HaproxyTest|ServeFollow
 test-asan: deps $(ASAN_BUILD)/build.ninja
-	ninja -C $(ASAN_BUILD) -j $(JOBS)
+	@echo "== $$(date -u +%H:%M:%S) $@"
+	ninja -C $(ASAN_BUILD) -j $(JOBS) meridian meridian_tests
 	cd $(ASAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) \
 	  -E '$(ASAN_SKIP)'
@@ -111,6 +115,7 @@ $(TSAN_BUILD)/build.ninja:
 # The long single-threaded oracle loops run in the other tiers.
 TSAN_TESTS = Concurrency.*:ExecutorVsOracle.InvariantsHold:ExecutorVsOracle.FixedQueries:Service*:Server*:RateLimiter.*:OrganizationLinks.*:StampedTable.*:PagesTest.*:CorrectionCache.*:*StoreTest.ConcurrentWritersLoseNothing/sqlite:*AdminTest.SearchFindsACorrectedAddressWhereItNowIs/sqlite:ZipIngest.*:*DigestPagesTest.*/sqlite:DigestSchedule.*:*StoreTest.ConcurrentClaimsMakeOneRowEach/sqlite:BulkTest.*:*FleetTest.AStartedFollower*/sqlite:ServeFollow.*:ServeHungStore.*
 test-tsan: deps $(TSAN_BUILD)/build.ninja
+	@echo "== $$(date -u +%H:%M:%S) $@"
 	ninja -C $(TSAN_BUILD) -j $(JOBS) meridian meridian_tests
 	cd $(TSAN_BUILD) && MERIDIAN_TEST_SCALE=0.25 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
 	  ./meridian_tests --gtest_filter='$(TSAN_TESTS)'
@@ -133,6 +138,7 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 # In `make test`: builds every target, replays tests/fuzz/regressions/<target>/,
 # then runs each for FUZZ_SMOKE_SECONDS from its seed corpus and dictionary.
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
+	@echo "== $$(date -u +%H:%M:%S) $@"
 	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
 	tests/fuzz/run.sh smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
@@ -182,6 +188,7 @@ bench-digest: build
 # Past capacity, short form (tests/reliability/overload.py): 20,000 rows,
 # 64 connections allowed, wrk with 256, then a burst of 2,000 connections.
 test-overload-short: build
+	@echo "== $$(date -u +%H:%M:%S) $@"
 	/usr/bin/python3 tests/reliability/overload.py --meridian $(BUILD)/meridian \
 	  --bench-search $(BUILD)/bench_search --short
 
