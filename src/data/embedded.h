@@ -22,5 +22,6 @@ std::string_view EmbeddedGuideQuestionsCsv();  // data/knowledge/guide_questions
 std::string_view EmbeddedGuideRulesCsv();      // data/knowledge/guide_rules.csv
 std::string_view EmbeddedLicenseLookupCsv();   // data/knowledge/license_lookup.csv
 std::string_view EmbeddedSourceDomainsCsv();   // data/knowledge/source_domains.csv
+std::string_view EmbeddedOpenApiComponents();  // data/api/openapi_components.json
 
 }  // namespace meridian

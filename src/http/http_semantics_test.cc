@@ -381,7 +381,8 @@ TEST_F(HttpSemantics, NppesExactNameFieldsAgreeWithTheRecords) {
   // The oracle: every provider's own fields, from its record.
   std::map<std::string, std::set<std::string>> by_last, by_first;
   std::map<std::string, std::set<std::string>> by_org;
-  for (const json& h : body("/api/v1/search?limit=100")["results"]) {
+  const json all = body("/api/v1/search?limit=100");  // kept: the loop reads into it
+  for (const json& h : all["results"]) {
     const json p = body("/api/v1/providers/" + h["npi"].get<std::string>())["provider"]["name"];
     if (p["last"].is_string()) by_last[upper(p["last"])].insert(h["npi"]);
     if (p["first"].is_string()) by_first[upper(p["first"])].insert(h["npi"]);
@@ -391,7 +392,8 @@ TEST_F(HttpSemantics, NppesExactNameFieldsAgreeWithTheRecords) {
   ASSERT_GE(by_org.size(), 2u);
   auto npis = [&](const std::string& query) {
     std::set<std::string> out;
-    for (const json& h : body("/api/v1/search?limit=100&" + query)["results"]) out.insert(h["npi"]);
+    const json doc = body("/api/v1/search?limit=100&" + query);
+    for (const json& h : doc["results"]) out.insert(h["npi"]);
     return out;
   };
   auto simple = [](const std::string& v) {  // names the test can spell in a URL as they are
