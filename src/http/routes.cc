@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "data/embedded.h"
 #include "knowledge/modality_map.h"
@@ -797,9 +799,18 @@ std::string OpenApiJson() {
     d["servers"] = json::array({{{"url", "/"}, {"description", "This server"}}});
     d["security"] = json::array();
     json tags = json::array();
-    for (const char* t : {"Search and providers", "Reference", "Guide", "Articles", "Operations",
-                          "Admin", "FHIR R4", "Web pages (HTML)", "Console (HTML)"})
-      tags.push_back({{"name", t}});
+    for (const auto& [t, about] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"Search and providers",
+              "Search the registry near a place, by name or NPI; read a provider or organization."},
+             {"Reference", "Places, state rules, credentials, modalities and the NUCC taxonomy."},
+             {"Guide", "The decision guide: its questions and what an answer leads to."},
+             {"Articles", "Published articles, authors and feeds."},
+             {"Operations", "Health, readiness and metrics for whoever runs the server."},
+             {"Admin", "Reload, corrections and reports; needs a bearer token."},
+             {"FHIR R4", "The same data as FHIR R4 resources (Practitioner, Organization, ...)."},
+             {"Web pages (HTML)", "The pages people read; not part of the JSON API."},
+             {"Console (HTML)", "The operators' console pages; not part of the JSON API."}})
+      tags.push_back({{"name", t}, {"description", about}});
     d["tags"] = tags;
     json paths = json::object();
     for (const Route& r : Routes()) {
@@ -859,13 +870,30 @@ std::string OpenApiJson() {
               {"description", r.html ? "An HTML page saying what is wrong" : "A bad parameter"}};
         if (r.expensive) responses["429"] = {{"description", "Too many requests; see Retry-After"}};
       }
+      // What the server answers before any route is found, on every route.
+      for (const int status : {414, 431})
+        if (!responses.contains(std::to_string(status)))
+          responses[std::to_string(status)] = {
+              {"$ref", std::string("#/components/responses/") + ErrorResponseName(status)}};
+      if (r.fhir && !responses.contains("406"))
+        responses["406"] = {
+            {"description", "The client accepts no JSON: an OperationOutcome"},
+            {"content", {{"application/fhir+json", {{"schema", {{"type", "object"}}}}}}}};
+      if (r.html && r.has_body && !responses.contains("403"))
+        responses["403"] = {{"description", "An HTML page: the form was not sent from this site"},
+                            {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
       paths[r.path][m] = op;
       paths[r.path][m]["responses"] = responses;
     }
     d["paths"] = paths;
     json c;
     c["schemas"] = components["schemas"];
-    c["responses"] = components["responses"];
+    // Only the shared responses some operation refers to.
+    const std::string all_paths = paths.dump();
+    c["responses"] = json::object();
+    for (const auto& [name, response] : components["responses"].items())
+      if (all_paths.find("\"#/components/responses/" + name + "\"") != std::string::npos)
+        c["responses"][name] = response;
     c["securitySchemes"] = {
         {"bearer",
          {{"type", "http"},
