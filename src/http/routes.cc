@@ -870,8 +870,9 @@ std::string OpenApiJson() {
               {"description", r.html ? "An HTML page saying what is wrong" : "A bad parameter"}};
         if (r.expensive) responses["429"] = {{"description", "Too many requests; see Retry-After"}};
       }
-      // What the server answers before any route is found, on every route.
-      for (const int status : {414, 431})
+      // What the server answers before any route is found, on every route:
+      // a URL or headers too long, and 503 when it sheds connections.
+      for (const int status : {414, 431, 503})
         if (!responses.contains(std::to_string(status)))
           responses[std::to_string(status)] = {
               {"$ref", std::string("#/components/responses/") + ErrorResponseName(status)}};
