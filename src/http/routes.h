@@ -127,7 +127,4 @@ const Route* MatchRoute(std::string_view method, std::string_view path,
 // matches the path.
 std::string AllowedMethods(std::string_view path);
 
-// The OpenAPI 3.1 document for Routes().
-std::string OpenApiJson();
-
 }  // namespace meridian

@@ -24,6 +24,7 @@
 #include "http/conditional.h"
 #include "http/cors.h"
 #include "http/digest_pages.h"
+#include "http/openapi.h"
 #include "http/pages.h"
 #include "http/query_string.h"
 #include "http/routes.h"
