@@ -11,6 +11,7 @@
 #include "data/embedded.h"
 #include "http/routes.h"
 #include "knowledge/modality_map.h"
+#include "query/query.h"
 
 namespace meridian {
 
