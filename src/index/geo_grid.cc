@@ -6,6 +6,7 @@
 #include <numeric>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "geo/distance.h"
 #include "index/site_table.h"
@@ -119,6 +120,11 @@ void Histograms(const std::vector<uint32_t>& off, const std::vector<RowInfo>& in
                 std::vector<InfoCount>* profiles) {
   std::vector<std::pair<uint64_t, RowInfo>> scratch;
   for (size_t grp = grp_begin; grp < grp_end; ++grp) {
+    if (off[grp + 1] - off[grp] == 1) {  // most sites: one row, one profile
+      profiles->push_back({infos[off[grp]], 1});
+      ends->push_back(static_cast<uint32_t>(profiles->size()));
+      continue;
+    }
     scratch.clear();
     for (uint32_t k = off[grp]; k < off[grp + 1]; ++k)
       scratch.emplace_back(infos[k].Bits(), infos[k]);
@@ -136,23 +142,39 @@ void Histograms(const std::vector<uint32_t>& off, const std::vector<RowInfo>& in
 
 }  // namespace
 
-GeoGrid GeoGrid::Build(const LocationView& snap, const std::vector<RowInfo>& row_info) {
+struct GeoGrid::Points {
   SiteTable table;
   std::vector<Entry> singles, multis;
-  CollectEntries(snap, &table, &singles, &multis);
+};
+
+std::shared_ptr<GeoGrid::Points> GeoGrid::CollectPoints(const LocationView& snap) {
+  auto p = std::make_shared<Points>();
+  CollectEntries(snap, &p->table, &p->singles, &p->multis);
+  return p;
+}
+
+GeoGrid GeoGrid::Build(const LocationView& snap, const std::vector<RowInfo>& row_info,
+                       std::shared_ptr<Points> points) {
+  if (points == nullptr) points = CollectPoints(snap);
+  const std::vector<Entry>& singles = points->singles;
+  const std::vector<Entry>& multis = points->multis;
   GeoGrid g;
   std::vector<uint32_t> remap;  // site id in `table` -> final site number
-  g.PlaceSites(table.coords(), &remap);
-  const size_t sites = table.coords().size();
-  GroupEntries(singles, remap, sites, 1, row_info, &g.single_, &g.single_row_, &g.single_loc_,
-               &g.single_info_);
+  g.PlaceSites(points->table.coords(), &remap);
+  const size_t sites = points->table.coords().size();
+  // Singles on a second thread; multis and their links here (disjoint members).
+  std::thread single_thread([&] {
+    GroupEntries(singles, remap, sites, 1, row_info, &g.single_, &g.single_row_, &g.single_loc_,
+                 &g.single_info_);
+  });
+  GroupEntries(multis, remap, sites, kBuckets, row_info, &g.multi_, &g.multi_row_, &g.multi_loc_,
+               &g.multi_info_);
+  g.LinkMultiEntries();
+  single_thread.join();
   g.row_site_.assign(snap.size(), kNoSite);
   g.row_loc_.assign(snap.size(), 0);
   for (const Entry& e : singles) g.row_site_[e.row] = remap[e.site], g.row_loc_[e.row] = e.location;
   for (const Entry& e : multis) g.row_site_[e.row] = kMultiSite;
-  GroupEntries(multis, remap, sites, kBuckets, row_info, &g.multi_, &g.multi_row_, &g.multi_loc_,
-               &g.multi_info_);
-  g.LinkMultiEntries();
   g.BuildProfiles();
   return g;
 }
@@ -234,18 +256,21 @@ void GeoGrid::BuildProfiles() {
   for (uint32_t e : ends_b) profile_offsets_.push_back(base + e);
   // The dictionary: every distinct RowInfo, ascending Bits(), so ids keep
   // each group's order.
-  std::vector<uint64_t> bits;
-  bits.reserve(singles_a.size() + singles_b.size() + multis.size());
+  // Millions of profiles but few distinct values: found with a hash set,
+  // then only those sorted.
+  std::unordered_set<uint64_t> distinct;
   for (const auto* v : {&singles_a, &singles_b, &multis})
-    for (const InfoCount& p : *v) bits.push_back(p.info.Bits());
+    for (const InfoCount& p : *v) distinct.insert(p.info.Bits());
+  std::vector<uint64_t> bits(distinct.begin(), distinct.end());
   std::sort(bits.begin(), bits.end());
-  bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
   profile_info_.resize(bits.size());
-  for (size_t k = 0; k < bits.size(); ++k) std::memcpy(&profile_info_[k], &bits[k], sizeof bits[k]);
-  auto id_of = [&](const RowInfo& info) {
-    return static_cast<uint32_t>(std::lower_bound(bits.begin(), bits.end(), info.Bits()) -
-                                 bits.begin());
-  };
+  std::unordered_map<uint64_t, uint32_t> id_by_bits;
+  id_by_bits.reserve(bits.size());
+  for (size_t k = 0; k < bits.size(); ++k) {
+    std::memcpy(&profile_info_[k], &bits[k], sizeof bits[k]);
+    id_by_bits.emplace(bits[k], static_cast<uint32_t>(k));
+  }
+  auto id_of = [&](const RowInfo& info) { return id_by_bits.find(info.Bits())->second; };
   auto convert = [&](const std::vector<InfoCount>& in, std::vector<Profile>* out) {
     for (const InfoCount& p : in) out->push_back({id_of(p.info), p.count});
   };

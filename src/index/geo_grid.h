@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <utility>
@@ -84,8 +85,17 @@ class GeoGrid {
  public:
   static constexpr double kCellDegrees = 0.1;
 
-  // REQUIRES: row_info.size() == snap.size(). O(locations + sites log sites).
-  static GeoGrid Build(const LocationView& snap, const std::vector<RowInfo>& row_info);
+  // Build's first step, which needs no RowInfo: every geocoded point as a
+  // site and an entry (about a fifth of Build at 9 M rows). A caller may run
+  // it on another thread while it computes the RowInfo, then pass it in.
+  struct Points;
+  static std::shared_ptr<Points> CollectPoints(const LocationView& snap);
+
+  // REQUIRES: row_info.size() == snap.size(); `points`, when given, came
+  // from CollectPoints(snap). O(locations + sites log sites); two threads
+  // for part of it.
+  static GeoGrid Build(const LocationView& snap, const std::vector<RowInfo>& row_info,
+                       std::shared_ptr<Points> points = nullptr);
 
   // Appends every site within the radius (exact: HaversineMiles <= radius_mi),
   // in unspecified order. REQUIRES: 0 <= radius_mi <= 3000.

@@ -36,8 +36,12 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(
     ix->class_slot_[id] = slot_of(e.known ? e.info.classification : "unknown code");
   }
   ix->none_slot_ = slot_of("none");
+  // The grid's points need no RowInfo: collected on a second thread meanwhile.
+  std::shared_ptr<GeoGrid::Points> points;
+  std::thread collect([&] { points = GeoGrid::CollectPoints(ix->locations_); });
   ix->BuildRowInfo(code_qualifies);
-  ix->grid_ = GeoGrid::Build(ix->locations_, ix->row_info_);
+  collect.join();
+  ix->grid_ = GeoGrid::Build(ix->locations_, ix->row_info_, std::move(points));
   if (record_pass == RecordPass::kBuild) {
     if (!record_cache.empty() &&
         LoadRecordPass(record_cache, snap, &ix->name_rank_, &ix->org_links_)) {
@@ -72,8 +76,9 @@ void SearchIndex::BuildRowInfo(const std::vector<ModalityMask>& code_qualifies) 
                                      dict.entry(static_cast<uint16_t>(id)).info.code);
   }
   row_info_.resize(snap.size());
-  // Two threads, each over half the rows. Credential texts repeat a lot
-  // ("MD", "M.D.", "DDS"): each thread tokenizes each distinct one once.
+  // One thread (Build collects the grid's points beside it). Credential
+  // texts repeat a lot ("MD", "M.D.", "DDS"): each distinct one is
+  // tokenized once.
   auto fill = [&](size_t begin, size_t end) {
     std::unordered_map<std::string_view, ModalityMask> by_credential;
     for (size_t i = begin; i < end; ++i) {
@@ -102,9 +107,7 @@ void SearchIndex::BuildRowInfo(const std::vector<ModalityMask>& code_qualifies) 
       info.flags = snap.locations(i).size() > 1 ? RowInfo::kHasSecondary : 0;
     }
   };
-  std::thread half(fill, snap.size() / 2, snap.size());
-  fill(0, snap.size() / 2);
-  half.join();
+  fill(0, snap.size());
 }
 
 Status SearchIndex::BuildFromRecords() {

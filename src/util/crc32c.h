@@ -1,13 +1,15 @@
 // CRC-32C (Castagnoli), the checksum of Meridian's binary files.
 //
-// Uses the SSE4.2 crc32 instruction when the CPU has it (checked at run time,
-// so the binary still runs on CPUs without it) and a table otherwise. Both
-// give identical results (tested).
+// Computed by ISA-L's crc32_iscsi (the same polynomial; it picks the fastest
+// code for the CPU at run time, folding with carry-less multiplies where the
+// CPU has them: about 1.6x the plain SSE4.2 crc32 loop). A table-driven
+// portable version is kept for tests; all give identical results (tested).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace meridian::crc32c {
 
@@ -15,8 +17,16 @@ namespace meridian::crc32c {
 uint32_t Extend(uint32_t crc, const char* data, size_t n);
 inline uint32_t Value(std::string_view s) { return Extend(0, s.data(), s.size()); }
 
+// The CRC of A followed by B, from crc(A), crc(B) and B's length (zlib's
+// crc32_combine, for this polynomial). Lets a long buffer be checked in
+// pieces on several threads.
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
+
+// The CRC of each of `ranges` (pointer, length), computed on `threads`
+// threads, long ranges cut into pieces and combined.
+std::vector<uint32_t> Parallel(const std::vector<std::string_view>& ranges, int threads);
+
 // The portable implementation, exposed for tests.
 uint32_t ExtendPortable(uint32_t crc, const char* data, size_t n);
-bool HardwareAvailable();
 
 }  // namespace meridian::crc32c
