@@ -22,6 +22,17 @@ inline int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
+// Input the command refused: "<prefix><param>: <message> (one of: a; b)".
+inline int Refused(const Status& s, const std::string& param_prefix = "") {
+  std::string msg = s.param().empty() ? s.message() : param_prefix + s.param() + ": " + s.message();
+  if (!s.suggestions().empty()) {
+    msg += " (one of: ";
+    for (size_t k = 0; k < s.suggestions().size(); ++k) msg += (k ? "; " : "") + s.suggestions()[k];
+    msg += ")";
+  }
+  return Usage(msg);
+}
+
 inline void Print(const std::string& s) {
   std::fwrite(s.data(), 1, s.size(), stdout);
   std::putchar('\n');

@@ -89,6 +89,9 @@ struct Dataset {
   static Result<std::unique_ptr<Dataset>> Load(const std::string& path,
                                                const CorrectionMap* corrections = nullptr,
                                                const std::string& content_dir = "");
+  // What /readyz, /metrics and the X-Meridian-Snapshot header call this
+  // snapshot: its file name (content-addressed when published).
+  std::string version() const;
 };
 
 struct ServiceOptions {
