@@ -80,7 +80,7 @@ uint32_t Extend(uint32_t crc, const char* data, size_t n) {
 namespace {
 
 // a * b modulo the polynomial, bit-reflected (zlib's multmodp).
-uint32_t MultModP(uint32_t a, uint32_t b) {
+constexpr uint32_t MultModP(uint32_t a, uint32_t b) {
   uint32_t m = 1u << 31, p = 0;
   for (;;) {
     if (a & m) {
@@ -99,17 +99,7 @@ constexpr std::array<uint32_t, 32> MakePowers() {
   uint32_t p = 1u << 30;  // x^1
   for (int k = 0; k < 32; ++k) {
     t[k] = p;
-    // p = p * p (MultModP, written out for constexpr)
-    uint32_t a = p, b = p, m = 1u << 31, r = 0;
-    for (;;) {
-      if (a & m) {
-        r ^= b;
-        if ((a & (m - 1)) == 0) break;
-      }
-      m >>= 1;
-      b = b & 1 ? (b >> 1) ^ kPoly : b >> 1;
-    }
-    p = r;
+    p = MultModP(p, p);
   }
   return t;
 }
