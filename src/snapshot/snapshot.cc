@@ -99,10 +99,8 @@ Status VerifyChecksums(std::string_view file, const std::vector<const SectionEnt
   std::vector<std::string_view> ranges;
   for (const SectionEntry* e : found) ranges.push_back(file.substr(e->offset, e->bytes));
   const std::vector<uint32_t> crcs = crc32c::Parallel(ranges, 2);
-  std::vector<int> bad(found.size(), 0);
-  for (size_t k = 0; k < found.size(); ++k) bad[k] = crcs[k] != found[k]->crc;
   for (size_t k = 0; k < found.size(); ++k)
-    if (bad[k])
+    if (crcs[k] != found[k]->crc)
       return Status::Corruption("checksum mismatch in section '" +
                                 std::string(found[k]->name, strnlen(found[k]->name, 16)) + "'");
   return Status::OK();
