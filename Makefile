@@ -109,11 +109,9 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 $(TSAN_BUILD)/build.ninja:
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_TSAN=ON
 
-# The tests that run threads, under ThreadSanitizer: queries on many threads
-# (the executor's per-thread scratch), requests during reloads, the index
-# and ingest on two threads, the server's sessions, the service and pages.
-# The long single-threaded oracle loops run in the other tiers.
-TSAN_TESTS = Concurrency.*:ExecutorVsOracle.InvariantsHold:ExecutorVsOracle.FixedQueries:Service*:Server*:RateLimiter.*:OrganizationLinks.*:StampedTable.*:PagesTest.*:CorrectionCache.*:*StoreTest.ConcurrentWritersLoseNothing/sqlite:*AdminTest.SearchFindsACorrectedAddressWhereItNowIs/sqlite:ZipIngest.*:*DigestPagesTest.*/sqlite:DigestSchedule.*:*StoreTest.ConcurrentClaimsMakeOneRowEach/sqlite:BulkTest.*:*FleetTest.AStartedFollower*/sqlite:ServeFollow.*:ServeHungStore.*
+# The tests that run threads, under ThreadSanitizer: the filters in
+# tests/tsan_tests.txt (the TSan build compiles only the files that hold them).
+TSAN_TESTS := $(shell sed -e '/^\#/d' -e '/^$$/d' tests/tsan_tests.txt | paste -sd: -)
 test-tsan: deps $(TSAN_BUILD)/build.ninja
 	@echo "== $$(date -u +%H:%M:%S) $@"
 	ninja -C $(TSAN_BUILD) -j $(JOBS) meridian meridian_tests
