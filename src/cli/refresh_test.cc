@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "fetch/download.h"
+#include "index/record_cache.h"
+#include "snapshot/snapshot.h"
 #include "store/store.h"
 #include "testing/test_util.h"
 #include "testing/zip_util.h"
@@ -211,6 +213,23 @@ TEST_F(RefreshTest, RefreshAppliesEveryNewWeeklyInOrderSwapsAndReloads) {
   EXPECT_NE(show.out.find("WIEBE-TWO"), std::string::npos) << show.out;
   EXPECT_EQ(testing::ReadAll(snap + ".prev"), before);  // the previous one kept
   EXPECT_EQ(Run("verify --snapshot " + snap).code, 0);
+  // The record pass of the new snapshot is saved beside it, as the server
+  // would have made it.
+  ASSERT_EQ(j["record_pass"], snap + ".recordpass");
+  {
+    auto s = Snapshot::Open(snap);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    std::vector<uint32_t> saved_rank, made_rank;
+    OrganizationLinks saved_links, made_links;
+    ASSERT_TRUE(LoadRecordPass(snap + ".recordpass", **s, &saved_rank, &saved_links));
+    ASSERT_TRUE(ComputeRecordPass(**s, &made_rank, &made_links).ok());
+    EXPECT_EQ(saved_rank, made_rank);
+    EXPECT_EQ(saved_rank.size(), 100u);
+    std::string saved_bytes, made_bytes;
+    saved_links.EncodeTo(&saved_bytes);
+    made_links.EncodeTo(&made_bytes);
+    EXPECT_EQ(saved_bytes, made_bytes);
+  }
   // The running server reloaded (SIGHUP) and serves the new snapshot.
   int n = -1;
   for (int i = 0; i < 200 && (n = records()) != 100; ++i)

@@ -24,6 +24,13 @@
 
 namespace meridian {
 
+// The pass itself: every record of `snap` decoded once (on two threads):
+// each row's rank in name order (Record::SortName, ties by row) and the
+// organization links (`links` starts empty). Corruption naming the first
+// row that does not decode.
+Status ComputeRecordPass(const Snapshot& snap, std::vector<uint32_t>* name_rank,
+                         OrganizationLinks* links);
+
 Status SaveRecordPass(const std::string& path, const Snapshot& snap,
                       const std::vector<uint32_t>& name_rank, const OrganizationLinks& links);
 

@@ -47,7 +47,7 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Build(
         LoadRecordPass(record_cache, snap, &ix->name_rank_, &ix->org_links_)) {
       ix->record_pass_cached_ = true;
     } else {
-      MERIDIAN_RETURN_IF_ERROR(ix->BuildFromRecords());
+      MERIDIAN_RETURN_IF_ERROR(ComputeRecordPass(snap, &ix->name_rank_, &ix->org_links_));
       // Best effort: a directory we cannot write to only costs the pass next time.
       if (!record_cache.empty())
         (void)SaveRecordPass(record_cache, snap, ix->name_rank_, ix->org_links_);
@@ -108,38 +108,6 @@ void SearchIndex::BuildRowInfo(const std::vector<ModalityMask>& code_qualifies) 
     }
   };
   fill(0, snap.size());
-}
-
-Status SearchIndex::BuildFromRecords() {
-  // Every record decoded once, on two threads (each over half the rows):
-  // its sort key and its organization links.
-  std::vector<std::string> keys(snap_.size());
-  Status failed[2];
-  OrganizationLinks second_half;
-  auto fill = [&](size_t begin, size_t end, OrganizationLinks* links, Status* st) {
-    Record r;
-    for (size_t i = begin; i < end; ++i) {
-      Status s = snap_.GetRecordMapped(i, &r);  // a full pass: through the map
-      if (!s.ok()) {
-        *st = Status::Corruption("row " + std::to_string(i) + " does not decode: " + s.message());
-        return;
-      }
-      keys[i] = r.SortName();
-      links->Add(static_cast<uint32_t>(i), r);
-    }
-  };
-  std::thread half(fill, snap_.size() / 2, snap_.size(), &second_half, &failed[1]);
-  fill(0, snap_.size() / 2, &org_links_, &failed[0]);
-  half.join();
-  for (const Status& s : failed) MERIDIAN_RETURN_IF_ERROR(s);
-  org_links_.Append(std::move(second_half));
-  std::vector<uint32_t> order(snap_.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return keys[a] != keys[b] ? keys[a] < keys[b] : a < b; });
-  name_rank_.resize(snap_.size());
-  for (uint32_t pos = 0; pos < order.size(); ++pos) name_rank_[order[pos]] = pos;
-  return Status::OK();
 }
 
 SearchIndex::~SearchIndex() { WaitForRelease(); }

@@ -101,7 +101,6 @@ class SearchIndex {
         locations_(snap, std::move(overrides)) {}
   ModalityMask MaskOf(size_t row) const;
   void BuildRowInfo(const std::vector<ModalityMask>& code_qualifies);
-  Status BuildFromRecords();
 
   const Snapshot& snap_;
   const ModalityMap& modalities_;
