@@ -128,12 +128,12 @@ void WriteFetched(JsonWriter* w, const Fetched& f) {
 }
 
 // Every record decodes and the invariants hold (as `meridian verify`).
-Status VerifySnapshot(const std::string& path, size_t* records) {
+// The opened snapshot is kept: its mapping outlives the rename that swaps it in.
+Result<std::unique_ptr<Snapshot>> VerifySnapshot(const std::string& path) {
   auto snap = Snapshot::Open(path);
   if (!snap.ok()) return snap.status();
   MERIDIAN_RETURN_IF_ERROR((*snap)->CheckEveryRecord());
-  *records = (*snap)->size();
-  return Status::OK();
+  return snap;
 }
 
 }  // namespace
@@ -266,14 +266,16 @@ int Commands::Refresh() {
     if (Status s = WriteErrorsCsv(err_path, errors); !s.ok()) return Fail(s);
     w.Field("errors_file", err_path);
   }
-  size_t records = 0;
-  if (Status s = VerifySnapshot(out, &records); !s.ok()) {
+  auto verified = VerifySnapshot(out);
+  if (!verified.ok()) {
     std::remove(out.c_str());
     return Fail(
         Status::Corruption("the updated snapshot failed verification, the served one is "
                            "unchanged: " +
-                           s.ToString()));
+                           verified.status().ToString()));
   }
+  const Snapshot& fresh = **verified;
+  const size_t records = fresh.size();
   // Keep the served file as .prev (a hard link), then rename over it: the
   // path always names a whole snapshot.
   const std::string prev = snapshot_ + ".prev";
@@ -291,12 +293,12 @@ int Commands::Refresh() {
   // The record pass the server runs on a new snapshot (most of its load time
   // at 9 M rows), done here once and saved beside it: the reload and every
   // later start on this snapshot skip it. Best effort, like the server's own.
-  if (auto snap = Snapshot::Open(snapshot_, Snapshot::Verify::kStructure); snap.ok()) {
+  {
     std::vector<uint32_t> name_rank;
     OrganizationLinks links;
     const std::string cache = snapshot_ + ".recordpass";
-    if (ComputeRecordPass(**snap, &name_rank, &links).ok() &&
-        SaveRecordPass(cache, **snap, name_rank, links).ok())
+    if (ComputeRecordPass(fresh, &name_rank, &links).ok() &&
+        SaveRecordPass(cache, fresh, name_rank, links).ok())
       w.Field("record_pass", cache);
   }
   // Reload a running server.
