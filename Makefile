@@ -2,9 +2,9 @@
 # Both install missing Debian packages first (scripts/install-deps).
 
 BUILD      ?= build
-ASAN_BUILD ?= build-asan
+ASAN_BUILD ?= build-asan-clang
 FUZZ_BUILD ?= build-fuzz
-TSAN_BUILD ?= build-tsan
+TSAN_BUILD ?= build-tsan-clang
 JOBS       ?= $(shell nproc)
 DEMO_DIR   ?= out/demo
 DEMO_ROWS  ?= 200000
@@ -92,8 +92,13 @@ test-cluster-short: build
 	@echo "== $$(date -u +%H:%M:%S) $@"
 	/usr/bin/python3 tests/cluster/cluster.py --meridian $(BUILD)/meridian --short
 
+# clang, with the libFuzzer instrumentation in the libraries as well: the
+# fuzz smoke links its targets against the same objects, so make test
+# compiles the code under ASan once (gcc's ASan build plus a separate fuzz
+# build took 17 + 5 minutes on 2 cores).
 $(ASAN_BUILD)/build.ninja:
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMERIDIAN_SANITIZE=ON
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DMERIDIAN_SANITIZE=ON -DMERIDIAN_FUZZ=ON
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # but for the tests that time processes behind HAProxy (the release tier
@@ -106,8 +111,10 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) \
 	  -E '$(ASAN_SKIP)'
 
+# clang too: it compiles the sanitizer builds several times faster than gcc.
 $(TSAN_BUILD)/build.ninja:
-	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_TSAN=ON
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMERIDIAN_TSAN=ON
 
 # The tests that run threads, under ThreadSanitizer: the filters in
 # tests/tsan_tests.txt (the TSan build compiles only the files that hold them).
@@ -133,12 +140,13 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGET)
 	tests/fuzz/run.sh long $(FUZZ_BUILD) $(or $(FUZZ_SECONDS),300) $(FUZZ_TARGET)
 
-# In `make test`: builds every target, replays tests/fuzz/regressions/<target>/,
+# In `make test`: builds every target in the ASan tier's tree (-O1, the
+# libraries already built there), replays tests/fuzz/regressions/<target>/,
 # then runs each for FUZZ_SMOKE_SECONDS from its seed corpus and dictionary.
-fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
+fuzz-smoke: deps $(ASAN_BUILD)/build.ninja
 	@echo "== $$(date -u +%H:%M:%S) $@"
-	ninja -C $(FUZZ_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
-	tests/fuzz/run.sh smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+	ninja -C $(ASAN_BUILD) -j $(JOBS) $(FUZZ_TARGETS)
+	tests/fuzz/run.sh smoke $(ASAN_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # Every target for FUZZ_SECONDS (default 3600) or FUZZ_RUNS executions
 # (default 10,000,000), whichever comes first, one after another, with
@@ -200,4 +208,4 @@ reliability: build
 	bench/reliability.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)

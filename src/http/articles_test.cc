@@ -249,8 +249,8 @@ TEST_F(ArticlesTest, TheApiListsArticlesAndServesOneWithItsHtml) {
 
 TEST_F(ArticlesTest, HostileParametersAreEscaped) {
   const std::string x = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
-  for (const std::string t : {"/articles?tag=" + x, "/articles?modality=" + x, "/articles/" + x,
-                              "/authors/" + x, "/articles?page=" + x}) {
+  for (const std::string& t : {"/articles?tag=" + x, "/articles?modality=" + x, "/articles/" + x,
+                               "/authors/" + x, "/articles?page=" + x}) {
     HttpResponse r = Get(t);
     EXPECT_EQ(r.body.find("<script>alert(1)"), std::string::npos) << t;
   }

@@ -8,14 +8,14 @@ namespace meridian {
 namespace {
 
 std::string RandomText(std::mt19937* rng) {
-  static const char* pieces[] = {"",
-                                 "A",
-                                 "SMITH",
-                                 "O'BRIEN, JR",
-                                 "Jos\xC3\xA9",
-                                 "\"q\"",
-                                 "line\nbreak",
-                                 std::string(300, 'x').c_str()};
+  static const std::string pieces[] = {"",
+                                       "A",
+                                       "SMITH",
+                                       "O'BRIEN, JR",
+                                       "Jos\xC3\xA9",
+                                       "\"q\"",
+                                       "line\nbreak",
+                                       std::string(300, 'x')};
   std::string s = pieces[(*rng)() % 7];
   if ((*rng)() % 5 == 0) s += std::string((*rng)() % 200, 'z');
   return s;
