@@ -89,8 +89,12 @@ if want costly; then
   while IFS= read -r line; do
     q=$(echo "$line" | grep -o '"query":"[^"]*"' | cut -d'"' -f4 || true)
     [ -n "$q" ] || continue
-    u=$(echo "$unbounded" | grep -F "\"query\":\"$q\"")
     num() { echo "$1" | grep -o "\"$2\":[0-9.]*" | cut -d: -f2; }
+    if [[ "$line" == *'"refused"'* ]]; then  # refused while parsed (an unknown town): the parse's time
+      say "| \`$q\` | 400 (parse: $(echo "$line" | grep -o '"refused":"[^"]*"' | cut -d'"' -f4 | cut -c1-60)) | $(awk -v u="$(num "$line" parse_median_us)" 'BEGIN {printf "%.2f", u/1000}') | $(awk -v u="$(num "$line" parse_max_us)" 'BEGIN {printf "%.2f", u/1000}') | — | — |"
+      continue
+    fi
+    u=$(echo "$unbounded" | grep -F "\"query\":\"$q\"")
     ans=$( [ "$(echo "$line" | grep -o '"too_broad":[a-z]*' | cut -d: -f2)" = true ] && echo "400 too_broad" || echo "200" )
     say "| \`$q\` | $ans | $(awk -v u="$(num "$line" median_us)" 'BEGIN {printf "%.2f", u/1000}') | $(awk -v u="$(num "$line" max_us)" 'BEGIN {printf "%.2f", u/1000}') | $(awk -v u="$(num "$u" median_us)" 'BEGIN {printf "%.1f", u/1000}') | $(num "$u" total) |"
   done <<< "$bounded"

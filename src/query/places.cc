@@ -27,13 +27,22 @@ std::string StateCodeOf(std::string_view text) {
   return "";
 }
 
-// The snapshot place's name as a gazetteer key ("saint paul" -> "st paul").
-std::string KeyOf(const Place& p) {
-  const std::string& c = p.city;
-  if (c.find("saint") == std::string::npos && c.find("fort") == std::string::npos &&
-      c.find("mount") == std::string::npos)
-    return c;  // already a key: normalized words hold no punctuation or capitals
-  return Gazetteer::Key(c);
+// The snapshot place's name as a gazetteer key ("saint paul" -> "st paul");
+// `buf` holds it when it differs from the name. The key is never longer than
+// the name and starts with the same letter. Runs for every place of a
+// search by city, so the common case (no word to shorten) is one pass.
+std::string_view KeyOf(const Place& p, std::string* buf) {
+  const std::string_view c = p.city;
+  bool shorten = false;
+  for (size_t i = 0; i < c.size() && !shorten; ++i) {
+    const std::string_view rest = c.substr(i);
+    shorten = (c[i] == 's' && rest.starts_with("saint")) ||
+              (c[i] == 'f' && rest.starts_with("fort")) ||
+              (c[i] == 'm' && rest.starts_with("mount"));
+  }
+  if (!shorten) return c;  // already a key: normalized words hold no punctuation or capitals
+  *buf = Gazetteer::Key(c);
+  return *buf;
 }
 
 }  // namespace
@@ -87,9 +96,12 @@ Result<ResolvedPlace> ResolvePlace(const Snapshot& snap, std::string_view city,
 
   // 1. Where listed providers practise.
   std::vector<const Place*> exact;
+  std::string buf;
   for (const Place& p : snap.places()) {
     if (p.geocoded == 0 || (!st.empty() && p.state != state_id)) continue;
-    if (KeyOf(p) == key) exact.push_back(&p);
+    if (p.city.size() >= key.size() && !p.city.empty() && p.city[0] == key[0] &&
+        KeyOf(p, &buf) == key)
+      exact.push_back(&p);
   }
   std::sort(exact.begin(), exact.end(), [](const Place* a, const Place* b) {
     return a->rows != b->rows ? a->rows > b->rows : a < b;
@@ -118,11 +130,14 @@ Result<ResolvedPlace> ResolvePlace(const Snapshot& snap, std::string_view city,
                   " states; add the state, e.g. \"" + suggestions[0] + "\"")
         .WithSuggestions(std::move(suggestions));
   }
-  // 3. No such name: the nearest spellings, listed places first.
+  // 3. No such name: the nearest spellings, listed places first (every
+  // place and town is rated, so each must cost next to nothing).
+  const TermRater rater(key);
   std::vector<const Place*> near;
   for (const Place& p : snap.places()) {
     if (p.geocoded == 0 || (!st.empty() && p.state != state_id)) continue;
-    if (MatchQuality(key, KeyOf(p), true) >= 0) near.push_back(&p);
+    if (p.city.empty() || !rater.MayMatch(p.city[0], p.city.size())) continue;
+    if (rater.Rate(KeyOf(p, &buf), true) >= 0) near.push_back(&p);
   }
   std::sort(near.begin(), near.end(),
             [](const Place* a, const Place* b) { return a->rows > b->rows; });
@@ -130,7 +145,7 @@ Result<ResolvedPlace> ResolvePlace(const Snapshot& snap, std::string_view city,
   std::vector<const GazetteerPlace*> near_towns;
   for (const GazetteerPlace& t : gazetteer.places()) {
     if (!st.empty() && t.state != st) continue;
-    if (MatchQuality(key, t.key, false) >= 0) near_towns.push_back(&t);
+    if (rater.Rate(t.key, false) >= 0) near_towns.push_back(&t);
   }
   std::sort(near_towns.begin(), near_towns.end(),
             [](const GazetteerPlace* a, const GazetteerPlace* b) { return a->zips > b->zips; });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 
 #include "text/normalize.h"
 
@@ -52,6 +53,70 @@ int MatchQuality(std::string_view q, std::string_view term, bool prefix) {
       int c = TypoCost(q, term.substr(0, len));
       if (c <= budget) best = std::min(best, 2 * c + 1);
     }
+  return best == kInf ? -1 : best;
+}
+
+TermRater::TermRater(std::string_view q) : q_(q.substr(0, kMaxToken)), budget_(TypoBudget(q_)) {}
+
+bool TermRater::MayMatch(char first, size_t max_len) const {
+  if (q_.empty()) return false;
+  const int penalty = first != q_[0] ? 1 : 0;
+  const int be = budget_ - penalty;
+  // As Rate(): a distance of at least `penalty`, and at least q's length
+  // less the term's (or prefix's).
+  return be >= penalty && static_cast<long>(max_len) >= static_cast<long>(q_.size()) - be;
+}
+
+int TermRater::Rate(std::string_view term, bool prefix) const {
+  const std::string_view q = q_;
+  if (q.empty() || term.empty()) return -1;
+  const int budget = budget_;
+  const int penalty = Penalty(q, term);  // every prefix starts with the term's letter
+  const int be = budget - penalty;       // typos left for the distance itself
+  // With another first letter, the term and each prefix differ from q: a
+  // distance of at least one.
+  if (be < penalty) return -1;
+  const long m = static_cast<long>(q.size()), n = static_cast<long>(term.size());
+  // A distance is at least the difference in length: the whole term must be
+  // within `be` of q's length, a prefix (1..n-1 bytes) reach it.
+  const bool full_possible = std::abs(n - m) <= be;
+  const bool prefix_possible = prefix && n - 1 >= m - be;
+  if (!full_possible && !prefix_possible) return -1;
+  // Rows i-2, i-1 and i of d[i][j] = OSA(term[0..i), q[0..j)), rotated.
+  std::array<std::array<int, kMaxToken + 1>, 3> rows;
+  int* two = rows[0].data();
+  int* one = rows[1].data();
+  int* cur = rows[2].data();
+  for (long j = 0; j <= m; ++j) one[j] = static_cast<int>(j);
+  int min_one = 0;  // the smallest entry of row i-1
+  int best = kInf;
+  for (long i = 1; i <= n; ++i) {
+    const char c = term[static_cast<size_t>(i - 1)];
+    cur[0] = static_cast<int>(i);
+    int mn = cur[0];
+    for (long j = 1; j <= m; ++j) {
+      int v = std::min(
+          {one[j] + 1, cur[j - 1] + 1, one[j - 1] + (c != q[static_cast<size_t>(j - 1)] ? 1 : 0)});
+      if (i > 1 && j > 1 && c == q[static_cast<size_t>(j - 2)] &&
+          term[static_cast<size_t>(i - 2)] == q[static_cast<size_t>(j - 1)])
+        v = std::min(v, two[j - 2] + 1);
+      cur[j] = v;
+      mn = std::min(mn, v);
+    }
+    if (cur[m] <= be) {
+      const int typos = cur[m] + penalty;
+      if (i == n)
+        best = std::min(best, 2 * typos);
+      else if (prefix)
+        best = std::min(best, 2 * typos + 1);
+    }
+    // No later row can come back within budget (each is at least the
+    // smaller of this row's minimum and the previous row's minimum + 1).
+    if (mn > be && min_one >= be) break;
+    min_one = mn;
+    int* spare = two;
+    two = one, one = cur, cur = spare;
+  }
   return best == kInf ? -1 : best;
 }
 

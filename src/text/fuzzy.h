@@ -43,4 +43,26 @@ std::vector<TermMatch> MatchTermsBrute(const TextIndex& index, std::string_view 
 // rates it); -1 when it does not match. For the scan oracle.
 int MatchQuality(std::string_view q, std::string_view term, bool prefix);
 
+// MatchQuality's answer for one token against many terms, for the request
+// path: the token's budget is worked out once; a term whose length or first
+// letter cannot come within budget is refused before any distance is
+// computed; and the distances to the term and to all its prefixes come from
+// one pass over the term (DP rows on the stack, stopped once no later row can
+// come within budget). Tens of nanoseconds for most town names, where
+// MatchQuality allocates a matrix per prefix. Keeps a view of q: q must
+// outlive it.
+class TermRater {
+ public:
+  explicit TermRater(std::string_view q);
+  // MatchQuality(q, term, prefix).
+  int Rate(std::string_view term, bool prefix) const;
+  // False when no term starting with byte `first` and at most `max_len`
+  // bytes long can match (to skip building a term); true may still not match.
+  bool MayMatch(char first, size_t max_len) const;
+
+ private:
+  std::string_view q_;
+  int budget_;
+};
+
 }  // namespace meridian

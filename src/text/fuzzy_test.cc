@@ -52,6 +52,46 @@ TEST(Fuzzy, QualityOrdersExactPrefixAndTypos) {
   EXPECT_EQ(t[0].quality, 2);  // one typo, whole word
 }
 
+// The request path's rater must give exactly the brute-force quality: words
+// from a small alphabet (so near misses, swaps and shared prefixes are
+// common), of every length around the budgets' edges, a multibyte letter,
+// and tokens past the 64-byte cut.
+TEST(Fuzzy, TermRaterEqualsTheBruteForceQuality) {
+  std::mt19937 rng(20261203);
+  const std::string letters[] = {"a", "b", "c", "m", "s", "t", " ", "\xC3\xA9"};
+  auto word = [&](size_t max_len) {
+    std::string w;
+    const size_t len = rng() % (max_len + 1);
+    while (w.size() < len) w += letters[rng() % std::size(letters)];
+    return w;
+  };
+  size_t matched = 0, tried = 0;
+  for (int k = 0; k < 20000; ++k) {
+    std::string q = word(k % 50 == 0 ? 80 : 12);
+    std::string t = rng() % 3 == 0 ? q : word(14);
+    // Often a near miss of q: an edit or two, or q cut or extended.
+    if (rng() % 2 && !t.empty()) t[rng() % t.size()] = letters[rng() % 6][0];
+    if (rng() % 4 == 0) t += word(4);
+    for (bool prefix : {false, true}) {
+      const int want = MatchQuality(q, t, prefix);
+      if (want >= 0 && !t.empty()) {
+        ASSERT_TRUE(TermRater(q).MayMatch(t[0], t.size() + k % 3)) << q << " / " << t;
+      }
+      ASSERT_EQ(TermRater(q).Rate(t, prefix), want)
+          << "q=\"" << q << "\" t=\"" << t << "\" prefix=" << prefix;
+      matched += want >= 0;
+      ++tried;
+    }
+  }
+  // The case mix must exercise matches, not only refusals.
+  EXPECT_GT(matched, tried / 10);
+  EXPECT_EQ(TermRater("milwakee").Rate("milwaukee", false), 2);
+  EXPECT_EQ(TermRater("milwakee").Rate("milwaukee", false),
+            MatchQuality("milwakee", "milwaukee", false));
+  EXPECT_EQ(TermRater("milw").Rate("milwaukee", true), 1);
+  EXPECT_EQ(TermRater("nilwaukee").Rate("milwaukee", false), 4);  // a first-letter typo costs two
+}
+
 // The trie walk must give exactly the brute-force answer, quality included.
 TEST(Fuzzy, TrieWalkEqualsDpOverTheWholeVocabulary) {
   std::mt19937 rng(2024);
