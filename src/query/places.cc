@@ -99,8 +99,7 @@ Result<ResolvedPlace> ResolvePlace(const Snapshot& snap, std::string_view city,
   std::string buf;
   for (const Place& p : snap.places()) {
     if (p.geocoded == 0 || (!st.empty() && p.state != state_id)) continue;
-    if (p.city.size() >= key.size() && !p.city.empty() && p.city[0] == key[0] &&
-        KeyOf(p, &buf) == key)
+    if (p.city.size() >= key.size() && p.city[0] == key[0] && KeyOf(p, &buf) == key)
       exact.push_back(&p);
   }
   std::sort(exact.begin(), exact.end(), [](const Place* a, const Place* b) {

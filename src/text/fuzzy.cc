@@ -33,6 +33,23 @@ int Penalty(std::string_view q, std::string_view t) {
   return q.empty() || t.empty() || q[0] != t[0] ? 1 : 0;
 }
 
+// Row d (d >= 1) of the DP d[d][j] = OSA(t[0..d), q[0..j)) into `r`, from
+// rows d-1 (`up`) and d-2 (`up2`, read only when d > 1; `prev` = t[d-2]);
+// `c` = t[d-1]. Returns the row's smallest entry. Shared by the trie walk
+// and TermRater.
+int OsaRow(std::string_view q, size_t d, char c, char prev, const int* up2, const int* up, int* r) {
+  const size_t m = q.size();
+  r[0] = static_cast<int>(d);
+  int mn = r[0];
+  for (size_t j = 1; j <= m; ++j) {
+    int v = std::min({up[j] + 1, r[j - 1] + 1, up[j - 1] + (c != q[j - 1] ? 1 : 0)});
+    if (d > 1 && j > 1 && c == q[j - 2] && prev == q[j - 1]) v = std::min(v, up2[j - 2] + 1);
+    r[j] = v;
+    mn = std::min(mn, v);
+  }
+  return mn;
+}
+
 }  // namespace
 
 int TypoBudget(std::string_view token) {
@@ -91,18 +108,8 @@ int TermRater::Rate(std::string_view term, bool prefix) const {
   int min_one = 0;  // the smallest entry of row i-1
   int best = kInf;
   for (long i = 1; i <= n; ++i) {
-    const char c = term[static_cast<size_t>(i - 1)];
-    cur[0] = static_cast<int>(i);
-    int mn = cur[0];
-    for (long j = 1; j <= m; ++j) {
-      int v = std::min(
-          {one[j] + 1, cur[j - 1] + 1, one[j - 1] + (c != q[static_cast<size_t>(j - 1)] ? 1 : 0)});
-      if (i > 1 && j > 1 && c == q[static_cast<size_t>(j - 2)] &&
-          term[static_cast<size_t>(i - 2)] == q[static_cast<size_t>(j - 1)])
-        v = std::min(v, two[j - 2] + 1);
-      cur[j] = v;
-      mn = std::min(mn, v);
-    }
+    const size_t d = static_cast<size_t>(i);
+    const int mn = OsaRow(q, d, term[d - 1], d > 1 ? term[d - 2] : 0, two, one, cur);
     if (cur[m] <= be) {
       const int typos = cur[m] + penalty;
       if (i == n)
@@ -169,19 +176,10 @@ std::vector<TermMatch> MatchTerms(const TextIndex& index, std::string_view q, bo
     for (size_t d = valid + 1; d <= t.size(); ++d) {
       if (rows.size() <= d) rows.resize(d + 1), row_min.resize(d + 1), best_pre.resize(d + 1);
       const char c = t[d - 1];
-      auto& r = rows[d];
-      const auto& up = rows[d - 1];
-      r[0] = static_cast<int>(d);
-      int mn = r[0];
-      for (size_t j = 1; j <= m; ++j) {
-        int v = std::min({up[j] + 1, r[j - 1] + 1, up[j - 1] + (c != q[j - 1] ? 1 : 0)});
-        if (d > 1 && j > 1 && c == q[j - 2] && t[d - 2] == q[j - 1])
-          v = std::min(v, rows[d - 2][j - 2] + 1);
-        r[j] = v;
-        mn = std::min(mn, v);
-      }
+      const int mn = OsaRow(q, d, c, d > 1 ? t[d - 2] : 0, d > 1 ? rows[d - 2].data() : nullptr,
+                            rows[d - 1].data(), rows[d].data());
       row_min[d] = mn;
-      best_pre[d] = std::min(best_pre[d - 1], r[m]);
+      best_pre[d] = std::min(best_pre[d - 1], rows[d][m]);
       path.push_back(c);
       // No deeper row can come back within budget (each is at least the
       // smaller of this row's minimum and the previous row's minimum + 1).
