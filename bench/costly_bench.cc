@@ -132,9 +132,10 @@ int main(int argc, char** argv) {
     }
     std::sort(parse_us.begin(), parse_us.end());
     if (!parsed.ok()) {
-      std::printf("{\"query\":\"%s\",\"refused\":\"%s\",\"parse_median_us\":%.0f,\"parse_max_us\":%.0f}\n",
-                  JsonEscape(qs).c_str(), JsonEscape(parsed.ToString()).c_str(),
-                  parse_us[parse_us.size() / 2], parse_us.back());
+      std::printf(
+          "{\"query\":\"%s\",\"refused\":\"%s\",\"parse_median_us\":%.0f,\"parse_max_us\":%.0f}\n",
+          JsonEscape(qs).c_str(), JsonEscape(parsed.ToString()).c_str(),
+          parse_us[parse_us.size() / 2], parse_us.back());
       std::fflush(stdout);
       continue;
     }
