@@ -87,12 +87,10 @@ bool TermRater::MayMatch(char first, size_t max_len) const {
 int TermRater::Rate(std::string_view term, bool prefix) const {
   const std::string_view q = q_;
   if (q.empty() || term.empty()) return -1;
-  const int budget = budget_;
+  // The first-letter rule and the shortest possible term, as MayMatch.
+  if (!MayMatch(term[0], term.size())) return -1;
   const int penalty = Penalty(q, term);  // every prefix starts with the term's letter
-  const int be = budget - penalty;       // typos left for the distance itself
-  // With another first letter, the term and each prefix differ from q: a
-  // distance of at least one.
-  if (be < penalty) return -1;
+  const int be = budget_ - penalty;      // typos left for the distance itself
   const long m = static_cast<long>(q.size()), n = static_cast<long>(term.size());
   // A distance is at least the difference in length: the whole term must be
   // within `be` of q's length, a prefix (1..n-1 bytes) reach it.
