@@ -1,9 +1,13 @@
 // In-process query latency of the search engine.
 //
 //   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F] [--slowest N]
-//                [--urls FILE] [--mix provider|zip]
+//                [--urls FILE] [--mix provider|zip] [--mark-ab ROUNDS]
 //
 // --urls FILE writes the mix as /api/v1/search URLs instead (bench/http.sh).
+//
+// --mark-ab ROUNDS times the mix's text queries under each MarkPlan instead,
+// interleaved query by query over ROUNDS rounds (so a machine whose speed
+// drifts charges every plan alike), and prints each plan's mean and p99.
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
 // query"), then runs a realistic mix: a point where providers practise —
@@ -103,6 +107,39 @@ static int WriteUrls(const std::vector<Query>& mix, const std::string& path) {
   return out ? 0 : 1;
 }
 
+// --mark-ab: each text query of the mix under each MarkPlan in turn.
+static int MarkAb(const SearchIndex& index, const std::vector<Query>& mix, size_t rounds) {
+  const MarkPlan plans[] = {MarkPlan::kAuto, MarkPlan::kByPostings, MarkPlan::kWholeBitmap};
+  const char* names[] = {"auto", "by_postings", "whole_bitmap"};
+  std::vector<double> us[3];
+  uint64_t totals[3] = {0, 0, 0};
+  size_t turn = 0;  // which plan goes first (the first run of a query warms the caches)
+  for (size_t round = 0; round < rounds; ++round)
+    for (const Query& q : mix) {
+      if (q.text.empty()) continue;
+      ++turn;
+      for (size_t k = 0; k < 3; ++k) {
+        const size_t p = (turn + k) % 3;
+        auto a = Clock::now();
+        const SearchResult r = Execute(index, q, ExecuteOptions{.mark = plans[p]});
+        us[p].push_back(std::chrono::duration<double, std::micro>(Clock::now() - a).count());
+        totals[p] += r.total;
+      }
+    }
+  std::printf("{");
+  for (size_t p = 0; p < 3; ++p) {
+    double sum = 0;
+    for (double x : us[p]) sum += x;
+    std::sort(us[p].begin(), us[p].end());
+    const double p99 = us[p].empty() ? 0 : us[p][us[p].size() * 99 / 100];
+    std::printf("%s\"%s\":{\"mean_us\":%.1f,\"p99_us\":%.1f,\"totals\":%llu}", p ? "," : "",
+                names[p], us[p].empty() ? 0 : sum / static_cast<double>(us[p].size()), p99,
+                static_cast<unsigned long long>(totals[p]));
+  }
+  std::printf("}\n");
+  return totals[0] == totals[1] && totals[1] == totals[2] ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_search SNAPSHOT [QUERIES] [SEED]\n");
@@ -115,12 +152,14 @@ int main(int argc, char** argv) {
   size_t slowest = 0;
   std::string urls_path;
   std::string mix_kind = "provider";
+  size_t mark_ab = 0;
   for (int a = 4; a + 1 < argc; a += 2) {
     if (std::string(argv[a]) == "--export") export_dir = argv[a + 1];
     if (std::string(argv[a]) == "--text-share") text_share = std::stod(argv[a + 1]);
     if (std::string(argv[a]) == "--slowest") slowest = std::stoul(argv[a + 1]);
     if (std::string(argv[a]) == "--urls") urls_path = argv[a + 1];
     if (std::string(argv[a]) == "--mix") mix_kind = argv[a + 1];
+    if (std::string(argv[a]) == "--mark-ab") mark_ab = std::stoul(argv[a + 1]);
   }
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
@@ -226,6 +265,7 @@ int main(int argc, char** argv) {
   for (const Query& q : mix) text_queries += !q.text.empty();
   if (!export_dir.empty()) return Export(**snap, *index, mix, export_dir);
   if (!urls_path.empty()) return WriteUrls(mix, urls_path);
+  if (mark_ab > 0) return MarkAb(*index, mix, mark_ab);
   // Warm-up pass (page-in), then the measured pass.
   uint64_t sink = 0;
   for (size_t i = 0; i < std::min<size_t>(2000, mix.size()); ++i)
@@ -285,19 +325,26 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < mix.size(); ++i)
     (mix[i].text.empty() ? plain_us : text_us).push_back(us[i]);
   const auto all = percentiles(us), text = percentiles(text_us), plain = percentiles(plain_us);
+  // Means: what a server's throughput pays (the percentiles hide a heavy tail's weight).
+  auto mean = [](const std::vector<double>& v) {
+    double t = 0;
+    for (double x : v) t += x;
+    return v.empty() ? 0.0 : t / static_cast<double>(v.size());
+  };
   double open_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double index_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
   std::printf(
       "{\"records\":%zu,\"queries\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
       "\"max_us\":%.1f,\"text_queries\":%zu,\"text_p50_us\":%.1f,\"text_p99_us\":%.1f,"
       "\"text_p999_us\":%.1f,\"plain_p50_us\":%.1f,\"plain_p99_us\":%.1f,\"plain_p999_us\":%.1f,"
+      "\"mean_us\":%.1f,\"text_mean_us\":%.1f,\"plain_mean_us\":%.1f,"
       "\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,\"first_name_sort_ms\":%.1f,"
       "\"rss_after_load_mb\":%.0f,\"rss_bytes_per_provider\":%.0f,\"index_bytes\":%zu,"
       "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,"
       "\"profiles\":%zu,\"too_broad\":%zu,\"checksum\":%llu}\n",
       (*snap)->size(), mix.size(), all[0], all[1], all[2], all[3], text_queries, text[0], text[1],
-      text[2], plain[0], plain[1], plain[2], open_ms, index_ms, open_ms + index_ms,
-      first_name_sort_ms, rss_after_load / 1024.0,
+      text[2], plain[0], plain[1], plain[2], mean(us), mean(text_us), mean(plain_us), open_ms,
+      index_ms, open_ms + index_ms, first_name_sort_ms, rss_after_load / 1024.0,
       rss_after_load * 1024.0 / static_cast<double>((*snap)->size()), index->memory_bytes(),
       RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),
       index->grid().multi_entries(), index->grid().profile_count(), too_broad,

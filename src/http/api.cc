@@ -80,6 +80,7 @@ HttpResponse HandleSearch(const Dataset& d, const QueryParams& params, const Cor
           .count();
   // The editors' corrections of this page's listings (held in memory).
   JsonWriter w;
+  w.Reserve(1024 + 640 * res.hits.size());  // about what a hit takes, so the text rarely regrows
   Status s = WriteSearchJson(*d.index, q, res, took, &w, [&](uint32_t npi, JsonWriter* out) {
     out->Key("corrections").BeginArray();
     if (fixes != nullptr)

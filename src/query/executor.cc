@@ -78,17 +78,30 @@ class TextFilter {
     return {best, best_n};
   }
   // Sets, in `acc` (one bit per row), exactly the rows that match every
-  // word, reading word `rarest`'s postings once per other word plus twice,
-  // and every other word's postings twice. `tmp` is scratch of acc's size.
+  // word. `words` is the bitmaps' length in 64-bit words (rows / 64 + 1),
+  // `tmp` scratch of that length. Word `rarest`'s postings set the bits;
+  // each other word's postings set bits in `tmp`, which is then ANDed in:
+  // through the rarest word's postings when they are few, else over the
+  // whole bitmap (a sequential pass costs about an eighth of a posting's
+  // random access per 64 rows, so it wins once a word has more postings
+  // than the bitmap has bytes). `tmp` is cleared the same way.
   // REQUIRES: acc and tmp all zero; leaves tmp all zero. Undo with Unmark().
-  void Mark(size_t rarest, uint64_t* acc, uint64_t* tmp) const {
+  void Mark(size_t rarest, uint64_t* acc, uint64_t* tmp, size_t words, MarkPlan plan) const {
     ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] |= Bit(row); });
     for (size_t k = 0; k < per_word_.size(); ++k) {
       if (k == rarest) continue;
       ForEachRow(k, [&](uint32_t row) { tmp[row >> 6] |= Bit(row); });
-      ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] &= tmp[row >> 6]; });  // idempotent
-      ForEachRow(k, [&](uint32_t row) { tmp[row >> 6] = 0; });
+      if (Dense(postings_[rarest], words, plan)) {
+        for (size_t i = 0; i < words; ++i) acc[i] &= tmp[i];
+      } else {
+        ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] &= tmp[row >> 6]; });  // idempotent
+      }
+      Clear(k, tmp, words, plan);
     }
+  }
+  // Zeroes every word of `acc` that Mark(rarest, acc, ..., words, plan) may have set.
+  void Unmark(size_t rarest, uint64_t* acc, size_t words, MarkPlan plan) const {
+    Clear(rarest, acc, words, plan);
   }
   // What Quality() costs, in binary-search steps: per word, log2 of its
   // matching terms, plus one.
@@ -104,10 +117,6 @@ class TextFilter {
       n += postings_[k] * (k == rarest ? postings_.size() + 1 : 2);
     return n;
   }
-  // Zeroes every word of `acc` that Mark(rarest, ...) may have set.
-  void Unmark(size_t rarest, uint64_t* acc) const {
-    ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] = 0; });
-  }
   // f(row) for every posting of word k's terms (a row holding several of
   // them comes once per term).
   template <class F>
@@ -118,6 +127,22 @@ class TextFilter {
   static uint64_t Bit(uint32_t row) { return uint64_t{1} << (row & 63); }
 
  private:
+  // Whether a pass over a whole bitmap of `words` beats `postings` random
+  // accesses: a posting's read-modify-write costs about as much as a
+  // sequential pass over kWordsPerPosting words (bench_search, text mix).
+  static constexpr size_t kWordsPerPosting = 8;
+  static bool Dense(size_t postings, size_t words, MarkPlan plan) {
+    return plan == MarkPlan::kAuto ? postings * kWordsPerPosting > words
+                                   : plan == MarkPlan::kWholeBitmap;
+  }
+  // Zeroes the words of `bits` that word k's postings touch.
+  void Clear(size_t k, uint64_t* bits, size_t words, MarkPlan plan) const {
+    if (Dense(postings_[k], words, plan))
+      std::fill(bits, bits + words, uint64_t{0});
+    else
+      ForEachRow(k, [&](uint32_t row) { bits[row >> 6] = 0; });
+  }
+
   const TextIndex& ix_;
   std::vector<std::vector<TermMatch>> per_word_;
   std::vector<size_t> postings_;  // per word: the postings of its matching terms
@@ -183,6 +208,7 @@ class Execution {
         grid_(index.grid()),
         q_(q),
         plan_(options.plan),
+        mark_(options.mark),
         budget_(options.budget),
         text_(q.text.empty() && !q.names.empty() ? TextFilter(snap_.text(), NameWords(q))
                                                  : TextFilter(snap_.text(), q.text)),
@@ -405,6 +431,7 @@ class Execution {
   const GeoGrid& grid_;
   const Query& q_;
   const TextPlan plan_;
+  const MarkPlan mark_;
   const uint64_t budget_;
   uint64_t work_ = 0;
   const TextFilter text_;
@@ -600,9 +627,10 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
   // The reads are known before any is made: a search past the budget stops here.
   Spend(text_.MarkReads(rarest) / kMarkReadsPerUnit +
         (by_sites ? near * kNearRowUnits : rarest_rows * kPostingUnits));
-  text_.Mark(rarest, acc.data(), tmp.data());
+  const size_t words = snap_.size() / 64 + 1;  // of the bitmaps (they may be longer)
+  text_.Mark(rarest, acc.data(), tmp.data(), words, mark_);
   // Whatever happens below, the bitmap is all zero again for the next query.
-  const ScopeExit unmark([&] { text_.Unmark(rarest, acc.data()); });
+  const ScopeExit unmark([&] { text_.Unmark(rarest, acc.data(), words, mark_); });
   auto take = [&](uint32_t row) {  // true once per marked row
     uint64_t& w = acc[row >> 6];
     const uint64_t bit = uint64_t{1} << (row & 63);

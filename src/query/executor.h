@@ -17,6 +17,12 @@ namespace meridian {
 // cost; tests force each plan to check both against the oracle.
 enum class TextPlan { kAuto, kSites, kPostings };
 
+// How a text query's words are combined in the row bitmap: through each
+// word's postings (random access per posting) or by passes over the whole
+// bitmap (sequential). kAuto picks by cost; tests force each, and
+// bench_search --mark-ab times both.
+enum class MarkPlan { kAuto, kByPostings, kWholeBitmap };
+
 // The bound on one search's work. A unit is about what reading one row's
 // RowInfo in order costs; a row that matches, and a row reached through a
 // text posting (a random read), cost more (kMatchUnits, kPostingUnits in
@@ -31,6 +37,7 @@ struct ExecuteOptions {
   // Work units a search may spend. A search that needs more stops (as soon
   // as an estimate shows it, else when it runs out) with too_broad set.
   uint64_t budget = kDefaultSearchBudget;
+  MarkPlan mark = MarkPlan::kAuto;
 };
 
 // REQUIRES: index.has_name_rank() when q sorts by name.

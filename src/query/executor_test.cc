@@ -33,14 +33,17 @@ class ExecutorVsOracle : public ::testing::Test {
     delete snap_;
     delete dir_;
   }
-  // The oracle's answer against the engine's under each text plan given.
+  // The oracle's answer against the engine's under each text plan given,
+  // each with every way of marking the words' rows.
   static void Compare(const Query& q, const std::string& what,
                       std::initializer_list<TextPlan> plans = {TextPlan::kAuto}) {
     SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), q);
-    for (TextPlan plan : plans) {
-      SCOPED_TRACE("text plan " + std::to_string(static_cast<int>(plan)));
-      CompareResults(q, want, Execute(*index_, q, ExecuteOptions{plan, UINT64_MAX}), what);
-    }
+    for (TextPlan plan : plans)
+      for (MarkPlan mark : {MarkPlan::kAuto, MarkPlan::kByPostings, MarkPlan::kWholeBitmap}) {
+        SCOPED_TRACE("text plan " + std::to_string(static_cast<int>(plan)) + ", mark plan " +
+                     std::to_string(static_cast<int>(mark)));
+        CompareResults(q, want, Execute(*index_, q, ExecuteOptions{plan, UINT64_MAX, mark}), what);
+      }
   }
   static void CompareResults(const Query& q, const SearchResult& want, const SearchResult& got,
                              const std::string& what) {

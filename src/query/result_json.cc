@@ -26,7 +26,7 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
   w->BeginObject();
   w->Key("total").Uint(r.total);
   w->Key("results").BeginArray();
-  Record rec;
+  thread_local Record rec;  // reused: its strings keep their room from one answer to the next
   for (const SearchHit& h : r.hits) {
     MERIDIAN_RETURN_IF_ERROR(snap.GetRecord(h.row, &rec));
     const Location* at = rec.LocationAt(h.location);
@@ -36,10 +36,10 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     const Location& loc = *at;
     w->BeginObject();
     WriteProviderSummaryFields(snap, h.row, rec, w);
-    const Address readable = ReadableAddress(loc.address);
     w->Key("address").BeginObject();
-    w->Optional("line1", readable.line1).Optional("line2", readable.line2);
-    w->Optional("city", readable.city).Optional("state", loc.address.state);
+    w->Optional("line1", DisplayAddressCase(loc.address.line1));
+    w->Optional("line2", DisplayAddressCase(loc.address.line2));
+    w->Optional("city", DisplayAddressCase(loc.address.city)).Optional("state", loc.address.state);
     w->Optional("postal_code", loc.address.postal_code);
     WriteRegistryAddress(loc.address, w);
     w->EndObject();

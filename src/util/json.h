@@ -36,6 +36,8 @@ class JsonWriter {
   }
 
   const std::string& str() const { return out_; }
+  // Room for `bytes` of output without regrowing (a hint; optional).
+  void Reserve(size_t bytes) { out_.reserve(bytes); }
 
  private:
   void Separate();
