@@ -66,10 +66,13 @@ int main(int argc, char** argv) {
   double total = 0;
   for (double x : us) total += x;
   std::sort(us.begin(), us.end());
-  auto pct = [&](double f) { return us[std::min(us.size() - 1, static_cast<size_t>(f * us.size()))]; };
-  std::printf("{\"requests\":%zu,\"non_200\":%zu,\"mean_us\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-              "\"engine_mean_us\":%.1f,\"mean_bytes\":%.0f}\n",
-              us.size(), bad, total / static_cast<double>(us.size()), pct(0.5), pct(0.99),
-              engine / static_cast<double>(us.size()), bytes / static_cast<double>(us.size()));
+  auto pct = [&](double f) {
+    return us[std::min(us.size() - 1, static_cast<size_t>(f * us.size()))];
+  };
+  std::printf(
+      "{\"requests\":%zu,\"non_200\":%zu,\"mean_us\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
+      "\"engine_mean_us\":%.1f,\"mean_bytes\":%.0f}\n",
+      us.size(), bad, total / static_cast<double>(us.size()), pct(0.5), pct(0.99),
+      engine / static_cast<double>(us.size()), bytes / static_cast<double>(us.size()));
   return 0;
 }

@@ -236,6 +236,7 @@ class Service {
   std::unique_ptr<CorrectionCache> corrections_;
   std::mutex rebuild_mu_;  // guards rebuild_ and seen_
   std::thread rebuild_;    // a background Reload() for moved listings
+  std::thread warm_;       // parses the built-in gazetteer once the data is loaded
   std::atomic<bool> rebuilding_{false};
   std::shared_ptr<const CorrectionMap> seen_;  // the corrections last looked at
   std::atomic<const CorrectionMap*> seen_raw_{nullptr};
