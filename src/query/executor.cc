@@ -80,11 +80,9 @@ class TextFilter {
   // Sets, in `acc` (one bit per row), exactly the rows that match every
   // word. `words` is the bitmaps' length in 64-bit words (rows / 64 + 1),
   // `tmp` scratch of that length. Word `rarest`'s postings set the bits;
-  // each other word's postings set bits in `tmp`, which is then ANDed in:
-  // through the rarest word's postings when they are few, else over the
-  // whole bitmap (a sequential pass costs about an eighth of a posting's
-  // random access per 64 rows, so it wins once a word has more postings
-  // than the bitmap has bytes). `tmp` is cleared the same way.
+  // each other word's postings set bits in `tmp`, which is then ANDed in,
+  // through the rarest word's postings when they are few, else by one pass
+  // over the whole bitmap (Dense() picks); `tmp` is cleared the same way.
   // REQUIRES: acc and tmp all zero; leaves tmp all zero. Undo with Unmark().
   void Mark(size_t rarest, uint64_t* acc, uint64_t* tmp, size_t words, MarkPlan plan) const {
     ForEachRow(rarest, [&](uint32_t row) { acc[row >> 6] |= Bit(row); });
@@ -110,7 +108,7 @@ class TextFilter {
     for (const auto& m : per_word_) n += static_cast<uint64_t>(std::bit_width(m.size())) + 1;
     return n;
   }
-  // The postings Mark(rarest, ...) reads.
+  // The postings Mark(rarest, ...) reads at most (whole-bitmap passes read fewer).
   uint64_t MarkReads(size_t rarest) const {
     uint64_t n = 0;
     for (size_t k = 0; k < postings_.size(); ++k)
@@ -129,7 +127,8 @@ class TextFilter {
  private:
   // Whether a pass over a whole bitmap of `words` beats `postings` random
   // accesses: a posting's read-modify-write costs about as much as a
-  // sequential pass over kWordsPerPosting words (bench_search, text mix).
+  // sequential pass over kWordsPerPosting 64-bit words (bench_search
+  // --mark-ab: at 1 M and 9 M the pass wins for the mix's text queries).
   static constexpr size_t kWordsPerPosting = 8;
   static bool Dense(size_t postings, size_t words, MarkPlan plan) {
     return plan == MarkPlan::kAuto ? postings * kWordsPerPosting > words
