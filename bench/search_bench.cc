@@ -107,6 +107,13 @@ static int WriteUrls(const std::vector<Query>& mix, const std::string& path) {
   return out ? 0 : 1;
 }
 
+// The mean of `v` (0 when empty).
+static double Mean(const std::vector<double>& v) {
+  double t = 0;
+  for (double x : v) t += x;
+  return v.empty() ? 0.0 : t / static_cast<double>(v.size());
+}
+
 // --mark-ab: each text query of the mix under each MarkPlan in turn.
 static int MarkAb(const SearchIndex& index, const std::vector<Query>& mix, size_t rounds) {
   const MarkPlan plans[] = {MarkPlan::kAuto, MarkPlan::kByPostings, MarkPlan::kWholeBitmap};
@@ -128,13 +135,11 @@ static int MarkAb(const SearchIndex& index, const std::vector<Query>& mix, size_
     }
   std::printf("{");
   for (size_t p = 0; p < 3; ++p) {
-    double sum = 0;
-    for (double x : us[p]) sum += x;
+    const double mean = Mean(us[p]);
     std::sort(us[p].begin(), us[p].end());
     const double p99 = us[p].empty() ? 0 : us[p][us[p].size() * 99 / 100];
     std::printf("%s\"%s\":{\"mean_us\":%.1f,\"p99_us\":%.1f,\"totals\":%llu}", p ? "," : "",
-                names[p], us[p].empty() ? 0 : sum / static_cast<double>(us[p].size()), p99,
-                static_cast<unsigned long long>(totals[p]));
+                names[p], mean, p99, static_cast<unsigned long long>(totals[p]));
   }
   std::printf("}\n");
   return totals[0] == totals[1] && totals[1] == totals[2] ? 0 : 1;
@@ -325,25 +330,20 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < mix.size(); ++i)
     (mix[i].text.empty() ? plain_us : text_us).push_back(us[i]);
   const auto all = percentiles(us), text = percentiles(text_us), plain = percentiles(plain_us);
-  // Means: what a server's throughput pays (the percentiles hide a heavy tail's weight).
-  auto mean = [](const std::vector<double>& v) {
-    double t = 0;
-    for (double x : v) t += x;
-    return v.empty() ? 0.0 : t / static_cast<double>(v.size());
-  };
   double open_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double index_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
   std::printf(
       "{\"records\":%zu,\"queries\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
       "\"max_us\":%.1f,\"text_queries\":%zu,\"text_p50_us\":%.1f,\"text_p99_us\":%.1f,"
       "\"text_p999_us\":%.1f,\"plain_p50_us\":%.1f,\"plain_p99_us\":%.1f,\"plain_p999_us\":%.1f,"
+      // means: what a server's throughput pays (percentiles hide a heavy tail's weight)
       "\"mean_us\":%.1f,\"text_mean_us\":%.1f,\"plain_mean_us\":%.1f,"
       "\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,\"first_name_sort_ms\":%.1f,"
       "\"rss_after_load_mb\":%.0f,\"rss_bytes_per_provider\":%.0f,\"index_bytes\":%zu,"
       "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,"
       "\"profiles\":%zu,\"distinct_profiles\":%zu,\"too_broad\":%zu,\"checksum\":%llu}\n",
       (*snap)->size(), mix.size(), all[0], all[1], all[2], all[3], text_queries, text[0], text[1],
-      text[2], plain[0], plain[1], plain[2], mean(us), mean(text_us), mean(plain_us), open_ms,
+      text[2], plain[0], plain[1], plain[2], Mean(us), Mean(text_us), Mean(plain_us), open_ms,
       index_ms, open_ms + index_ms, first_name_sort_ms, rss_after_load / 1024.0,
       rss_after_load * 1024.0 / static_cast<double>((*snap)->size()), index->memory_bytes(),
       RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),

@@ -38,8 +38,11 @@ class ExecutorVsOracle : public ::testing::Test {
   static void Compare(const Query& q, const std::string& what,
                       std::initializer_list<TextPlan> plans = {TextPlan::kAuto}) {
     SearchResult want = ScanSearch(*snap_, ModalityMap::Embedded(), q);
+    // Only words are marked: without them one run per text plan does.
+    const bool words = !q.text.empty() || !q.names.empty();
     for (TextPlan plan : plans)
       for (MarkPlan mark : {MarkPlan::kAuto, MarkPlan::kByPostings, MarkPlan::kWholeBitmap}) {
+        if (!words && mark != MarkPlan::kAuto) continue;
         SCOPED_TRACE("text plan " + std::to_string(static_cast<int>(plan)) + ", mark plan " +
                      std::to_string(static_cast<int>(mark)));
         CompareResults(q, want, Execute(*index_, q, ExecuteOptions{plan, UINT64_MAX, mark}), what);

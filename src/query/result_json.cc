@@ -36,10 +36,10 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
     const Location& loc = *at;
     w->BeginObject();
     WriteProviderSummaryFields(snap, h.row, rec, w);
+    const ReadableLines readable = ReadableAddressLines(loc.address);
     w->Key("address").BeginObject();
-    w->Optional("line1", DisplayAddressCase(loc.address.line1));
-    w->Optional("line2", DisplayAddressCase(loc.address.line2));
-    w->Optional("city", DisplayAddressCase(loc.address.city)).Optional("state", loc.address.state);
+    w->Optional("line1", readable.line1).Optional("line2", readable.line2);
+    w->Optional("city", readable.city).Optional("state", loc.address.state);
     w->Optional("postal_code", loc.address.postal_code);
     WriteRegistryAddress(loc.address, w);
     w->EndObject();

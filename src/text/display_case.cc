@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <utility>
 
 namespace meridian {
 
@@ -269,10 +270,15 @@ std::string ReadableName(const Record& r) {
   return out;
 }
 
+ReadableLines ReadableAddressLines(const Address& a) {
+  return {DisplayAddressCase(a.line1), DisplayAddressCase(a.line2), DisplayAddressCase(a.city)};
+}
+
 Address ReadableAddress(Address a) {
-  a.line1 = DisplayAddressCase(a.line1);
-  a.line2 = DisplayAddressCase(a.line2);
-  a.city = DisplayAddressCase(a.city);
+  ReadableLines lines = ReadableAddressLines(a);
+  a.line1 = std::move(lines.line1);
+  a.line2 = std::move(lines.line2);
+  a.city = std::move(lines.city);
   return a;
 }
 

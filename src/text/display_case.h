@@ -73,8 +73,15 @@ std::string DisplayOrgCase(std::string_view registry);
 // registry's own text.
 std::string ReadableName(const Record& r);
 
-// `a` with line1, line2 and city through DisplayAddressCase; state, postal
-// code and phone unchanged.
+// The address lines and city for reading, through DisplayAddressCase
+// (without copying the rest of the address).
+struct ReadableLines {
+  std::string line1, line2, city;
+};
+ReadableLines ReadableAddressLines(const Address& a);
+
+// `a` with line1, line2 and city as ReadableAddressLines gives them; state,
+// postal code and phone unchanged.
 Address ReadableAddress(Address a);
 
 }  // namespace meridian
