@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", index.status().ToString().c_str());
     return 1;
   }
-  (*index)->WaitForRelease();
+  (*index)->WaitForBackgroundWork();
   double worst_all = 0;
   for (const std::string& qs : queries) {
     // Parsing resolves places (and, for an unknown town, rates every place

@@ -1,13 +1,16 @@
 // In-process query latency of the search engine.
 //
 //   bench_search SNAPSHOT [QUERIES] [SEED] [--export DIR] [--text-share F] [--slowest N]
-//                [--urls FILE] [--mix provider|zip] [--mark-ab ROUNDS]
+//                [--urls FILE] [--mix provider|zip] [--mark-ab ROUNDS] [--plan-ab ROUNDS]
 //
 // --urls FILE writes the mix as /api/v1/search URLs instead (bench/http.sh).
 //
 // --mark-ab ROUNDS times the mix's text queries under each MarkPlan instead,
 // interleaved query by query over ROUNDS rounds (so a machine whose speed
-// drifts charges every plan alike), and prints each plan's mean and p99.
+// drifts charges every plan alike), and prints each plan's mean and p99
+// (with the rows near the point as candidates, TextPlan::kSites).
+// --plan-ab ROUNDS does the same for the TextPlans: the place postings, the
+// rows near the point, the rarest word's postings.
 //
 // Loads the snapshot (timed: open + verify + index build = "load to first
 // query"), then runs a realistic mix: a point where providers practise —
@@ -114,35 +117,44 @@ static double Mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : t / static_cast<double>(v.size());
 }
 
-// --mark-ab: each text query of the mix under each MarkPlan in turn.
-static int MarkAb(const SearchIndex& index, const std::vector<Query>& mix, size_t rounds) {
-  const MarkPlan plans[] = {MarkPlan::kAuto, MarkPlan::kByPostings, MarkPlan::kWholeBitmap};
-  const char* names[] = {"auto", "by_postings", "whole_bitmap"};
-  std::vector<double> us[3];
-  uint64_t totals[3] = {0, 0, 0};
-  size_t turn = 0;  // which plan goes first (the first run of a query warms the caches)
+// One way of running a query, for an A/B comparison.
+struct Variant {
+  const char* name;
+  ExecuteOptions options;
+};
+
+// Each text query of the mix under each variant in turn, the first variant
+// rotating (the first run of a query warms the caches); the mean and p99
+// per variant. Fails when the variants' totals differ.
+static int Ab(const SearchIndex& index, const std::vector<Query>& mix, size_t rounds,
+              std::span<const Variant> variants) {
+  const size_t n = variants.size();
+  std::vector<std::vector<double>> us(n);
+  std::vector<uint64_t> totals(n, 0);
+  size_t turn = 0;
   for (size_t round = 0; round < rounds; ++round)
     for (const Query& q : mix) {
       if (q.text.empty()) continue;
       ++turn;
-      for (size_t k = 0; k < 3; ++k) {
-        const size_t p = (turn + k) % 3;
+      for (size_t k = 0; k < n; ++k) {
+        const size_t p = (turn + k) % n;
         auto a = Clock::now();
-        const SearchResult r = Execute(index, q, ExecuteOptions{.mark = plans[p]});
+        const SearchResult r = Execute(index, q, variants[p].options);
         us[p].push_back(std::chrono::duration<double, std::micro>(Clock::now() - a).count());
         totals[p] += r.total;
       }
     }
   std::printf("{");
-  for (size_t p = 0; p < 3; ++p) {
+  for (size_t p = 0; p < n; ++p) {
     const double mean = Mean(us[p]);
     std::sort(us[p].begin(), us[p].end());
     const double p99 = us[p].empty() ? 0 : us[p][us[p].size() * 99 / 100];
     std::printf("%s\"%s\":{\"mean_us\":%.1f,\"p99_us\":%.1f,\"totals\":%llu}", p ? "," : "",
-                names[p], mean, p99, static_cast<unsigned long long>(totals[p]));
+                variants[p].name, mean, p99, static_cast<unsigned long long>(totals[p]));
   }
   std::printf("}\n");
-  return totals[0] == totals[1] && totals[1] == totals[2] ? 0 : 1;
+  return std::all_of(totals.begin(), totals.end(), [&](uint64_t t) { return t == totals[0]; }) ? 0
+                                                                                               : 1;
 }
 
 int main(int argc, char** argv) {
@@ -157,7 +169,7 @@ int main(int argc, char** argv) {
   size_t slowest = 0;
   std::string urls_path;
   std::string mix_kind = "provider";
-  size_t mark_ab = 0;
+  size_t mark_ab = 0, plan_ab = 0;
   for (int a = 4; a + 1 < argc; a += 2) {
     if (std::string(argv[a]) == "--export") export_dir = argv[a + 1];
     if (std::string(argv[a]) == "--text-share") text_share = std::stod(argv[a + 1]);
@@ -165,6 +177,7 @@ int main(int argc, char** argv) {
     if (std::string(argv[a]) == "--urls") urls_path = argv[a + 1];
     if (std::string(argv[a]) == "--mix") mix_kind = argv[a + 1];
     if (std::string(argv[a]) == "--mark-ab") mark_ab = std::stoul(argv[a + 1]);
+    if (std::string(argv[a]) == "--plan-ab") plan_ab = std::stoul(argv[a + 1]);
   }
   auto t0 = Clock::now();
   auto snap = Snapshot::Open(argv[1]);
@@ -182,7 +195,7 @@ int main(int argc, char** argv) {
   }
   auto index = std::move(built).value();
   auto t2 = Clock::now();
-  index->WaitForRelease();  // memory settles after load (see SearchIndex::Build)
+  index->WaitForBackgroundWork();  // memory settles after load (see SearchIndex::Build)
   const long rss_after_load = RssKb();
   // The first name-sorted search after a load: the name rank is built while
   // loading, so this pays for nothing (it was 1.24 s at 1 M when built lazily).
@@ -270,7 +283,19 @@ int main(int argc, char** argv) {
   for (const Query& q : mix) text_queries += !q.text.empty();
   if (!export_dir.empty()) return Export(**snap, *index, mix, export_dir);
   if (!urls_path.empty()) return WriteUrls(mix, urls_path);
-  if (mark_ab > 0) return MarkAb(*index, mix, mark_ab);
+  if (mark_ab > 0) {
+    const Variant marks[] = {
+        {"auto", {.plan = TextPlan::kSites, .mark = MarkPlan::kAuto}},
+        {"by_postings", {.plan = TextPlan::kSites, .mark = MarkPlan::kByPostings}},
+        {"whole_bitmap", {.plan = TextPlan::kSites, .mark = MarkPlan::kWholeBitmap}}};
+    return Ab(*index, mix, mark_ab, marks);
+  }
+  if (plan_ab > 0) {
+    const Variant plans[] = {{"places", {.plan = TextPlan::kPlaces}},
+                             {"sites", {.plan = TextPlan::kSites}},
+                             {"postings", {.plan = TextPlan::kPostings}}};
+    return Ab(*index, mix, plan_ab, plans);
+  }
   // Warm-up pass (page-in), then the measured pass.
   uint64_t sink = 0;
   for (size_t i = 0; i < std::min<size_t>(2000, mix.size()); ++i)

@@ -341,6 +341,31 @@ size_t GeoGrid::CountNear(double lat, double lon, double radius_mi) const {
   return n;
 }
 
+void GeoGrid::SiteRangesNear(double lat, double lon, double radius_mi,
+                             std::vector<SiteRange>* out) const {
+  thread_local std::vector<Run> runs;
+  Runs(lat, lon, radius_mi, &runs);
+  out->clear();
+  for (const Run& run : runs) {
+    auto a = std::lower_bound(keys_.begin(), keys_.end(), run.k0);
+    auto b = std::upper_bound(a, keys_.end(), run.k1);
+    const uint32_t s0 = begin_[static_cast<size_t>(a - keys_.begin())];
+    const uint32_t s1 = begin_[static_cast<size_t>(b - keys_.begin())];
+    if (s0 < s1) out->push_back({s0, s1});
+  }
+  // A run that wraps around the globe comes after its row's higher keys.
+  std::sort(out->begin(), out->end(),
+            [](const SiteRange& x, const SiteRange& y) { return x.first < y.first; });
+  size_t n = 0;
+  for (const SiteRange& r : *out) {
+    if (n > 0 && (*out)[n - 1].last >= r.first)
+      (*out)[n - 1].last = std::max((*out)[n - 1].last, r.last);
+    else
+      (*out)[n++] = r;
+  }
+  out->resize(n);
+}
+
 void GeoGrid::Runs(double lat, double lon, double radius_mi, std::vector<Run>* runs) const {
   runs->clear();
   // Latitude band: exact, since a degree of latitude is the same everywhere.

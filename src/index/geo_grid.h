@@ -119,6 +119,40 @@ class GeoGrid {
 
   // Rows standing on the sites of the cells a query visits (a cost estimate).
   size_t CountNear(double lat, double lon, double radius_mi) const;
+  // The sites of the cells a query visits (every site SitesWithin can
+  // return, and others near it), as ascending, disjoint [first, last) ranges
+  // of site numbers. Sites are numbered in cell order, so a site range is
+  // also a range of single entries and of multi entries (single_begin,
+  // multi_begin): what place_postings.h relies on.
+  struct SiteRange {
+    uint32_t first, last;
+  };
+  void SiteRangesNear(double lat, double lon, double radius_mi, std::vector<SiteRange>* out) const;
+  // The entries in site order: the first single / multi entry of site s
+  // (s == sites(): the end), each entry's row, and an entry as a candidate.
+  uint32_t single_begin(uint32_t s) const { return single_[s]; }
+  uint32_t multi_begin(uint32_t s) const { return multi_[s * kBuckets]; }
+  std::span<const uint32_t> all_single_rows() const { return single_row_; }
+  std::span<const uint32_t> all_multi_rows() const { return multi_row_; }
+  GeoCandidate single_entry(uint32_t e, double miles) const {
+    return GeoCandidate{single_row_[e], single_loc_[e], miles};
+  }
+  const RowInfo& single_entry_info(uint32_t e) const { return single_info_[e]; }
+  GeoCandidate multi_entry(uint32_t k, double miles) const {
+    return GeoCandidate{multi_row_[k], multi_loc_[k], miles};
+  }
+  const RowInfo& multi_entry_info(uint32_t k) const { return multi_info_[k]; }
+  // Whether multi entry k, on a hit site `miles` away, is its row's match:
+  // none of the row's other points is a hit (`hit_miles`: site -> miles)
+  // that is nearer, or as near with a lower location index.
+  bool NearestOfRow(uint32_t k, double miles, const StampedTable<double>& hit_miles) const {
+    for (uint32_t x = others_off_[k]; x < others_off_[k + 1]; ++x) {
+      const double* m = hit_miles.Find(others_[x].site);
+      if (m != nullptr && (*m < miles || (*m == miles && others_[x].loc <= multi_loc_[k])))
+        return false;
+    }
+    return true;
+  }
 
   size_t sites() const { return site_lat_.size(); }
   // f(row) for every row with a point on one of `hits` (a multi-point row
@@ -269,12 +303,7 @@ void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_b
   for (const SiteHit& h : hits)
     for (uint32_t k = multi_[h.site * kBuckets + first_bucket]; k < multi_[(h.site + 1) * kBuckets];
          ++k) {
-      bool nearest = true;
-      for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
-        const double* m = mark.Find(others_[x].site);
-        nearest = m == nullptr || *m > h.miles || (*m == h.miles && others_[x].loc > multi_loc_[k]);
-      }
-      if (nearest) f(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles}, multi_info_[k]);
+      if (NearestOfRow(k, h.miles, mark)) f(multi_entry(k, h.miles), multi_info_[k]);
     }
 }
 
@@ -299,13 +328,7 @@ void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_buc
       if (!any) continue;
       for (uint32_t k = multi_[grp]; k < multi_[grp + 1]; ++k) {
         if (!passes[multi_entry_profile_[k] - p0]) continue;
-        bool nearest = true;
-        for (uint32_t x = others_off_[k]; x < others_off_[k + 1] && nearest; ++x) {
-          const double* m = mark.Find(others_[x].site);
-          nearest =
-              m == nullptr || *m > h.miles || (*m == h.miles && others_[x].loc > multi_loc_[k]);
-        }
-        if (!nearest) continue;
+        if (!NearestOfRow(k, h.miles, mark)) continue;
         ++n[multi_entry_profile_[k]];
         row(GeoCandidate{multi_row_[k], multi_loc_[k], h.miles});
       }

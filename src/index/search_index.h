@@ -1,7 +1,8 @@
 // SearchIndex: everything the executor needs beyond the snapshot's columns,
 // built once after a snapshot is opened.
 //
-//   - GeoGrid over all geocoded locations (radius candidates);
+//   - GeoGrid over all geocoded locations (radius candidates), and the text
+//     postings in its order (PlacePostings: words near a point);
 //   - a ModalityMask per row (taxonomy codes + credential text, per
 //     data/modalities.csv), so the modality filter and facet are one AND;
 //   - per taxonomy id: its classification's facet slot;
@@ -14,6 +15,7 @@
 // Thread safety: immutable after Build(); concurrent queries are safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,6 +25,7 @@
 
 #include "index/geo_grid.h"
 #include "index/org_links.h"
+#include "index/place_postings.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/modality_map.h"
 #include "snapshot/snapshot.h"
@@ -66,6 +69,11 @@ class SearchIndex {
   const Snapshot& snapshot() const { return snap_; }
   const ModalityMap& modalities() const { return modalities_; }
   const GeoGrid& grid() const { return grid_; }
+  // The text index's postings in the grid's order (place_postings.h), or
+  // nullptr while Build()'s background work is still making them.
+  const PlacePostings* place_postings() const {
+    return places_ready_.load(std::memory_order_acquire) ? &place_postings_ : nullptr;
+  }
   // Row `row`'s locations as the index sees them (with any override).
   std::span<const snapshot::LocationHot> locations(size_t row) const {
     return locations_.locations(row);
@@ -86,9 +94,11 @@ class SearchIndex {
 
   size_t memory_bytes() const;
   ~SearchIndex();
-  // Build() hands the snapshot's pages back to the page cache on a
-  // background thread (queries may run meanwhile); this waits for it.
-  void WaitForRelease() const;
+  // Build() leaves work to a background thread (queries may run
+  // meanwhile): the place postings, then handing the snapshot's pages back
+  // to the page cache. This waits for both; after it place_postings() is
+  // set. The destructor stops the place postings early.
+  void WaitForBackgroundWork() const;
   // The grid's invariants plus: masks agree with the modality map for every row.
   Status CheckInvariants() const;
 
@@ -107,13 +117,16 @@ class SearchIndex {
   const KnowledgeBase* knowledge_;
   const LocationView locations_;
   GeoGrid grid_;
+  PlacePostings place_postings_;  // set once by the background thread, then places_ready_
   std::vector<RowInfo> row_info_;
   std::vector<ModalityMask> taxonomy_mask_;  // per taxonomy id
   std::vector<uint16_t> class_slot_;
   std::vector<std::string> class_names_;
   uint16_t none_slot_ = 0;
-  mutable std::thread release_;
-  mutable std::once_flag release_once_;
+  mutable std::thread background_;
+  mutable std::once_flag background_once_;
+  std::atomic<bool> stop_{false};          // the destructor asks the background work to stop
+  std::atomic<bool> places_ready_{false};  // place_postings_ published
   std::vector<uint32_t> name_rank_;
   OrganizationLinks org_links_;
   bool record_pass_cached_ = false;

@@ -115,6 +115,28 @@ class TextFilter {
       n += postings_[k] * (k == rarest ? postings_.size() + 1 : 2);
     return n;
   }
+  // Entries [begin, end) of the grid (place_postings.h) are bits [base,
+  // base + end - begin) of a bitmap over the entries near a point.
+  struct EntryRange {
+    uint32_t begin, end, base;
+    uint32_t first_site;  // the site of entry `begin`
+  };
+  // Sets, in `acc` (bits over `ranges`, `words` 64-bit words long), exactly
+  // the entries of `ranges` whose row matches every word: each word's terms'
+  // place postings within the ranges (binary search, or one merge when the
+  // term has few), the other words' bits in `tmp` ANDed in by a pass over
+  // the (small) bitmap. REQUIRES: acc and tmp all zero; leaves tmp all zero.
+  void MarkPlaces(const PlacePostings& places, std::span<const EntryRange> ranges, size_t words,
+                  uint64_t* acc, uint64_t* tmp) const {
+    const size_t first = Rarest().first;
+    for (const TermMatch& m : per_word_[first]) SetPlaces(places.postings(m.term), ranges, acc);
+    for (size_t k = 0; k < per_word_.size(); ++k) {
+      if (k == first) continue;
+      for (const TermMatch& m : per_word_[k]) SetPlaces(places.postings(m.term), ranges, tmp);
+      for (size_t i = 0; i < words; ++i) acc[i] &= tmp[i];
+      std::fill(tmp, tmp + words, uint64_t{0});
+    }
+  }
   // f(row) for every posting of word k's terms (a row holding several of
   // them comes once per term).
   template <class F>
@@ -134,6 +156,31 @@ class TextFilter {
     return plan == MarkPlan::kAuto ? postings * kWordsPerPosting > words
                                    : plan == MarkPlan::kWholeBitmap;
   }
+  // Sets the bits of `bits` for the entries of `list` (ascending) in `ranges`.
+  static void SetPlaces(std::span<const uint32_t> list, std::span<const EntryRange> ranges,
+                        uint64_t* bits) {
+    auto set = [&](const EntryRange& r, uint32_t e) {
+      const uint32_t i = r.base + (e - r.begin);
+      bits[i >> 6] |= Bit(i);
+    };
+    if (list.size() <= kMergeListPerRange * ranges.size()) {  // few: one merge
+      size_t j = 0;
+      for (uint32_t e : list) {
+        while (j < ranges.size() && ranges[j].end <= e) ++j;
+        if (j == ranges.size()) break;
+        if (e >= ranges[j].begin) set(ranges[j], e);
+      }
+      return;
+    }
+    auto it = list.begin();
+    for (const EntryRange& r : ranges) {
+      it = std::lower_bound(it, list.end(), r.begin);
+      for (; it != list.end() && *it < r.end; ++it) set(r, *it);
+    }
+  }
+  // Below this many postings per range a merge beats a binary search per range.
+  static constexpr size_t kMergeListPerRange = 8;
+
   // Zeroes the words of `bits` that word k's postings touch.
   void Clear(size_t k, uint64_t* bits, size_t words, MarkPlan plan) const {
     if (Dense(postings_[k], words, plan))
@@ -422,6 +469,7 @@ class Execution {
   void NearestSitesFirst();
   void CountSiteProfiles(std::span<const SiteHit> sites, uint32_t nb);
   void CollectTextMatches(std::vector<GeoCandidate>* matches);
+  void CollectTextMatchesByPlace(const PlacePostings& places, std::vector<GeoCandidate>* matches);
   void OrderAndEmit(std::vector<GeoCandidate>* matches);
 
   static constexpr uint8_t kDeactivated = static_cast<uint8_t>(EntityType::kDeactivated);
@@ -617,15 +665,25 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
   }
   const std::pair<size_t, size_t> rare = text_.Rarest();  // (word, postings)
   const size_t rarest = rare.first, rarest_rows = rare.second;
+  const PlacePostings* places = index_.place_postings();  // null until built
+  const bool by_places = q_.has_point && places != nullptr && !places->empty() &&
+                         (plan_ == TextPlan::kAuto || plan_ == TextPlan::kPlaces);
   const size_t near = q_.has_point && plan_ != TextPlan::kPostings
                           ? grid_.CountNear(q_.lat, q_.lon, q_.radius_mi)
                           : 0;
-  const bool by_sites =
-      q_.has_point && (plan_ == TextPlan::kAuto ? near <= kSiteRowsPerPosting * rarest_rows
-                                                : plan_ == TextPlan::kSites);
-  // The reads are known before any is made: a search past the budget stops here.
+  const bool by_sites = q_.has_point && (plan_ == TextPlan::kAuto || plan_ == TextPlan::kPlaces
+                                             ? near <= kSiteRowsPerPosting * rarest_rows
+                                             : plan_ == TextPlan::kSites);
+  // The reads are known before any is made: a search past the budget stops
+  // here. The estimate is the cheaper of the two row-order plans whichever
+  // plan runs, so every plan refuses the same searches (the place postings
+  // read at most what either reads).
   Spend(text_.MarkReads(rarest) / kMarkReadsPerUnit +
         (by_sites ? near * kNearRowUnits : rarest_rows * kPostingUnits));
+  if (by_places) {
+    CollectTextMatchesByPlace(*places, matches);
+    return;
+  }
   const size_t words = snap_.size() / 64 + 1;  // of the bitmaps (they may be longer)
   text_.Mark(rarest, acc.data(), tmp.data(), words, mark_);
   // Whatever happens below, the bitmap is all zero again for the next query.
@@ -677,6 +735,69 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
     }
     Consider(c, index_.row_info(row), matches);
   });
+}
+
+// Text with a point, through the place postings: the entries near the
+// point are a few ranges of the grid's order; each word's entries there are
+// marked in a bitmap over those ranges alone, and the marked entries on
+// sites within the radius are the candidates (a row with several points at
+// its nearest, as the grid decides). Nothing far from the point is read,
+// and no row near it that lacks a word.
+void Execution::CollectTextMatchesByPlace(const PlacePostings& places,
+                                          std::vector<GeoCandidate>* matches) {
+  using EntryRange = TextFilter::EntryRange;
+  thread_local std::vector<GeoGrid::SiteRange> near;
+  thread_local std::vector<EntryRange> ranges;
+  grid_.SiteRangesNear(q_.lat, q_.lon, q_.radius_mi, &near);
+  ranges.clear();
+  const uint32_t singles = static_cast<uint32_t>(grid_.single_entries());
+  uint32_t base = 0;
+  for (const GeoGrid::SiteRange& s : near) {  // single entries, then multi entries
+    const uint32_t b = grid_.single_begin(s.first), e = grid_.single_begin(s.last);
+    if (b < e) ranges.push_back({b, e, base, s.first}), base += e - b;
+  }
+  for (const GeoGrid::SiteRange& s : near) {
+    const uint32_t b = singles + grid_.multi_begin(s.first),
+                   e = singles + grid_.multi_begin(s.last);
+    if (b < e) ranges.push_back({b, e, base, s.first}), base += e - b;
+  }
+  const size_t words = base / 64 + 1;
+  thread_local std::vector<uint64_t> acc, tmp;  // all zero between queries
+  if (acc.size() < words) acc.resize(words, 0), tmp.resize(words, 0);
+  text_.MarkPlaces(places, ranges, words, acc.data(), tmp.data());
+  const ScopeExit unmark([&] { std::fill(acc.begin(), acc.begin() + words, uint64_t{0}); });
+  thread_local std::vector<SiteHit> hits;
+  thread_local StampedTable<double> site_miles;  // hit site -> miles
+  hits.clear();
+  grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &hits);
+  site_miles.NewGeneration(grid_.sites());
+  for (const SiteHit& h : hits) site_miles.Set(h.site, h.miles);
+  for (const EntryRange& r : ranges) {
+    const bool multi = r.begin >= singles;
+    const uint32_t first = r.base, last = r.base + (r.end - r.begin);  // bits
+    uint32_t site = r.first_site;
+    for (uint32_t w = first / 64; w * 64 < last; ++w) {
+      uint64_t bits = acc[w];
+      if (first > w * 64) bits &= ~uint64_t{0} << (first - w * 64);
+      if (last < w * 64 + 64) bits &= (uint64_t{1} << (last - w * 64)) - 1;
+      for (; bits != 0; bits &= bits - 1) {
+        const uint32_t e =
+            r.begin + (w * 64 + static_cast<uint32_t>(std::countr_zero(bits)) - first);
+        if (!multi) {
+          while (grid_.single_begin(site + 1) <= e) ++site;
+          const double* miles = site_miles.Find(site);
+          if (miles != nullptr)
+            Consider(grid_.single_entry(e, *miles), grid_.single_entry_info(e), matches);
+        } else {
+          const uint32_t k = e - singles;
+          while (grid_.multi_begin(site + 1) <= k) ++site;
+          const double* miles = site_miles.Find(site);
+          if (miles != nullptr && grid_.NearestOfRow(k, *miles, site_miles))
+            Consider(grid_.multi_entry(k, *miles), grid_.multi_entry_info(k), matches);
+        }
+      }
+    }
+  }
 }
 
 // Orders only what the page needs (a partial sort up to the page's end plus

@@ -13,9 +13,12 @@
 
 namespace meridian {
 
-// How candidates are found for a text query with a point. kAuto picks by
-// cost; tests force each plan to check both against the oracle.
-enum class TextPlan { kAuto, kSites, kPostings };
+// How candidates are found for a text query with a point: the words'
+// postings in place order near the point (kPlaces, what kAuto takes when
+// the index has them), or in row order with the rows near the point
+// (kSites) or with the rarest word's postings (kPostings). Tests force each
+// plan to check all against the oracle.
+enum class TextPlan { kAuto, kSites, kPostings, kPlaces };
 
 // How a text query's words are combined in the row bitmap: through each
 // word's postings (random access per posting) or by passes over the whole

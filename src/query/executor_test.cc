@@ -27,6 +27,7 @@ class ExecutorVsOracle : public ::testing::Test {
     testing::IngestOrDie(dir_->File("s.csv"), dir_->File("s.snap"), dir_->File("s_pl.csv"));
     snap_ = Snapshot::Open(dir_->File("s.snap"))->release();
     index_ = SearchIndex::Build(*snap_, ModalityMap::Embedded()).value().release();
+    index_->WaitForBackgroundWork();  // the place postings, so every text plan runs
   }
   static void TearDownTestSuite() {
     delete index_;
@@ -176,7 +177,7 @@ TEST_F(ExecutorVsOracle, RandomTextQueries) {
     std::string what = "iteration " + std::to_string(iter) + " q=";
     for (const std::string& w : q.text) what += w + " ";
     // Both candidate plans, whichever the cost model would pick.
-    Compare(q, what, {TextPlan::kAuto, TextPlan::kSites, TextPlan::kPostings});
+    Compare(q, what, {TextPlan::kAuto, TextPlan::kSites, TextPlan::kPostings, TextPlan::kPlaces});
   }
 }
 
