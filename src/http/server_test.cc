@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <new>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -417,7 +418,10 @@ TEST(ServeProcess, ReloadOnSighupAndStopOnSigterm) {
   // A corrupt file: refused, the 10-row snapshot keeps serving.
   std::string bytes = testing::ReadAll(dir.File("s.snap"));
   bytes[bytes.size() - 100] ^= 1;
-  testing::WriteAll(dir.File("s.snap"), bytes);
+  // Renamed over the served file, as snapshots are put in place (an
+  // in-place rewrite would truncate pages the server has mapped).
+  testing::WriteAll(dir.File("bad.snap"), bytes);
+  std::filesystem::rename(dir.File("bad.snap"), dir.File("s.snap"));
   ::kill(pid, SIGHUP);
   for (int i = 0; i < 100 && testing::ReadAll(log).find("reload refused") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

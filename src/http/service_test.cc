@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -276,7 +277,11 @@ TEST(ServiceReload, BadSnapshotIsRefusedAndTheOldKeepsServing) {
   ASSERT_TRUE(s.ok());
   std::string bytes = testing::ReadAll(dir.File("s.snap"));
   bytes[bytes.size() / 2] ^= 0x40;  // one flipped bit
-  testing::WriteAll(dir.File("s.snap"), bytes);
+  // Put in place as snapshots are (a new file renamed over the old): the
+  // serving one stays mapped, and rewriting it in place would pull pages
+  // from under the index's background work (SIGBUS while it is truncated).
+  testing::WriteAll(dir.File("bad.snap"), bytes);
+  std::filesystem::rename(dir.File("bad.snap"), dir.File("s.snap"));
   Status r = (*s)->Reload();
   EXPECT_FALSE(r.ok());
   HttpRequest req;

@@ -241,4 +241,14 @@ Status DecodeRecordParts(std::string_view core, std::string_view attached, Recor
   return DecodeAttached(attached, r);
 }
 
+Status DecodeRecordCore(std::string_view core, Record* r) {
+  size_t used = 0;
+  MERIDIAN_RETURN_IF_ERROR(DecodeCore(core, r, &used));
+  if (used != core.size()) return Status::Corruption("core record bytes have trailing data");
+  r->secondary.clear();
+  r->other_org_names.clear();
+  r->endpoints.clear();
+  return CheckEnums(*r);
+}
+
 }  // namespace meridian

@@ -34,6 +34,9 @@ void EncodeAttached(const std::vector<Location>& secondary,
 Status DecodeRecord(std::string_view bytes, Record* r);
 // The same for a record stored as its two halves (as snapshots store them).
 Status DecodeRecordParts(std::string_view core, std::string_view attached, Record* r);
+// The core alone: the attached fields (secondary locations, other
+// organization names, endpoints) are left empty.
+Status DecodeRecordCore(std::string_view core, Record* r);
 
 // The one definition of field order, shared by the encoder and the decoder.
 // R is Record or const Record. V provides Str, Int (uint32), Byte (uint8),

@@ -28,7 +28,10 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
   w->Key("results").BeginArray();
   thread_local Record rec;  // reused: its strings keep their room from one answer to the next
   for (const SearchHit& h : r.hits) {
-    MERIDIAN_RETURN_IF_ERROR(snap.GetRecord(h.row, &rec));
+    // The answer shows the matched location and the core's fields: the
+    // attached part is read only when the match is a secondary location.
+    MERIDIAN_RETURN_IF_ERROR(snap.GetRecord(
+        h.row, &rec, h.location == 0 ? Snapshot::RecordParts::kCore : Snapshot::RecordParts::kAll));
     const Location* at = rec.LocationAt(h.location);
     if (at == nullptr)
       return Status::Corruption("row " + std::to_string(h.row) + " has no location " +

@@ -213,7 +213,7 @@ Status Snapshot::CheckOffsets() const {
   return Status::OK();
 }
 
-Status Snapshot::GetRecord(size_t i, Record* out) const {
+Status Snapshot::GetRecord(size_t i, Record* out, RecordParts parts) const {
   if (i >= size()) return Status::NotFound("row out of range");
   // The cold record bytes are read with pread rather than through the map:
   // a server answers for records all over the file, and mapped reads would
@@ -223,6 +223,7 @@ Status Snapshot::GetRecord(size_t i, Record* out) const {
   const char* base = file_->bytes().data();
   const std::string_view c = core_bytes(i), a = attached_bytes(i);
   MERIDIAN_RETURN_IF_ERROR(file_->ReadAt(static_cast<size_t>(c.data() - base), c.size(), &core));
+  if (parts == RecordParts::kCore) return DecodeRecordCore(core, out);
   MERIDIAN_RETURN_IF_ERROR(
       file_->ReadAt(static_cast<size_t>(a.data() - base), a.size(), &attached));
   return DecodeRecordParts(core, attached, out);

@@ -69,8 +69,11 @@ class Snapshot {
   const std::vector<Place>& places() const { return places_; }
   uint32_t place(size_t i) const { return place_[i]; }
   // Row i's record, read with pread (a lookup: the pages do not join this
-  // process's resident set).
-  Status GetRecord(size_t i, Record* out) const;
+  // process's resident set). With RecordParts::kCore only the core part is
+  // read (one pread instead of two): the attached fields (secondary
+  // locations, other organization names, endpoints) come back empty.
+  enum class RecordParts { kAll, kCore };
+  Status GetRecord(size_t i, Record* out, RecordParts parts = RecordParts::kAll) const;
   // The same, read through the map: for passes over many rows in order
   // (verify, the scan oracle), where pread per row would cost more; call
   // ReleaseResident() after such a pass.

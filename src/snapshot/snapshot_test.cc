@@ -33,6 +33,28 @@ TEST(Snapshot, OpensAndPassesInvariants) {
   EXPECT_NE((*snap)->meta_json().find("\"npidata_sample_99.csv\""), std::string::npos);
 }
 
+// The core alone is the whole record less its attached part, also when the
+// Record it lands in held a record with attached fields before.
+TEST(Snapshot, TheCoreAloneIsTheRecordWithoutItsAttachedPart) {
+  TempDir dir;
+  auto run = testing::RunMeridian("synth --rows 2000 --seed 8 --out " + dir.File("s.csv"), dir);
+  ASSERT_EQ(run.code, 0) << run.err;
+  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  Record whole, core;
+  size_t attached = 0;
+  for (size_t i = 0; i < (*snap)->size(); ++i) {
+    ASSERT_TRUE((*snap)->GetRecord(i, &whole).ok());
+    core = whole;  // attached fields left over, as in a reused Record
+    ASSERT_TRUE((*snap)->GetRecord(i, &core, Snapshot::RecordParts::kCore).ok());
+    attached += !whole.secondary.empty() || !whole.other_org_names.empty();
+    whole.secondary.clear(), whole.other_org_names.clear(), whole.endpoints.clear();
+    ASSERT_TRUE(core == whole) << "row " << i;
+  }
+  EXPECT_GT(attached, 0u) << "the sample should have secondary locations";
+}
+
 TEST(Snapshot, EveryTruncationIsRefused) {
   TempDir dir;
   std::string good = testing::ReadAll(IngestSample(dir, "s.snap"));
