@@ -13,23 +13,37 @@ namespace {
 
 using testing::TempDir;
 
+// A synthetic snapshot of `rows` providers and its index (no record pass).
+struct Sample {
+  Sample(int rows, int seed) {
+    auto r = testing::RunMeridian("synth --rows " + std::to_string(rows) + " --seed " +
+                                      std::to_string(seed) + " --out " + dir.File("s.csv"),
+                                  dir);
+    EXPECT_EQ(r.code, 0) << r.err;
+    testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
+    snap = std::move(Snapshot::Open(dir.File("s.snap")).value());
+    ix = Index();
+  }
+  std::unique_ptr<SearchIndex> Index() const {
+    return std::move(
+        SearchIndex::Build(*snap, ModalityMap::Embedded(), nullptr, SearchIndex::RecordPass::kSkip)
+            .value());
+  }
+  TempDir dir;
+  std::unique_ptr<Snapshot> snap;
+  std::unique_ptr<SearchIndex> ix;
+};
+
 // The place postings against their definition, entry by entry: term t's
 // list is exactly the entries, in grid order, whose row holds t.
 TEST(PlacePostings, EachTermListsExactlyTheEntriesWhoseRowHoldsIt) {
-  TempDir dir;
-  auto r = testing::RunMeridian("synth --rows 4000 --seed 12 --out " + dir.File("s.csv"), dir);
-  ASSERT_EQ(r.code, 0) << r.err;
-  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
-  auto snap = Snapshot::Open(dir.File("s.snap"));
-  ASSERT_TRUE(snap.ok());
-  auto ix =
-      SearchIndex::Build(**snap, ModalityMap::Embedded(), nullptr, SearchIndex::RecordPass::kSkip);
-  ASSERT_TRUE(ix.ok()) << ix.status().ToString();
-  const GeoGrid& grid = (*ix)->grid();
-  const TextIndex& text = (*snap)->text();
-  (*ix)->WaitForBackgroundWork();
-  ASSERT_NE((*ix)->place_postings(), nullptr);
-  const PlacePostings& places = *(*ix)->place_postings();
+  Sample sample(4000, 12);
+  const std::unique_ptr<SearchIndex>& ix = sample.ix;
+  const GeoGrid& grid = ix->grid();
+  const TextIndex& text = sample.snap->text();
+  ix->WaitForBackgroundWork();
+  ASSERT_NE(ix->place_postings(), nullptr);
+  const PlacePostings& places = *ix->place_postings();
   ASSERT_FALSE(places.empty());
   ASSERT_GT(grid.multi_entries(), 0u) << "the sample should have rows with several points";
 
@@ -48,46 +62,28 @@ TEST(PlacePostings, EachTermListsExactlyTheEntriesWhoseRowHoldsIt) {
   }
   EXPECT_GT(nonempty, text.term_count() / 2);
   EXPECT_TRUE(places.CheckInvariants(text, grid).ok());
-  EXPECT_TRUE((*ix)->CheckInvariants().ok());
+  EXPECT_TRUE(ix->CheckInvariants().ok());
 }
 
 // Asked to stop, Build returns none (never a partial list), and an index
 // destroyed while its place postings are being built stops them.
 TEST(PlacePostings, AStoppedBuildLeavesNoneAndAnIndexMayGoBeforeThem) {
-  TempDir dir;
-  auto r = testing::RunMeridian("synth --rows 3000 --seed 4 --out " + dir.File("s.csv"), dir);
-  ASSERT_EQ(r.code, 0) << r.err;
-  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
-  auto snap = Snapshot::Open(dir.File("s.snap"));
-  ASSERT_TRUE(snap.ok());
-  auto ix =
-      SearchIndex::Build(**snap, ModalityMap::Embedded(), nullptr, SearchIndex::RecordPass::kSkip);
-  ASSERT_TRUE(ix.ok());
+  Sample sample(3000, 4);
   const std::atomic<bool> stop{true};
-  PlacePostings none = PlacePostings::Build((*snap)->text(), (*ix)->grid(), &stop);
+  PlacePostings none = PlacePostings::Build(sample.snap->text(), sample.ix->grid(), &stop);
   EXPECT_TRUE(none.empty());
-  EXPECT_TRUE(none.CheckInvariants((*snap)->text(), (*ix)->grid()).ok());
-  for (int k = 0; k < 20; ++k) {  // under the sanitizers: no use after free, no leak
-    auto gone = SearchIndex::Build(**snap, ModalityMap::Embedded(), nullptr,
-                                   SearchIndex::RecordPass::kSkip);
-    ASSERT_TRUE(gone.ok());
-  }
+  EXPECT_TRUE(none.CheckInvariants(sample.snap->text(), sample.ix->grid()).ok());
+  for (int k = 0; k < 20; ++k)
+    sample.Index();  // gone at once: under the sanitizers, no
+                     // use after free, no leak
 }
 
 // The ranges a query reads: every site within the radius lies in one, and
 // the ranges ascend without overlapping (the place postings are searched
 // range by range, in order).
 TEST(PlacePostings, SiteRangesNearHoldEverySiteWithinTheRadius) {
-  TempDir dir;
-  auto r = testing::RunMeridian("synth --rows 3000 --seed 3 --out " + dir.File("s.csv"), dir);
-  ASSERT_EQ(r.code, 0) << r.err;
-  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
-  auto snap = Snapshot::Open(dir.File("s.snap"));
-  ASSERT_TRUE(snap.ok());
-  auto ix =
-      SearchIndex::Build(**snap, ModalityMap::Embedded(), nullptr, SearchIndex::RecordPass::kSkip);
-  ASSERT_TRUE(ix.ok());
-  const GeoGrid& grid = (*ix)->grid();
+  Sample sample(3000, 3);
+  const GeoGrid& grid = sample.ix->grid();
   std::vector<GeoGrid::SiteRange> ranges;
   std::vector<SiteHit> hits;
   // Points over the country and past the date line (a run that wraps).
