@@ -161,7 +161,7 @@ void Check(const std::string& path) {
       MERIDIAN_FUZZ_CHECK(st.ok(), "a hit's record does not decode");
     }
   }
-  (*index)->WaitForRelease();
+  (*index)->WaitForBackgroundWork();
 }
 
 }  // namespace
