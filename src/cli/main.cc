@@ -3,10 +3,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "util/malloc_tuning.h"
 
 int main(int argc, char** argv) {
+  if (argc > 1) {
+    const std::string_view command = argv[1];
+    if (command == "ingest" || command == "update" || command == "refresh")
+      meridian::ReexecWithBatchMalloc(argv);
+  }
   CLI::App app{"Meridian: find a qualified practitioner of non-drug pain care."};
   app.require_subcommand(1);
   meridian::cli::Commands commands;

@@ -46,13 +46,16 @@ enum class AttachedKind { kSecondaryLocations, kOtherNames, kEndpoints };
 
 // Reads one side file into *out on `threads` threads, geocoding locations
 // with `zcta`. Bad rows go to *errors (in line order); a missing file or a
-// header without the needed columns is fatal.
+// header without the needed columns is fatal. The list of `kind` in *out
+// comes back sorted by NPI, file order within an NPI (rows already there
+// from an earlier file first among equals).
 // A non-empty `archive` makes `path` a member of that ZIP archive.
 Status ReadAttachedFile(const std::string& path, AttachedKind kind, const ZctaTable& zcta,
                         int threads, Attachments* out, std::vector<IngestError>* errors,
                         const std::string& archive = "");
 
-// Sorts each list by NPI, keeping file order within an NPI.
+// Sorts each list by NPI, keeping file order within an NPI (a list
+// already in order is left as it is).
 void SortAttachments(Attachments* a);
 
 // Geocodes a location from its postal code when the country is empty or US.

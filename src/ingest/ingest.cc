@@ -108,6 +108,7 @@ class Builder {
 
   Status Run() {
     BuildDictionary();
+    writer_->Reserve(SizeHint());
     MERIDIAN_RETURN_IF_ERROR(Merge());
     for (size_t id = dict_.known_count(); id < dict_.size(); ++id)
       sum_->unknown_taxonomy_codes.push_back(dict_.entry(static_cast<uint16_t>(id)).info.code);
@@ -121,6 +122,44 @@ class Builder {
   }
 
  private:
+  // Upper estimates of the output's columns: the parsed rows' own sizes, the
+  // side files' rows and the base snapshot's columns.
+  SnapshotSizeHint SizeHint() const {
+    SnapshotSizeHint h;
+    if (const ParsedSet* p = in_.parsed) {
+      h.records += p->entries.size();
+      h.locations += p->entries.size();
+      for (const ParsedEntry& e : p->entries) {
+        h.taxonomy_ids += e.tax_count;
+        h.credential_bytes += e.cred_len;
+        h.text_bytes += e.names_len + e.city_len + 2u;
+      }
+      h.attached_bytes += 4 * p->entries.size();
+    }
+    if (const Attachments* a = in_.att) {
+      h.locations += a->locations.size();
+      h.attached_bytes +=
+          96 * a->locations.size() + 48 * a->other_names.size() + 128 * a->endpoints.size();
+      h.text_bytes += 32 * a->other_names.size();
+    }
+    if (const Snapshot* b = in_.base; b != nullptr && b->size() > 0) {
+      const size_t n = b->size(), last = n - 1;
+      auto extent = [&](auto first, auto end) { return static_cast<uint64_t>(end - first); };
+      h.records += n;
+      h.locations +=
+          extent(b->locations(0).data(), b->locations(last).data() + b->locations(last).size());
+      h.taxonomy_ids += extent(b->taxonomy_ids(0).data(),
+                               b->taxonomy_ids(last).data() + b->taxonomy_ids(last).size());
+      h.attached_bytes += extent(b->attached_bytes(0).data(),
+                                 b->attached_bytes(last).data() + b->attached_bytes(last).size());
+      h.credential_bytes +=
+          extent(b->credential(0).data(), b->credential(last).data() + b->credential(last).size());
+      h.text_bytes += 32 * n;
+    }
+    if (in_.deactivations != nullptr) h.records += in_.deactivations->size();
+    return h;
+  }
+
   // Output dictionary: NUCC, then every code outside NUCC that a record uses, sorted.
   void BuildDictionary() {
     std::vector<std::string> unknown;
@@ -651,6 +690,7 @@ Status Build(const IngestOptions& o, const Snapshot* base, IngestSummary* summar
     mo.window_bytes = o.window_bytes;
     mo.nucc = o.nucc, mo.zcta = o.zcta, mo.states = o.states;
     mo.progress = o.progress;
+    mo.expected_bytes = Source("npidata", o.nppes, o.archive).bytes;
     mo.append_core = [w = writer->get()](std::string_view b, uint64_t* at) {
       return w->AppendCore(b, at);
     };

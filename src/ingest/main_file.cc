@@ -164,8 +164,18 @@ Status ReadMainFile(const std::string& path, const MainFileOptions& options, Par
   std::vector<std::unique_ptr<MainFileSink>> sinks;
   std::vector<CsvSink*> sink_ptrs;
   out->workers.clear();
+  // A main-file row is at least ~1 KB (330 columns, most of them ""), so
+  // bytes / 768 over-counts rows; the slack covers uneven splits. Reserved
+  // pages that are never written cost nothing.
+  const uint64_t rows_guess = options.expected_bytes / 768;
+  const uint64_t per_worker = rows_guess / static_cast<uint64_t>(threads) + rows_guess / 8;
   for (int k = 0; k < threads; ++k) {
     out->workers.push_back(std::make_unique<ParsedWorker>());
+    ParsedWorker& w = *out->workers.back();
+    w.entries.reserve(per_worker);
+    w.tax_pool.reserve(2 * per_worker);
+    w.str_pool.reserve(48 * per_worker);
+    w.pending.reserve(std::min<uint64_t>(options.expected_bytes, options.window_bytes) / 2);
     sinks.push_back(std::make_unique<MainFileSink>(file, &cols, options, out->workers.back().get(),
                                                    static_cast<uint8_t>(k), &rows));
     sink_ptrs.push_back(sinks.back().get());

@@ -95,6 +95,9 @@ struct MainFileOptions {
   // AppendCore); returns where they landed. Required.
   std::function<Status(std::string_view bytes, uint64_t* offset)> append_core;
   std::string archive;  // when set, `path` is a member of this ZIP archive
+  // The input's size in bytes, when known (0 if not): the workers size their
+  // buffers from it once instead of growing them row by row.
+  uint64_t expected_bytes = 0;
 };
 
 // Reads `path` into *out. Fatal errors (missing file, header lacking required

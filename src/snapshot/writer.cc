@@ -65,6 +65,28 @@ Status SnapshotWriter::AppendCore(std::string_view bytes, uint64_t* offset) {
   return Status::OK();
 }
 
+void SnapshotWriter::Reserve(const SnapshotSizeHint& h) {
+  npi_.reserve(h.records);
+  entity_.reserve(h.records);
+  sex_.reserve(h.records);
+  state_.reserve(h.records);
+  primary_tax_.reserve(h.records);
+  tax_off_.reserve(h.records + 1);
+  loc_off_.reserve(h.records + 1);
+  core_off_.reserve(h.records);
+  core_len_.reserve(h.records);
+  att_off_.reserve(h.records + 1);
+  cred_off_.reserve(h.records + 1);
+  text_off_.reserve(h.records + 1);
+  place_.reserve(h.records);
+  tax_ids_.reserve(h.taxonomy_ids);
+  locations_.reserve(h.locations);
+  loc_postal_.reserve(h.locations);
+  attached_.reserve(h.attached_bytes);
+  credentials_.reserve(h.credential_bytes);
+  text_.reserve(h.text_bytes);
+}
+
 Status SnapshotWriter::Add(const SnapshotRecordIn& r) {
   if (!status_.ok()) return status_;
   if (!npi_.empty() && r.npi <= npi_.back())

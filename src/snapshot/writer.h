@@ -52,9 +52,20 @@ struct SnapshotRecordIn {
 // ("53703-1234" -> 53703), or snapshot::kNoPostal.
 uint32_t PostalKey(std::string_view postal_code);
 
+// Expected totals of a whole run, for SnapshotWriter::Reserve. Estimates:
+// too low only costs regrowth, too high only untouched address space.
+struct SnapshotSizeHint {
+  uint64_t records = 0, locations = 0, taxonomy_ids = 0;
+  uint64_t attached_bytes = 0, credential_bytes = 0, text_bytes = 0;
+};
+
 class SnapshotWriter {
  public:
   static Result<std::unique_ptr<SnapshotWriter>> Create(const std::string& path);
+
+  // Sizes the in-memory columns once, so Add() does not copy them as they
+  // grow (on some hosts each first touch of a fresh page is a costly fault).
+  void Reserve(const SnapshotSizeHint& hint);
 
   // Appends core record bytes; *offset receives where they start.
   Status AppendCore(std::string_view bytes, uint64_t* offset);
