@@ -28,7 +28,6 @@
 #include "text/display_case.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/malloc_tuning.h"
 
 namespace meridian::cli {
 
@@ -291,7 +290,6 @@ int Commands::Run() {
 }
 
 int Commands::Ingest(bool update) {
-  TuneMallocForBatch();
   IngestOptions o;
   o.nppes = nppes_, o.pl = pl_, o.othername = othername_, o.endpoint = endpoint_;
   o.deactivations = deactivations_, o.base_snapshot = snapshot_, o.out = out_;

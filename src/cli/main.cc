@@ -11,8 +11,8 @@
 int main(int argc, char** argv) {
   if (argc > 1) {
     const std::string_view command = argv[1];
-    if (command == "ingest" || command == "update" || command == "refresh")
-      meridian::ReexecWithBatchMalloc(argv);
+    if (command == "ingest" || command == "update" || command == "refresh" || command == "serve")
+      meridian::ReexecWithTunedMalloc(argv);
   }
   CLI::App app{"Meridian: find a qualified practitioner of non-drug pain care."};
   app.require_subcommand(1);

@@ -22,7 +22,6 @@
 #include "snapshot/snapshot.h"
 #include "util/file.h"
 #include "util/json.h"
-#include "util/malloc_tuning.h"
 
 namespace meridian::cli {
 
@@ -167,7 +166,6 @@ int Commands::Download() {
 }
 
 int Commands::Refresh() {
-  TuneMallocForBatch();
   const auto start = std::chrono::steady_clock::now();
   // With a store, once per fleet: another host's refresh holding the lock
   // means this one has nothing to do.

@@ -1,6 +1,5 @@
 #include "util/malloc_tuning.h"
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -8,26 +7,21 @@
 
 namespace meridian {
 
-void ReexecWithBatchMalloc(char** argv) {
+void ReexecWithTunedMalloc(char** argv) {
   const char* had = std::getenv("GLIBC_TUNABLES");
   std::string tunables = had != nullptr ? had : "";
-  if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;
+  if (tunables.find("glibc.malloc.") != std::string::npos) return;  // already set: no loop
   if (!tunables.empty()) tunables += ':';
-  tunables += "glibc.malloc.hugetlb=1";
+  tunables +=
+      "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:"
+      "glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=67108864";
   if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
   ::execv("/proc/self/exe", argv);
-  // exec failed (no /proc, say): carry on untuned, and leave the environment
-  // as it was for any child process.
+  // exec failed: carry on untuned, with the environment as it was for children.
   if (had != nullptr)
     ::setenv("GLIBC_TUNABLES", had, 1);
   else
     ::unsetenv("GLIBC_TUNABLES");
-}
-
-void TuneMallocForBatch() {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest allowed threshold
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_TOP_PAD, 64 << 20);
 }
 
 }  // namespace meridian

@@ -1,22 +1,23 @@
-// Process-wide allocator settings for batch commands (ingest, update,
-// refresh). Called from the `meridian` entry point only, never from a
-// library: the server keeps glibc's defaults.
+// Process-wide allocator settings, made from the `meridian` entry point only
+// (never from a library).
 #pragma once
 
 namespace meridian {
 
-// A batch run builds and frees buffers of tens to hundreds of megabytes, and
-// on virtual machines each first touch of a fresh 4 KiB page is a costly
-// trap (measured: a fifth of an ingest's time). glibc reads its allocator
-// tunables only at start, so this re-executes the program (/proc/self/exe,
-// same arguments) with GLIBC_TUNABLES asking for transparent huge pages on
-// malloc'd memory (glibc.malloc.hugetlb=1, glibc 2.35+). Returns only when no
-// re-exec happened: already tuned, the user set that tunable, or exec failed.
-void ReexecWithBatchMalloc(char** argv);
-
-// The settings that can be made at run time: blocks up to 32 MiB come from
-// the heap, and freed memory stays there for reuse. Peak RSS is held until
-// the process exits.
-void TuneMallocForBatch();
+// Ingest and a starting server build and free buffers of tens to hundreds
+// of megabytes, and on virtual machines each first touch of a fresh 4 KiB
+// page is a costly trap. glibc reads its allocator tunables only at start,
+// so this re-executes the program (/proc/self/exe, same arguments) with
+// GLIBC_TUNABLES set to:
+//   glibc.malloc.hugetlb=1         transparent huge pages for malloc'd memory
+//   glibc.malloc.mmap_threshold    blocks up to 32 MiB come from the heap ...
+//   glibc.malloc.trim_threshold    ... and freed memory stays there for reuse
+//   glibc.malloc.top_pad           the heap grows 64 MiB at a time
+// Measured on a 2-core VM: ingest of 1 M rows 3.6 s -> 3.0 s; a 9 M-row
+// server ready in 1.6 s instead of 2.4 s. A server hands memory back on
+// reload with malloc_trim (http/service_data.cc).
+// Returns only when no re-exec happened: the user set GLIBC_TUNABLES for the
+// allocator already (theirs wins), or exec failed (the program runs untuned).
+void ReexecWithTunedMalloc(char** argv);
 
 }  // namespace meridian
