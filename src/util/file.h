@@ -31,9 +31,13 @@ class AtomicFile {
  private:
   AtomicFile(std::string path, std::string tmp, int fd);
   Status Flush();
+  Status WriteAll(std::string_view bytes);  // at the end of what is written
+  static constexpr uint64_t kWritebackBytes = 8u << 20;
   std::string path_, tmp_;
   int fd_;
   uint64_t size_ = 0;
+  uint64_t written_ = 0;         // bytes handed to write()
+  uint64_t writeback_from_ = 0;  // start of the range not yet sent to writeback
   std::string buffer_;
   bool committed_ = false;
 };
