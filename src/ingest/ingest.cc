@@ -521,7 +521,7 @@ Status ReadSideFiles(const IngestOptions& o, BuildInput* in, Attachments* att,
     in->has_endpoints = true;
     in->sources.push_back(Source("endpoint", o.endpoint, o.archive));
   }
-  SortAttachments(att);
+  // ReadAttachedFile leaves each list sorted by NPI: nothing to sort here.
   in->att = att;
   return Status::OK();
 }

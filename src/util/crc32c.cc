@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 namespace meridian::crc32c {
@@ -114,33 +115,48 @@ uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b) {
   return MultModP(x, crc_a) ^ crc_b;
 }
 
-std::vector<uint32_t> Parallel(const std::vector<std::string_view>& ranges, int threads) {
-  constexpr size_t kPiece = size_t{32} << 20;
+std::optional<std::vector<uint32_t>> ParallelPieces(const std::vector<uint64_t>& lengths,
+                                                    int threads, const PieceCrc& piece_crc) {
+  constexpr uint64_t kPiece = uint64_t{32} << 20;
   struct Piece {
     size_t range;
-    std::string_view bytes;
+    uint64_t offset, bytes;
     uint32_t crc = 0;
   };
   std::vector<Piece> pieces;
-  for (size_t r = 0; r < ranges.size(); ++r) {
-    std::string_view b = ranges[r];
+  for (size_t r = 0; r < lengths.size(); ++r) {
+    uint64_t at = 0;
     do {
-      pieces.push_back({r, b.substr(0, kPiece)});
-      b.remove_prefix(std::min(b.size(), kPiece));
-    } while (!b.empty());
+      const uint64_t n = std::min(lengths[r] - at, kPiece);
+      pieces.push_back({r, at, n});
+      at += n;
+    } while (at < lengths[r]);
   }
   std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
   auto work = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < pieces.size();)
-      pieces[k].crc = Extend(0, pieces[k].bytes.data(), pieces[k].bytes.size());
+    for (size_t k; !failed.load() && (k = next.fetch_add(1)) < pieces.size();)
+      if (!piece_crc(pieces[k].range, pieces[k].offset, pieces[k].bytes, &pieces[k].crc))
+        failed = true;
   };
   std::vector<std::thread> helpers;
   for (int t = 1; t < std::max(threads, 1); ++t) helpers.emplace_back(work);
   work();
   for (std::thread& t : helpers) t.join();
-  std::vector<uint32_t> out(ranges.size(), 0);
-  for (const Piece& p : pieces) out[p.range] = Combine(out[p.range], p.crc, p.bytes.size());
+  if (failed.load()) return std::nullopt;
+  std::vector<uint32_t> out(lengths.size(), 0);
+  for (const Piece& p : pieces) out[p.range] = Combine(out[p.range], p.crc, p.bytes);
   return out;
+}
+
+std::vector<uint32_t> Parallel(const std::vector<std::string_view>& ranges, int threads) {
+  std::vector<uint64_t> lengths;
+  for (std::string_view r : ranges) lengths.push_back(r.size());
+  return *ParallelPieces(lengths, threads,
+                         [&](size_t range, uint64_t offset, uint64_t n, uint32_t* crc) {
+                           *crc = Extend(0, ranges[range].data() + offset, n);
+                           return true;
+                         });
 }
 
 }  // namespace meridian::crc32c

@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +27,15 @@ uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 // The CRC of each of `ranges` (pointer, length), computed on `threads`
 // threads, long ranges cut into pieces and combined.
 std::vector<uint32_t> Parallel(const std::vector<std::string_view>& ranges, int threads);
+
+// The same for ranges the caller reads itself (from a file, say): ranges of
+// `lengths` bytes are cut into pieces of at most 32 MiB, and piece_crc(range,
+// offset, n, &crc) sets the CRC of bytes [offset, offset + n) of that range,
+// or returns false to stop (then the result is empty). Called on `threads`
+// threads at once.
+using PieceCrc = std::function<bool(size_t range, uint64_t offset, uint64_t n, uint32_t* crc)>;
+std::optional<std::vector<uint32_t>> ParallelPieces(const std::vector<uint64_t>& lengths,
+                                                    int threads, const PieceCrc& piece_crc);
 
 // The portable implementation, exposed for tests.
 uint32_t ExtendPortable(uint32_t crc, const char* data, size_t n);
