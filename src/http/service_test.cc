@@ -250,6 +250,7 @@ TEST_F(ServiceTest, ApiErrorsCarryCodeParamAndSuggestions) {
 // once it serves.
 TEST_F(ServiceTest, LinksAndNameOrderAreBuiltBeforeServing) {
   std::shared_ptr<const Dataset> d = service_->data();
+  d->index->WaitForBackgroundWork();  // the place postings land once, on their own schedule
   const size_t before = d->index->memory_bytes();
   ASSERT_EQ(Get("/api/v1/search?state=TX&sort=name&limit=3").status, 200);
   EXPECT_EQ(d->index->memory_bytes(), before);  // the name rank was built by that search

@@ -146,7 +146,8 @@ ModalityMask ProviderModalities(const Snapshot& snap, size_t row, const Modality
 }
 
 size_t SearchIndex::memory_bytes() const {
-  return grid_.memory_bytes() + place_postings_.memory_bytes() +
+  const PlacePostings* places = place_postings();  // not read while the background builds it
+  return grid_.memory_bytes() + (places != nullptr ? places->memory_bytes() : 0) +
          row_info_.capacity() * sizeof(RowInfo) + name_rank_.capacity() * 4 +
          taxonomy_mask_.capacity() * sizeof(ModalityMask) + class_slot_.capacity() * 2;
 }

@@ -92,6 +92,8 @@ class SearchIndex {
   // Providers NPPES links to each organization; empty with RecordPass::kSkip.
   const OrganizationLinks& org_links() const { return org_links_; }
 
+  // Bytes the index holds; the place postings count once published, so
+  // the figure grows once when the background work ends.
   size_t memory_bytes() const;
   ~SearchIndex();
   // Build() leaves work to a background thread (queries may run
