@@ -26,12 +26,20 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
   w->BeginObject();
   w->Key("total").Uint(r.total);
   w->Key("results").BeginArray();
-  thread_local Record rec;  // reused: its strings keep their room from one answer to the next
-  for (const SearchHit& h : r.hits) {
-    // The answer shows the matched location and the core's fields: the
-    // attached part is read only when the match is a secondary location.
-    MERIDIAN_RETURN_IF_ERROR(snap.GetRecord(
-        h.row, &rec, h.location == 0 ? Snapshot::RecordParts::kCore : Snapshot::RecordParts::kAll));
+  // The answer shows the matched location and the core's fields: the
+  // attached part is read only when the match is a secondary location. The
+  // page's records are read in one batch.
+  thread_local std::vector<Record> recs;  // reused: their strings keep their room
+  thread_local std::vector<Snapshot::RecordRead> reads;
+  reads.clear();
+  for (const SearchHit& h : r.hits)
+    reads.push_back(
+        {h.row, h.location == 0 ? Snapshot::RecordParts::kCore : Snapshot::RecordParts::kAll});
+  if (recs.size() < reads.size()) recs.resize(reads.size());
+  MERIDIAN_RETURN_IF_ERROR(snap.GetRecords(reads, recs));
+  for (size_t k = 0; k < r.hits.size(); ++k) {
+    const SearchHit& h = r.hits[k];
+    const Record& rec = recs[k];
     const Location* at = rec.LocationAt(h.location);
     if (at == nullptr)
       return Status::Corruption("row " + std::to_string(h.row) + " has no location " +

@@ -253,6 +253,31 @@ Status Snapshot::GetRecord(size_t i, Record* out, RecordParts parts) const {
   return DecodeRecordParts(core, attached, out);
 }
 
+Status Snapshot::GetRecords(std::span<const RecordRead> reads, std::span<Record> out) const {
+  if (reads.size() == 1) return GetRecord(reads[0].row, &out[0], reads[0].parts);
+  thread_local BatchReader reader;              // one ring per thread
+  thread_local std::vector<std::string> bytes;  // core, attached per read; keep their room
+  thread_local std::vector<ReadRequest> requests;
+  if (bytes.size() < 2 * reads.size()) bytes.resize(2 * reads.size());
+  requests.clear();
+  const char* base = file_->bytes().data();
+  for (size_t k = 0; k < reads.size(); ++k) {
+    if (reads[k].row >= size()) return Status::NotFound("row out of range");
+    const std::string_view c = core_bytes(reads[k].row);
+    requests.push_back({static_cast<size_t>(c.data() - base), c.size(), &bytes[2 * k]});
+    if (reads[k].parts == RecordParts::kAll) {
+      const std::string_view a = attached_bytes(reads[k].row);
+      requests.push_back({static_cast<size_t>(a.data() - base), a.size(), &bytes[2 * k + 1]});
+    }
+  }
+  MERIDIAN_RETURN_IF_ERROR(file_->ReadManyAt(requests, &reader));
+  for (size_t k = 0; k < reads.size(); ++k)
+    MERIDIAN_RETURN_IF_ERROR(reads[k].parts == RecordParts::kCore
+                                 ? DecodeRecordCore(bytes[2 * k], &out[k])
+                                 : DecodeRecordParts(bytes[2 * k], bytes[2 * k + 1], &out[k]));
+  return Status::OK();
+}
+
 Status Snapshot::GetRecordMapped(size_t i, Record* out) const {
   if (i >= size()) return Status::NotFound("row out of range");
   return DecodeRecordParts(core_bytes(i), attached_bytes(i), out);

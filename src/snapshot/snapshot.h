@@ -74,6 +74,15 @@ class Snapshot {
   // locations, other organization names, endpoints) come back empty.
   enum class RecordParts { kAll, kCore };
   Status GetRecord(size_t i, Record* out, RecordParts parts = RecordParts::kAll) const;
+  // Several records at once, for a page of results: out[k] gets row
+  // reads[k].row with reads[k].parts. All their bytes are read as one batch
+  // (BatchReader: one system call where the kernel has io_uring) instead of
+  // one pread each. REQUIRES: out.size() >= reads.size().
+  struct RecordRead {
+    size_t row;
+    RecordParts parts;
+  };
+  Status GetRecords(std::span<const RecordRead> reads, std::span<Record> out) const;
   // The same, read through the map: for passes over many rows in order
   // (verify, the scan oracle), where pread per row would cost more; call
   // ReleaseResident() after such a pass.

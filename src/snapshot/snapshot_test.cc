@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
+#include <vector>
 
 #include "snapshot/writer.h"
 #include "testing/test_util.h"
@@ -53,6 +55,34 @@ TEST(Snapshot, TheCoreAloneIsTheRecordWithoutItsAttachedPart) {
     ASSERT_TRUE(core == whole) << "row " << i;
   }
   EXPECT_GT(attached, 0u) << "the sample should have secondary locations";
+}
+
+// A batch of records read at once equals the records read one by one, for
+// either part, in any order, with repeats, in Records that held others.
+TEST(Snapshot, RecordsReadAsABatchEqualThoseReadOneByOne) {
+  TempDir dir;
+  auto run = testing::RunMeridian("synth --rows 3000 --seed 9 --out " + dir.File("s.csv"), dir);
+  ASSERT_EQ(run.code, 0) << run.err;
+  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  std::mt19937 rng(3);
+  std::vector<Record> got(50);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<Snapshot::RecordRead> reads(1 + rng() % got.size());
+    for (auto& r : reads)
+      r = {rng() % (*snap)->size(),
+           rng() % 2 ? Snapshot::RecordParts::kCore : Snapshot::RecordParts::kAll};
+    ASSERT_TRUE((*snap)->GetRecords(reads, got).ok());
+    for (size_t k = 0; k < reads.size(); ++k) {
+      Record one;
+      ASSERT_TRUE((*snap)->GetRecord(reads[k].row, &one, reads[k].parts).ok());
+      ASSERT_TRUE(one == got[k]) << "round " << round << " read " << k;
+    }
+  }
+  std::vector<Snapshot::RecordRead> past = {{0, Snapshot::RecordParts::kCore},
+                                            {(*snap)->size(), Snapshot::RecordParts::kCore}};
+  EXPECT_EQ((*snap)->GetRecords(past, got).code(), StatusCode::kNotFound);
 }
 
 TEST(Snapshot, EveryTruncationIsRefused) {

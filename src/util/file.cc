@@ -164,6 +164,13 @@ Status MappedFile::ReadAt(size_t offset, size_t n, std::string* out) const {
   return Status::OK();
 }
 
+Status MappedFile::ReadManyAt(std::span<const ReadRequest> requests, BatchReader* reader) const {
+  for (const ReadRequest& r : requests)
+    if (r.offset > size_ || r.n > size_ - r.offset)
+      return Status::Internal("read past the end of a file");
+  return reader->Read(fd_, requests);
+}
+
 void MappedFile::ReleaseResident() const {
   if (size_ > 0) ::madvise(data_, size_, MADV_DONTNEED);  // read-only private map: no data lost
 }

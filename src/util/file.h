@@ -4,9 +4,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "util/batch_read.h"
 #include "util/status.h"
 
 namespace meridian {
@@ -62,6 +64,10 @@ class MappedFile {
   // the page cache only, not in this process's resident set.
   // REQUIRES: offset + n <= bytes().size().
   Status ReadAt(size_t offset, size_t n, std::string* out) const;
+  // The same for many pieces at once, through `reader` (one system call for
+  // the batch where the kernel allows). REQUIRES: each piece lies inside
+  // the file.
+  Status ReadManyAt(std::span<const ReadRequest> requests, BatchReader* reader) const;
 
  private:
   MappedFile(void* data, size_t size, int fd) : data_(data), size_(size), fd_(fd) {}
