@@ -21,6 +21,19 @@ std::string IngestSample(const TempDir& dir, const std::string& name) {
   return dir.File(name);
 }
 
+// A synthetic snapshot of `rows` providers with their practice-location
+// side file (so some records have an attached part), in dir as s.snap.
+std::unique_ptr<Snapshot> SynthSnapshot(const TempDir& dir, int rows, int seed) {
+  auto run = testing::RunMeridian("synth --rows " + std::to_string(rows) + " --seed " +
+                                      std::to_string(seed) + " --out " + dir.File("s.csv"),
+                                  dir);
+  EXPECT_EQ(run.code, 0) << run.err;
+  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
+  auto snap = Snapshot::Open(dir.File("s.snap"));
+  EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+  return snap.ok() ? std::move(*snap) : nullptr;
+}
+
 TEST(Snapshot, OpensAndPassesInvariants) {
   TempDir dir;
   std::string path = IngestSample(dir, "s.snap");
@@ -39,17 +52,14 @@ TEST(Snapshot, OpensAndPassesInvariants) {
 // Record it lands in held a record with attached fields before.
 TEST(Snapshot, TheCoreAloneIsTheRecordWithoutItsAttachedPart) {
   TempDir dir;
-  auto run = testing::RunMeridian("synth --rows 2000 --seed 8 --out " + dir.File("s.csv"), dir);
-  ASSERT_EQ(run.code, 0) << run.err;
-  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
-  auto snap = Snapshot::Open(dir.File("s.snap"));
-  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  std::unique_ptr<Snapshot> snap = SynthSnapshot(dir, 2000, 8);
+  ASSERT_NE(snap, nullptr);
   Record whole, core;
   size_t attached = 0;
-  for (size_t i = 0; i < (*snap)->size(); ++i) {
-    ASSERT_TRUE((*snap)->GetRecord(i, &whole).ok());
+  for (size_t i = 0; i < snap->size(); ++i) {
+    ASSERT_TRUE(snap->GetRecord(i, &whole).ok());
     core = whole;  // attached fields left over, as in a reused Record
-    ASSERT_TRUE((*snap)->GetRecord(i, &core, Snapshot::RecordParts::kCore).ok());
+    ASSERT_TRUE(snap->GetRecord(i, &core, Snapshot::RecordParts::kCore).ok());
     attached += !whole.secondary.empty() || !whole.other_org_names.empty();
     whole.secondary.clear(), whole.other_org_names.clear(), whole.endpoints.clear();
     ASSERT_TRUE(core == whole) << "row " << i;
@@ -61,28 +71,25 @@ TEST(Snapshot, TheCoreAloneIsTheRecordWithoutItsAttachedPart) {
 // either part, in any order, with repeats, in Records that held others.
 TEST(Snapshot, RecordsReadAsABatchEqualThoseReadOneByOne) {
   TempDir dir;
-  auto run = testing::RunMeridian("synth --rows 3000 --seed 9 --out " + dir.File("s.csv"), dir);
-  ASSERT_EQ(run.code, 0) << run.err;
-  testing::IngestOrDie(dir.File("s.csv"), dir.File("s.snap"), dir.File("s_pl.csv"));
-  auto snap = Snapshot::Open(dir.File("s.snap"));
-  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  std::unique_ptr<Snapshot> snap = SynthSnapshot(dir, 3000, 9);
+  ASSERT_NE(snap, nullptr);
   std::mt19937 rng(3);
   std::vector<Record> got(50);
   for (int round = 0; round < 40; ++round) {
     std::vector<Snapshot::RecordRead> reads(1 + rng() % got.size());
     for (auto& r : reads)
-      r = {rng() % (*snap)->size(),
+      r = {rng() % snap->size(),
            rng() % 2 ? Snapshot::RecordParts::kCore : Snapshot::RecordParts::kAll};
-    ASSERT_TRUE((*snap)->GetRecords(reads, got).ok());
+    ASSERT_TRUE(snap->GetRecords(reads, got).ok());
     for (size_t k = 0; k < reads.size(); ++k) {
       Record one;
-      ASSERT_TRUE((*snap)->GetRecord(reads[k].row, &one, reads[k].parts).ok());
+      ASSERT_TRUE(snap->GetRecord(reads[k].row, &one, reads[k].parts).ok());
       ASSERT_TRUE(one == got[k]) << "round " << round << " read " << k;
     }
   }
   std::vector<Snapshot::RecordRead> past = {{0, Snapshot::RecordParts::kCore},
-                                            {(*snap)->size(), Snapshot::RecordParts::kCore}};
-  EXPECT_EQ((*snap)->GetRecords(past, got).code(), StatusCode::kNotFound);
+                                            {snap->size(), Snapshot::RecordParts::kCore}};
+  EXPECT_EQ(snap->GetRecords(past, got).code(), StatusCode::kNotFound);
 }
 
 TEST(Snapshot, EveryTruncationIsRefused) {
