@@ -9,23 +9,18 @@
 
 namespace meridian {
 
-namespace {
-
-Status PreadAll(int fd, const ReadRequest& r, size_t from) {
-  size_t done = from;
-  while (done < r.n) {
-    const ssize_t got =
-        ::pread(fd, r.out->data() + done, r.n - done, static_cast<off_t>(r.offset + done));
+Status PreadAll(int fd, size_t offset, size_t n, char* out) {
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return Status::IoError(std::string("pread: ") + std::strerror(errno));
     if (got == 0)
-      return Status::IoError("the file ends before offset " + std::to_string(r.offset + r.n));
+      return Status::IoError("the file ends before offset " + std::to_string(offset + n));
     done += static_cast<size_t>(got);
   }
   return Status::OK();
 }
-
-}  // namespace
 
 struct BatchReader::Ring {
   io_uring ring;
@@ -56,7 +51,8 @@ Status BatchReader::Read(int fd, std::span<const ReadRequest> requests) {
     io_uring_queue_exit(&ring_->ring);
     ring_.reset();
   }
-  for (const ReadRequest& r : requests) MERIDIAN_RETURN_IF_ERROR(PreadAll(fd, r, 0));
+  for (const ReadRequest& r : requests)
+    MERIDIAN_RETURN_IF_ERROR(PreadAll(fd, r.offset, r.n, r.out->data()));
   return Status::OK();
 }
 
@@ -92,7 +88,8 @@ bool BatchReader::ReadByRing(int fd, std::span<const ReadRequest> requests, Stat
       if (res < 0 && res != -EINTR && res != -EAGAIN) {
         *status = Status::IoError(std::string("read: ") + std::strerror(-res));
       } else if (static_cast<size_t>(std::max(res, 0)) < r.n) {
-        *status = PreadAll(fd, r, static_cast<size_t>(std::max(res, 0)));  // short: finish it
+        const size_t got = static_cast<size_t>(std::max(res, 0));  // short: finish it
+        *status = PreadAll(fd, r.offset + got, r.n - got, r.out->data() + got);
       }
     }
     if (!status->ok()) return true;

@@ -17,6 +17,11 @@ struct ReadRequest {
   std::string* out = nullptr;  // resized to n
 };
 
+// Reads bytes [offset, offset + n) of file `fd` into out with pread,
+// resuming after interruptions and partial reads. A file that ends first is
+// an IoError naming the offset.
+Status PreadAll(int fd, size_t offset, size_t n, char* out);
+
 // Reads many small pieces of one file with as few system calls as it can:
 // through an io_uring (one submission for up to kDepth reads, answered from
 // the page cache inline) where the kernel offers one, else one pread each.

@@ -152,16 +152,7 @@ MappedFile::~MappedFile() {
 Status MappedFile::ReadAt(size_t offset, size_t n, std::string* out) const {
   if (offset > size_ || n > size_ - offset) return Status::Internal("read past the end of a file");
   out->resize(n);
-  size_t done = 0;
-  while (done < n) {
-    const ssize_t got =
-        ::pread(fd_, out->data() + done, n - done, static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return Errno("pread");
-    if (got == 0) return Status::IoError("the file is shorter than when it was opened");
-    done += static_cast<size_t>(got);
-  }
-  return Status::OK();
+  return PreadAll(fd_, offset, n, out->data());
 }
 
 Status MappedFile::ReadManyAt(std::span<const ReadRequest> requests, BatchReader* reader) const {
