@@ -238,23 +238,16 @@ Status Snapshot::CheckOffsets() const {
 }
 
 Status Snapshot::GetRecord(size_t i, Record* out, RecordParts parts) const {
-  if (i >= size()) return Status::NotFound("row out of range");
-  // The cold record bytes are read with pread rather than through the map:
-  // a server answers for records all over the file, and mapped reads would
-  // leave every page it ever showed in its resident set (bench/http.sh:
-  // about 280 of 317 MB at 1 M after a few seconds of searches).
-  thread_local std::string core, attached;
-  const char* base = file_->bytes().data();
-  const std::string_view c = core_bytes(i), a = attached_bytes(i);
-  MERIDIAN_RETURN_IF_ERROR(file_->ReadAt(static_cast<size_t>(c.data() - base), c.size(), &core));
-  if (parts == RecordParts::kCore) return DecodeRecordCore(core, out);
-  MERIDIAN_RETURN_IF_ERROR(
-      file_->ReadAt(static_cast<size_t>(a.data() - base), a.size(), &attached));
-  return DecodeRecordParts(core, attached, out);
+  const RecordRead read{i, parts};
+  return GetRecords(std::span(&read, 1), std::span(out, 1));
 }
 
 Status Snapshot::GetRecords(std::span<const RecordRead> reads, std::span<Record> out) const {
-  if (reads.size() == 1) return GetRecord(reads[0].row, &out[0], reads[0].parts);
+  // The cold record bytes are read with pread (or a batch of them), not
+  // through the map: a server answers for records all over the file, and
+  // mapped reads would leave every page it ever showed in its resident set
+  // (bench/http.sh: about 280 of 317 MB at 1 M after a few seconds of
+  // searches). One piece alone is read with one pread (BatchReader).
   thread_local BatchReader reader;              // one ring per thread
   thread_local std::vector<std::string> bytes;  // core, attached per read; keep their room
   thread_local std::vector<ReadRequest> requests;
