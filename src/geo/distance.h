@@ -11,4 +11,11 @@ inline constexpr double kMilesPerDegreeLat = kEarthRadiusMiles * 3.1415926535897
 
 double HaversineMiles(double lat1, double lon1, double lat2, double lon2);
 
+// The cosine of a latitude in degrees, as HaversineMiles takes it.
+double CosOfLatitude(double lat);
+// HaversineMiles, bit for bit, with each point's CosOfLatitude given: for a
+// caller that measures one point against many whose cosines it keeps.
+double HaversineMilesCos(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
+                         double cos_lat2);
+
 }  // namespace meridian

@@ -203,6 +203,7 @@ void GeoGrid::PlaceSites(const std::vector<std::pair<float, float>>& coords,
     const auto [lat, lon] = coords[order[k]];
     site_lat_.push_back(lat);
     site_lon_.push_back(lon);
+    site_cos_lat_.push_back(CosOfLatitude(lat));
     double v[3];
     UnitVector(lat, lon, v);
     for (double x : v) site_xyz_.push_back(static_cast<float>(x));
@@ -310,6 +311,7 @@ void GeoGrid::SitesWithin(double lat, double lon, double radius_mi,
   Runs(lat, lon, radius_mi, &runs);
   double q[3];
   UnitVector(lat, lon, q);
+  const double cos_lat = CosOfLatitude(lat);
   const double cr = ChordOfMiles(radius_mi) + kChordMargin;
   const double out2 = cr * cr;
   for (const Run& run : runs) {
@@ -320,7 +322,8 @@ void GeoGrid::SitesWithin(double lat, double lon, double radius_mi,
         const float* v = &site_xyz_[3 * s];
         const double dx = q[0] - v[0], dy = q[1] - v[1], dz = q[2] - v[2];
         if (dx * dx + dy * dy + dz * dz > out2) continue;  // clearly outside
-        const double d = HaversineMiles(lat, lon, site_lat_[s], site_lon_[s]);
+        const double d =
+            HaversineMilesCos(lat, lon, cos_lat, site_lat_[s], site_lon_[s], site_cos_lat_[s]);
         if (d <= radius_mi) out->push_back({s, d});
       }
     }
@@ -420,11 +423,11 @@ double GeoGrid::ChordOfMiles(double miles) {
 size_t GeoGrid::memory_bytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return bytes(keys_) + bytes(begin_) + bytes(site_lat_) + bytes(site_lon_) + bytes(site_xyz_) +
-         bytes(single_) + bytes(single_row_) + bytes(single_info_) + bytes(single_loc_) +
-         bytes(profile_offsets_) + bytes(profile_) + bytes(multi_) + bytes(multi_row_) +
-         bytes(multi_loc_) + bytes(multi_info_) + bytes(others_off_) + bytes(others_) +
-         bytes(multi_profile_offsets_) + bytes(multi_entry_profile_) + bytes(multi_profile_) +
-         bytes(row_site_) + bytes(row_loc_) + bytes(profile_info_);
+         bytes(site_cos_lat_) + bytes(single_) + bytes(single_row_) + bytes(single_info_) +
+         bytes(single_loc_) + bytes(profile_offsets_) + bytes(profile_) + bytes(multi_) +
+         bytes(multi_row_) + bytes(multi_loc_) + bytes(multi_info_) + bytes(others_off_) +
+         bytes(others_) + bytes(multi_profile_offsets_) + bytes(multi_entry_profile_) +
+         bytes(multi_profile_) + bytes(row_site_) + bytes(row_loc_) + bytes(profile_info_);
 }
 
 namespace {
@@ -482,6 +485,8 @@ Status GeoGrid::CheckCells() const {
       for (int k = 0; k < 3; ++k)
         if (site_xyz_[3 * s + k] != static_cast<float>(v[k]))
           return Status::Corruption("geo grid: stale unit vector");
+      if (site_cos_lat_[s] != CosOfLatitude(site_lat_[s]))
+        return Status::Corruption("geo grid: stale cosine of latitude");
     }
   }
   return Status::OK();

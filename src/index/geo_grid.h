@@ -259,6 +259,7 @@ class GeoGrid {
   std::vector<uint32_t> begin_;  // keys_.size() + 1 offsets into the sites
   std::vector<float> site_lat_, site_lon_;
   std::vector<float> site_xyz_;       // unit vector per site (3 floats)
+  std::vector<double> site_cos_lat_;  // CosOfLatitude per site (for HaversineMilesCos)
   std::vector<uint32_t> single_;      // sites + 1 offsets
   std::vector<uint32_t> single_row_;  // ascending per site
   std::vector<RowInfo> single_info_;

@@ -50,8 +50,9 @@ constexpr size_t kSiteRowsPerPosting = 32;
 //   a row reached from a text posting is a random read of its RowInfo and
 //   terms; a credential filter tokenizes the row's credential text; a site
 //   within the radius (the distance fast path) sums its profiles; a row of
-//   that path's page is picked from every run at its distance; a row with
-//   several locations goes through a heap as deep as the page.
+//   that path's page is picked from every run at its distance (a row that
+//   fails the filters there is one unit); a row with several locations goes
+//   through a heap as deep as the page.
 constexpr uint64_t kMarkReadsPerUnit = 8;
 constexpr uint64_t kScanRowUnits = 2;
 constexpr uint64_t kNearRowUnits = 1;
@@ -389,7 +390,8 @@ void Execution::NearestSitesFirst() {
   };
   // Each site's single rows, and each exclusive bucket's rows, are runs
   // ascending by row; a group of sites at one distance is merged run by run
-  // until the page is full.
+  // until the page is full. A run stands at its next row that passes the
+  // filters, so a row that fails costs one step, not one per run.
   struct Run {
     std::span<const uint32_t> rows;
     std::span<const RowInfo> info;
@@ -397,6 +399,12 @@ void Execution::NearestSitesFirst() {
     size_t at;
   };
   thread_local std::vector<Run> runs;
+  uint64_t skipped = 0;
+  auto skip_failing = [&](Run& run) {
+    const size_t from = run.at;
+    while (run.at < run.rows.size() && !PassesInfo(run.info[run.at])) ++run.at;
+    skipped += run.at - from;
+  };
   for (size_t i = 0; i < sites.size() && page.size() < need;) {
     size_t j = i;
     const double miles = nearest(i).miles;
@@ -406,14 +414,19 @@ void Execution::NearestSitesFirst() {
       continue;
     }
     runs.clear();
+    skipped = 0;
+    auto add_run = [&](Run run) {
+      skip_failing(run);
+      if (run.at < run.rows.size()) runs.push_back(run);
+    };
     for (size_t k = i; k < j; ++k) {
       const uint32_t s = nearest(k).site;
-      runs.push_back({grid_.single_rows(s), grid_.single_info(s), grid_.single_loc(s), 0});
+      add_run({grid_.single_rows(s), grid_.single_info(s), grid_.single_loc(s), 0});
       for (uint32_t b = 0; b < nb; ++b)
         if (!grid_.bucket_rows(s, b).empty())
-          runs.push_back(
-              {grid_.bucket_rows(s, b), grid_.bucket_info(s, b), grid_.bucket_loc(s, b), 0});
+          add_run({grid_.bucket_rows(s, b), grid_.bucket_info(s, b), grid_.bucket_loc(s, b), 0});
     }
+    Spend(skipped);
     while (page.size() < need) {
       Run* next = nullptr;
       for (Run& run : runs)
@@ -422,9 +435,11 @@ void Execution::NearestSitesFirst() {
           next = &run;
       if (next == nullptr) break;
       const size_t k = next->at++;
-      Spend(runs.size());
+      skipped = 0;
+      skip_failing(*next);
+      Spend(runs.size() + skipped);
       GeoCandidate c{next->rows[k], next->loc[k], miles};
-      if (PassesInfo(next->info[k]) && AfterCursor(c)) page.push_back(c);
+      if (AfterCursor(c)) page.push_back(c);
     }
     i = j;
   }

@@ -166,7 +166,20 @@ int64_t TextIndex::Find(std::string_view token) const {
 }
 
 uint32_t TextIndex::EndOfPrefix(std::string_view prefix, uint32_t from) const {
-  uint32_t lo = from, hi = static_cast<uint32_t>(term_count());
+  const uint32_t n = static_cast<uint32_t>(term_count());
+  if (from >= n || !term(from).starts_with(prefix)) return from;
+  // Galloping from `from`: the range is usually a small subtree of the
+  // sorted terms (a fuzzy match skips thousands of them a query), so a few
+  // probes near `from` bound it, then a binary search inside the bound.
+  uint32_t lo = from + 1, hi = n;
+  for (uint32_t step = 1; lo < n; step *= 2) {
+    const uint32_t probe = n - lo > step ? lo + step - 1 : n - 1;
+    if (!term(probe).starts_with(prefix)) {
+      hi = probe;
+      break;
+    }
+    lo = probe + 1;
+  }
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
     if (term(mid).starts_with(prefix))

@@ -37,6 +37,47 @@ TEST(TextIndex, BuildsSortedVocabularyPostingsAndForwardLists) {
   EXPECT_EQ(ix.SkipPrefix(0, 1), 2u);  // past "john", "jones"
 }
 
+// PrefixRange and SkipPrefix against a scan of the sorted terms, on a
+// vocabulary with long and short runs of shared prefixes (EndOfPrefix
+// gallops from the start of a run, so runs of every length up to past the
+// end of the terms are checked).
+TEST(TextIndex, PrefixRangesEqualAScanOfTheTerms) {
+  std::mt19937 rng(11);
+  std::vector<std::string> rows;
+  for (int r = 0; r < 400; ++r) {
+    std::string row;
+    for (int w = 0; w < 3; ++w) {
+      std::string word(1 + rng() % 6, 'a');
+      for (char& c : word) c = static_cast<char>('a' + rng() % (w == 0 ? 2 : 4));
+      row += word + " ";
+    }
+    rows.push_back(row);
+  }
+  Built b(rows);
+  const TextIndex& ix = b.index;
+  const uint32_t n = static_cast<uint32_t>(ix.term_count());
+  ASSERT_GT(n, 100u);
+  auto scan = [&](std::string_view prefix) {
+    uint32_t first = 0;
+    while (first < n && ix.term(first) < prefix) ++first;
+    uint32_t last = first;
+    while (last < n && ix.term(last).starts_with(prefix)) ++last;
+    return std::pair(first, last);
+  };
+  std::vector<std::string> prefixes = {"", "a", "b", "z", "aaaaaaa", "ab", "dd"};
+  for (uint32_t t = 0; t < n; ++t)
+    for (size_t len = 1; len <= ix.term(t).size(); ++len)
+      prefixes.emplace_back(ix.term(t).substr(0, len));
+  for (const std::string& p : prefixes) EXPECT_EQ(ix.PrefixRange(p), scan(p)) << p;
+  for (uint32_t t = 0; t < n; ++t)
+    for (size_t len = 0; len <= ix.term(t).size() + 1; ++len) {
+      const std::string_view p = ix.term(t).substr(0, len);
+      uint32_t end = t;
+      while (end < n && ix.term(end).starts_with(p)) ++end;
+      EXPECT_EQ(ix.SkipPrefix(t, len), end) << ix.term(t) << " " << len;
+    }
+}
+
 TEST(TextIndex, MatchesANaiveIndexOnRandomRows) {
   std::mt19937 rng(7);
   const char* words[] = {"ann", "anna", "annie", "bob", "bobby",
