@@ -206,7 +206,8 @@ data TypeFacet(const SearchResult& r, const QueryParams& kept) {
   std::vector<std::string> current;
   for (const auto& [k, val] : kept)
     if (k == "taxonomy") current.push_back(val);
-  for (const auto& [key, count] : r.facets.classification) {
+  for (const auto& [name, count] : r.facets.classification) {
+    const std::string key(name);
     const std::vector<std::string>& codes = CodesOf(key);
     if (codes.empty()) continue;
     const bool active = current == codes;
@@ -416,8 +417,8 @@ data FacetGroups(const SearchResult& r, const Query& q, const QueryParams& kept,
   {
     data items = List();
     for (auto [key, label] : {std::pair{"F", "Women"}, {"M", "Men"}}) {
-      auto it = r.facets.sex.find(key);
-      if (it != r.facets.sex.end()) items.push_back(facet_item(label, it->second, "sex", key));
+      if (const uint64_t n = r.facets.sex.Get(key))
+        items.push_back(facet_item(label, n, "sex", key));
     }
     group("Sex (as reported)", items);
   }
@@ -425,9 +426,8 @@ data FacetGroups(const SearchResult& r, const Query& q, const QueryParams& kept,
     data items = List();
     for (auto [key, label] :
          {std::pair{"individual", "A person"}, {"organization", "A clinic or group"}}) {
-      auto it = r.facets.entity.find(key);
-      if (it != r.facets.entity.end())
-        items.push_back(facet_item(label, it->second, "entity", key));
+      if (const uint64_t n = r.facets.entity.Get(key))
+        items.push_back(facet_item(label, n, "entity", key));
     }
     group("Person or clinic", items);
   }

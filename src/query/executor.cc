@@ -221,17 +221,25 @@ class Execution {
   // Names the facet counters kept by small ids.
   void FinishFacets() {
     Facets& f = result_.facets;
-    for (size_t s = 0; s < by_class_.size(); ++s)
-      if (by_class_[s]) f.classification[index_.classification_names()[s]] = by_class_[s];
-    for (size_t e = 0; e < by_entity_.size(); ++e)
-      if (by_entity_[e]) f.entity[EntityTypeName(static_cast<EntityType>(e))] = by_entity_[e];
-    for (size_t x = 0; x < by_sex_.size(); ++x)
-      if (by_sex_[x]) f.sex[SexFacetKey(static_cast<char>(x))] += by_sex_[x];
-    for (size_t s = 0; s < by_state_.size(); ++s) {
-      if (!by_state_[s]) continue;
-      std::string_view code = snap_.states().Code(static_cast<uint8_t>(s));
-      f.state[code.empty() ? "unknown" : std::string(code)] += by_state_[s];
-    }
+    std::vector<FacetCounts::Entry> named;
+    auto counts = [&named](auto counter, size_t n, auto name) {
+      named.clear();
+      for (size_t k = 0; k < n; ++k)
+        if (counter[k]) named.emplace_back(name(k), counter[k]);
+      return FacetCounts(named);
+    };
+    f.classification = counts(by_class_, by_class_.size(), [this](size_t s) -> std::string_view {
+      return index_.classification_names()[s];
+    });
+    f.entity = counts(by_entity_, by_entity_.size(), [](size_t e) -> std::string_view {
+      return EntityTypeName(static_cast<EntityType>(e));
+    });
+    f.sex = counts(by_sex_, by_sex_.size(),
+                   [](size_t x) -> std::string_view { return SexFacetKey(static_cast<char>(x)); });
+    f.state = counts(by_state_, by_state_.size(), [this](size_t s) -> std::string_view {
+      const std::string_view code = snap_.states().Code(static_cast<uint8_t>(s));
+      return code.empty() ? "unknown" : code;
+    });
   }
 
   // The sort's key, as the cursor stores it (then the NPI).

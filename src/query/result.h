@@ -3,8 +3,9 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace meridian {
@@ -17,12 +18,34 @@ struct SearchHit {
   bool operator==(const SearchHit&) const = default;
 };
 
+// Match counts by name, in name order. A name is a view of a table of the
+// index or snapshot that counted (or a literal): a result is read while its
+// index lives and is not kept past it. One vector, so a search's facets cost
+// a few allocations, not two per name.
+class FacetCounts {
+ public:
+  using Entry = std::pair<std::string_view, uint64_t>;
+  FacetCounts() = default;
+  // From entries in any order; equal names are summed, zero counts dropped.
+  explicit FacetCounts(std::vector<Entry> entries);
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  // The count of `name`; 0 when no match has it.
+  uint64_t Get(std::string_view name) const;
+  bool operator==(const FacetCounts&) const = default;
+
+ private:
+  std::vector<Entry> entries_;  // names ascending and distinct, counts > 0
+};
+
 // Counts over the full match set (not just the page).
 struct Facets {
-  std::vector<uint64_t> modality;                      // per ModalityMap index
-  std::map<std::string, uint64_t> classification;      // primary taxonomy's classification
-  std::map<std::string, uint64_t> entity, sex, state;  // "individual"; "F"/"unknown"; "WI"
-  std::array<uint64_t, 4> distance_bands{};            // <= 5, 10, 25, 50 miles
+  std::vector<uint64_t> modality;            // per ModalityMap index
+  FacetCounts classification;                // primary taxonomy's classification
+  FacetCounts entity, sex, state;            // "individual"; "F"/"unknown"; "WI"
+  std::array<uint64_t, 4> distance_bands{};  // <= 5, 10, 25, 50 miles
   bool operator==(const Facets&) const = default;
 };
 inline constexpr std::array<double, 4> kDistanceBandsMiles = {5, 10, 25, 50};

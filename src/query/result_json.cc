@@ -77,7 +77,7 @@ Status WriteSearchJson(const SearchIndex& index, const Query& q, const SearchRes
   const auto& mods = index.modalities().modalities();
   for (size_t m = 0; m < mods.size(); ++m) w->Key(mods[m].id).Uint(r.facets.modality[m]);
   w->EndObject();
-  auto counts = [w](const char* name, const std::map<std::string, uint64_t>& m) {
+  auto counts = [w](const char* name, const FacetCounts& m) {
     w->Key(name).BeginObject();
     for (const auto& [k, v] : m) w->Key(k).Uint(v);
     w->EndObject();

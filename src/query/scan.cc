@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include "geo/distance.h"
 #include "geo/zcta.h"
@@ -34,6 +35,8 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
   SearchResult r;
   r.facets.modality.assign(modalities.modalities().size(), 0);
   std::vector<SearchHit> all;
+  // Facet counts by name (views of the snapshot's tables, or literals).
+  std::map<std::string_view, uint64_t> classification, entity_counts, sex_counts, state_counts;
   const ModalityMask want_modality = WantedModalities(q, modalities);
   for (size_t i = 0; i < snap.size(); ++i) {
     if (q.npi && snap.npi(i) != *q.npi) continue;
@@ -124,18 +127,26 @@ SearchResult ScanSearch(const Snapshot& snap, const ModalityMap& modalities, con
     for (size_t m = 0; m < r.facets.modality.size(); ++m)
       if (mask & (1u << m)) ++r.facets.modality[m];
     uint16_t pt = snap.primary_taxonomy(i);
-    ++r.facets.classification[pt == snapshot::kNoTaxonomy ? "none"
-                              : dict.entry(pt).known      ? dict.entry(pt).info.classification
-                                                          : "unknown code"];
-    ++r.facets.entity[EntityTypeName(entity)];
-    ++r.facets.sex[SexFacetKey(snap.sex(i))];
+    // (Views all: a std::string branch would make the key a temporary.)
+    ++classification[pt == snapshot::kNoTaxonomy ? std::string_view("none")
+                     : dict.entry(pt).known ? std::string_view(dict.entry(pt).info.classification)
+                                            : std::string_view("unknown code")];
+    ++entity_counts[EntityTypeName(entity)];
+    ++sex_counts[SexFacetKey(snap.sex(i))];
     std::string_view st = snap.states().Code(snap.state(i));
-    ++r.facets.state[st.empty() ? "unknown" : std::string(st)];
+    ++state_counts[st.empty() ? "unknown" : st];
     if (q.has_point)
       for (size_t b = 0; b < kDistanceBandsMiles.size(); ++b)
         if (hit.distance_mi <= kDistanceBandsMiles[b]) ++r.facets.distance_bands[b];
   }
   r.total = all.size();
+  auto named = [](const std::map<std::string_view, uint64_t>& m) {
+    return FacetCounts(std::vector<FacetCounts::Entry>(m.begin(), m.end()));
+  };
+  r.facets.classification = named(classification);
+  r.facets.entity = named(entity_counts);
+  r.facets.sex = named(sex_counts);
+  r.facets.state = named(state_counts);
   // Sort keys as cursors carry them: (a, b), then NPI (= row order).
   std::vector<std::pair<uint64_t, uint64_t>> keys(snap.size());
   if (q.sort == Query::Sort::kDistance) {
