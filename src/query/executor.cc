@@ -221,22 +221,21 @@ class Execution {
   // Names the facet counters kept by small ids.
   void FinishFacets() {
     Facets& f = result_.facets;
-    std::vector<FacetCounts::Entry> named;
-    auto counts = [&named](auto counter, size_t n, auto name) {
-      named.clear();
-      for (size_t k = 0; k < n; ++k)
+    auto counts = [](const auto& counter, auto name) {
+      std::vector<FacetCounts::Entry> named;
+      for (size_t k = 0; k < counter.size(); ++k)
         if (counter[k]) named.emplace_back(name(k), counter[k]);
-      return FacetCounts(named);
+      return FacetCounts(std::move(named));
     };
-    f.classification = counts(by_class_, by_class_.size(), [this](size_t s) -> std::string_view {
+    f.classification = counts(by_class_, [this](size_t s) -> std::string_view {
       return index_.classification_names()[s];
     });
-    f.entity = counts(by_entity_, by_entity_.size(), [](size_t e) -> std::string_view {
+    f.entity = counts(by_entity_, [](size_t e) -> std::string_view {
       return EntityTypeName(static_cast<EntityType>(e));
     });
-    f.sex = counts(by_sex_, by_sex_.size(),
+    f.sex = counts(by_sex_,
                    [](size_t x) -> std::string_view { return SexFacetKey(static_cast<char>(x)); });
-    f.state = counts(by_state_, by_state_.size(), [this](size_t s) -> std::string_view {
+    f.state = counts(by_state_, [this](size_t s) -> std::string_view {
       const std::string_view code = snap_.states().Code(static_cast<uint8_t>(s));
       return code.empty() ? "unknown" : code;
     });
@@ -407,11 +406,10 @@ void Execution::NearestSitesFirst() {
     size_t at;
   };
   thread_local std::vector<Run> runs;
-  uint64_t skipped = 0;
-  auto skip_failing = [&](Run& run) {
+  auto skip_failing = [&](Run& run) -> uint64_t {  // the rows it stepped over
     const size_t from = run.at;
     while (run.at < run.rows.size() && !PassesInfo(run.info[run.at])) ++run.at;
-    skipped += run.at - from;
+    return run.at - from;
   };
   for (size_t i = 0; i < sites.size() && page.size() < need;) {
     size_t j = i;
@@ -422,9 +420,9 @@ void Execution::NearestSitesFirst() {
       continue;
     }
     runs.clear();
-    skipped = 0;
+    uint64_t skipped = 0;
     auto add_run = [&](Run run) {
-      skip_failing(run);
+      skipped += skip_failing(run);
       if (run.at < run.rows.size()) runs.push_back(run);
     };
     for (size_t k = i; k < j; ++k) {
@@ -443,9 +441,7 @@ void Execution::NearestSitesFirst() {
           next = &run;
       if (next == nullptr) break;
       const size_t k = next->at++;
-      skipped = 0;
-      skip_failing(*next);
-      Spend(runs.size() + skipped);
+      Spend(runs.size() + skip_failing(*next));
       GeoCandidate c{next->rows[k], next->loc[k], miles};
       if (AfterCursor(c)) page.push_back(c);
     }
