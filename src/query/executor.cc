@@ -428,9 +428,8 @@ void Execution::NearestSitesFirst() {
     for (size_t k = i; k < j; ++k) {
       const uint32_t s = nearest(k).site;
       add_run({grid_.single_rows(s), grid_.single_info(s), grid_.single_loc(s), 0});
-      for (uint32_t b = 0; b < nb; ++b)
-        if (!grid_.bucket_rows(s, b).empty())
-          add_run({grid_.bucket_rows(s, b), grid_.bucket_info(s, b), grid_.bucket_loc(s, b), 0});
+      for (uint32_t b = 0; b < nb; ++b)  // (add_run drops an empty run)
+        add_run({grid_.bucket_rows(s, b), grid_.bucket_info(s, b), grid_.bucket_loc(s, b), 0});
     }
     Spend(skipped);
     while (page.size() < need) {
