@@ -198,6 +198,7 @@ Status Snapshot::Bind(const std::vector<const snapshot::SectionEntry*>& found) {
   MERIDIAN_RETURN_IF_ERROR(st);
   text_ = TextIndex({vocab.data(), vocab.size()}, vocab_off, post_off, postings, fwd_off, fwd);
   MERIDIAN_RETURN_IF_ERROR(text_.Validate(n));
+  text_.BuildSkips();
   auto pl = DecodePlaces({places.data(), places.size()});
   if (!pl.ok()) return pl.status();
   places_ = std::move(pl).value();

@@ -191,6 +191,7 @@ struct TextIndexFixture {
     data = BuildTextIndex(text, off);
     index =
         TextIndex(data.vocab, data.vocab_off, data.post_off, data.postings, data.fwd_off, data.fwd);
+    index.BuildSkips();
   }
 };
 

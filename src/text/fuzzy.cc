@@ -162,8 +162,12 @@ std::vector<TermMatch> MatchTerms(const TextIndex& index, std::string_view q, bo
   while (i < n) {
     std::string_view t = index.term(i);
     // Budget left for the DP once the first-letter penalty is paid.
-    const int be = budget - (static_cast<unsigned char>(t[0]) != static_cast<unsigned char>(q[0]));
-    if (be < 0) {  // no term with this first byte can match
+    const int penalty = static_cast<unsigned char>(t[0]) != static_cast<unsigned char>(q[0]);
+    const int be = budget - penalty;
+    // A term starting with another byte than q differs from q, so its
+    // distance is at least 1 on top of the penalty: with fewer typos left,
+    // no term with this first byte can match.
+    if (be < penalty) {
       i = index.SkipPrefix(i, 1);
       continue;
     }
@@ -185,7 +189,7 @@ std::vector<TermMatch> MatchTerms(const TextIndex& index, std::string_view q, bo
         uint32_t end = index.SkipPrefix(i, d);
         if (prefix && best_pre[d] <= be) {
           // Every term below matched already as a prefix and cannot do better.
-          const int cost = best_pre[d] + (budget - be);
+          const int cost = best_pre[d] + penalty;
           for (uint32_t k = i; k < end; ++k) out.push_back({k, static_cast<uint8_t>(2 * cost + 1)});
         }
         i = end;
@@ -194,7 +198,6 @@ std::vector<TermMatch> MatchTerms(const TextIndex& index, std::string_view q, bo
       }
     }
     if (skipped) continue;
-    const int penalty = budget - be;
     const int full = rows[t.size()][m];
     int quality = kInf;
     if (full <= be) quality = 2 * (full + penalty);

@@ -197,7 +197,39 @@ std::pair<uint32_t, uint32_t> TextIndex::PrefixRange(std::string_view prefix) co
 
 uint32_t TextIndex::SkipPrefix(uint32_t from, size_t len) const {
   std::string_view t = term(from);
-  return EndOfPrefix(t.substr(0, std::min(len, t.size())), from);
+  len = std::min(len, t.size());
+  const uint32_t n = static_cast<uint32_t>(term_count());
+  if (lcp_.empty() || len >= kMaxLcp || from >= n) return EndOfPrefix(t.substr(0, len), from);
+  if (len == 0) return n;  // every term starts with ""
+  // Term j > from starts with term(from)[0..len) exactly when every lcp_
+  // from from+1 to j is at least len. A term whose lcp_ is at least len
+  // starts a stretch (up to its next_shorter_) of terms sharing at least as
+  // much, so the walk jumps over it; each jump lands on a smaller lcp_.
+  uint32_t j = from + 1;
+  while (j < n && lcp_[j] >= len) j = next_shorter_[j];
+  return j;
+}
+
+void TextIndex::BuildSkips() {
+  const uint32_t n = static_cast<uint32_t>(term_count());
+  lcp_.assign(n, 0);
+  next_shorter_.assign(n, n);
+  for (uint32_t t = 1; t < n; ++t) {
+    const std::string_view a = term(t - 1), b = term(t);
+    const size_t most = std::min({a.size(), b.size(), kMaxLcp});
+    size_t k = 0;
+    while (k < most && a[k] == b[k]) ++k;
+    lcp_[t] = static_cast<uint8_t>(k);
+  }
+  // Next smaller value, with a stack of terms still waiting for theirs.
+  std::vector<uint32_t> waiting;
+  for (uint32_t t = 0; t < n; ++t) {
+    while (!waiting.empty() && lcp_[waiting.back()] > lcp_[t]) {
+      next_shorter_[waiting.back()] = t;
+      waiting.pop_back();
+    }
+    waiting.push_back(t);
+  }
 }
 
 }  // namespace meridian
