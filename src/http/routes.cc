@@ -71,16 +71,40 @@ RouteParam PathParam(std::string name, std::string type, std::string d) {
   return RouteParam{std::move(name), "path", std::move(type), true, false, std::move(d)};
 }
 
-std::vector<std::string> Segments(std::string_view path) {
-  std::vector<std::string> out;
+// The segments of a path after its leading '/', as views of it (no copies:
+// every request is matched against every route).
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
   size_t at = 1;
   while (at <= path.size()) {
     size_t slash = path.find('/', at);
     if (slash == std::string_view::npos) slash = path.size();
-    out.emplace_back(path.substr(at, slash - at));
+    out.push_back(path.substr(at, slash - at));
     at = slash + 1;
   }
   return out;
+}
+
+// Whether a request's segments fit a route's: the same count, each equal or
+// a non-empty value for a {parameter}.
+bool SegmentsFit(const std::vector<std::string_view>& want,
+                 const std::vector<std::string_view>& got) {
+  if (want.size() != got.size()) return false;
+  for (size_t i = 0; i < want.size(); ++i)
+    if (want[i].size() > 2 && want[i].front() == '{' ? got[i].empty() : want[i] != got[i])
+      return false;
+  return true;
+}
+
+// Segments(r.path) of every route, in Routes() order, split once (views of
+// the routes' paths, which live as long as the table).
+const std::vector<std::vector<std::string_view>>& RouteSegments() {
+  static const std::vector<std::vector<std::string_view>> segments = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const Route& r : Routes()) out.push_back(Segments(r.path));
+    return out;
+  }();
+  return segments;
 }
 
 }  // namespace
@@ -597,22 +621,18 @@ bool IsStorePath(std::string_view path) {
 const Route* MatchRoute(std::string_view method, std::string_view path,
                         std::vector<std::string>* args, bool* method_ok) {
   if (path.empty() || path[0] != '/') return nullptr;
-  const std::vector<std::string> got = Segments(path);
+  const std::vector<std::string_view> got = Segments(path);
   const Route* path_match = nullptr;
-  for (const Route& r : Routes()) {
-    const std::vector<std::string> want = Segments(r.path);
-    if (want.size() != got.size()) continue;
-    std::vector<std::string> a;
-    bool ok = true;
-    for (size_t i = 0; i < want.size() && ok; ++i) {
-      if (want[i].size() > 2 && want[i].front() == '{')
-        ok = !got[i].empty(), a.push_back(got[i]);
-      else
-        ok = want[i] == got[i];
-    }
-    if (!ok) continue;
+  const std::vector<Route>& routes = Routes();
+  const std::vector<std::vector<std::string_view>>& segments = RouteSegments();
+  for (size_t k = 0; k < routes.size(); ++k) {
+    const Route& r = routes[k];
+    const std::vector<std::string_view>& want = segments[k];
+    if (!SegmentsFit(want, got)) continue;
     if (r.method == method) {
-      *args = std::move(a);
+      args->clear();
+      for (size_t i = 0; i < want.size(); ++i)
+        if (want[i].size() > 2 && want[i].front() == '{') args->emplace_back(got[i]);
       *method_ok = true;
       return &r;
     }
@@ -624,15 +644,13 @@ const Route* MatchRoute(std::string_view method, std::string_view path,
 
 std::string AllowedMethods(std::string_view path) {
   if (path.empty() || path[0] != '/') return "";
-  const std::vector<std::string> got = Segments(path);
+  const std::vector<std::string_view> got = Segments(path);
   bool any = false, get = false, post = false, del = false;
-  for (const Route& r : Routes()) {
-    const std::vector<std::string> want = Segments(r.path);
-    if (want.size() != got.size()) continue;
-    bool ok = true;
-    for (size_t i = 0; i < want.size() && ok; ++i)
-      ok = want[i].size() > 2 && want[i].front() == '{' ? !got[i].empty() : want[i] == got[i];
-    if (!ok) continue;
+  const std::vector<Route>& routes = Routes();
+  const std::vector<std::vector<std::string_view>>& segments = RouteSegments();
+  for (size_t k = 0; k < routes.size(); ++k) {
+    const Route& r = routes[k];
+    if (!SegmentsFit(segments[k], got)) continue;
     any = true;
     get |= r.method == "GET", post |= r.method == "POST", del |= r.method == "DELETE";
   }

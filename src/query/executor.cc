@@ -223,6 +223,8 @@ class Execution {
     Facets& f = result_.facets;
     auto counts = [](const auto& counter, auto name) {
       std::vector<FacetCounts::Entry> named;
+      named.reserve(static_cast<size_t>(
+          std::count_if(counter.begin(), counter.end(), [](uint64_t n) { return n != 0; })));
       for (size_t k = 0; k < counter.size(); ++k)
         if (counter[k]) named.emplace_back(name(k), counter[k]);
       return FacetCounts(std::move(named));

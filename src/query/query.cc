@@ -137,7 +137,8 @@ uint32_t QueryFingerprint(const Query& q) {
   auto bits = [&](double v) {
     uint64_t b;
     std::memcpy(&b, &v, sizeof b);
-    h = Fnv1a64(std::to_string(b), h);
+    char digits[24];  // the bytes of std::to_string(b), without its allocation
+    h = Fnv1a64(std::string_view(digits, std::to_chars(digits, digits + sizeof digits, b).ptr), h);
   };
   auto word = [&](std::string_view w) { h = Fnv1a64(w, h); };
   auto sorted = [&](std::vector<std::string> v) {
