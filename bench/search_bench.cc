@@ -357,6 +357,9 @@ int main(int argc, char** argv) {
   const auto all = percentiles(us), text = percentiles(text_us), plain = percentiles(plain_us);
   double open_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double index_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
+  size_t modal_profiles = 0;  // single-row profiles a modality search reads
+  for (uint32_t site = 0; site < index->grid().sites(); ++site)
+    modal_profiles += index->grid().modal_profiles(site).size();
   std::printf(
       "{\"records\":%zu,\"queries\":%zu,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
       "\"max_us\":%.1f,\"text_queries\":%zu,\"text_p50_us\":%.1f,\"text_p99_us\":%.1f,"
@@ -366,13 +369,14 @@ int main(int argc, char** argv) {
       "\"open_ms\":%.0f,\"index_build_ms\":%.0f,\"load_ms\":%.0f,\"first_name_sort_ms\":%.1f,"
       "\"rss_after_load_mb\":%.0f,\"rss_bytes_per_provider\":%.0f,\"index_bytes\":%zu,"
       "\"final_rss_mb\":%.0f,\"sites\":%zu,\"multi_rows\":%zu,\"multi_entries\":%zu,"
-      "\"profiles\":%zu,\"distinct_profiles\":%zu,\"too_broad\":%zu,\"checksum\":%llu}\n",
+      "\"profiles\":%zu,\"modal_profiles\":%zu,\"distinct_profiles\":%zu,\"too_broad\":%zu,"
+      "\"checksum\":%llu}\n",
       (*snap)->size(), mix.size(), all[0], all[1], all[2], all[3], text_queries, text[0], text[1],
       text[2], plain[0], plain[1], plain[2], Mean(us), Mean(text_us), Mean(plain_us), open_ms,
       index_ms, open_ms + index_ms, first_name_sort_ms, rss_after_load / 1024.0,
       rss_after_load * 1024.0 / static_cast<double>((*snap)->size()), index->memory_bytes(),
       RssKb() / 1024.0, index->grid().sites(), index->grid().multi_rows(),
-      index->grid().multi_entries(), index->grid().profile_count(),
+      index->grid().multi_entries(), index->grid().profile_count(), modal_profiles,
       index->grid().distinct_profiles(), too_broad, static_cast<unsigned long long>(sink));
   return 0;
 }

@@ -280,6 +280,16 @@ void GeoGrid::BuildProfiles() {
   convert(singles_b, &profile_);
   multi_profile_.reserve(multis.size());
   convert(multis, &multi_profile_);
+  // Each site's profiles with a modality first (a modality search reads
+  // only those); ids stay ascending within each part.
+  modal_end_.resize(n_sites);
+  for (size_t site = 0; site < n_sites; ++site) {
+    const auto first = profile_.begin() + profile_offsets_[site],
+               last = profile_.begin() + profile_offsets_[site + 1];
+    const auto mid = std::stable_partition(
+        first, last, [&](const Profile& p) { return profile_info_[p.id].modality_mask != 0; });
+    modal_end_[site] = static_cast<uint32_t>(mid - profile_.begin());
+  }
   // Each multi entry's profile (a group's profiles ascend by id).
   multi_entry_profile_.resize(multi_row_.size());
   for (size_t grp = 0; grp + 1 < multi_.size(); ++grp) {
@@ -427,7 +437,8 @@ size_t GeoGrid::memory_bytes() const {
          bytes(single_loc_) + bytes(profile_offsets_) + bytes(profile_) + bytes(multi_) +
          bytes(multi_row_) + bytes(multi_loc_) + bytes(multi_info_) + bytes(others_off_) +
          bytes(others_) + bytes(multi_profile_offsets_) + bytes(multi_entry_profile_) +
-         bytes(multi_profile_) + bytes(row_site_) + bytes(row_loc_) + bytes(profile_info_);
+         bytes(multi_profile_) + bytes(row_site_) + bytes(row_loc_) + bytes(profile_info_) +
+         bytes(modal_end_);
 }
 
 namespace {
@@ -470,6 +481,17 @@ Status GeoGrid::CheckCells() const {
   for (size_t k = 1; k < profile_info_.size(); ++k)
     if (profile_info_[k - 1].Bits() >= profile_info_[k].Bits())
       return Status::Corruption("geo grid: profile dictionary not ascending");
+  if (modal_end_.size() != n) return Status::Corruption("geo grid: modality profile ends missing");
+  for (size_t s = 0; s < n; ++s) {
+    if (modal_end_[s] < profile_offsets_[s] || modal_end_[s] > profile_offsets_[s + 1])
+      return Status::Corruption("geo grid: modality profile end out of its site");
+    for (uint32_t k = profile_offsets_[s]; k < profile_offsets_[s + 1]; ++k) {
+      if (profile_[k].id >= profile_info_.size())
+        return Status::Corruption("geo grid: profile id out of range");
+      if ((profile_info_[profile_[k].id].modality_mask != 0) != (k < modal_end_[s]))
+        return Status::Corruption("geo grid: a site's profiles are not split by modality");
+    }
+  }
   for (size_t c = 0; c < keys_.size(); ++c) {
     if (c > 0 && keys_[c] <= keys_[c - 1])
       return Status::Corruption("geo grid: keys not ascending");

@@ -181,8 +181,14 @@ class GeoGrid {
   std::span<const uint32_t> single_rows(uint32_t s) const { return Slice(single_row_, single_, s); }
   std::span<const RowInfo> single_info(uint32_t s) const { return Slice(single_info_, single_, s); }
   std::span<const uint16_t> single_loc(uint32_t s) const { return Slice(single_loc_, single_, s); }
+  // Site s's single-row profiles: those with a modality first, then those
+  // without (ascending id within each part). A search for a modality needs
+  // only modal_profiles(s): no other profile can pass its filter.
   std::span<const Profile> profiles(uint32_t s) const {
     return Slice(profile_, profile_offsets_, s);
+  }
+  std::span<const Profile> modal_profiles(uint32_t s) const {
+    return Range(profile_, profile_offsets_[s], modal_end_[s]);
   }
   // Multi-location rows, by separation bucket: an entry in bucket b is at
   // least kBucketMiles[b] from every other point of its row. When twice the
@@ -266,6 +272,7 @@ class GeoGrid {
   std::vector<uint16_t> single_loc_;
   std::vector<uint32_t> profile_offsets_;  // sites + 1 offsets
   std::vector<Profile> profile_;
+  std::vector<uint32_t> modal_end_;  // per site: the end of its modality profiles in profile_
   std::vector<uint32_t> multi_;      // sites * kBuckets + 1 offsets (site, bucket)
   std::vector<uint32_t> multi_row_;  // ascending per site
   std::vector<uint16_t> multi_loc_;

@@ -484,9 +484,11 @@ void Execution::CountSiteProfiles(std::span<const SiteHit> sites, uint32_t nb) {
       band_sum[p.id] += p.count;
     }
   };
+  // A modality filter passes no profile without a modality.
+  const bool modal_only = want_modality_ != 0;
   for (const SiteHit& h : sites) {
     const size_t base = BandOf(h.miles) * n_ids;
-    add(&sum[base], base, grid_.profiles(h.site));
+    add(&sum[base], base, modal_only ? grid_.modal_profiles(h.site) : grid_.profiles(h.site));
     add(&sum[base], base, grid_.excl_profiles(h.site, nb));
   }
   for (uint32_t slot : touched) {
