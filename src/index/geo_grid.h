@@ -36,7 +36,7 @@
 #include "geo/distance.h"
 #include "index/location_view.h"
 #include "snapshot/snapshot.h"
-#include "util/stamped_table.h"
+#include "util/scope_exit.h"
 #include "util/status.h"
 
 namespace meridian {
@@ -74,6 +74,33 @@ struct Profile {
 struct SiteHit {
   uint32_t site;
   double miles;
+};
+
+// The sites a search hit, with their distances, for GeoGrid::NearestOfRow:
+// one bit per site (a few KB, so the many lookups of sites that were not hit
+// stay in cache) and a distance read only for a hit. Mark() a search's hits,
+// look them up, then Unmark() the same hits: the bits are all clear between
+// searches. One per thread.
+class HitSiteMiles {
+ public:
+  void Mark(std::span<const SiteHit> hits, size_t sites) {
+    if (miles_.size() < sites) bits_.assign(sites / 64 + 1, 0), miles_.assign(sites, 0);
+    for (const SiteHit& h : hits) {
+      bits_[h.site >> 6] |= uint64_t{1} << (h.site & 63);
+      miles_[h.site] = h.miles;
+    }
+  }
+  void Unmark(std::span<const SiteHit> hits) {
+    for (const SiteHit& h : hits) bits_[h.site >> 6] = 0;
+  }
+  // The site's distance if it was hit, else nullptr.
+  const double* Find(uint32_t site) const {
+    return (bits_[site >> 6] >> (site & 63)) & 1 ? &miles_[site] : nullptr;
+  }
+
+ private:
+  std::vector<uint64_t> bits_;
+  std::vector<double> miles_;
 };
 
 // Bound on |chord - true chord| for the float unit vectors: a site whose
@@ -145,7 +172,9 @@ class GeoGrid {
   // Whether multi entry k, on a hit site `miles` away, is its row's match:
   // none of the row's other points is a hit (`hit_miles`: site -> miles)
   // that is nearer, or as near with a lower location index.
-  bool NearestOfRow(uint32_t k, double miles, const StampedTable<double>& hit_miles) const {
+  // `hit_miles` has Find(site) -> const double* (nullptr: not a hit).
+  template <class HitMiles>
+  bool NearestOfRow(uint32_t k, double miles, const HitMiles& hit_miles) const {
     for (uint32_t x = others_off_[k]; x < others_off_[k + 1]; ++x) {
       const double* m = hit_miles.Find(others_[x].site);
       if (m != nullptr && (*m < miles || (*m == miles && others_[x].loc <= multi_loc_[k])))
@@ -302,12 +331,12 @@ class GeoGrid {
 
 template <class F>
 void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, F f) const {
-  // Mark the hit sites with their distance (a generation stamp makes
-  // clearing free); an entry is its row's match when none of the row's other
-  // points is a hit that is nearer (ties: lower location index).
-  thread_local StampedTable<double> mark;  // hit site -> miles
-  mark.NewGeneration(sites());
-  for (const SiteHit& h : hits) mark.Set(h.site, h.miles);
+  // Mark the hit sites with their distance; an entry is its row's match
+  // when none of the row's other points is a hit that is nearer (ties:
+  // lower location index).
+  thread_local HitSiteMiles mark;  // hit site -> miles
+  mark.Mark(hits, sites());
+  const ScopeExit unmark([&] { mark.Unmark(hits); });
   for (const SiteHit& h : hits)
     for (uint32_t k = multi_[h.site * kBuckets + first_bucket]; k < multi_[(h.site + 1) * kBuckets];
          ++k) {
@@ -318,12 +347,12 @@ void GeoGrid::ForEachMultiWithin(std::span<const SiteHit> hits, uint32_t first_b
 template <class Pass, class Count, class Row>
 void GeoGrid::CountMultiWithin(std::span<const SiteHit> hits, uint32_t first_bucket, Pass pass,
                                Count count, Row row) const {
-  thread_local StampedTable<double> mark;    // hit site -> miles
+  thread_local HitSiteMiles mark;            // hit site -> miles
   thread_local std::vector<uint32_t> n;      // per profile, zero between groups
   thread_local std::vector<uint8_t> passes;  // per profile of the current group
-  mark.NewGeneration(sites());
   if (n.size() < multi_profile_.size()) n.assign(multi_profile_.size(), 0);
-  for (const SiteHit& h : hits) mark.Set(h.site, h.miles);
+  mark.Mark(hits, sites());
+  const ScopeExit unmark([&] { mark.Unmark(hits); });
   for (const SiteHit& h : hits)
     for (uint32_t b = first_bucket; b < kBuckets; ++b) {
       const uint32_t grp = h.site * kBuckets + b;
