@@ -85,14 +85,16 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
+// Whether a route's path segment is a {parameter}.
+bool IsParam(std::string_view segment) { return segment.size() > 2 && segment.front() == '{'; }
+
 // Whether a request's segments fit a route's: the same count, each equal or
 // a non-empty value for a {parameter}.
 bool SegmentsFit(const std::vector<std::string_view>& want,
                  const std::vector<std::string_view>& got) {
   if (want.size() != got.size()) return false;
   for (size_t i = 0; i < want.size(); ++i)
-    if (want[i].size() > 2 && want[i].front() == '{' ? got[i].empty() : want[i] != got[i])
-      return false;
+    if (IsParam(want[i]) ? got[i].empty() : want[i] != got[i]) return false;
   return true;
 }
 
@@ -632,7 +634,7 @@ const Route* MatchRoute(std::string_view method, std::string_view path,
     if (r.method == method) {
       args->clear();
       for (size_t i = 0; i < want.size(); ++i)
-        if (want[i].size() > 2 && want[i].front() == '{') args->emplace_back(got[i]);
+        if (IsParam(want[i])) args->emplace_back(got[i]);
       *method_ok = true;
       return &r;
     }
