@@ -68,18 +68,22 @@ struct Server::Impl {
   Service* service;
   ServerOptions options;
   net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // The acceptor, the signals, the timers and Stop()/Shutdown() all run on
+  // this one strand: an accept handler draining the backlog and a stop
+  // closing the acceptor never run at once on two I/O threads.
+  net::strand<net::io_context::executor_type> control{net::make_strand(ioc)};
+  tcp::acceptor acceptor{control};
   std::atomic<size_t> connections{0};
   std::atomic<bool> stopping{false};
-  net::signal_set signals{ioc};
-  net::steady_timer drain{ioc};
-  net::steady_timer grace{ioc};
+  net::signal_set signals{control};
+  net::steady_timer drain{control};
+  net::steady_timer grace{control};
   std::atomic<bool> in_grace{false};
   // Out of file descriptors (EMFILE, ENFILE): a descriptor held in reserve
   // is given up to accept one waiting connection and answer it 503, so
   // clients hear "busy" instead of waiting, and the acceptor does not spin
   // on a connection it cannot take; then it tries again after a pause.
-  net::steady_timer accept_retry{ioc};
+  net::steady_timer accept_retry{control};
   int reserve_fd = -1;
   std::chrono::steady_clock::time_point exhausted_logged{};
   std::mutex reload_mu;
@@ -587,11 +591,11 @@ void Server::Run() {
 }
 
 void Server::Stop() {
-  net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+  net::post(impl_->control, [this] { impl_->BeginStop(); });
 }
 
 void Server::Shutdown() {
-  net::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+  net::post(impl_->control, [this] { impl_->BeginShutdown(); });
 }
 
 }  // namespace meridian
