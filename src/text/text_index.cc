@@ -191,8 +191,11 @@ uint32_t TextIndex::EndOfPrefix(std::string_view prefix, uint32_t from) const {
 }
 
 std::pair<uint32_t, uint32_t> TextIndex::PrefixRange(std::string_view prefix) const {
-  uint32_t first = LowerBound(prefix, 0, static_cast<uint32_t>(term_count()));
-  return {first, EndOfPrefix(prefix, first)};
+  const uint32_t n = static_cast<uint32_t>(term_count());
+  const uint32_t first = LowerBound(prefix, 0, n);
+  // The range, when there is one, starts at `first`: its end is a skip.
+  if (first >= n || !term(first).starts_with(prefix)) return {first, first};
+  return {first, SkipPrefix(first, prefix.size())};
 }
 
 uint32_t TextIndex::SkipPrefix(uint32_t from, size_t len) const {
