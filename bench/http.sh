@@ -46,7 +46,23 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 # Warm-up: every URL once.
 URLS=$urls wrk -t1 -c8 -d5s -s bench/wrk_urls.lua "http://127.0.0.1:$PORT" > /dev/null
 rss_before=$(rss)
-run=$(URLS=$urls wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s bench/wrk_urls.lua "http://127.0.0.1:$PORT")
+# CPU time a request costs, from the server's and wrk's own counters: the
+# requests/s swing with the host's speed from one minute to the next, these
+# much less. Sets $out (wrk's report), $server_us and $wrk_us (per request).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+measured() {
+  local t0 times
+  t0=$(cpu_ticks)
+  times=$({ TIMEFORMAT='%3U %3S'; time wrk "$@" > "$WORK/wrk.out"; } 2>&1)
+  out=$(cat "$WORK/wrk.out")
+  local n
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  server_us=$(awk -v a="$t0" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" -v n="$n" \
+    'BEGIN {printf "%.0f", (b - a) / hz * 1e6 / n}')
+  wrk_us=$(echo "$times" | awk -v n="$n" 'END {printf "%.0f", ($1 + $2) * 1e6 / n}')
+}
+URLS=$urls measured -t1 -c"$CONNS" -d"${DURATION}s" --latency -s bench/wrk_urls.lua "http://127.0.0.1:$PORT"
+run=$out search_cpu="$server_us + $wrk_us"
 echo "$run" >&2
 rps=$(echo "$run" | awk '/Requests\/sec/ {print $2}')
 lat() { echo "$run" | awk -v p="$1" '$1 == p {print $2}'; }
@@ -54,8 +70,10 @@ errors=$(echo "$run" | awk '/Non-2xx/ {print $5}')
 # The same server's /healthz rate right after (the yardstick: search
 # rate as a share of it), and the search rate again after that, so a drift of
 # the machine between the two shows as a spread instead of a skewed ratio.
-health=$(wrk -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$PORT/healthz" | awk '/Requests\/sec/ {print $2}')
-rps2=$(URLS=$urls wrk -t1 -c"$CONNS" -d"${DURATION}s" -s bench/wrk_urls.lua "http://127.0.0.1:$PORT" | awk '/Requests\/sec/ {print $2}')
+measured -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$PORT/healthz"
+health=$(echo "$out" | awk '/Requests\/sec/ {print $2}') health_cpu="$server_us + $wrk_us"
+URLS=$urls measured -t1 -c"$CONNS" -d"${DURATION}s" -s bench/wrk_urls.lua "http://127.0.0.1:$PORT"
+rps2=$(echo "$out" | awk '/Requests\/sec/ {print $2}') search_cpu2="$server_us + $wrk_us"
 ratio=$(awk -v a="$rps" -v b="$rps2" -v h="$health" 'BEGIN {printf "%.2f (%.2f-%.2f)", (a+b)/2/h, (a<b?a:b)/h, (a>b?a:b)/h}')
 soak_line="not run (SOAK_SECONDS=0)"
 if [ "$SOAK" -gt 0 ]; then
@@ -74,5 +92,7 @@ fi
   echo "| requests/s | p50 | p90 | p99 | non-2xx | /healthz requests/s | share of /healthz | RSS soak |"
   echo "|---|---|---|---|---|---|---|---|"
   echo "| $rps, then $rps2 | $(lat 50%) | $(lat 90%) | $(lat 99%) | ${errors:-0} | $health | $ratio | $soak_line |"
+  echo
+  echo "CPU a request costs, server + wrk, in µs: a search $search_cpu, then $search_cpu2; \`/healthz\` $health_cpu."
 } >> "$OUT"
 tail -n 8 "$OUT"
