@@ -14,11 +14,15 @@
 #include <vector>
 
 #include "http/service.h"
+#include "util/malloc_tuning.h"
 
 using namespace meridian;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
+  // The allocator settings `meridian serve` runs with (huge pages for the
+  // index among them), so the engine is measured as it is served.
+  meridian::ReexecWithTunedMalloc(argv);
   if (argc < 3) {
     std::fprintf(stderr, "usage: bench_answer SNAPSHOT URLS_FILE [PASSES]\n");
     return 2;

@@ -44,6 +44,7 @@
 #include "snapshot/snapshot.h"
 #include "text/fuzzy.h"
 #include "text/normalize.h"
+#include "util/malloc_tuning.h"
 
 using namespace meridian;
 using Clock = std::chrono::steady_clock;
@@ -158,6 +159,9 @@ static int Ab(const SearchIndex& index, const std::vector<Query>& mix, size_t ro
 }
 
 int main(int argc, char** argv) {
+  // The allocator settings `meridian serve` runs with (huge pages for the
+  // index among them), so the engine is measured as it is served.
+  meridian::ReexecWithTunedMalloc(argv);
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_search SNAPSHOT [QUERIES] [SEED]\n");
     return 2;
