@@ -1,5 +1,6 @@
-// Process-wide allocator settings, made from the `meridian` entry point only
-// (never from a library).
+// Process-wide allocator settings, made from program entry points only
+// (never from a library): `meridian`, and the benchmarks that measure what
+// a server runs (bench_search, bench_answer).
 #pragma once
 
 namespace meridian {
