@@ -12,7 +12,6 @@
 #include "text/fuzzy.h"
 #include "text/normalize.h"
 #include "util/scope_exit.h"
-#include "util/stamped_table.h"
 
 namespace meridian {
 
@@ -547,16 +546,16 @@ void Execution::CollectTextMatches(std::vector<GeoCandidate>* matches) {
     });
     return;
   }
-  // A posting's row is within the radius when its site is a hit (a stamped
-  // per-site table); rows with several points measure each.
+  // A posting's row is within the radius when its site is a hit (marked
+  // with its distance); rows with several points measure each.
   thread_local std::vector<SiteHit> hits;
-  thread_local StampedTable<double> site_miles;  // hit site -> miles
+  thread_local HitSiteMiles site_miles;  // hit site -> miles
+  hits.clear();
   if (q_.has_point) {
-    hits.clear();
     grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &hits);
-    site_miles.NewGeneration(grid_.sites());
-    for (const SiteHit& h : hits) site_miles.Set(h.site, h.miles);
+    site_miles.Mark(hits, grid_.sites());
   }
+  const ScopeExit unmark_sites([&] { site_miles.Unmark(hits); });
   text_.ForEachRow(rarest, [&](uint32_t row) {
     if (!take(row)) return;
     GeoCandidate c{row, 0, 0};
@@ -613,11 +612,11 @@ void Execution::CollectTextMatchesByPlace(const PlacePostings& places,
   text_.MarkPlaces(places, ranges, words, acc.data(), tmp.data());
   const ScopeExit unmark([&] { std::fill(acc.begin(), acc.begin() + words, uint64_t{0}); });
   thread_local std::vector<SiteHit> hits;
-  thread_local StampedTable<double> site_miles;  // hit site -> miles
+  thread_local HitSiteMiles site_miles;  // hit site -> miles
   hits.clear();
   grid_.SitesWithin(q_.lat, q_.lon, q_.radius_mi, &hits);
-  site_miles.NewGeneration(grid_.sites());
-  for (const SiteHit& h : hits) site_miles.Set(h.site, h.miles);
+  site_miles.Mark(hits, grid_.sites());
+  const ScopeExit unmark_sites([&] { site_miles.Unmark(hits); });
   for (const EntryRange& r : ranges) {
     const bool multi = r.begin >= singles;
     const uint32_t first = r.base, last = r.base + (r.end - r.begin);  // bits
